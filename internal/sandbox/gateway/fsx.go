@@ -1,0 +1,876 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package gateway
+
+// FSx for Lustre, served natively (moto's FSx support is too thin): file
+// systems with their lifecycle, UpdateFileSystem with administrative actions,
+// tagging, and data repository associations (fsx_dra.go). Shapes, enums and
+// error type names follow the FSx API model shipped in
+// github.com/aws/aws-sdk-go-v2/service/fsx; the validation rules and their
+// sources are in fsx_validate.go.
+//
+// Lifecycles are computed lazily from the clock and Timings: a file system
+// created at t is CREATING until t+FSxCreate, then AVAILABLE. There are no
+// background goroutines.
+//
+// Failure trigger (for tests of failure paths): a tag "sandbox:fail" on
+// CreateFileSystem (or CreateDataRepositoryAssociation) makes the resource
+// reach FAILED instead of AVAILABLE at the end of its create duration, with the
+// tag's value as FailureDetails.Message.
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+)
+
+// FailTagKey is the tag that makes a created FSx resource fail (see package doc).
+const FailTagKey = "sandbox:fail"
+
+// MaxFileSystems is the sandbox account's file system quota; creating more
+// answers ServiceLimitExceeded (FILE_SYSTEM_COUNT).
+const MaxFileSystems = 100
+
+type fsxService struct {
+	g  *Gateway
+	mu sync.Mutex
+
+	fss     map[string]*fileSystem
+	fsOrder []string
+	dras    map[string]*dataRepoAssoc
+	draOrd  []string
+	tokens  map[string]string // ClientRequestToken -> resource id
+}
+
+func newFSxService(g *Gateway) *fsxService {
+	return &fsxService{
+		g:      g,
+		fss:    map[string]*fileSystem{},
+		dras:   map[string]*dataRepoAssoc{},
+		tokens: map[string]string{},
+	}
+}
+
+func (s *fsxService) Name() string { return "fsx" }
+
+// Handles claims every FSx operation: those the sandbox does not implement
+// answer BadRequest rather than reaching moto.
+func (s *fsxService) Handles(string) bool { return true }
+
+func (s *fsxService) Serve(w http.ResponseWriter, r *http.Request, op string, body []byte) {
+	region := RequestRegion(r)
+	if region == "" {
+		region = s.g.cfg.Region
+	}
+	var out any
+	var err error
+	switch op {
+	case "CreateFileSystem":
+		var in fsx.CreateFileSystemInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.createFileSystem(r, region, &in)
+		}
+	case "DescribeFileSystems":
+		var in fsx.DescribeFileSystemsInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.describeFileSystems(&in)
+		}
+	case "UpdateFileSystem":
+		var in fsx.UpdateFileSystemInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.updateFileSystem(&in)
+		}
+	case "DeleteFileSystem":
+		var in fsx.DeleteFileSystemInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.deleteFileSystem(&in)
+		}
+	case "TagResource":
+		var in fsx.TagResourceInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.tagResource(&in)
+		}
+	case "UntagResource":
+		var in fsx.UntagResourceInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.untagResource(&in)
+		}
+	case "ListTagsForResource":
+		var in fsx.ListTagsForResourceInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.listTags(&in)
+		}
+	case "CreateDataRepositoryAssociation":
+		var in fsx.CreateDataRepositoryAssociationInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.createDRA(r, region, &in)
+		}
+	case "DescribeDataRepositoryAssociations":
+		var in fsx.DescribeDataRepositoryAssociationsInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.describeDRAs(&in)
+		}
+	case "UpdateDataRepositoryAssociation":
+		var in fsx.UpdateDataRepositoryAssociationInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.updateDRA(&in)
+		}
+	case "DeleteDataRepositoryAssociation":
+		var in fsx.DeleteDataRepositoryAssociationInput
+		if err = ReadJSON(body, &in); err == nil {
+			out, err = s.deleteDRA(&in)
+		}
+	default:
+		err = Errorf("BadRequest", "The sandbox does not implement FSx operation %s.", op)
+	}
+	if err != nil {
+		WriteJSONAPIError(w, err)
+		return
+	}
+	WriteJSON(w, out)
+}
+
+// ---- state ----
+
+type fsTag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+type rootSquash struct {
+	RootSquash   string   `json:"RootSquash,omitempty"`
+	NoSquashNids []string `json:"NoSquashNids,omitempty"`
+}
+
+type logConfig struct {
+	Level       string `json:"Level"`
+	Destination string `json:"Destination,omitempty"`
+}
+
+type metadataConfig struct {
+	Iops *int32 `json:"Iops,omitempty"`
+	Mode string `json:"Mode,omitempty"`
+}
+
+// fsSettings are the mutable settings of a file system (also used as the
+// target values of an update).
+type fsSettings struct {
+	StorageCapacity     *int32
+	PerUnitThroughput   *int32
+	ThroughputCapacity  *int32
+	Compression         *string
+	RootSquash          *rootSquash
+	Log                 *logConfig
+	Metadata            *metadataConfig
+	Version             *string
+	WeeklyMaintenance   *string
+	DailyBackup         *string
+	BackupRetentionDays *int32
+	AutoImportPolicy    *string
+}
+
+type adminAction struct {
+	Type        string
+	RequestTime time.Time
+	// UpdateEnd ends the UPDATING phase (file system unavailable), when the
+	// target values take effect.
+	UpdateEnd time.Time
+	// OptimizeEnd, when set, ends a following STORAGE_OPTIMIZATION phase.
+	OptimizeEnd time.Time
+	Target      fsSettings
+	applied     bool
+}
+
+type fileSystem struct {
+	ID             string
+	ARN            string
+	Region         string
+	CreatedAt      time.Time
+	FailMessage    string
+	DeleteAt       time.Time
+	StorageType    string
+	DeploymentType string
+	DriveCache     string
+	EFA            bool
+	KmsKeyID       string
+	SubnetIDs      []string
+	VpcID          string
+	ENIs           []string
+	MountName      string
+	DNSName        string
+	CopyTags       *bool
+	ImportPath     string
+	ExportPath     string
+	ChunkSize      *int32
+	ReadCache      *fsxtypes.LustreReadCacheConfiguration
+	Settings       fsSettings // StorageCapacity, Version etc. are always set
+	Tags           []fsTag
+	Actions        []*adminAction
+}
+
+func (fs *fileSystem) lifecycle(now time.Time, t Timings) string {
+	switch {
+	case !fs.DeleteAt.IsZero():
+		return string(fsxtypes.FileSystemLifecycleDeleting)
+	case now.Before(fs.CreatedAt.Add(t.FSxCreate)):
+		return string(fsxtypes.FileSystemLifecycleCreating)
+	case fs.FailMessage != "":
+		return string(fsxtypes.FileSystemLifecycleFailed)
+	}
+	for _, a := range fs.Actions {
+		if now.Before(a.UpdateEnd) {
+			return string(fsxtypes.FileSystemLifecycleUpdating)
+		}
+	}
+	return string(fsxtypes.FileSystemLifecycleAvailable)
+}
+
+// updateInProgress reports whether an administrative action is not yet COMPLETED.
+func (fs *fileSystem) updateInProgress(now time.Time) bool {
+	for _, a := range fs.Actions {
+		if now.Before(a.UpdateEnd) || (!a.OptimizeEnd.IsZero() && now.Before(a.OptimizeEnd)) {
+			return true
+		}
+	}
+	return false
+}
+
+// settle applies the target values of updates whose UPDATING phase is over
+// and forgets resources whose deletion is complete. Callers hold s.mu.
+func (s *fsxService) settle(now time.Time) {
+	t := s.g.cfg.Timings
+	for _, fs := range s.fss {
+		for _, a := range fs.Actions {
+			if !a.applied && !now.Before(a.UpdateEnd) {
+				fs.Settings.merge(a.Target)
+				a.applied = true
+			}
+		}
+	}
+	for id, d := range s.dras {
+		if d.pending != nil && !now.Before(d.pending.end) {
+			d.apply(d.pending)
+			d.pending = nil
+		}
+		if !d.DeleteAt.IsZero() && !now.Before(d.DeleteAt.Add(t.DRADelete)) {
+			delete(s.dras, id)
+		}
+	}
+	for id, fs := range s.fss {
+		if !fs.DeleteAt.IsZero() && !now.Before(fs.DeleteAt.Add(t.FSxDelete)) {
+			delete(s.fss, id)
+			for did, d := range s.dras {
+				if d.FileSystemID == id {
+					delete(s.dras, did)
+				}
+			}
+		}
+	}
+	s.fsOrder = filterIDs(s.fsOrder, func(id string) bool { return s.fss[id] != nil })
+	s.draOrd = filterIDs(s.draOrd, func(id string) bool { return s.dras[id] != nil })
+}
+
+func filterIDs(ids []string, keep func(string) bool) []string {
+	out := ids[:0]
+	for _, id := range ids {
+		if keep(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (a *fsSettings) merge(b fsSettings) {
+	if b.StorageCapacity != nil {
+		a.StorageCapacity = b.StorageCapacity
+	}
+	if b.PerUnitThroughput != nil {
+		a.PerUnitThroughput = b.PerUnitThroughput
+	}
+	if b.ThroughputCapacity != nil {
+		a.ThroughputCapacity = b.ThroughputCapacity
+	}
+	if b.Compression != nil {
+		a.Compression = b.Compression
+	}
+	if b.RootSquash != nil {
+		a.RootSquash = b.RootSquash
+	}
+	if b.Log != nil {
+		a.Log = b.Log
+	}
+	if b.Metadata != nil {
+		a.Metadata = b.Metadata
+	}
+	if b.Version != nil {
+		a.Version = b.Version
+	}
+	if b.WeeklyMaintenance != nil {
+		a.WeeklyMaintenance = b.WeeklyMaintenance
+	}
+	if b.DailyBackup != nil {
+		a.DailyBackup = b.DailyBackup
+	}
+	if b.BackupRetentionDays != nil {
+		a.BackupRetentionDays = b.BackupRetentionDays
+	}
+	if b.AutoImportPolicy != nil {
+		a.AutoImportPolicy = b.AutoImportPolicy
+	}
+}
+
+func (a fsSettings) empty() bool { return a == (fsSettings{}) }
+
+// ---- wire shapes (types.FileSystem and friends, JSON protocol) ----
+
+type fsxMessage struct {
+	Message string `json:"Message"`
+}
+
+type fileSystemOut struct {
+	AdministrativeActions []adminActionOut `json:"AdministrativeActions,omitempty"`
+	CreationTime          *EpochSeconds    `json:"CreationTime,omitempty"`
+	DNSName               string           `json:"DNSName,omitempty"`
+	FailureDetails        *fsxMessage      `json:"FailureDetails,omitempty"`
+	FileSystemID          string           `json:"FileSystemId,omitempty"`
+	FileSystemType        string           `json:"FileSystemType,omitempty"`
+	FileSystemTypeVersion string           `json:"FileSystemTypeVersion,omitempty"`
+	KmsKeyID              string           `json:"KmsKeyId,omitempty"`
+	Lifecycle             string           `json:"Lifecycle,omitempty"`
+	LustreConfiguration   *lustreOut       `json:"LustreConfiguration,omitempty"`
+	NetworkInterfaceIDs   []string         `json:"NetworkInterfaceIds,omitempty"`
+	OwnerID               string           `json:"OwnerId,omitempty"`
+	ResourceARN           string           `json:"ResourceARN,omitempty"`
+	StorageCapacity       *int32           `json:"StorageCapacity,omitempty"`
+	StorageType           string           `json:"StorageType,omitempty"`
+	SubnetIDs             []string         `json:"SubnetIds,omitempty"`
+	Tags                  []fsTag          `json:"Tags,omitempty"`
+	VpcID                 string           `json:"VpcId,omitempty"`
+}
+
+type dataRepoConfigOut struct {
+	AutoImportPolicy      string `json:"AutoImportPolicy,omitempty"`
+	ExportPath            string `json:"ExportPath,omitempty"`
+	ImportPath            string `json:"ImportPath,omitempty"`
+	ImportedFileChunkSize *int32 `json:"ImportedFileChunkSize,omitempty"`
+	Lifecycle             string `json:"Lifecycle,omitempty"`
+}
+
+type lustreOut struct {
+	AutomaticBackupRetentionDays  *int32                                 `json:"AutomaticBackupRetentionDays,omitempty"`
+	CopyTagsToBackups             *bool                                  `json:"CopyTagsToBackups,omitempty"`
+	DailyAutomaticBackupStartTime string                                 `json:"DailyAutomaticBackupStartTime,omitempty"`
+	DataCompressionType           string                                 `json:"DataCompressionType,omitempty"`
+	DataReadCacheConfiguration    *fsxtypes.LustreReadCacheConfiguration `json:"DataReadCacheConfiguration,omitempty"`
+	DataRepositoryConfiguration   *dataRepoConfigOut                     `json:"DataRepositoryConfiguration,omitempty"`
+	DeploymentType                string                                 `json:"DeploymentType,omitempty"`
+	DriveCacheType                string                                 `json:"DriveCacheType,omitempty"`
+	EfaEnabled                    *bool                                  `json:"EfaEnabled,omitempty"`
+	LogConfiguration              *logConfig                             `json:"LogConfiguration,omitempty"`
+	MetadataConfiguration         *metadataConfig                        `json:"MetadataConfiguration,omitempty"`
+	MountName                     string                                 `json:"MountName,omitempty"`
+	PerUnitStorageThroughput      *int32                                 `json:"PerUnitStorageThroughput,omitempty"`
+	RootSquashConfiguration       *rootSquash                            `json:"RootSquashConfiguration,omitempty"`
+	ThroughputCapacity            *int32                                 `json:"ThroughputCapacity,omitempty"`
+	WeeklyMaintenanceStartTime    string                                 `json:"WeeklyMaintenanceStartTime,omitempty"`
+}
+
+type adminActionOut struct {
+	AdministrativeActionType string         `json:"AdministrativeActionType"`
+	ProgressPercent          *int32         `json:"ProgressPercent,omitempty"`
+	RequestTime              *EpochSeconds  `json:"RequestTime,omitempty"`
+	Status                   string         `json:"Status"`
+	TargetFileSystemValues   *fileSystemOut `json:"TargetFileSystemValues,omitempty"`
+}
+
+func (s *fsxService) render(fs *fileSystem, now time.Time) fileSystemOut {
+	t := s.g.cfg.Timings
+	st := fs.Settings
+	lc := fs.lifecycle(now, t)
+	out := fileSystemOut{
+		CreationTime:          Epoch(fs.CreatedAt),
+		DNSName:               fs.DNSName,
+		FileSystemID:          fs.ID,
+		FileSystemType:        string(fsxtypes.FileSystemTypeLustre),
+		FileSystemTypeVersion: deref(st.Version),
+		KmsKeyID:              fs.KmsKeyID,
+		Lifecycle:             lc,
+		NetworkInterfaceIDs:   fs.ENIs,
+		OwnerID:               s.g.cfg.AccountID,
+		ResourceARN:           fs.ARN,
+		StorageCapacity:       st.StorageCapacity,
+		StorageType:           fs.StorageType,
+		SubnetIDs:             fs.SubnetIDs,
+		Tags:                  fs.Tags,
+		VpcID:                 fs.VpcID,
+	}
+	if lc == string(fsxtypes.FileSystemLifecycleCreating) {
+		// Network interfaces and the DNS name are assigned during creation.
+		out.NetworkInterfaceIDs = nil
+	}
+	if fs.FailMessage != "" && lc == string(fsxtypes.FileSystemLifecycleFailed) {
+		out.FailureDetails = &fsxMessage{Message: fs.FailMessage}
+	}
+	lo := &lustreOut{
+		DataCompressionType:        deref(st.Compression),
+		DeploymentType:             fs.DeploymentType,
+		DriveCacheType:             fs.DriveCache,
+		LogConfiguration:           st.Log,
+		MetadataConfiguration:      st.Metadata,
+		MountName:                  fs.MountName,
+		PerUnitStorageThroughput:   st.PerUnitThroughput,
+		RootSquashConfiguration:    st.RootSquash,
+		ThroughputCapacity:         st.ThroughputCapacity,
+		WeeklyMaintenanceStartTime: deref(st.WeeklyMaintenance),
+		DataReadCacheConfiguration: fs.ReadCache,
+	}
+	if fs.EFA {
+		lo.EfaEnabled = ptr(true)
+	}
+	if isPersistent(fs.DeploymentType) {
+		lo.AutomaticBackupRetentionDays = st.BackupRetentionDays
+		lo.DailyAutomaticBackupStartTime = deref(st.DailyBackup)
+		lo.CopyTagsToBackups = fs.CopyTags
+	}
+	if fs.ImportPath != "" {
+		drLC := string(fsxtypes.DataRepositoryLifecycleAvailable)
+		if lc == string(fsxtypes.FileSystemLifecycleCreating) || lc == string(fsxtypes.FileSystemLifecycleDeleting) {
+			drLC = lc
+		}
+		lo.DataRepositoryConfiguration = &dataRepoConfigOut{
+			AutoImportPolicy:      deref(st.AutoImportPolicy),
+			ExportPath:            fs.ExportPath,
+			ImportPath:            fs.ImportPath,
+			ImportedFileChunkSize: fs.ChunkSize,
+			Lifecycle:             drLC,
+		}
+	}
+	out.LustreConfiguration = lo
+
+	for _, a := range fs.Actions {
+		out.AdministrativeActions = append(out.AdministrativeActions, renderActions(a, now)...)
+	}
+	return out
+}
+
+func renderActions(a *adminAction, now time.Time) []adminActionOut {
+	target := &fileSystemOut{StorageCapacity: a.Target.StorageCapacity, FileSystemTypeVersion: deref(a.Target.Version)}
+	lo := &lustreOut{
+		PerUnitStorageThroughput:   a.Target.PerUnitThroughput,
+		ThroughputCapacity:         a.Target.ThroughputCapacity,
+		DataCompressionType:        deref(a.Target.Compression),
+		RootSquashConfiguration:    a.Target.RootSquash,
+		LogConfiguration:           a.Target.Log,
+		MetadataConfiguration:      a.Target.Metadata,
+		WeeklyMaintenanceStartTime: deref(a.Target.WeeklyMaintenance),
+	}
+	if *lo != (lustreOut{}) {
+		target.LustreConfiguration = lo
+	}
+	update := adminActionOut{
+		AdministrativeActionType: string(fsxtypes.AdministrativeActionTypeFileSystemUpdate),
+		RequestTime:              Epoch(a.RequestTime),
+		TargetFileSystemValues:   target,
+	}
+	switch {
+	case now.Before(a.UpdateEnd):
+		update.Status = string(fsxtypes.StatusInProgress)
+	case !a.OptimizeEnd.IsZero() && now.Before(a.OptimizeEnd):
+		update.Status = string(fsxtypes.StatusUpdatedOptimizing)
+	default:
+		update.Status = string(fsxtypes.StatusCompleted)
+	}
+	out := []adminActionOut{update}
+	if !a.OptimizeEnd.IsZero() && !now.Before(a.UpdateEnd) {
+		opt := adminActionOut{
+			AdministrativeActionType: string(fsxtypes.AdministrativeActionTypeStorageOptimization),
+			RequestTime:              Epoch(a.UpdateEnd),
+		}
+		total := a.OptimizeEnd.Sub(a.UpdateEnd)
+		if now.Before(a.OptimizeEnd) && total > 0 {
+			opt.Status = string(fsxtypes.StatusInProgress)
+			opt.ProgressPercent = ptr(int32(100 * now.Sub(a.UpdateEnd) / total))
+		} else {
+			opt.Status = string(fsxtypes.StatusCompleted)
+			opt.ProgressPercent = ptr(int32(100))
+		}
+		out = append(out, opt)
+	}
+	return out
+}
+
+// ---- operations ----
+
+func (s *fsxService) notFound(id string) error {
+	return Errorf("FileSystemNotFound", "File system '%s' does not exist.", id)
+}
+
+func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.CreateFileSystemInput) (any, error) {
+	spec, err := validateCreateFileSystem(in)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := convertTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+
+	// Network checks against moto's EC2, when reachable.
+	vpcID := ""
+	if subnets, notFound, ok := s.g.lookupSubnets(r.Context(), region, in.SubnetIds); ok {
+		if notFound != "" {
+			return nil, Errorf("InvalidNetworkSettings", "The subnet ID '%s' does not exist", in.SubnetIds[0]).With("InvalidSubnetId", in.SubnetIds[0])
+		}
+		if len(subnets) > 0 {
+			vpcID = subnets[0].VpcID
+		}
+	}
+	if missing, ok := s.g.lookupSecurityGroups(r.Context(), region, in.SecurityGroupIds); ok && missing != "" {
+		return nil, Errorf("InvalidNetworkSettings", "The security group ID '%s' does not exist", missing).With("InvalidSecurityGroupId", missing)
+	}
+
+	now := s.g.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+
+	if tok := deref(in.ClientRequestToken); tok != "" {
+		if id, ok := s.tokens["fs:"+tok]; ok {
+			if fs := s.fss[id]; fs != nil {
+				return map[string]any{"FileSystem": s.render(fs, now)}, nil
+			}
+		}
+	}
+	if len(s.fss) >= MaxFileSystems {
+		return nil, Errorf("ServiceLimitExceeded", "Account %s has reached the limit of %d file systems.", s.g.cfg.AccountID, MaxFileSystems).With("Limit", string(fsxtypes.ServiceLimitFileSystemCount))
+	}
+
+	id := "fs-" + s.g.rnd.hex(17)
+	fs := &fileSystem{
+		ID:             id,
+		ARN:            fmt.Sprintf("arn:aws:fsx:%s:%s:file-system/%s", region, s.g.cfg.AccountID, id),
+		Region:         region,
+		CreatedAt:      now,
+		StorageType:    spec.storageType,
+		DeploymentType: spec.deploymentType,
+		DriveCache:     spec.driveCache,
+		EFA:            spec.efa,
+		KmsKeyID:       spec.kmsKeyID,
+		SubnetIDs:      append([]string(nil), in.SubnetIds...),
+		VpcID:          vpcID,
+		ENIs:           []string{"eni-" + s.g.rnd.hex(17), "eni-" + s.g.rnd.hex(17)},
+		DNSName:        fmt.Sprintf("%s.fsx.%s.amazonaws.com", id, region),
+		CopyTags:       spec.copyTags,
+		ImportPath:     spec.importPath,
+		ExportPath:     spec.exportPath,
+		ChunkSize:      spec.chunkSize,
+		ReadCache:      spec.readCache,
+		Settings:       spec.settings,
+		Tags:           tags,
+	}
+	if spec.deploymentType == string(fsxtypes.LustreDeploymentTypeScratch1) {
+		fs.MountName = "fsx"
+	} else {
+		fs.MountName = s.g.rnd.alnum(8)
+	}
+	if fs.Settings.WeeklyMaintenance == nil {
+		// AWS picks a weekly maintenance window when none is given.
+		wm := fmt.Sprintf("%d:%02d:%02d", 1+int(s.g.rnd.Float64()*7), int(s.g.rnd.Float64()*24), 30*int(s.g.rnd.Float64()*2))
+		fs.Settings.WeeklyMaintenance = &wm
+	}
+	for _, t := range tags {
+		if t.Key == FailTagKey {
+			fs.FailMessage = t.Value
+			if fs.FailMessage == "" {
+				fs.FailMessage = "Internal error (sandbox:fail)."
+			}
+		}
+	}
+	s.fss[id] = fs
+	s.fsOrder = append(s.fsOrder, id)
+	if tok := deref(in.ClientRequestToken); tok != "" {
+		s.tokens["fs:"+tok] = id
+	}
+	return map[string]any{"FileSystem": s.render(fs, now)}, nil
+}
+
+func (s *fsxService) describeFileSystems(in *fsx.DescribeFileSystemsInput) (any, error) {
+	now := s.g.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	ids := s.fsOrder
+	if len(in.FileSystemIds) > 0 {
+		ids = nil
+		seen := map[string]bool{}
+		for _, id := range in.FileSystemIds {
+			if s.fss[id] == nil {
+				return nil, s.notFound(id)
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	start, end, next, err := JSONPage(len(ids), in.MaxResults, in.NextToken, "fs", 2147483647)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]fileSystemOut, 0, end-start)
+	for _, id := range ids[start:end] {
+		list = append(list, s.render(s.fss[id], now))
+	}
+	out := map[string]any{"FileSystems": list}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	return out, nil
+}
+
+func (s *fsxService) updateFileSystem(in *fsx.UpdateFileSystemInput) (any, error) {
+	id := deref(in.FileSystemId)
+	if id == "" {
+		return nil, Errorf("BadRequest", "FileSystemId is required.")
+	}
+	now := s.g.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	fs := s.fss[id]
+	if fs == nil {
+		return nil, s.notFound(id)
+	}
+	if in.WindowsConfiguration != nil || in.OntapConfiguration != nil || in.OpenZFSConfiguration != nil {
+		return nil, Errorf("BadRequest", "File system %s is an FSx for Lustre file system; only LustreConfiguration can be updated.", id)
+	}
+	if lc := fs.lifecycle(now, s.g.cfg.Timings); lc != string(fsxtypes.FileSystemLifecycleAvailable) {
+		return nil, Errorf("BadRequest", "Unable to update file system %s because it is in the %s lifecycle state. Updates require the AVAILABLE state.", id, lc)
+	}
+	target, immediate, err := validateUpdateFileSystem(fs, in)
+	if err != nil {
+		return nil, err
+	}
+	if !target.empty() && fs.updateInProgress(now) {
+		return nil, Errorf("BadRequest", "Unable to perform the update of file system %s because a previous update is still in progress. Wait for its administrative action to complete.", id)
+	}
+	fs.Settings.merge(immediate)
+	if !target.empty() {
+		t := s.g.cfg.Timings
+		a := &adminAction{
+			Type:        string(fsxtypes.AdministrativeActionTypeFileSystemUpdate),
+			RequestTime: now,
+			UpdateEnd:   now.Add(t.FSxUpdate),
+			Target:      target,
+		}
+		if target.StorageCapacity != nil {
+			// Storage scaling is followed by a STORAGE_OPTIMIZATION phase that
+			// rebalances data while the file system is available.
+			a.OptimizeEnd = a.UpdateEnd.Add(t.FSxUpdate)
+		}
+		fs.Actions = append(fs.Actions, a)
+	}
+	return map[string]any{"FileSystem": s.render(fs, now)}, nil
+}
+
+func (s *fsxService) deleteFileSystem(in *fsx.DeleteFileSystemInput) (any, error) {
+	id := deref(in.FileSystemId)
+	now := s.g.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	fs := s.fss[id]
+	if fs == nil {
+		return nil, s.notFound(id)
+	}
+	if in.WindowsConfiguration != nil || in.OpenZFSConfiguration != nil {
+		return nil, Errorf("BadRequest", "File system %s is an FSx for Lustre file system.", id)
+	}
+	out := map[string]any{"FileSystemId": id, "Lifecycle": string(fsxtypes.FileSystemLifecycleDeleting)}
+	if lc := in.LustreConfiguration; lc != nil && lc.SkipFinalBackup != nil && !*lc.SkipFinalBackup {
+		if !isPersistent(fs.DeploymentType) {
+			return nil, Errorf("BadRequest", "Final backups are not supported for %s file systems.", fs.DeploymentType)
+		}
+		resp := map[string]any{"FinalBackupId": "backup-" + s.g.rnd.hex(17)}
+		if len(lc.FinalBackupTags) > 0 {
+			tags, err := convertTags(lc.FinalBackupTags)
+			if err != nil {
+				return nil, err
+			}
+			resp["FinalBackupTags"] = tags
+		}
+		out["LustreResponse"] = resp
+	}
+	if fs.DeleteAt.IsZero() {
+		fs.DeleteAt = now
+		for _, d := range s.dras {
+			if d.FileSystemID == id && d.DeleteAt.IsZero() {
+				d.DeleteAt = now
+			}
+		}
+	}
+	return out, nil
+}
+
+// ---- tagging ----
+
+func (s *fsxService) tagsOf(arn string) (*[]fsTag, error) {
+	if !strings.HasPrefix(arn, "arn:") {
+		return nil, Errorf("BadRequest", "Invalid resource ARN: %s", arn)
+	}
+	if !strings.HasPrefix(arn, "arn:aws:fsx:") {
+		return nil, Errorf("NotServiceResourceError", "Resource %s is not an Amazon FSx resource.", arn).With("ResourceARN", arn)
+	}
+	for _, fs := range s.fss {
+		if fs.ARN == arn {
+			return &fs.Tags, nil
+		}
+	}
+	for _, d := range s.dras {
+		if d.ARN == arn {
+			return &d.Tags, nil
+		}
+	}
+	return nil, Errorf("ResourceNotFound", "The resource ARN '%s' does not exist.", arn).With("ResourceARN", arn)
+}
+
+func (s *fsxService) tagResource(in *fsx.TagResourceInput) (any, error) {
+	tags, err := convertTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) == 0 {
+		return nil, Errorf("BadRequest", "Tags must contain at least one tag.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.g.now())
+	cur, err := s.tagsOf(deref(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	merged := mergeTags(*cur, tags)
+	if len(merged) > 50 {
+		return nil, Errorf("BadRequest", "A resource can have at most 50 tags.")
+	}
+	*cur = merged
+	return map[string]any{}, nil
+}
+
+func (s *fsxService) untagResource(in *fsx.UntagResourceInput) (any, error) {
+	if len(in.TagKeys) == 0 {
+		return nil, Errorf("BadRequest", "TagKeys must contain at least one key.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.g.now())
+	cur, err := s.tagsOf(deref(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	drop := map[string]bool{}
+	for _, k := range in.TagKeys {
+		drop[k] = true
+	}
+	var kept []fsTag
+	for _, t := range *cur {
+		if !drop[t.Key] {
+			kept = append(kept, t)
+		}
+	}
+	*cur = kept
+	return map[string]any{}, nil
+}
+
+func (s *fsxService) listTags(in *fsx.ListTagsForResourceInput) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.g.now())
+	cur, err := s.tagsOf(deref(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	tags := *cur
+	start, end, next, err := JSONPage(len(tags), in.MaxResults, in.NextToken, "tags", 2147483647)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"Tags": append([]fsTag{}, tags[start:end]...)}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	return out, nil
+}
+
+func mergeTags(cur, add []fsTag) []fsTag {
+	out := append([]fsTag(nil), cur...)
+	for _, t := range add {
+		replaced := false
+		for i := range out {
+			if out[i].Key == t.Key {
+				out[i].Value = t.Value
+				replaced = true
+			}
+		}
+		if !replaced {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// convertTags validates tags as FSx does (Tag shape: key 1-128, value 0-256,
+// at most 50, no "aws:" prefix) and keeps their order.
+func convertTags(in []fsxtypes.Tag) ([]fsTag, error) {
+	if len(in) > 50 {
+		return nil, Errorf("BadRequest", "A resource can have at most 50 tags.")
+	}
+	out := make([]fsTag, 0, len(in))
+	seen := map[string]bool{}
+	for _, t := range in {
+		k, v := deref(t.Key), deref(t.Value)
+		switch {
+		case k == "" || len(k) > 128:
+			return nil, Errorf("BadRequest", "Tag keys must be 1 to 128 characters long.")
+		case len(v) > 256:
+			return nil, Errorf("BadRequest", "Tag values must be at most 256 characters long.")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			return nil, Errorf("BadRequest", "Tag keys starting with 'aws:' are reserved for AWS use.")
+		case seen[k]:
+			return nil, Errorf("BadRequest", "Duplicate tag key '%s'.", k)
+		}
+		seen[k] = true
+		out = append(out, fsTag{Key: k, Value: v})
+	}
+	return out, nil
+}
+
+// FileSystemIDs lists the file systems currently known (for tests and bench).
+func (s *fsxService) FileSystemIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.g.now())
+	ids := append([]string(nil), s.fsOrder...)
+	sort.Strings(ids)
+	return ids
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func isPersistent(deploymentType string) bool {
+	return strings.HasPrefix(deploymentType, "PERSISTENT")
+}

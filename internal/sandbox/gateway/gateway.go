@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MPL-2.0
+
+// Package gateway is the AWS gateway of the local sandbox: an HTTP server on a
+// loopback port that answers AWS SDK requests. It serves natively the services
+// moto lacks or gets wrong (FSx for Lustre, EC2 placement groups, and whatever
+// else registers a Service) and reverse-proxies everything else to moto
+// unchanged. It can inject faults per operation and keeps a log of every call.
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultAccountID is the account moto uses by default.
+const DefaultAccountID = "123456789012"
+
+// DefaultRegion is the region used when none is configured.
+const DefaultRegion = "us-east-1"
+
+// Config configures a Gateway.
+type Config struct {
+	// MotoURL is the base URL of the moto server requests are forwarded to.
+	// Empty means there is no upstream: unhandled requests get a 501.
+	MotoURL string
+	// Timings are the lifecycle durations of natively served resources.
+	// The zero value means FastTimings.
+	Timings Timings
+	// AccountID is the account reported in ARNs and OwnerId (default moto's 123456789012).
+	AccountID string
+	// Region is the default region (default us-east-1) used when a request's
+	// credential scope names none.
+	Region string
+	// Logf, if set, receives one line per request and diagnostic messages.
+	Logf func(format string, args ...any)
+	// Seed seeds the random source used for fault injection and generated
+	// identifiers (0 means a fixed default seed, so runs are reproducible).
+	Seed int64
+}
+
+// Service is a natively implemented AWS service (or part of one).
+type Service interface {
+	// Name is the SigV4 signing name of the service, e.g. "fsx" or "ec2".
+	Name() string
+	// Handles reports whether the service serves this operation itself.
+	// Operations it does not handle are forwarded to moto.
+	Handles(op string) bool
+	// Serve answers one request. body is the full request body (already read).
+	Serve(w http.ResponseWriter, r *http.Request, op string, body []byte)
+}
+
+// Gateway is the sandbox's AWS gateway.
+type Gateway struct {
+	cfg      Config
+	upstream *url.URL
+	proxy    *httputil.ReverseProxy
+
+	mu       sync.RWMutex
+	services map[string][]Service
+
+	calls  callLog
+	faults faultTable
+	rnd    *lockedRand
+
+	listener net.Listener
+	server   *http.Server
+	url      string
+	closeMu  sync.Mutex
+	closed   bool
+
+	now func() time.Time
+}
+
+// New creates a gateway with the FSx for Lustre and EC2 placement group
+// services registered. Call Start to serve.
+func New(cfg Config) (*Gateway, error) {
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if cfg.Timings == (Timings{}) {
+		cfg.Timings = FastTimings()
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = 20180301
+	}
+	g := &Gateway{
+		cfg:      cfg,
+		services: map[string][]Service{},
+		rnd:      newLockedRand(seed),
+		now:      time.Now,
+	}
+	if cfg.MotoURL != "" {
+		u, err := url.Parse(cfg.MotoURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("gateway: invalid moto URL %q", cfg.MotoURL)
+		}
+		g.upstream = u
+		g.proxy = &httputil.ReverseProxy{
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(u)
+				// Keep the client's Host header: it is part of the SigV4
+				// signature and moto routes S3 virtual-host requests by it.
+				pr.Out.Host = pr.In.Host
+			},
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				g.logf("gateway: upstream error for %s %s: %v", r.Method, r.URL.Path, err)
+				http.Error(w, "sandbox gateway: moto unreachable: "+err.Error(), http.StatusBadGateway)
+			},
+		}
+	}
+	g.Register(newFSxService(g))
+	g.Register(newPlacementGroupService(g))
+	return g, nil
+}
+
+// Config returns the gateway's effective configuration.
+func (g *Gateway) Config() Config { return g.cfg }
+
+// Timings returns the lifecycle durations in use.
+func (g *Gateway) Timings() Timings { return g.cfg.Timings }
+
+// Register adds a native service. Services registered later take precedence
+// for operations that several handle.
+func (g *Gateway) Register(s Service) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	name := strings.ToLower(s.Name())
+	g.services[name] = append([]Service{s}, g.services[name]...)
+}
+
+func (g *Gateway) lookup(service, op string) Service {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for _, s := range g.services[service] {
+		if s.Handles(op) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Start listens on a free 127.0.0.1 port and serves in the background. It
+// returns the base URL, e.g. http://127.0.0.1:41234.
+func (g *Gateway) Start() (string, error) {
+	g.closeMu.Lock()
+	defer g.closeMu.Unlock()
+	if g.listener != nil {
+		return g.url, nil
+	}
+	if g.closed {
+		return "", errors.New("gateway: closed")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("gateway: listen: %w", err)
+	}
+	g.listener = ln
+	g.url = "http://" + ln.Addr().String()
+	g.server = &http.Server{
+		Handler:           g,
+		ReadHeaderTimeout: 30 * time.Second,
+	}
+	go func() {
+		if err := g.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			g.logf("gateway: serve: %v", err)
+		}
+	}()
+	return g.url, nil
+}
+
+// URL returns the base URL once started.
+func (g *Gateway) URL() string {
+	g.closeMu.Lock()
+	defer g.closeMu.Unlock()
+	return g.url
+}
+
+// Close stops serving. It is idempotent.
+func (g *Gateway) Close() error {
+	g.closeMu.Lock()
+	defer g.closeMu.Unlock()
+	if g.closed {
+		return nil
+	}
+	g.closed = true
+	if g.server == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := g.server.Shutdown(ctx); err != nil {
+		return g.server.Close()
+	}
+	return nil
+}
+
+func (g *Gateway) logf(format string, args ...any) {
+	if g.cfg.Logf != nil {
+		g.cfg.Logf(format, args...)
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		g.serveControl(w, r)
+		return
+	}
+	start := g.now()
+	info, err := identify(r, g.cfg.Region)
+	if err != nil {
+		http.Error(w, "sandbox gateway: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	call := Call{Time: start, Service: info.service, Operation: info.op, Region: info.region}
+
+	native := g.lookup(info.service, info.op)
+	call.Native = native != nil
+
+	if fault, delay := g.faults.decide(info.service, info.op, g.rnd); delay > 0 || fault != "" {
+		if delay > 0 {
+			call.Fault = "latency"
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+			}
+		}
+		if fault != "" {
+			call.Fault = joinFault(call.Fault, fault)
+			if fault == FaultDrop {
+				dropConnection(w)
+				call.Duration = g.now().Sub(start)
+				g.record(call)
+				return
+			}
+			writeInjectedFault(rec, info, fault)
+			call.Status = rec.status()
+			call.Duration = g.now().Sub(start)
+			g.record(call)
+			return
+		}
+	}
+
+	switch {
+	case native != nil:
+		body := info.body
+		if body == nil && r.Body != nil {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, "sandbox gateway: reading body: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			body = b
+		}
+		r = r.WithContext(withRequestInfo(r.Context(), info))
+		native.Serve(rec, r, info.op, body)
+	case g.proxy != nil:
+		if info.body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(info.body))
+			r.ContentLength = int64(len(info.body))
+		}
+		g.proxy.ServeHTTP(rec, r)
+	default:
+		http.Error(rec, fmt.Sprintf("sandbox gateway: no upstream for %s:%s", info.service, info.op), http.StatusNotImplemented)
+	}
+	call.Status = rec.status()
+	call.Duration = g.now().Sub(start)
+	g.record(call)
+}
+
+func (g *Gateway) record(c Call) {
+	g.calls.add(c)
+	g.logf("gateway: %s %s:%s -> %d%s (%s)", c.Region, c.Service, c.Operation, c.Status, faultSuffix(c.Fault), c.Duration.Round(time.Millisecond))
+}
+
+func faultSuffix(f string) string {
+	if f == "" {
+		return ""
+	}
+	return " [fault " + f + "]"
+}
+
+func joinFault(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "+" + b
+}
+
+// dropConnection closes the client connection without writing a response.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// Cannot hijack (HTTP/2): abort the handler, which resets the stream.
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// statusRecorder remembers the status code written through it.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) status() int {
+	if s.code == 0 {
+		return http.StatusOK
+	}
+	return s.code
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (Flush, Hijack).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+type ctxKey struct{}
+
+func withRequestInfo(ctx context.Context, info *requestInfo) context.Context {
+	return context.WithValue(ctx, ctxKey{}, info)
+}
+
+// RequestRegion returns the region of the request's credential scope, as
+// identified by the gateway (empty outside a gateway request).
+func RequestRegion(r *http.Request) string {
+	if info, ok := r.Context().Value(ctxKey{}).(*requestInfo); ok {
+		return info.region
+	}
+	return ""
+}
