@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MPL-2.0
+
+// Package acctest holds what every acceptance test shares: the in-process provider factories, a local
+// sandbox per test package (started by RunMain), and small config and call-log helpers.
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/provider"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+)
+
+// ResourcePrefix starts the name of everything an acceptance test creates; sweepers match on it.
+const ResourcePrefix = "tf-acc-test"
+
+// ProtoV6ProviderFactories serve the provider in-process to the terraform CLI the tests drive.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"rayhpc": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+}
+
+var sb *sandbox.Sandbox
+
+// RunMain is each acceptance-test package's TestMain body. With TF_ACC set it starts a sandbox (moto +
+// the AWS gateway, fast lifecycle timings), points the AWS SDK at it through the environment, runs the
+// tests and stops the sandbox by PID, whatever the outcome.
+func RunMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" || os.Getenv("RAYHPC_REAL_AWS") != "" {
+		return m.Run()
+	}
+	ctx := context.Background()
+	s, err := sandbox.Start(ctx, sandbox.Options{Timings: gateway.FastTimings(), Seed: true})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "starting the sandbox: %s\n", err)
+		return 1
+	}
+	defer s.Stop() //nolint:errcheck // best effort at exit; Stop kills by PID
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := os.Setenv(k, v); err != nil {
+			fmt.Fprintf(os.Stderr, "setting %s: %s\n", k, err)
+			return 1
+		}
+	}
+	sb = s
+	return m.Run()
+}
+
+// PreCheck skips nothing: it fails the test when the sandbox was expected but is not running.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if sb == nil && os.Getenv("RAYHPC_REAL_AWS") == "" {
+		t.Fatal("the sandbox is not running: the test package's TestMain must call acctest.RunMain")
+	}
+}
+
+// Sandbox returns the package's running sandbox.
+func Sandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	if sb == nil {
+		t.Skip("needs the local sandbox (TF_ACC=1 and acctest.RunMain)")
+	}
+	return sb
+}
+
+// Gateway returns the sandbox's AWS gateway (call log, fault injection).
+func Gateway(t *testing.T) *gateway.Gateway {
+	t.Helper()
+	return Sandbox(t).Gateway()
+}
+
+// Var returns a value the sandbox seeded (data_lake_bucket, subnet_id, vpc_id, region ...).
+func Var(t *testing.T, name string) string {
+	t.Helper()
+	v, ok := Sandbox(t).Vars()[name]
+	if !ok {
+		t.Fatalf("the sandbox seeded no %q", name)
+	}
+	return v
+}
+
+// RandomName returns a fresh name with the test prefix.
+func RandomName() string {
+	return sdkacctest.RandomWithPrefix(ResourcePrefix)
+}
+
+// ConfigCompose joins configuration fragments.
+func ConfigCompose(parts ...string) string {
+	return strings.Join(parts, "\n")
+}

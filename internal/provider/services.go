@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// resources lists every resource type the service packages contribute.
+func resources() []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+// dataSources lists every data source type the service packages contribute.
+func dataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
