@@ -35,9 +35,9 @@ func WriteEC2Response(w http.ResponseWriter, v any) {
 }
 
 type ec2ErrorResponse struct {
-	XMLName   xml.Name `xml:"Response"`
+	XMLName   xml.Name       `xml:"Response"`
 	Errors    []ec2ErrorItem `xml:"Errors>Error"`
-	RequestID string   `xml:"RequestID"`
+	RequestID string         `xml:"RequestID"`
 }
 
 type ec2ErrorItem struct {

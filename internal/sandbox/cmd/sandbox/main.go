@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MPL-2.0
+
+// Command sandbox runs the local AWS sandbox (moto behind the rayhpc gateway)
+// in the foreground until SIGINT or SIGTERM, printing the environment to
+// export. Used by `make sandbox` (foreground) and `make demo` (background,
+// stopped by PID; it waits for -env-file to appear).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	timings := flag.String("timings", "demo", "lifecycle durations of FSx resources: fast (tests) or demo")
+	envFile := flag.String("env-file", "", "write `export K='V'` lines to this file (atomically) once the sandbox is ready")
+	pidFile := flag.String("pid-file", "", "write this process's PID to this file")
+	verbose := flag.Bool("v", false, "log moto's output and every AWS call to stderr")
+	noSeed := flag.Bool("no-seed", false, "do not seed the data-lake bucket and default VPC lookup")
+	flag.Parse()
+
+	t, ok := gateway.TimingsByName(*timings)
+	if !ok {
+		fmt.Fprintf(os.Stderr, "sandbox: unknown -timings %q (want fast or demo)\n", *timings)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if *pidFile != "" {
+		if err := writeAtomic(*pidFile, strconv.Itoa(os.Getpid())+"\n"); err != nil {
+			fmt.Fprintln(os.Stderr, "sandbox:", err)
+			return 1
+		}
+		defer os.Remove(*pidFile)
+	}
+
+	var logw io.Writer
+	if *verbose {
+		logw = os.Stderr
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Options{Timings: t, Seed: !*noSeed, Log: logw})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox:", err)
+		return 1
+	}
+	defer func() { _ = sb.Stop() }()
+
+	var exports strings.Builder
+	for _, kv := range sb.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&exports, "export %s=%s\n", k, shellQuote(v))
+	}
+	if *envFile != "" {
+		if err := writeAtomic(*envFile, exports.String()); err != nil {
+			fmt.Fprintln(os.Stderr, "sandbox:", err)
+			return 1
+		}
+		defer os.Remove(*envFile)
+	}
+
+	vars := sb.Vars()
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Printf("# rayhpc sandbox ready: gateway %s, moto %s (pid %d), timings %s\n", sb.URL(), sb.MotoURL(), sb.MotoPID(), *timings)
+	fmt.Printf("# control endpoint: %s/_sandbox/{health,calls,faults}\n", sb.URL())
+	fmt.Printf("# export this environment (or: eval \"$(cat %s)\"):\n", orDefault(*envFile, "<env-file>"))
+	fmt.Print(exports.String())
+	fmt.Println("# press Ctrl-C to stop")
+
+	<-ctx.Done()
+	fmt.Fprintln(os.Stderr, "sandbox: stopping")
+	if err := sb.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox: stop:", err)
+	}
+	return 0
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// shellQuote quotes v for POSIX shells with single quotes.
+func shellQuote(v string) string {
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// writeAtomic writes data to path through a temporary file and a rename, so a
+// reader never sees a partial file.
+func writeAtomic(path, data string) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.WriteString(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
