@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
+	pricingtypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
+)
+
+func pricingClient(g *Gateway) *pricing.Client { return pricing.NewFromConfig(awsConfig(g, nil)) }
+
+type priceDoc struct {
+	Product struct {
+		ProductFamily string            `json:"productFamily"`
+		Attributes    map[string]string `json:"attributes"`
+		SKU           string            `json:"sku"`
+	} `json:"product"`
+	Terms struct {
+		OnDemand map[string]struct {
+			PriceDimensions map[string]struct {
+				Unit         string            `json:"unit"`
+				PricePerUnit map[string]string `json:"pricePerUnit"`
+			} `json:"priceDimensions"`
+		} `json:"OnDemand"`
+	} `json:"terms"`
+}
+
+func termMatch(field, value string) pricingtypes.Filter {
+	return pricingtypes.Filter{Type: pricingtypes.FilterTypeTermMatch, Field: aws.String(field), Value: aws.String(value)}
+}
+
+func TestPricingGetProducts_filters(t *testing.T) {
+	g, _ := newTestGateway(t, testTimings)
+	c := pricingClient(g)
+	cases := []struct {
+		instanceType, region, want string
+	}{
+		{"c5n.18xlarge", "us-east-1", "3.8880000000"},
+		{"c6i.32xlarge", "us-east-1", "5.4400000000"},
+		{"hpc7g.16xlarge", "us-east-1", "1.6832000000"},
+		{"m6i.xlarge", "us-east-1", "0.1920000000"},
+		{"g5.xlarge", "us-east-1", "1.0060000000"},
+		{"p4d.24xlarge", "us-east-1", "21.9600000000"},
+		{"p5.48xlarge", "us-east-1", "55.0400000000"},
+		{"c5n.18xlarge", "us-west-2", "3.8880000000"},
+	}
+	for _, tc := range cases {
+		out, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{
+			ServiceCode: aws.String("AmazonEC2"),
+			Filters: []pricingtypes.Filter{
+				termMatch("instanceType", tc.instanceType),
+				termMatch("regionCode", tc.region),
+				termMatch("operatingSystem", "Linux"),
+				termMatch("tenancy", "Shared"),
+				termMatch("preInstalledSw", "NA"),
+				termMatch("capacitystatus", "Used"),
+			},
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.instanceType, err)
+		}
+		if len(out.PriceList) != 1 {
+			t.Fatalf("%s/%s: got %d products, want 1", tc.instanceType, tc.region, len(out.PriceList))
+		}
+		var doc priceDoc
+		if err := json.Unmarshal([]byte(out.PriceList[0]), &doc); err != nil {
+			t.Fatalf("PriceList entry is not a JSON product document: %v", err)
+		}
+		if doc.Product.Attributes["instanceType"] != tc.instanceType || doc.Product.Attributes["regionCode"] != tc.region {
+			t.Errorf("wrong product: %v", doc.Product.Attributes)
+		}
+		var got []string
+		for _, term := range doc.Terms.OnDemand {
+			for _, dim := range term.PriceDimensions {
+				if dim.Unit != "Hrs" {
+					t.Errorf("unit %q, want Hrs", dim.Unit)
+				}
+				got = append(got, dim.PricePerUnit["USD"])
+			}
+		}
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%s/%s: prices %v, want [%s]", tc.instanceType, tc.region, got, tc.want)
+		}
+	}
+
+	// A filter that matches nothing returns an empty list, not an error.
+	out, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{
+		ServiceCode: aws.String("AmazonEC2"),
+		Filters:     []pricingtypes.Filter{termMatch("instanceType", "c5n.18xlarge"), termMatch("operatingSystem", "Windows")},
+	})
+	if err != nil || len(out.PriceList) != 0 {
+		t.Fatalf("Windows filter: %v, %d products", err, len(out.PriceList))
+	}
+	// ANY_OF with comma-separated values.
+	out, err = c.GetProducts(ctx(t), &pricing.GetProductsInput{
+		ServiceCode: aws.String("AmazonEC2"),
+		Filters: []pricingtypes.Filter{
+			{Type: pricingtypes.FilterTypeAnyOf, Field: aws.String("instanceType"), Value: aws.String("g5.xlarge,p5.48xlarge")},
+			termMatch("regionCode", "us-east-1"),
+		},
+	})
+	if err != nil || len(out.PriceList) != 2 {
+		t.Fatalf("ANY_OF: %v, %d products, want 2", err, len(out.PriceList))
+	}
+}
+
+func TestPricingGetProducts_pagination(t *testing.T) {
+	g, _ := newTestGateway(t, testTimings)
+	c := pricingClient(g)
+	in := &pricing.GetProductsInput{ServiceCode: aws.String("AmazonEC2"), MaxResults: aws.Int32(3)}
+	p := pricing.NewGetProductsPaginator(c, in)
+	seen := map[string]bool{}
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if len(out.PriceList) > 3 {
+			t.Fatalf("page of %d products exceeds MaxResults 3", len(out.PriceList))
+		}
+		for _, s := range out.PriceList {
+			var doc priceDoc
+			if err := json.Unmarshal([]byte(s), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if seen[doc.Product.SKU] {
+				t.Fatalf("SKU %s returned twice", doc.Product.SKU)
+			}
+			seen[doc.Product.SKU] = true
+		}
+	}
+	if len(seen) != len(ec2PriceCatalog) || pages != (len(ec2PriceCatalog)+2)/3 {
+		t.Fatalf("got %d products in %d pages, want %d products", len(seen), pages, len(ec2PriceCatalog))
+	}
+
+	_, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{ServiceCode: aws.String("AmazonEC2"), NextToken: aws.String("bogus")})
+	var bad *pricingtypes.InvalidNextTokenException
+	if !errors.As(err, &bad) {
+		t.Fatalf("bogus NextToken: got %v, want InvalidNextTokenException", err)
+	}
+	_, err = c.GetProducts(ctx(t), &pricing.GetProductsInput{
+		ServiceCode: aws.String("AmazonEC2"),
+		Filters:     []pricingtypes.Filter{{Type: "FUZZY", Field: aws.String("instanceType"), Value: aws.String("x")}},
+	})
+	var inv *pricingtypes.InvalidParameterException
+	if !errors.As(err, &inv) {
+		t.Fatalf("bad filter type: got %v, want InvalidParameterException", err)
+	}
+}
+
+func TestPricingDescribeServices(t *testing.T) {
+	g, _ := newTestGateway(t, testTimings)
+	c := pricingClient(g)
+	out, err := c.DescribeServices(ctx(t), &pricing.DescribeServicesInput{ServiceCode: aws.String("AmazonEC2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Services) != 1 || aws.ToString(out.Services[0].ServiceCode) != "AmazonEC2" {
+		t.Fatalf("services: %+v", out.Services)
+	}
+	found := false
+	for _, a := range out.Services[0].AttributeNames {
+		found = found || a == "instanceType"
+	}
+	if !found {
+		t.Errorf("AttributeNames lacks instanceType: %v", out.Services[0].AttributeNames)
+	}
+	_, err = c.DescribeServices(ctx(t), &pricing.DescribeServicesInput{ServiceCode: aws.String("AmazonNope")})
+	var nf *pricingtypes.NotFoundException
+	if !errors.As(err, &nf) {
+		t.Fatalf("unknown service: got %v, want NotFoundException", err)
+	}
+	if n := g.CountCalls("pricing", "DescribeServices"); n != 2 {
+		t.Errorf("call log has %d DescribeServices calls, want 2", n)
+	}
+}
