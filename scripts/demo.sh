@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# make demo: start the local sandbox, apply examples/demo against it, print what was built and where each
+# workflow stage should run, destroy everything, stop the sandbox (by PID). Exits non-zero on any failure.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/.build"
+bin="$build/bin"
+work="$build/demo"
+export TF_CLI_CONFIG_FILE="$build/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+terraform=${TERRAFORM:-terraform}
+
+rm -rf "$work" && mkdir -p "$work"
+cp -R "$root/examples/demo/." "$work/"
+env_file="$work/sandbox.env"
+
+"$bin/rayhpc-sandbox" -timings demo -env-file "$env_file" >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+stop_sandbox() {
+  if kill -0 "$sandbox_pid" 2>/dev/null; then
+    kill -TERM "$sandbox_pid" 2>/dev/null || true
+    wait "$sandbox_pid" 2>/dev/null || true
+  fi
+}
+trap stop_sandbox EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  [ -s "$env_file" ] && break
+  if ! kill -0 "$sandbox_pid" 2>/dev/null; then
+    echo "the sandbox exited before it was ready:" >&2; cat "$work/sandbox.log" >&2; exit 1
+  fi
+  sleep 0.5
+done
+[ -s "$env_file" ] || { echo "the sandbox did not become ready in 60 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+# shellcheck disable=SC1090
+source "$env_file"
+echo "==> sandbox ready at $RAYHPC_SANDBOX_URL (pid $sandbox_pid)"
+
+cd "$work"
+destroyed=0
+destroy() {
+  if [ "$destroyed" = 0 ]; then
+    destroyed=1
+    echo "==> terraform destroy"
+    "$terraform" destroy -auto-approve -no-color -input=false >"$work/destroy.log" 2>&1 \
+      || { cat "$work/destroy.log" >&2; return 1; }
+    tail -n 1 "$work/destroy.log"
+  fi
+}
+trap 'destroy || true; stop_sandbox' EXIT INT TERM
+
+echo "==> terraform apply (examples/demo)"
+if ! "$terraform" apply -auto-approve -no-color -input=false >"$work/apply.log" 2>&1; then
+  cat "$work/apply.log" >&2; exit 1
+fi
+grep -E '^(Apply complete|.*: Creation complete)' "$work/apply.log" || true
+
+echo "==> what was built"
+"$terraform" output -no-color
+
+destroy
+trap stop_sandbox EXIT INT TERM
+stop_sandbox
+trap - EXIT INT TERM
+echo "==> demo finished: everything destroyed, sandbox stopped"
