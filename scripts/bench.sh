@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make bench: figures, not pass/fail thresholds.
+#  1. provider start-up to a served plugin (median of several runs) and its peak RSS;
+#  2. AWS API calls per create, refresh and destroy of each resource, read from the sandbox's call log;
+#  3. the placement engine on every workflow trace and on synthetic 10k / 100k-task workflows.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export TF_CLI_CONFIG_FILE="$root/.build/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+workflows=${WORKFLOWS:-$root/../shared/workflows}
+
+echo "== provider start-up"
+go run ./internal/benchtools/startup -bin .build/bin/terraform-provider-rayhpc -runs 11
+
+echo
+echo "== AWS API calls per operation (sandbox call log)"
+TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(command -v terraform) \
+  go test -count=1 -run 'APICalls' -v ./internal/service/... 2>&1 | grep -E 'bench:|^(FAIL|ok|---)' | sed 's/^ *//'
+
+echo
+echo "== placement engine"
+if [ -d "$workflows" ]; then
+  go run ./internal/placement/cmd/placementbench -workflows "$workflows"
+else
+  echo "no workflow traces at $workflows (set WORKFLOWS=...)"
+fi
+echo
+go test -run '^$' -bench 'Solve' -benchmem ./internal/placement/ | grep -E '^(Benchmark|ok)'
