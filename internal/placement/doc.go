@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MPL-2.0
+
+// Package placement is the placement engine of terraform-provider-rayhpc.
+//
+// It decides, for every stage of a workflow, on which pool of compute it
+// should run — HPC nodes (AWS ParallelCluster / Slurm), Ray workers (KubeRay
+// on EKS), serverless functions (AWS Lambda) or AWS Batch on Fargate — and
+// predicts what the whole run costs and how long it takes.
+//
+// The package is pure computation: it imports only the Go standard library,
+// never Terraform, and never talks to AWS. The Terraform data source
+// rayhpc_stage_placement and the resource rayhpc_workflow_placement are thin
+// layers on top of it.
+//
+// # Overview
+//
+//   - A [Workflow] is a DAG of [Task]s grouped into [Stage]s. Build one with
+//     [LoadWfCommons] (WfCommons WfFormat JSON 1.4/1.5 traces) or [FromStages]
+//     (per-stage task counts, as the Terraform `stage` blocks give them).
+//   - A [Problem] is a workflow plus the [Pool]s it may use and the [Storage]
+//     model (FSx for Lustre workspace, S3 data lake). [DefaultPlatforms]
+//     builds one pool of each kind from the price [Catalog].
+//   - [Evaluate] simulates a per-stage [Assignment] (task-level list
+//     scheduling) and returns an [Evaluation]: makespan, cost per platform,
+//     utilisation, a per-stage summary and a per-task timeline.
+//   - [Solve] searches for the best assignment for an [Objective] under an
+//     optional deadline and budget, and reports the Pareto front and the
+//     baselines (all-HPC, all-Ray, all-serverless, all-Batch, a Mashup-style
+//     rule, HEFT), all evaluated by the same simulator.
+//   - [GanttMermaid], [Table] and [NewManifest] render a solution for humans
+//     and for workflow runners; [InputHash] fingerprints a problem.
+//
+// Everything is deterministic: the same inputs always give byte-identical
+// outputs (no map iteration order dependence, no randomness).
+//
+// # Units
+//
+// Times are seconds (float64), money is US dollars (float64), sizes are bytes
+// (int64) unless a field name says otherwise (for example MemoryMB, which is
+// in mebibytes as AWS Lambda counts them).
+package placement

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// InfeasibleError reports a problem no placement can satisfy. Stage names the
+// stage concerned when there is one.
+type InfeasibleError struct {
+	Stage  string
+	Reason string
+}
+
+func (e *InfeasibleError) Error() string {
+	if e.Stage == "" {
+		return "infeasible: " + e.Reason
+	}
+	return fmt.Sprintf("infeasible: stage %q: %s", e.Stage, e.Reason)
+}
+
+// fitInfo says whether a stage may run on a pool, and why not.
+type fitInfo struct {
+	ok     bool
+	reason string
+	memMB  int // Lambda memory setting (serverless pools only)
+}
+
+// prepared is a validated problem compiled for fast repeated simulation.
+type prepared struct {
+	p       *Problem
+	w       *Workflow
+	g       *graph
+	blevel  []float64 // static priority of every node (reference bottom level)
+	fit     [][]fitInfo
+	allowed [][]int // per stage, the pool indices it may use, ascending
+	// stageDependents[s] are the stages with a stage-level barrier on s.
+	stageDependents [][]int32
+	// taskMaxRuntime etc. are per-stage aggregates.
+	stageWork []float64 // Σ runtime×cores of the stage's tasks (reference)
+	ct        []ctask   // compact copy of the tasks for the simulator's hot loop
+}
+
+// ctask is the part of a Task the simulator reads, stored contiguously.
+type ctask struct {
+	RuntimeS                             float64
+	MemoryBytes, InputBytes, OutputBytes int64
+	Cores, GPUs, Stage                   int
+}
+
+func prepare(p *Problem) (*prepared, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := compileGraph(p.Workflow)
+	if err != nil {
+		return nil, err
+	}
+	w := p.Workflow
+	pr := &prepared{p: p, w: w, g: g}
+	// Static bottom levels on the reference core, in reverse topological order.
+	pr.blevel = make([]float64, g.nNodes)
+	for i := len(g.topo) - 1; i >= 0; i-- {
+		v := g.topo[i]
+		best := 0.0
+		for _, c := range g.children(v) {
+			if pr.blevel[c] > best {
+				best = pr.blevel[c]
+			}
+		}
+		if int(v) < g.nTasks {
+			best += w.Tasks[v].RuntimeS
+		}
+		pr.blevel[v] = best
+	}
+	pr.stageDependents = make([][]int32, len(w.Stages))
+	for s := range w.Stages {
+		for _, d := range w.Stages[s].DependsOn {
+			pr.stageDependents[d] = append(pr.stageDependents[d], int32(s))
+		}
+	}
+	pr.ct = make([]ctask, len(w.Tasks))
+	for i := range w.Tasks {
+		t := &w.Tasks[i]
+		pr.ct[i] = ctask{RuntimeS: t.RuntimeS, MemoryBytes: t.MemoryBytes, InputBytes: t.InputBytes,
+			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage}
+	}
+	pr.stageWork = make([]float64, len(w.Stages))
+	for i := range w.Tasks {
+		pr.stageWork[w.Tasks[i].Stage] += w.Tasks[i].RuntimeS * float64(w.Tasks[i].Cores)
+	}
+	pr.fit = make([][]fitInfo, len(w.Stages))
+	pr.allowed = make([][]int, len(w.Stages))
+	for s := range w.Stages {
+		pr.fit[s] = make([]fitInfo, len(p.Pools))
+		for k := range p.Pools {
+			pr.fit[s][k] = stageFit(p, g, s, k)
+			if pr.fit[s][k].ok {
+				pr.allowed[s] = append(pr.allowed[s], k)
+			}
+		}
+	}
+	return pr, nil
+}
+
+// checkAllowed returns an InfeasibleError for the first stage that fits no
+// pool, listing every pool's reason.
+func (pr *prepared) checkAllowed() error {
+	for s, a := range pr.allowed {
+		if len(a) > 0 {
+			continue
+		}
+		reasons := make([]string, 0, len(pr.p.Pools))
+		for k := range pr.p.Pools {
+			reasons = append(reasons, fmt.Sprintf("%s: %s", pr.p.Pools[k].Name, pr.fit[s][k].reason))
+		}
+		return &InfeasibleError{Stage: pr.w.Stages[s].Name, Reason: "fits no platform (" + strings.Join(reasons, "; ") + ")"}
+	}
+	return nil
+}
+
+// ServerlessMemoryMB returns the Lambda memory setting a stage uses on a
+// serverless pool: the stage's ServerlessMemoryMB when set, otherwise the
+// smallest setting that holds the largest task's memory and gives it as many
+// vCPUs as it has cores (cores × MBPerVCPU), clamped to the pool's
+// [MinMemoryMB, MaxMemoryMB]. Giving a task more vCPUs than cores would not
+// make it faster, and fewer would slow it down in proportion, so this is the
+// cheapest setting that runs every task at full speed when the limits allow.
+func ServerlessMemoryMB(w *Workflow, stage int, pool *Pool) int {
+	if m := w.Stages[stage].ServerlessMemoryMB; m > 0 {
+		return m
+	}
+	var maxMem int64
+	maxCores := 1
+	for i := range w.Tasks {
+		t := &w.Tasks[i]
+		if t.Stage != stage {
+			continue
+		}
+		if t.MemoryBytes > maxMem {
+			maxMem = t.MemoryBytes
+		}
+		if t.Cores > maxCores {
+			maxCores = t.Cores
+		}
+	}
+	return autoLambdaMemory(maxMem, maxCores, pool)
+}
+
+func autoLambdaMemory(maxMem int64, maxCores int, pool *Pool) int {
+	need := int(math.Ceil(float64(maxMem) / (1 << 20)))
+	if c := int(math.Ceil(float64(maxCores) * pool.MBPerVCPU)); c > need {
+		need = c
+	}
+	if need < pool.MinMemoryMB {
+		need = pool.MinMemoryMB
+	}
+	if need > pool.MaxMemoryMB {
+		need = pool.MaxMemoryMB
+	}
+	return need
+}
+
+// lambdaSlowdown is how much slower a task with the given cores runs with
+// memMB of Lambda memory (vCPUs in proportion to memory).
+func lambdaSlowdown(cores int, memMB int, pool *Pool) float64 {
+	vcpu := float64(memMB) / pool.MBPerVCPU
+	if vcpu >= float64(cores) {
+		return 1
+	}
+	return float64(cores) / vcpu
+}
+
+// fargateSizes are the Fargate vCPU sizes with their memory range in GB and
+// step (Amazon ECS Developer Guide, "Task CPU and memory"; whole-vCPU sizes
+// only, since tasks have whole cores).
+var fargateSizes = []struct {
+	vcpu         int
+	minGB, maxGB int
+	stepGB       int
+}{
+	{1, 2, 8, 1},
+	{2, 4, 16, 1},
+	{4, 8, 30, 1},
+	{8, 16, 60, 4},
+	{16, 32, 120, 8},
+}
+
+// fargateSize returns the smallest valid Fargate size (vCPU, GB) that holds a
+// task, or ok=false when none does or the pool's limits are exceeded.
+func fargateSize(cores int, mem int64, pool *Pool) (vcpu int, gb int, ok bool) {
+	needGB := int(math.Ceil(float64(mem) / 1e9))
+	if needGB < 1 {
+		needGB = 1
+	}
+	for _, s := range fargateSizes {
+		if s.vcpu < cores || s.maxGB < needGB || s.vcpu > pool.MaxTaskVCPUs || int64(s.minGB)*1e9 > pool.MaxTaskMemoryBytes {
+			continue
+		}
+		g := s.minGB
+		if needGB > g {
+			g = s.minGB + (needGB-s.minGB+s.stepGB-1)/s.stepGB*s.stepGB
+		}
+		if int64(g)*1e9 > pool.MaxTaskMemoryBytes {
+			continue
+		}
+		return s.vcpu, g, true
+	}
+	return 0, 0, false
+}
+
+func stageFit(p *Problem, g *graph, s, k int) fitInfo {
+	w := p.Workflow
+	st := &w.Stages[s]
+	pl := &p.Pools[k]
+	no := func(format string, a ...any) fitInfo { return fitInfo{reason: fmt.Sprintf(format, a...)} }
+	if st.Pin != "" && st.Pin != pl.Name && st.Pin != string(pl.Kind) {
+		return no("stage is pinned to %q", st.Pin)
+	}
+	if st.Coupling == CouplingMPI && !(pl.Kind == KindHPC && pl.EFA) {
+		return no("coupling \"mpi\" needs an HPC pool with EFA")
+	}
+	if st.Stateful && pl.Kind == KindServerless {
+		return no("stateful stages cannot run on serverless functions")
+	}
+	var maxMem int64
+	maxCores, maxGPUs := 1, 0
+	for _, ti := range g.stageTasks[s] {
+		t := &w.Tasks[ti]
+		maxMem = max(maxMem, t.MemoryBytes)
+		maxCores = max(maxCores, t.Cores)
+		maxGPUs = max(maxGPUs, t.GPUs)
+	}
+	switch pl.Kind {
+	case KindHPC, KindRay:
+		if maxGPUs > pl.GPUs {
+			return no("tasks need %d GPUs, %s nodes have %d", maxGPUs, pl.InstanceType, pl.GPUs)
+		}
+		if maxCores > pl.VCPUs {
+			return no("tasks need %d cores, %s nodes have %d vCPUs", maxCores, pl.InstanceType, pl.VCPUs)
+		}
+		if maxMem > pl.MemoryBytes {
+			return no("tasks need %d MiB of memory, %s nodes have %d MiB", maxMem>>20, pl.InstanceType, pl.MemoryBytes>>20)
+		}
+		return fitInfo{ok: true}
+	case KindServerless:
+		if maxGPUs > 0 {
+			return no("serverless functions have no GPUs")
+		}
+		memMB := st.ServerlessMemoryMB
+		if memMB == 0 {
+			memMB = autoLambdaMemory(maxMem, maxCores, pl)
+		}
+		if memMB > pl.MaxMemoryMB || memMB < pl.MinMemoryMB {
+			return no("memory setting %d MB is outside %d..%d MB", memMB, pl.MinMemoryMB, pl.MaxMemoryMB)
+		}
+		if int64(memMB)<<20 < maxMem {
+			return no("tasks need %d MiB of memory, more than the %d MB function limit", (maxMem+(1<<20)-1)>>20, memMB)
+		}
+		for _, ti := range g.stageTasks[s] {
+			t := &w.Tasks[ti]
+			d := pl.StartLatencyS + t.RuntimeS*lambdaSlowdown(t.Cores, memMB, pl)/pl.Speed +
+				float64(t.InputBytes+t.OutputBytes)/pl.S3BandwidthBps
+			if d > pl.TimeoutS {
+				return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
+			}
+		}
+		return fitInfo{ok: true, memMB: memMB}
+	case KindBatch:
+		if maxGPUs > 0 {
+			return no("Fargate tasks have no GPUs")
+		}
+		for _, ti := range g.stageTasks[s] {
+			t := &w.Tasks[ti]
+			if _, _, ok := fargateSize(t.Cores, t.MemoryBytes, pl); !ok {
+				return no("task %q (%d cores, %d MiB) exceeds the Fargate size limits (%d vCPU, %d GB)",
+					t.ID, t.Cores, t.MemoryBytes>>20, pl.MaxTaskVCPUs, pl.MaxTaskMemoryBytes/1e9)
+			}
+			if v, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl); v > pl.MaxVCPUs {
+				return no("task %q needs %d vCPUs, the compute environment has %d", t.ID, v, pl.MaxVCPUs)
+			}
+		}
+		return fitInfo{ok: true}
+	}
+	return no("unknown pool kind")
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Coupling says how tightly the tasks of a stage communicate while running.
+type Coupling string
+
+const (
+	// CouplingNone marks independent tasks (the default).
+	CouplingNone Coupling = ""
+	// CouplingMPI marks tightly coupled tasks (MPI over the network): the
+	// stage may only run on an HPC pool with EFA.
+	CouplingMPI Coupling = "mpi"
+)
+
+// Workflow is a DAG of tasks grouped into stages.
+//
+// Dependencies come in two forms, which may be mixed:
+//   - task-level: Task.Parents lists the tasks that must finish before a task
+//     starts (what WfCommons traces give);
+//   - stage-level barriers: Stage.DependsOn lists stages every one of whose
+//     tasks must finish before any task of the stage starts (what [FromStages]
+//     produces; it avoids materialising |A|×|B| task edges).
+type Workflow struct {
+	// Name is informational (the trace name, for example "montage").
+	Name string `json:"name"`
+	// Stages in display order; Task.Stage and Stage.DependsOn index into it.
+	Stages []Stage `json:"stages"`
+	// Tasks of all stages; Task.Parents index into it.
+	Tasks []Task `json:"tasks"`
+}
+
+// Stage is a group of tasks that is placed as one unit: every task of a stage
+// runs on the same pool.
+type Stage struct {
+	// Name is unique within the workflow.
+	Name string `json:"name"`
+	// DependsOn lists stage-level barriers (indices into Workflow.Stages).
+	DependsOn []int `json:"depends_on,omitempty"`
+	// Coupling "mpi" restricts the stage to HPC pools with EFA.
+	Coupling Coupling `json:"coupling,omitempty"`
+	// Stateful stages keep state between invocations and cannot run on
+	// serverless functions.
+	Stateful bool `json:"stateful,omitempty"`
+	// Pin, when set, restricts the stage to the pool with this name or to the
+	// pools of this platform kind ("hpc", "ray", "serverless", "batch").
+	Pin string `json:"pin,omitempty"`
+	// ServerlessMemoryMB is the Lambda memory setting for this stage; 0 means
+	// automatic (see [ServerlessMemoryMB]).
+	ServerlessMemoryMB int `json:"serverless_memory_mb,omitempty"`
+}
+
+// Task is one unit of work.
+type Task struct {
+	// ID is unique within the workflow.
+	ID string `json:"id"`
+	// Stage indexes Workflow.Stages.
+	Stage int `json:"stage"`
+	// RuntimeS is the compute time in seconds on a reference core (speed 1.0)
+	// when given Cores cores. It excludes reading inputs and writing outputs,
+	// which the simulator models from InputBytes and OutputBytes.
+	RuntimeS float64 `json:"runtime_s"`
+	// Cores the task uses (at least 1).
+	Cores int `json:"cores"`
+	// MemoryBytes is the peak memory the task needs.
+	MemoryBytes int64 `json:"memory_bytes"`
+	// GPUs the task needs (0 for CPU-only tasks).
+	GPUs int `json:"gpus,omitempty"`
+	// InputBytes the task reads before computing.
+	InputBytes int64 `json:"input_bytes"`
+	// OutputBytes the task writes after computing.
+	OutputBytes int64 `json:"output_bytes"`
+	// Parents are the tasks (indices into Workflow.Tasks) that must finish
+	// before this task starts.
+	Parents []int `json:"parents,omitempty"`
+}
+
+// Validation limits and defaults shared by the loaders.
+const (
+	// MinRuntimeS is the smallest task runtime the engine uses; zero,
+	// negative or missing runtimes are raised to it (10 ms).
+	MinRuntimeS = 0.01
+	// DefaultTaskMemoryBytes is used when a task's memory is missing or not
+	// positive (512 MiB).
+	DefaultTaskMemoryBytes int64 = 512 << 20
+)
+
+// StageIndex returns the index of the stage with the given name, or -1.
+func (w *Workflow) StageIndex(name string) int {
+	for i := range w.Stages {
+		if w.Stages[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// StageTasks returns, for every stage, the indices of its tasks in task order.
+func (w *Workflow) StageTasks() [][]int {
+	out := make([][]int, len(w.Stages))
+	for i := range w.Tasks {
+		s := w.Tasks[i].Stage
+		if s >= 0 && s < len(out) {
+			out[s] = append(out[s], i)
+		}
+	}
+	return out
+}
+
+// Validate checks indices, names and values and that the dependency graph
+// (task edges plus stage barriers) is acyclic.
+func (w *Workflow) Validate() error {
+	if w == nil {
+		return errors.New("workflow is nil")
+	}
+	if len(w.Stages) == 0 {
+		return errors.New("workflow has no stages")
+	}
+	names := make(map[string]bool, len(w.Stages))
+	for i, s := range w.Stages {
+		if strings.TrimSpace(s.Name) == "" {
+			return fmt.Errorf("stage %d has an empty name", i)
+		}
+		if names[s.Name] {
+			return fmt.Errorf("stage %q is defined twice", s.Name)
+		}
+		names[s.Name] = true
+		switch s.Coupling {
+		case CouplingNone, CouplingMPI:
+		default:
+			return fmt.Errorf("stage %q: unknown coupling %q (want \"\" or \"mpi\")", s.Name, s.Coupling)
+		}
+		for _, d := range s.DependsOn {
+			if d < 0 || d >= len(w.Stages) {
+				return fmt.Errorf("stage %q depends on stage index %d out of range", s.Name, d)
+			}
+			if d == i {
+				return fmt.Errorf("stage %q depends on itself", s.Name)
+			}
+		}
+		if s.ServerlessMemoryMB < 0 {
+			return fmt.Errorf("stage %q: serverless memory must not be negative", s.Name)
+		}
+	}
+	counts := make([]int, len(w.Stages))
+	ids := make(map[string]bool, len(w.Tasks))
+	for i, t := range w.Tasks {
+		if t.ID == "" {
+			return fmt.Errorf("task %d has an empty id", i)
+		}
+		if ids[t.ID] {
+			return fmt.Errorf("task %q is defined twice", t.ID)
+		}
+		ids[t.ID] = true
+		if t.Stage < 0 || t.Stage >= len(w.Stages) {
+			return fmt.Errorf("task %q: stage index %d out of range", t.ID, t.Stage)
+		}
+		counts[t.Stage]++
+		if !(t.RuntimeS > 0) {
+			return fmt.Errorf("task %q: runtime must be positive", t.ID)
+		}
+		if t.Cores < 1 {
+			return fmt.Errorf("task %q: cores must be at least 1", t.ID)
+		}
+		if t.MemoryBytes < 0 || t.InputBytes < 0 || t.OutputBytes < 0 || t.GPUs < 0 {
+			return fmt.Errorf("task %q: memory, bytes and GPUs must not be negative", t.ID)
+		}
+		for _, p := range t.Parents {
+			if p < 0 || p >= len(w.Tasks) || p == i {
+				return fmt.Errorf("task %q: parent index %d invalid", t.ID, p)
+			}
+		}
+	}
+	for i, c := range counts {
+		if c == 0 {
+			return fmt.Errorf("stage %q has no tasks", w.Stages[i].Name)
+		}
+	}
+	if _, err := compileGraph(w); err != nil {
+		return err
+	}
+	return nil
+}
+
+// StageSpec describes a stage of identical tasks, as the Terraform `stage`
+// blocks do. Per-task values apply to every task of the stage.
+type StageSpec struct {
+	Name      string
+	TaskCount int
+	// RuntimeS per task on a reference core; values ≤ 0 become MinRuntimeS.
+	RuntimeS float64
+	// Cores per task; 0 means 1.
+	Cores int
+	// MemoryMB per task (MiB); 0 means DefaultTaskMemoryBytes.
+	MemoryMB int64
+	GPUs     int
+	// InputBytes and OutputBytes per task.
+	InputBytes  int64
+	OutputBytes int64
+	// DependsOn names stages that must finish completely before this stage
+	// starts.
+	DependsOn []string
+	Coupling  Coupling
+	Stateful  bool
+	Pin       string
+	// ServerlessMemoryMB is the Lambda memory setting; 0 means automatic.
+	ServerlessMemoryMB int
+}
+
+// FromStages builds a workflow from stage specifications. Dependencies are
+// stage-level barriers: every task of a stage waits for all tasks of the
+// stages it depends on (modelled without materialising task edges, so a
+// 100,000-task workflow stays linear in size). Tasks are named
+// "<stage>_<n>" with n starting at 0.
+func FromStages(specs []StageSpec) (*Workflow, error) {
+	if len(specs) == 0 {
+		return nil, errors.New("no stages given")
+	}
+	w := &Workflow{Name: "stages"}
+	index := make(map[string]int, len(specs))
+	for i, s := range specs {
+		if _, dup := index[s.Name]; dup {
+			return nil, fmt.Errorf("stage %q is defined twice", s.Name)
+		}
+		index[s.Name] = i
+	}
+	total := 0
+	for _, s := range specs {
+		if s.TaskCount < 1 {
+			return nil, fmt.Errorf("stage %q: task_count must be at least 1", s.Name)
+		}
+		total += s.TaskCount
+	}
+	w.Tasks = make([]Task, 0, total)
+	for i, s := range specs {
+		st := Stage{
+			Name:               s.Name,
+			Coupling:           s.Coupling,
+			Stateful:           s.Stateful,
+			Pin:                s.Pin,
+			ServerlessMemoryMB: s.ServerlessMemoryMB,
+		}
+		for _, d := range s.DependsOn {
+			j, ok := index[d]
+			if !ok {
+				return nil, fmt.Errorf("stage %q depends on unknown stage %q", s.Name, d)
+			}
+			st.DependsOn = append(st.DependsOn, j)
+		}
+		w.Stages = append(w.Stages, st)
+		rt := s.RuntimeS
+		if !(rt >= MinRuntimeS) {
+			rt = MinRuntimeS
+		}
+		cores := s.Cores
+		if cores < 1 {
+			cores = 1
+		}
+		mem := s.MemoryMB << 20
+		if mem <= 0 {
+			mem = DefaultTaskMemoryBytes
+		}
+		if s.GPUs < 0 || s.InputBytes < 0 || s.OutputBytes < 0 {
+			return nil, fmt.Errorf("stage %q: gpus and bytes must not be negative", s.Name)
+		}
+		for k := 0; k < s.TaskCount; k++ {
+			w.Tasks = append(w.Tasks, Task{
+				ID:          fmt.Sprintf("%s_%d", s.Name, k),
+				Stage:       i,
+				RuntimeS:    rt,
+				Cores:       cores,
+				MemoryBytes: mem,
+				GPUs:        s.GPUs,
+				InputBytes:  s.InputBytes,
+				OutputBytes: s.OutputBytes,
+			})
+		}
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// PlatformKind is the kind of compute a pool offers.
+type PlatformKind string
+
+const (
+	// KindHPC is a Slurm queue of an AWS ParallelCluster cluster.
+	KindHPC PlatformKind = "hpc"
+	// KindRay is a worker group of a KubeRay RayCluster on EKS.
+	KindRay PlatformKind = "ray"
+	// KindServerless is AWS Lambda.
+	KindServerless PlatformKind = "serverless"
+	// KindBatch is AWS Batch on Fargate.
+	KindBatch PlatformKind = "batch"
+)
+
+// Kinds lists the platform kinds in the fixed order used for reports.
+var Kinds = []PlatformKind{KindHPC, KindRay, KindServerless, KindBatch}
+
+func (k PlatformKind) valid() bool {
+	switch k {
+	case KindHPC, KindRay, KindServerless, KindBatch:
+		return true
+	}
+	return false
+}
+
+// isVM reports whether the kind runs tasks on nodes that the pool starts
+// (HPC and Ray).
+func (k PlatformKind) isVM() bool { return k == KindHPC || k == KindRay }
+
+// Pool is a place stages can run, with its limits and price model. Which
+// fields matter depends on Kind:
+//
+//   - HPC and Ray (VM pools): InstanceType, VCPUs, MemoryBytes, GPUs and EFA
+//     describe one node; between MinNodes and MaxNodes nodes run. MinNodes
+//     nodes are up at time 0; more start on demand (see [Evaluate]) and are
+//     ready StartLatencyS later. A node is billed HourlyUSD per second from
+//     its start until the last task on it finishes, at least MinBillingS.
+//   - Serverless (Lambda): one function per stage with the stage's memory
+//     setting (vCPUs = memory / MBPerVCPU), at most Concurrency concurrent
+//     executions, TimeoutS per invocation, StartLatencyS cold start for each
+//     new execution environment, GBSecondUSD per GB-second (duration rounded up
+//     to BillingTickS) plus RequestUSD per invocation.
+//   - Batch (Fargate): every task is one Fargate task sized to its cores and
+//     memory (rounded up to a valid Fargate size, at most MaxTaskVCPUs and
+//     MaxTaskMemoryBytes), started StartLatencyS after it is submitted, billed
+//     VCPUHourUSD per vCPU-hour plus GBHourUSD per GB-hour from its start
+//     (including StartLatencyS) with a MinBillingS minimum; at most MaxVCPUs
+//     vCPUs run at once (the compute environment's maxvCpus).
+//
+// Speed is the compute speed of one vCPU relative to the reference core the
+// task runtimes were measured on (1.0 = same speed).
+type Pool struct {
+	Name         string       `json:"name"`
+	Kind         PlatformKind `json:"kind"`
+	InstanceType string       `json:"instance_type"`
+
+	VCPUs       int     `json:"vcpus,omitempty"`
+	MemoryBytes int64   `json:"memory_bytes,omitempty"`
+	GPUs        int     `json:"gpus,omitempty"`
+	EFA         bool    `json:"efa,omitempty"`
+	MinNodes    int     `json:"min_nodes,omitempty"`
+	MaxNodes    int     `json:"max_nodes,omitempty"`
+	HourlyUSD   float64 `json:"hourly_usd,omitempty"`
+	PriceSource string  `json:"price_source,omitempty"`
+
+	Speed         float64 `json:"speed"`
+	StartLatencyS float64 `json:"start_latency_s"`
+	MinBillingS   float64 `json:"min_billing_s,omitempty"`
+
+	Arch         string  `json:"arch,omitempty"`
+	GBSecondUSD  float64 `json:"gb_second_usd,omitempty"`
+	RequestUSD   float64 `json:"request_usd,omitempty"`
+	MBPerVCPU    float64 `json:"mb_per_vcpu,omitempty"`
+	MinMemoryMB  int     `json:"min_memory_mb,omitempty"`
+	MaxMemoryMB  int     `json:"max_memory_mb,omitempty"`
+	TimeoutS     float64 `json:"timeout_s,omitempty"`
+	Concurrency  int     `json:"concurrency,omitempty"`
+	BillingTickS float64 `json:"billing_tick_s,omitempty"`
+
+	VCPUHourUSD        float64 `json:"vcpu_hour_usd,omitempty"`
+	GBHourUSD          float64 `json:"gb_hour_usd,omitempty"`
+	MaxTaskVCPUs       int     `json:"max_task_vcpus,omitempty"`
+	MaxTaskMemoryBytes int64   `json:"max_task_memory_bytes,omitempty"`
+	MaxVCPUs           int     `json:"max_vcpus,omitempty"`
+
+	// S3BandwidthBps is the per-task (per-function) throughput to S3.
+	S3BandwidthBps float64 `json:"s3_bandwidth_bps"`
+}
+
+// Storage is the data movement model.
+//
+// HPC and Ray pools mount the FSx for Lustre workspace when Lustre is true;
+// they then read and write at LustreBandwidthBps per task, and data passes
+// between HPC and Ray through Lustre. Serverless and Batch pools (and all
+// pools when Lustre is false) read and write S3 at their pool's
+// S3BandwidthBps. Workflow inputs (files no task produces) are assumed to be
+// in the S3 data lake and, through the data repository association, visible
+// in Lustre.
+//
+// When a task's producer ran in the other storage domain, the corresponding
+// share of its input is read from S3 at the consuming pool's S3 bandwidth
+// (the Lustre side exports to / imports from S3 through the data repository
+// association). Per-edge byte counts are not tracked: a task with k
+// dependencies, c of which ran in the other domain, reads c/k of its
+// InputBytes from S3.
+//
+// Each task in the S3 domain issues one GET and one PUT; each cross-domain
+// read by a Lustre-domain task one GET. Transfer within the region is free.
+type Storage struct {
+	Lustre             bool    `json:"lustre"`
+	LustreBandwidthBps float64 `json:"lustre_bandwidth_bps"`
+	S3GetUSD           float64 `json:"s3_get_usd"`
+	S3PutUSD           float64 `json:"s3_put_usd"`
+}
+
+// Platforms is the set of pools a workflow may use plus the storage model.
+type Platforms struct {
+	Pools   []Pool  `json:"pools"`
+	Storage Storage `json:"storage"`
+}
+
+// Problem is a workflow together with the platforms it may run on.
+type Problem struct {
+	Workflow *Workflow `json:"workflow"`
+	Platforms
+}
+
+// NewProblem pairs a workflow with platforms.
+func NewProblem(w *Workflow, p Platforms) *Problem {
+	return &Problem{Workflow: w, Platforms: p}
+}
+
+// PoolIndex returns the index of the pool with the given name, or -1.
+func (p *Problem) PoolIndex(name string) int {
+	for i := range p.Pools {
+		if p.Pools[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Default pool sizes used by [DefaultPlatforms].
+const (
+	DefaultHPCMaxNodes = 16
+	DefaultRayMaxNodes = 64
+)
+
+// DefaultPlatforms returns one pool of each kind built from
+// [DefaultCatalog]:
+//
+//   - "hpc": c5n.18xlarge Slurm nodes with EFA, 0..16 nodes;
+//   - "ray": m6i.xlarge EKS Ray workers, 0..64 nodes;
+//   - "lambda": AWS Lambda x86, 1,000 concurrent executions;
+//   - "batch": AWS Batch on Fargate, 256 vCPUs;
+//
+// with Lustre shared by HPC and Ray.
+func DefaultPlatforms() Platforms {
+	p, err := DefaultPlatformsFrom(DefaultCatalog())
+	if err != nil {
+		panic(err) // the built-in catalog always has these instance types
+	}
+	return p
+}
+
+// DefaultPlatformsFrom is [DefaultPlatforms] built from a given catalog (for
+// example one whose prices the Pricing API has overridden).
+func DefaultPlatformsFrom(c *Catalog) (Platforms, error) {
+	hpc, err := NewHPCPool(c, "hpc", "c5n.18xlarge", 0, DefaultHPCMaxNodes)
+	if err != nil {
+		return Platforms{}, err
+	}
+	ray, err := NewRayPool(c, "ray", "m6i.xlarge", 0, DefaultRayMaxNodes)
+	if err != nil {
+		return Platforms{}, err
+	}
+	return Platforms{
+		Pools:   []Pool{hpc, ray, NewServerlessPool(c, "lambda", "x86_64"), NewBatchPool(c, "batch")},
+		Storage: NewStorage(c),
+	}, nil
+}
+
+// NewStorage returns the catalog's storage model with Lustre enabled.
+func NewStorage(c *Catalog) Storage {
+	return Storage{
+		Lustre:             true,
+		LustreBandwidthBps: c.LustreBandwidth.V,
+		S3GetUSD:           c.S3GetPer1000.V / 1000,
+		S3PutUSD:           c.S3PutPer1000.V / 1000,
+	}
+}
+
+func newVMPool(c *Catalog, kind PlatformKind, name, instanceType string, minNodes, maxNodes int, start float64) (Pool, error) {
+	it, ok := c.Instance(instanceType)
+	if !ok {
+		return Pool{}, fmt.Errorf("pool %q: instance type %q is not in the catalog", name, instanceType)
+	}
+	return Pool{
+		Name: name, Kind: kind, InstanceType: instanceType,
+		VCPUs: it.VCPUs, MemoryBytes: int64(it.MemoryGiB * (1 << 30)), GPUs: it.GPUs, EFA: it.EFA,
+		MinNodes: minNodes, MaxNodes: maxNodes,
+		HourlyUSD: it.HourlyUSD, PriceSource: it.PriceSource,
+		Speed: 1, StartLatencyS: start, MinBillingS: c.EC2MinBillingS.V,
+		Arch: it.Arch, S3BandwidthBps: c.VMS3Bandwidth.V,
+	}, nil
+}
+
+// NewHPCPool returns a ParallelCluster queue of instanceType nodes.
+func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
+	return newVMPool(c, KindHPC, name, instanceType, minNodes, maxNodes, c.HPCNodeStartS.V)
+}
+
+// NewRayPool returns a KubeRay worker group of instanceType nodes.
+func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
+	return newVMPool(c, KindRay, name, instanceType, minNodes, maxNodes, c.RayNodeStartS.V)
+}
+
+// NewServerlessPool returns AWS Lambda for arch "x86_64" or "arm64".
+func NewServerlessPool(c *Catalog, name, arch string) Pool {
+	price, src := c.LambdaGBSecondX86.V, c.LambdaGBSecondX86.Source
+	if arch == "arm64" {
+		price, src = c.LambdaGBSecondArm.V, c.LambdaGBSecondArm.Source
+	} else {
+		arch = "x86_64"
+	}
+	return Pool{
+		Name: name, Kind: KindServerless, InstanceType: "lambda-" + arch, Arch: arch,
+		Speed: 1, StartLatencyS: c.LambdaColdStartS.V,
+		GBSecondUSD: price, RequestUSD: c.LambdaRequest.V, PriceSource: src,
+		MBPerVCPU: c.LambdaMBPerVCPU.V, MinMemoryMB: int(c.LambdaMinMemoryMB.V), MaxMemoryMB: int(c.LambdaMaxMemoryMB.V),
+		TimeoutS: c.LambdaTimeoutS.V, Concurrency: int(c.LambdaConcurrency.V), BillingTickS: c.LambdaBillingTickS.V,
+		S3BandwidthBps: c.LambdaS3Bandwidth.V,
+	}
+}
+
+// NewBatchPool returns AWS Batch on Fargate with the catalog's maxvCpus.
+func NewBatchPool(c *Catalog, name string) Pool {
+	return Pool{
+		Name: name, Kind: KindBatch, InstanceType: "fargate", Arch: "x86_64",
+		Speed: 1, StartLatencyS: c.BatchStartS.V, MinBillingS: c.FargateMinBillingS.V,
+		VCPUHourUSD: c.FargateVCPUHour.V, GBHourUSD: c.FargateGBHour.V, PriceSource: c.FargateVCPUHour.Source,
+		MaxTaskVCPUs: int(c.FargateMaxVCPUs.V), MaxTaskMemoryBytes: int64(c.FargateMaxMemoryGB.V * 1e9),
+		MaxVCPUs: int(c.BatchMaxVCPUs.V), S3BandwidthBps: c.VMS3Bandwidth.V,
+	}
+}
+
+// Validate checks the problem: the workflow, unique pool names and sane pool
+// parameters.
+func (p *Problem) Validate() error {
+	if p == nil {
+		return errors.New("problem is nil")
+	}
+	if err := p.Workflow.Validate(); err != nil {
+		return err
+	}
+	if len(p.Pools) == 0 {
+		return errors.New("no pools given")
+	}
+	seen := map[string]bool{}
+	for i := range p.Pools {
+		if err := p.Pools[i].validate(); err != nil {
+			return err
+		}
+		if seen[p.Pools[i].Name] {
+			return fmt.Errorf("pool %q is defined twice", p.Pools[i].Name)
+		}
+		seen[p.Pools[i].Name] = true
+	}
+	if p.Storage.Lustre && !(p.Storage.LustreBandwidthBps > 0) {
+		return errors.New("storage: Lustre bandwidth must be positive")
+	}
+	if p.Storage.S3GetUSD < 0 || p.Storage.S3PutUSD < 0 {
+		return errors.New("storage: S3 request prices must not be negative")
+	}
+	return nil
+}
+
+func (pl *Pool) validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("pool %q: %s", pl.Name, fmt.Sprintf(format, a...))
+	}
+	if pl.Name == "" {
+		return errors.New("a pool has an empty name")
+	}
+	if !pl.Kind.valid() {
+		return bad("unknown kind %q (want hpc, ray, serverless or batch)", pl.Kind)
+	}
+	if !(pl.Speed > 0) || math.IsInf(pl.Speed, 0) {
+		return bad("speed must be positive")
+	}
+	if pl.StartLatencyS < 0 || pl.MinBillingS < 0 {
+		return bad("latencies must not be negative")
+	}
+	if !(pl.S3BandwidthBps > 0) {
+		return bad("S3 bandwidth must be positive")
+	}
+	switch pl.Kind {
+	case KindHPC, KindRay:
+		if pl.VCPUs < 1 || pl.MemoryBytes <= 0 {
+			return bad("nodes need vCPUs and memory")
+		}
+		if pl.MaxNodes < 1 || pl.MinNodes < 0 || pl.MinNodes > pl.MaxNodes {
+			return bad("need 0 <= min_nodes <= max_nodes and max_nodes >= 1")
+		}
+		if pl.HourlyUSD < 0 {
+			return bad("price must not be negative")
+		}
+	case KindServerless:
+		if !(pl.MBPerVCPU > 0) || pl.MaxMemoryMB < 1 || pl.MinMemoryMB < 1 || pl.MinMemoryMB > pl.MaxMemoryMB {
+			return bad("memory limits are invalid")
+		}
+		if !(pl.TimeoutS > 0) || pl.Concurrency < 1 {
+			return bad("timeout and concurrency must be positive")
+		}
+		if pl.GBSecondUSD < 0 || pl.RequestUSD < 0 || pl.BillingTickS < 0 {
+			return bad("prices must not be negative")
+		}
+	case KindBatch:
+		if pl.MaxTaskVCPUs < 1 || pl.MaxTaskMemoryBytes <= 0 || pl.MaxVCPUs < 1 {
+			return bad("size limits must be positive")
+		}
+		if pl.VCPUHourUSD < 0 || pl.GBHourUSD < 0 {
+			return bad("prices must not be negative")
+		}
+	}
+	return nil
+}
+
+// domainLustre reports whether the pool reads and writes the Lustre
+// workspace (otherwise S3).
+func (s *Storage) domainLustre(pl *Pool) bool { return s.Lustre && pl.Kind.isVM() }

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+)
+
+// WfCommons WfFormat (https://github.com/wfcommons/WfFormat) structures, the
+// subset the loader reads. Numbers are decoded as json.Number-free float64
+// pointers so that a missing value can be told from a zero.
+type wfDoc struct {
+	Name          string     `json:"name"`
+	SchemaVersion string     `json:"schemaVersion"`
+	Workflow      wfWorkflow `json:"workflow"`
+}
+
+type wfWorkflow struct {
+	// Schema 1.5.
+	Specification *struct {
+		Tasks []wfSpecTask `json:"tasks"`
+		Files []struct {
+			ID          string   `json:"id"`
+			SizeInBytes *float64 `json:"sizeInBytes"`
+		} `json:"files"`
+	} `json:"specification"`
+	Execution *struct {
+		Tasks []wfExecTask `json:"tasks"`
+	} `json:"execution"`
+	// Schema 1.4 (and earlier): tasks with inline files.
+	Tasks []wfLegacyTask `json:"tasks"`
+}
+
+type wfSpecTask struct {
+	Name        string   `json:"name"`
+	ID          string   `json:"id"`
+	Category    string   `json:"category"`
+	Parents     []string `json:"parents"`
+	Children    []string `json:"children"`
+	InputFiles  []string `json:"inputFiles"`
+	OutputFiles []string `json:"outputFiles"`
+}
+
+type wfCommand struct {
+	Program string `json:"program"`
+}
+
+type wfExecTask struct {
+	ID               string     `json:"id"`
+	Category         string     `json:"category"`
+	RuntimeInSeconds *float64   `json:"runtimeInSeconds"`
+	Command          *wfCommand `json:"command"`
+	CoreCount        *float64   `json:"coreCount"`
+	AvgCPU           *float64   `json:"avgCPU"`
+	MemoryInBytes    *float64   `json:"memoryInBytes"`
+	GPUCount         *float64   `json:"gpuCount"`
+}
+
+type wfLegacyTask struct {
+	Name             string     `json:"name"`
+	ID               string     `json:"id"`
+	Category         string     `json:"category"`
+	Type             string     `json:"type"`
+	Parents          []string   `json:"parents"`
+	Children         []string   `json:"children"`
+	Command          *wfCommand `json:"command"`
+	RuntimeInSeconds *float64   `json:"runtimeInSeconds"`
+	Runtime          *float64   `json:"runtime"`
+	Cores            *float64   `json:"cores"`
+	AvgCPU           *float64   `json:"avgCPU"`
+	MemoryInBytes    *float64   `json:"memoryInBytes"`
+	Files            []struct {
+		Link        string   `json:"link"`
+		Name        string   `json:"name"`
+		ID          string   `json:"id"`
+		SizeInBytes *float64 `json:"sizeInBytes"`
+		Size        *float64 `json:"size"`
+	} `json:"files"`
+}
+
+// LoadWfCommons reads a WfCommons WfFormat JSON trace (schema 1.5, and the
+// older 1.4 layout with tasks and inline files under "workflow").
+//
+// Stages are formed by program: a task's stage is its command.program, else
+// its category, else its name up to "_ID" (Pegasus and Makeflow traces name
+// tasks "<program>_ID0000001"), else the whole name. Stages are ordered by
+// the earliest topological level of their tasks, then by first appearance.
+//
+// Values and the defaults used for the traces' quirks:
+//   - RuntimeS = execution runtimeInSeconds; missing, zero, negative or
+//     non-finite runtimes become MinRuntimeS (10 ms).
+//   - Cores = coreCount when positive; else round(avgCPU / 100) when avgCPU
+//     is positive (avgCPU is the CPU utilisation in percent, so 190 means
+//     about two busy cores); at least 1. Missing both → 1.
+//   - MemoryBytes = memoryInBytes when positive, else DefaultTaskMemoryBytes
+//     (512 MiB) — several traces record no memory at all.
+//   - GPUs = gpuCount when present, else 0.
+//   - InputBytes / OutputBytes = the sum of the sizes of the task's
+//     inputFiles / outputFiles in the specification's file list; file ids
+//     not in the list and missing or negative sizes count 0 bytes.
+//   - Parents = the union of the task's "parents" and of the tasks that list
+//     it among their "children"; unknown task ids are ignored, duplicates
+//     removed.
+//   - Tasks present in the specification but missing from the execution
+//     section get the defaults above; execution tasks absent from the
+//     specification are ignored. Timestamps (executedAt) are not used, so
+//     odd or missing timestamps do not matter.
+//
+// The result is validated (in particular it must be acyclic).
+func LoadWfCommons(r io.Reader) (*Workflow, error) {
+	var doc wfDoc
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("reading WfCommons JSON: %w", err)
+	}
+	if v := doc.SchemaVersion; v != "" && !strings.HasPrefix(v, "1.") {
+		return nil, fmt.Errorf("unsupported WfFormat schema version %q (want 1.x)", v)
+	}
+	var raw []rawTask
+	switch {
+	case doc.Workflow.Specification != nil:
+		raw = fromSpec15(&doc.Workflow)
+	case len(doc.Workflow.Tasks) > 0:
+		raw = fromLegacy(doc.Workflow.Tasks)
+	default:
+		return nil, errors.New("WfCommons JSON has no tasks (neither workflow.specification nor workflow.tasks)")
+	}
+	if len(raw) == 0 {
+		return nil, errors.New("WfCommons JSON has no tasks")
+	}
+	w, err := buildWorkflow(doc.Name, raw)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// rawTask is a task before stage grouping.
+type rawTask struct {
+	id, name, program, category string
+	runtime, cores, avgCPU, mem *float64
+	gpus                        *float64
+	in, out                     int64
+	parents, children           []string
+}
+
+func fromSpec15(wf *wfWorkflow) []rawTask {
+	spec := wf.Specification
+	size := make(map[string]int64, len(spec.Files))
+	for _, f := range spec.Files {
+		if f.SizeInBytes != nil && *f.SizeInBytes > 0 && !math.IsInf(*f.SizeInBytes, 0) {
+			size[f.ID] = int64(*f.SizeInBytes)
+		}
+	}
+	exec := map[string]*wfExecTask{}
+	if wf.Execution != nil {
+		for i := range wf.Execution.Tasks {
+			exec[wf.Execution.Tasks[i].ID] = &wf.Execution.Tasks[i]
+		}
+	}
+	raw := make([]rawTask, 0, len(spec.Tasks))
+	for _, t := range spec.Tasks {
+		id := t.ID
+		if id == "" {
+			id = t.Name
+		}
+		rt := rawTask{id: id, name: t.Name, category: t.Category, parents: t.Parents, children: t.Children}
+		for _, f := range t.InputFiles {
+			rt.in += size[f]
+		}
+		for _, f := range t.OutputFiles {
+			rt.out += size[f]
+		}
+		if e := exec[id]; e != nil {
+			rt.runtime, rt.cores, rt.avgCPU, rt.mem, rt.gpus = e.RuntimeInSeconds, e.CoreCount, e.AvgCPU, e.MemoryInBytes, e.GPUCount
+			if e.Command != nil {
+				rt.program = e.Command.Program
+			}
+			if rt.category == "" {
+				rt.category = e.Category
+			}
+		}
+		raw = append(raw, rt)
+	}
+	return raw
+}
+
+func fromLegacy(tasks []wfLegacyTask) []rawTask {
+	raw := make([]rawTask, 0, len(tasks))
+	for _, t := range tasks {
+		id := t.ID
+		if id == "" {
+			id = t.Name
+		}
+		rt := rawTask{id: id, name: t.Name, category: t.Category, parents: t.Parents, children: t.Children,
+			runtime: t.RuntimeInSeconds, cores: t.Cores, avgCPU: t.AvgCPU, mem: t.MemoryInBytes}
+		if rt.runtime == nil {
+			rt.runtime = t.Runtime
+		}
+		if t.Command != nil {
+			rt.program = t.Command.Program
+		}
+		for _, f := range t.Files {
+			sz := f.SizeInBytes
+			if sz == nil {
+				sz = f.Size
+			}
+			if sz == nil || !(*sz > 0) || math.IsInf(*sz, 0) {
+				continue
+			}
+			switch f.Link {
+			case "input":
+				rt.in += int64(*sz)
+			case "output":
+				rt.out += int64(*sz)
+			}
+		}
+		raw = append(raw, rt)
+	}
+	return raw
+}
+
+func stageName(rt *rawTask) string {
+	if rt.program != "" {
+		return rt.program
+	}
+	if rt.category != "" {
+		return rt.category
+	}
+	name := rt.name
+	if name == "" {
+		name = rt.id
+	}
+	if i := strings.Index(name, "_ID"); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
+	index := make(map[string]int, len(raw))
+	for i := range raw {
+		if raw[i].id == "" {
+			return nil, fmt.Errorf("task %d has no id", i)
+		}
+		if _, dup := index[raw[i].id]; dup {
+			return nil, fmt.Errorf("task %q is defined twice", raw[i].id)
+		}
+		index[raw[i].id] = i
+	}
+	parents := make([][]int, len(raw))
+	for i := range raw {
+		for _, p := range raw[i].parents {
+			if j, ok := index[p]; ok && j != i {
+				parents[i] = append(parents[i], j)
+			}
+		}
+		for _, c := range raw[i].children {
+			if j, ok := index[c]; ok && j != i {
+				parents[j] = append(parents[j], i)
+			}
+		}
+	}
+	for i := range parents {
+		ps := parents[i]
+		sort.Ints(ps)
+		k := 0
+		for j, p := range ps {
+			if j == 0 || p != ps[j-1] {
+				ps[k] = p
+				k++
+			}
+		}
+		parents[i] = ps[:k]
+	}
+	// Topological levels (Kahn), for stage ordering and cycle detection.
+	level := make([]int, len(raw))
+	indeg := make([]int, len(raw))
+	children := make([][]int, len(raw))
+	for i, ps := range parents {
+		indeg[i] = len(ps)
+		for _, p := range ps {
+			children[p] = append(children[p], i)
+		}
+	}
+	queue := make([]int, 0, len(raw))
+	for i := range raw {
+		if indeg[i] == 0 {
+			queue = append(queue, i)
+		}
+	}
+	for h := 0; h < len(queue); h++ {
+		v := queue[h]
+		for _, c := range children[v] {
+			if level[v]+1 > level[c] {
+				level[c] = level[v] + 1
+			}
+			indeg[c]--
+			if indeg[c] == 0 {
+				queue = append(queue, c)
+			}
+		}
+	}
+	if len(queue) != len(raw) {
+		for i := range raw {
+			if indeg[i] > 0 {
+				return nil, fmt.Errorf("dependency cycle through task %q", raw[i].id)
+			}
+		}
+	}
+	type stageInfo struct {
+		name              string
+		minLevel, firstAt int
+	}
+	var stages []stageInfo
+	stageOf := make([]int, len(raw))
+	byName := map[string]int{}
+	for i := range raw {
+		n := stageName(&raw[i])
+		s, ok := byName[n]
+		if !ok {
+			s = len(stages)
+			byName[n] = s
+			stages = append(stages, stageInfo{name: n, minLevel: level[i], firstAt: i})
+		}
+		if level[i] < stages[s].minLevel {
+			stages[s].minLevel = level[i]
+		}
+		stageOf[i] = s
+	}
+	order := make([]int, len(stages))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		sa, sb := stages[order[a]], stages[order[b]]
+		if sa.minLevel != sb.minLevel {
+			return sa.minLevel < sb.minLevel
+		}
+		return sa.firstAt < sb.firstAt
+	})
+	rank := make([]int, len(stages))
+	w := &Workflow{Name: name, Stages: make([]Stage, len(stages)), Tasks: make([]Task, len(raw))}
+	for r, s := range order {
+		rank[s] = r
+		w.Stages[r] = Stage{Name: stages[s].name}
+	}
+	for i := range raw {
+		rt := &raw[i]
+		t := Task{ID: rt.id, Stage: rank[stageOf[i]], Parents: parents[i], InputBytes: rt.in, OutputBytes: rt.out,
+			RuntimeS: MinRuntimeS, Cores: 1, MemoryBytes: DefaultTaskMemoryBytes}
+		if rt.runtime != nil && *rt.runtime > MinRuntimeS && !math.IsInf(*rt.runtime, 0) {
+			t.RuntimeS = *rt.runtime
+		}
+		switch {
+		case rt.cores != nil && *rt.cores >= 1 && *rt.cores < 1e6:
+			t.Cores = int(math.Round(*rt.cores))
+		case rt.avgCPU != nil && *rt.avgCPU > 0 && *rt.avgCPU < 1e8:
+			t.Cores = max(1, int(math.Round(*rt.avgCPU/100)))
+		}
+		if rt.mem != nil && *rt.mem > 0 && *rt.mem < 1e18 {
+			t.MemoryBytes = int64(*rt.mem)
+		}
+		if rt.gpus != nil && *rt.gpus > 0 && *rt.gpus < 1e6 {
+			t.GPUs = int(math.Round(*rt.gpus))
+		}
+		w.Tasks[i] = t
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
