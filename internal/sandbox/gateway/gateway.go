@@ -124,6 +124,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	g.Register(newFSxService(g))
 	g.Register(newPlacementGroupService(g))
+	g.Register(newDataSyncService(g))
 	g.Register(newPricingService(g))
 	return g, nil
 }
