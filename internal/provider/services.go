@@ -5,11 +5,15 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 )
 
 // resources lists every resource type the service packages contribute.
 func resources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		lustre.NewWorkspaceResource,
+	}
 }
 
 // dataSources lists every data source type the service packages contribute.

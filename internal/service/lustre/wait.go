@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package lustre
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+// WaitOptions shape the polling of the waiters; the zero value uses the wait package's defaults (first
+// poll after 1 s, backoff to 30 s).
+type WaitOptions struct {
+	MinInterval time.Duration
+	MaxInterval time.Duration
+}
+
+func fsReason(fs *fsxtypes.FileSystem) string {
+	if fs == nil || fs.FailureDetails == nil {
+		return ""
+	}
+	return aws.ToString(fs.FailureDetails.Message)
+}
+
+func draReason(a *fsxtypes.DataRepositoryAssociation) string {
+	if a == nil || a.FailureDetails == nil {
+		return ""
+	}
+	return aws.ToString(a.FailureDetails.Message)
+}
+
+func statusFileSystem(conn FSxAPI, id string) func(context.Context) (*fsxtypes.FileSystem, string, error) {
+	return func(ctx context.Context) (*fsxtypes.FileSystem, string, error) {
+		fs, err := FindFileSystemByID(ctx, conn, id)
+		if err != nil {
+			return nil, "", err
+		}
+		return fs, string(fs.Lifecycle), nil
+	}
+}
+
+func logPoll[T any](what string) func(context.Context, T, string) {
+	return func(ctx context.Context, _ T, state string) {
+		tflog.Debug(ctx, "waiting for "+what, map[string]any{"state": state})
+	}
+}
+
+// WaitFileSystemCreated waits until a new file system is AVAILABLE. FAILED (or MISCONFIGURED) ends the wait
+// with an error carrying FailureDetails.Message.
+func WaitFileSystemCreated(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+	return wait.Waiter[*fsxtypes.FileSystem]{
+		Refresh:     statusFileSystem(conn, id),
+		Pending:     []string{string(fsxtypes.FileSystemLifecycleCreating)},
+		Target:      []string{string(fsxtypes.FileSystemLifecycleAvailable)},
+		Reason:      fsReason,
+		Timeout:     timeout,
+		MinInterval: o.MinInterval,
+		MaxInterval: o.MaxInterval,
+		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system create"),
+	}.Wait(ctx)
+}
+
+// updateInProgress reports whether an administrative action of the file system is still running (FSx
+// accepts no new update until it has finished, storage optimisation included).
+func updateInProgress(fs *fsxtypes.FileSystem) bool {
+	for _, a := range fs.AdministrativeActions {
+		switch a.Status {
+		case fsxtypes.StatusPending, fsxtypes.StatusInProgress, fsxtypes.StatusUpdatedOptimizing:
+			return true
+		}
+	}
+	return false
+}
+
+// fileSystemUpdateRunning reports whether a FILE_SYSTEM_UPDATE action is still before its target values
+// took effect (PENDING or IN_PROGRESS). UPDATED_OPTIMIZING means the new values are in place.
+func fileSystemUpdateRunning(fs *fsxtypes.FileSystem) bool {
+	for _, a := range fs.AdministrativeActions {
+		if a.AdministrativeActionType != fsxtypes.AdministrativeActionTypeFileSystemUpdate {
+			continue
+		}
+		if a.Status == fsxtypes.StatusPending || a.Status == fsxtypes.StatusInProgress {
+			return true
+		}
+	}
+	return false
+}
+
+// failedUpdate returns the failure message of a failed FILE_SYSTEM_UPDATE action, if any.
+func failedUpdate(fs *fsxtypes.FileSystem) string {
+	for _, a := range fs.AdministrativeActions {
+		if a.AdministrativeActionType == fsxtypes.AdministrativeActionTypeFileSystemUpdate && a.Status == fsxtypes.StatusFailed {
+			if a.FailureDetails != nil {
+				return aws.ToString(a.FailureDetails.Message)
+			}
+			return "the file system update failed"
+		}
+	}
+	return ""
+}
+
+const (
+	stateUpdating = "UPDATING"
+	stateDone     = "DONE"
+)
+
+// WaitFileSystemUpdated waits until the file system is AVAILABLE again and its FILE_SYSTEM_UPDATE
+// administrative action has applied the new values (COMPLETED or UPDATED_OPTIMIZING).
+func WaitFileSystemUpdated(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+	return waitAdministrative(ctx, conn, id, timeout, o, fileSystemUpdateRunning)
+}
+
+// WaitFileSystemIdle waits until the file system is AVAILABLE with no administrative action in progress
+// (storage optimisation included), which FSx requires before it accepts another update.
+func WaitFileSystemIdle(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+	return waitAdministrative(ctx, conn, id, timeout, o, updateInProgress)
+}
+
+func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions, busy func(*fsxtypes.FileSystem) bool) (*fsxtypes.FileSystem, error) {
+	refresh := statusFileSystem(conn, id)
+	return wait.Waiter[*fsxtypes.FileSystem]{
+		Refresh: func(ctx context.Context) (*fsxtypes.FileSystem, string, error) {
+			fs, state, err := refresh(ctx)
+			if err != nil {
+				return fs, state, err
+			}
+			switch {
+			case failedUpdate(fs) != "" && !busy(fs):
+				return fs, string(fsxtypes.StatusFailed), nil
+			case state == string(fsxtypes.FileSystemLifecycleAvailable) && !busy(fs):
+				return fs, stateDone, nil
+			case state == string(fsxtypes.FileSystemLifecycleAvailable), state == string(fsxtypes.FileSystemLifecycleUpdating):
+				return fs, stateUpdating, nil
+			}
+			return fs, state, nil
+		},
+		Pending: []string{stateUpdating},
+		Target:  []string{stateDone},
+		Reason: func(fs *fsxtypes.FileSystem) string {
+			if m := failedUpdate(fs); m != "" {
+				return m
+			}
+			return fsReason(fs)
+		},
+		Timeout:     timeout,
+		MinInterval: o.MinInterval,
+		MaxInterval: o.MaxInterval,
+		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system update"),
+	}.Wait(ctx)
+}
+
+// WaitFileSystemDeleted waits until the file system is gone.
+func WaitFileSystemDeleted(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) error {
+	_, err := wait.Waiter[*fsxtypes.FileSystem]{
+		Refresh: statusFileSystem(conn, id),
+		Pending: []string{
+			string(fsxtypes.FileSystemLifecycleAvailable), string(fsxtypes.FileSystemLifecycleDeleting),
+			string(fsxtypes.FileSystemLifecycleUpdating), string(fsxtypes.FileSystemLifecycleCreating),
+		},
+		TargetGone:  true,
+		Reason:      fsReason,
+		Timeout:     timeout,
+		MinInterval: o.MinInterval,
+		MaxInterval: o.MaxInterval,
+		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system delete"),
+	}.Wait(ctx)
+	return err
+}
+
+func statusAssociation(conn FSxAPI, id string) func(context.Context) (*fsxtypes.DataRepositoryAssociation, string, error) {
+	return func(ctx context.Context) (*fsxtypes.DataRepositoryAssociation, string, error) {
+		a, err := FindAssociationByID(ctx, conn, id)
+		if err != nil {
+			return nil, "", err
+		}
+		return a, string(a.Lifecycle), nil
+	}
+}
+
+// WaitAssociationAvailable waits until a created or updated data repository association is AVAILABLE;
+// FAILED and MISCONFIGURED end the wait with FailureDetails.Message.
+func WaitAssociationAvailable(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.DataRepositoryAssociation, error) {
+	return wait.Waiter[*fsxtypes.DataRepositoryAssociation]{
+		Refresh: statusAssociation(conn, id),
+		Pending: []string{string(fsxtypes.DataRepositoryLifecycleCreating), string(fsxtypes.DataRepositoryLifecycleUpdating)},
+		Target:  []string{string(fsxtypes.DataRepositoryLifecycleAvailable)},
+		Reason:  draReason,
+		Timeout: timeout, MinInterval: o.MinInterval, MaxInterval: o.MaxInterval,
+		OnPoll: logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association"),
+	}.Wait(ctx)
+}
+
+// WaitAssociationDeleted waits until a data repository association is gone.
+func WaitAssociationDeleted(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) error {
+	_, err := wait.Waiter[*fsxtypes.DataRepositoryAssociation]{
+		Refresh: statusAssociation(conn, id),
+		Pending: []string{
+			string(fsxtypes.DataRepositoryLifecycleDeleting), string(fsxtypes.DataRepositoryLifecycleAvailable),
+			string(fsxtypes.DataRepositoryLifecycleMisconfigured), string(fsxtypes.DataRepositoryLifecycleFailed),
+		},
+		TargetGone: true,
+		Reason:     draReason,
+		Timeout:    timeout, MinInterval: o.MinInterval, MaxInterval: o.MaxInterval,
+		OnPoll: logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association delete"),
+	}.Wait(ctx)
+	return err
+}

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package lustre
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// nameTagKey holds the workspace name on the file system.
+const nameTagKey = "Name"
+
+type workspaceModel struct {
+	ID                         types.String   `tfsdk:"id"`
+	ARN                        types.String   `tfsdk:"arn"`
+	Name                       types.String   `tfsdk:"name"`
+	DeploymentType             types.String   `tfsdk:"deployment_type"`
+	StorageType                types.String   `tfsdk:"storage_type"`
+	StorageCapacityGiB         types.Int64    `tfsdk:"storage_capacity_gib"`
+	PerUnitStorageThroughput   types.Int64    `tfsdk:"per_unit_storage_throughput"`
+	SubnetID                   types.String   `tfsdk:"subnet_id"`
+	SecurityGroupIDs           types.Set      `tfsdk:"security_group_ids"`
+	AllowedSecurityGroupIDs    types.Set      `tfsdk:"allowed_security_group_ids"`
+	AllowedCIDRBlocks          types.Set      `tfsdk:"allowed_cidr_blocks"`
+	SecurityGroupID            types.String   `tfsdk:"security_group_id"`
+	DataCompression            types.String   `tfsdk:"data_compression"`
+	RootSquash                 types.String   `tfsdk:"root_squash"`
+	EFAEnabled                 types.Bool     `tfsdk:"efa_enabled"`
+	FileSystemTypeVersion      types.String   `tfsdk:"file_system_type_version"`
+	KMSKeyID                   types.String   `tfsdk:"kms_key_id"`
+	Tags                       types.Map      `tfsdk:"tags"`
+	DataRepositories           []repoModel    `tfsdk:"data_repository"`
+	DNSName                    types.String   `tfsdk:"dns_name"`
+	MountName                  types.String   `tfsdk:"mount_name"`
+	MountCommand               types.String   `tfsdk:"mount_command"`
+	Lifecycle                  types.String   `tfsdk:"lifecycle"`
+	NetworkInterfaceIDs        types.List     `tfsdk:"network_interface_ids"`
+	KubernetesPersistentVolume types.String   `tfsdk:"kubernetes_persistent_volume"`
+	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
+}
+
+type repoModel struct {
+	ID                     types.String `tfsdk:"id"`
+	FileSystemPath         types.String `tfsdk:"file_system_path"`
+	S3URI                  types.String `tfsdk:"s3_uri"`
+	AutoImport             types.Set    `tfsdk:"auto_import"`
+	AutoExport             types.Set    `tfsdk:"auto_export"`
+	ImportMetadataOnCreate types.Bool   `tfsdk:"import_metadata_on_create"`
+	Lifecycle              types.String `tfsdk:"lifecycle"`
+}
+
+// known reports whether a value is set and known.
+func known(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+func stringSet(ctx context.Context, v types.Set, diags *diag.Diagnostics) []string {
+	if !known(v) {
+		return nil
+	}
+	var out []string
+	diags.Append(v.ElementsAs(ctx, &out, false)...)
+	sort.Strings(out)
+	return out
+}
+
+// spec turns the model (config or plan) into the plain-Go rule input. storage_type null means the default SSD.
+func (m *workspaceModel) spec(ctx context.Context) (WorkspaceSpec, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := WorkspaceSpec{}
+	if known(m.DeploymentType) {
+		s.DeploymentType = m.DeploymentType.ValueString()
+	}
+	switch {
+	case m.StorageType.IsNull():
+		s.StorageType = StorageSSD
+	case !m.StorageType.IsUnknown():
+		s.StorageType = m.StorageType.ValueString()
+	}
+	if known(m.StorageCapacityGiB) {
+		s.StorageCapacityGiB = aws.Int64(m.StorageCapacityGiB.ValueInt64())
+	}
+	if m.PerUnitStorageThroughput.IsUnknown() {
+		s.ThroughputUnknown = true
+	} else if !m.PerUnitStorageThroughput.IsNull() {
+		s.PerUnitStorageThroughput = aws.Int64(m.PerUnitStorageThroughput.ValueInt64())
+	}
+	s.EFAEnabled = known(m.EFAEnabled) && m.EFAEnabled.ValueBool()
+	if known(m.FileSystemTypeVersion) {
+		s.FileSystemTypeVersion = m.FileSystemTypeVersion.ValueString()
+	}
+	s.KMSKeyIDSet = !m.KMSKeyID.IsNull()
+	if known(m.RootSquash) {
+		s.RootSquash = m.RootSquash.ValueString()
+	}
+	for _, r := range m.DataRepositories {
+		rs := DataRepositorySpec{
+			AutoImport: stringSet(ctx, r.AutoImport, &diags),
+			AutoExport: stringSet(ctx, r.AutoExport, &diags),
+		}
+		if known(r.FileSystemPath) {
+			rs.FileSystemPath = r.FileSystemPath.ValueString()
+		}
+		if known(r.S3URI) {
+			rs.S3URI = r.S3URI.ValueString()
+		}
+		s.DataRepositories = append(s.DataRepositories, rs)
+	}
+	return s, diags
+}
+
+// expandCreate builds the CreateFileSystem request. tags are the merged tags (provider defaults, the
+// resource's tags and Name); securityGroupIDs the groups to attach.
+func (m *workspaceModel) expandCreate(ctx context.Context, tags map[string]string, securityGroupIDs []string) (*fsx.CreateFileSystemInput, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	dt := m.DeploymentType.ValueString()
+	st := m.StorageType.ValueString()
+	if st == "" {
+		st = StorageSSD
+	}
+	in := &fsx.CreateFileSystemInput{
+		FileSystemType:   fsxtypes.FileSystemTypeLustre,
+		StorageCapacity:  aws.Int32(int32(m.StorageCapacityGiB.ValueInt64())), //nolint:gosec // capacities are far below 2^31 GiB
+		StorageType:      fsxtypes.StorageType(st),
+		SubnetIds:        []string{m.SubnetID.ValueString()},
+		SecurityGroupIds: securityGroupIDs,
+		Tags:             expandTags(tags),
+		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{
+			DeploymentType: fsxtypes.LustreDeploymentType(dt),
+		},
+	}
+	lc := in.LustreConfiguration
+	if known(m.FileSystemTypeVersion) {
+		in.FileSystemTypeVersion = m.FileSystemTypeVersion.ValueStringPointer()
+	}
+	if known(m.KMSKeyID) {
+		in.KmsKeyId = m.KMSKeyID.ValueStringPointer()
+	}
+	if known(m.PerUnitStorageThroughput) {
+		lc.PerUnitStorageThroughput = aws.Int32(int32(m.PerUnitStorageThroughput.ValueInt64())) //nolint:gosec // at most 1000
+	}
+	if st == StorageHDD {
+		// DriveCacheType is required for HDD storage (API Reference, CreateFileSystemLustreConfiguration).
+		lc.DriveCacheType = fsxtypes.DriveCacheTypeNone
+	}
+	if known(m.DataCompression) {
+		lc.DataCompressionType = fsxtypes.DataCompressionType(m.DataCompression.ValueString())
+	}
+	if known(m.RootSquash) {
+		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: m.RootSquash.ValueStringPointer()}
+	}
+	if known(m.EFAEnabled) && m.EFAEnabled.ValueBool() {
+		lc.EfaEnabled = aws.Bool(true)
+		// EFA-enabled file systems need a metadata configuration (User Guide, "Working with EFA-enabled file
+		// systems"); AUTOMATIC sizes the metadata IOPS with the storage capacity.
+		lc.MetadataConfiguration = &fsxtypes.CreateFileSystemLustreMetadataConfiguration{Mode: fsxtypes.MetadataConfigurationModeAutomatic}
+	}
+	return in, diags
+}
+
+// expandUpdate builds the UpdateFileSystem request for what changed between state and plan, or nil when
+// nothing the API updates changed.
+func expandUpdate(state, plan *workspaceModel) *fsx.UpdateFileSystemInput {
+	in := &fsx.UpdateFileSystemInput{FileSystemId: state.ID.ValueStringPointer()}
+	lc := &fsxtypes.UpdateFileSystemLustreConfiguration{}
+	changed, lcChanged := false, false
+	if known(plan.StorageCapacityGiB) && !plan.StorageCapacityGiB.Equal(state.StorageCapacityGiB) {
+		in.StorageCapacity = aws.Int32(int32(plan.StorageCapacityGiB.ValueInt64())) //nolint:gosec // GiB fit in int32
+		changed = true
+	}
+	if known(plan.FileSystemTypeVersion) && !plan.FileSystemTypeVersion.Equal(state.FileSystemTypeVersion) {
+		in.FileSystemTypeVersion = plan.FileSystemTypeVersion.ValueStringPointer()
+		changed = true
+	}
+	if known(plan.PerUnitStorageThroughput) && !plan.PerUnitStorageThroughput.Equal(state.PerUnitStorageThroughput) {
+		lc.PerUnitStorageThroughput = aws.Int32(int32(plan.PerUnitStorageThroughput.ValueInt64())) //nolint:gosec // at most 1000
+		lcChanged = true
+	}
+	if known(plan.DataCompression) && !plan.DataCompression.Equal(state.DataCompression) {
+		lc.DataCompressionType = fsxtypes.DataCompressionType(plan.DataCompression.ValueString())
+		lcChanged = true
+	}
+	if !plan.RootSquash.IsUnknown() && !plan.RootSquash.Equal(state.RootSquash) {
+		rs := plan.RootSquash.ValueString()
+		if plan.RootSquash.IsNull() {
+			rs = "0:0" // turns root squash off
+		}
+		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String(rs)}
+		lcChanged = true
+	}
+	if lcChanged {
+		in.LustreConfiguration = lc
+	}
+	if !changed && !lcChanged {
+		return nil
+	}
+	return in
+}
+
+func expandTags(tags map[string]string) []fsxtypes.Tag {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]fsxtypes.Tag, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, fsxtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
+}
+
+// resourceTags returns the tags to put on the file system: provider default tags, the resource's tags,
+// and Name.
+func (m *workspaceModel) resourceTags(ctx context.Context, merge func(map[string]string) map[string]string) (map[string]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	own := map[string]string{}
+	if known(m.Tags) {
+		diags.Append(m.Tags.ElementsAs(ctx, &own, false)...)
+	}
+	all := merge(own)
+	all[nameTagKey] = m.Name.ValueString()
+	return all, diags
+}
+
+// flatten copies the file system's attributes into the model. defaultTags are the provider's default
+// tags: they are left out of `tags` unless the configuration sets the same key.
+func (m *workspaceModel) flatten(ctx context.Context, fs *fsxtypes.FileSystem, defaultTags map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringPointerValue(fs.FileSystemId)
+	m.ARN = types.StringPointerValue(fs.ResourceARN)
+	m.StorageType = types.StringValue(string(fs.StorageType))
+	m.StorageCapacityGiB = types.Int64Value(int64(aws.ToInt32(fs.StorageCapacity)))
+	if len(fs.SubnetIds) > 0 {
+		m.SubnetID = types.StringValue(fs.SubnetIds[0])
+	}
+	m.FileSystemTypeVersion = types.StringPointerValue(fs.FileSystemTypeVersion)
+	if k := aws.ToString(fs.KmsKeyId); k != "" {
+		m.KMSKeyID = types.StringValue(k)
+	} else {
+		m.KMSKeyID = types.StringNull()
+	}
+	m.DNSName = types.StringPointerValue(fs.DNSName)
+	m.Lifecycle = types.StringValue(string(fs.Lifecycle))
+	enis, d := types.ListValueFrom(ctx, types.StringType, nonNil(fs.NetworkInterfaceIds))
+	diags.Append(d...)
+	m.NetworkInterfaceIDs = enis
+
+	if lc := fs.LustreConfiguration; lc != nil {
+		m.DeploymentType = types.StringValue(string(lc.DeploymentType))
+		m.MountName = types.StringPointerValue(lc.MountName)
+		if lc.PerUnitStorageThroughput != nil {
+			m.PerUnitStorageThroughput = types.Int64Value(int64(*lc.PerUnitStorageThroughput))
+		} else {
+			m.PerUnitStorageThroughput = types.Int64Null()
+		}
+		comp := string(lc.DataCompressionType)
+		if comp == "" {
+			comp = "NONE"
+		}
+		m.DataCompression = types.StringValue(comp)
+		rs := ""
+		if lc.RootSquashConfiguration != nil {
+			rs = aws.ToString(lc.RootSquashConfiguration.RootSquash)
+		}
+		if rs == "" || (rs == "0:0" && m.RootSquash.ValueString() != "0:0") {
+			m.RootSquash = types.StringNull()
+		} else {
+			m.RootSquash = types.StringValue(rs)
+		}
+		m.EFAEnabled = types.BoolValue(aws.ToBool(lc.EfaEnabled))
+	}
+
+	// Tags: Name is the name attribute; default tags stay out unless configured here too.
+	var prior map[string]string
+	if known(m.Tags) {
+		diags.Append(m.Tags.ElementsAs(ctx, &prior, false)...)
+	}
+	own := map[string]string{}
+	for _, t := range fs.Tags {
+		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
+		if k == nameTagKey {
+			m.Name = types.StringValue(v)
+			continue
+		}
+		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
+			if _, configured := prior[k]; !configured {
+				continue
+			}
+		}
+		own[k] = v
+	}
+	if len(own) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
+		m.Tags = types.MapNull(types.StringType)
+	} else {
+		tm, d := types.MapValueFrom(ctx, types.StringType, own)
+		diags.Append(d...)
+		m.Tags = tm
+	}
+
+	m.setDerived()
+	return diags
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// setDerived computes mount_command and kubernetes_persistent_volume from known attributes.
+func (m *workspaceModel) setDerived() {
+	if !known(m.DNSName) || !known(m.MountName) || !known(m.ID) || !known(m.StorageCapacityGiB) {
+		return
+	}
+	m.MountCommand = types.StringValue(MountCommand(m.DNSName.ValueString(), m.MountName.ValueString(), "/fsx"))
+	m.KubernetesPersistentVolume = types.StringValue(PersistentVolumeManifest(PersistentVolume{
+		Name:         m.Name.ValueString(),
+		FileSystemID: m.ID.ValueString(),
+		DNSName:      m.DNSName.ValueString(),
+		MountName:    m.MountName.ValueString(),
+		CapacityGiB:  m.StorageCapacityGiB.ValueInt64(),
+	}))
+}
+
+// MountCommand returns the command that mounts the file system on a Linux client with the Lustre client
+// installed (FSx for Lustre User Guide, "Mounting from Amazon EC2").
+func MountCommand(dnsName, mountName, dir string) string {
+	return fmt.Sprintf("sudo mount -t lustre -o relatime,flock %s@tcp:/%s %s", dnsName, mountName, dir)
+}
+
+// PersistentVolume describes a statically provisioned volume of the FSx for Lustre CSI driver.
+type PersistentVolume struct {
+	Name         string // the workspace name; turned into a valid Kubernetes object name
+	FileSystemID string
+	DNSName      string
+	MountName    string
+	CapacityGiB  int64
+}
+
+var dns1123Invalid = regexp.MustCompile(`[^a-z0-9.-]+`)
+
+// KubernetesName turns a workspace name into a valid Kubernetes object name (RFC 1123 subdomain).
+func KubernetesName(name string) string {
+	n := dns1123Invalid.ReplaceAllString(strings.ToLower(name), "-")
+	n = strings.Trim(n, "-.")
+	if len(n) > 253 {
+		n = strings.Trim(n[:253], "-.")
+	}
+	if n == "" {
+		n = "lustre-workspace"
+	}
+	return n
+}
+
+// PersistentVolumeManifest renders a PersistentVolume for the FSx for Lustre CSI driver (fsx.csi.aws.com,
+// static provisioning: volumeHandle is the file system ID, volumeAttributes dnsname and mountname).
+func PersistentVolumeManifest(pv PersistentVolume) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: %s
+  labels:
+    app.kubernetes.io/managed-by: terraform-provider-rayhpc
+spec:
+  capacity:
+    storage: %dGi
+  volumeMode: Filesystem
+  accessModes:
+    - ReadWriteMany
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  mountOptions:
+    - flock
+  csi:
+    driver: fsx.csi.aws.com
+    volumeHandle: %s
+    volumeAttributes:
+      dnsname: %s
+      mountname: %s
+`, KubernetesName(pv.Name), pv.CapacityGiB, pv.FileSystemID, pv.DNSName, pv.MountName)
+}
+
+// ---- data repositories ----
+
+func expandEvents(ctx context.Context, v types.Set, diags *diag.Diagnostics) *fsxtypes.AutoImportPolicy {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	var evs []fsxtypes.EventType
+	for _, e := range stringSet(ctx, v, diags) {
+		evs = append(evs, fsxtypes.EventType(e))
+	}
+	return &fsxtypes.AutoImportPolicy{Events: evs}
+}
+
+// s3Config builds the association's S3 configuration; forUpdate sends empty event lists for unset
+// policies so that removing a policy turns it off.
+func (r *repoModel) s3Config(ctx context.Context, forUpdate bool) (*fsxtypes.S3DataRepositoryConfiguration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	imp := expandEvents(ctx, r.AutoImport, &diags)
+	exp := expandEvents(ctx, r.AutoExport, &diags)
+	if forUpdate {
+		if imp == nil {
+			imp = &fsxtypes.AutoImportPolicy{Events: []fsxtypes.EventType{}}
+		}
+		if exp == nil {
+			exp = &fsxtypes.AutoImportPolicy{}
+		}
+	}
+	if imp == nil && exp == nil {
+		return nil, diags
+	}
+	c := &fsxtypes.S3DataRepositoryConfiguration{}
+	if imp != nil {
+		c.AutoImportPolicy = imp
+	}
+	if exp != nil {
+		c.AutoExportPolicy = &fsxtypes.AutoExportPolicy{Events: exp.Events}
+		if c.AutoExportPolicy.Events == nil {
+			c.AutoExportPolicy.Events = []fsxtypes.EventType{}
+		}
+	}
+	return c, diags
+}
+
+func (r *repoModel) expandCreate(ctx context.Context, fsID string) (*fsx.CreateDataRepositoryAssociationInput, diag.Diagnostics) {
+	s3, diags := r.s3Config(ctx, false)
+	return &fsx.CreateDataRepositoryAssociationInput{
+		FileSystemId:                aws.String(fsID),
+		FileSystemPath:              r.FileSystemPath.ValueStringPointer(),
+		DataRepositoryPath:          r.S3URI.ValueStringPointer(),
+		BatchImportMetaDataOnCreate: aws.Bool(r.ImportMetadataOnCreate.ValueBool()),
+		S3:                          s3,
+	}, diags
+}
+
+func flattenEvents(ctx context.Context, events []fsxtypes.EventType, prior types.Set, diags *diag.Diagnostics) types.Set {
+	if len(events) == 0 {
+		if known(prior) && len(prior.Elements()) == 0 {
+			return prior
+		}
+		return types.SetNull(types.StringType)
+	}
+	s := make([]string, 0, len(events))
+	for _, e := range events {
+		s = append(s, string(e))
+	}
+	v, d := types.SetValueFrom(ctx, types.StringType, s)
+	diags.Append(d...)
+	return v
+}
+
+// flattenRepo sets the model from an association; prior is the element it replaces (may be zero).
+func flattenRepo(ctx context.Context, a *fsxtypes.DataRepositoryAssociation, prior repoModel) (repoModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	r := repoModel{
+		ID:                     types.StringPointerValue(a.AssociationId),
+		FileSystemPath:         types.StringPointerValue(a.FileSystemPath),
+		S3URI:                  types.StringPointerValue(a.DataRepositoryPath),
+		ImportMetadataOnCreate: types.BoolValue(aws.ToBool(a.BatchImportMetaDataOnCreate)),
+		Lifecycle:              types.StringValue(string(a.Lifecycle)),
+	}
+	var imp, exp []fsxtypes.EventType
+	if a.S3 != nil {
+		if a.S3.AutoImportPolicy != nil {
+			imp = a.S3.AutoImportPolicy.Events
+		}
+		if a.S3.AutoExportPolicy != nil {
+			exp = a.S3.AutoExportPolicy.Events
+		}
+	}
+	if !aws.ToBool(a.BatchImportMetaDataOnCreate) && prior.ImportMetadataOnCreate.IsNull() {
+		r.ImportMetadataOnCreate = types.BoolNull()
+	}
+	r.AutoImport = flattenEvents(ctx, imp, prior.AutoImport, &diags)
+	r.AutoExport = flattenEvents(ctx, exp, prior.AutoExport, &diags)
+	// Keep the configured spelling of equivalent paths (trailing slash).
+	if known(prior.FileSystemPath) && strings.TrimRight(prior.FileSystemPath.ValueString(), "/") == strings.TrimRight(r.FileSystemPath.ValueString(), "/") {
+		r.FileSystemPath = prior.FileSystemPath
+	}
+	if known(prior.S3URI) && strings.TrimRight(prior.S3URI.ValueString(), "/") == strings.TrimRight(r.S3URI.ValueString(), "/") {
+		r.S3URI = prior.S3URI
+	}
+	return r, diags
+}
+
+// flattenRepos orders the associations read from FSx like the prior list (matched by association ID, then
+// by file system path), appending any others (import, or created outside Terraform).
+func flattenRepos(ctx context.Context, assocs []fsxtypes.DataRepositoryAssociation, prior []repoModel) ([]repoModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	used := make([]bool, len(assocs))
+	norm := func(p string) string { return strings.TrimRight(p, "/") }
+	var out []repoModel
+	for _, p := range prior {
+		idx := -1
+		for i, a := range assocs {
+			if used[i] {
+				continue
+			}
+			if known(p.ID) && p.ID.ValueString() == aws.ToString(a.AssociationId) {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 && !known(p.ID) {
+			for i, a := range assocs {
+				if !used[i] && norm(p.FileSystemPath.ValueString()) == norm(aws.ToString(a.FileSystemPath)) {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			continue // removed outside Terraform: the next plan adds it back
+		}
+		used[idx] = true
+		r, d := flattenRepo(ctx, &assocs[idx], p)
+		diags.Append(d...)
+		out = append(out, r)
+	}
+	rest := []int{}
+	for i := range assocs {
+		if !used[i] {
+			rest = append(rest, i)
+		}
+	}
+	slices.SortFunc(rest, func(a, b int) int {
+		return strings.Compare(aws.ToString(assocs[a].FileSystemPath), aws.ToString(assocs[b].FileSystemPath))
+	})
+	for _, i := range rest {
+		r, d := flattenRepo(ctx, &assocs[i], repoModel{})
+		diags.Append(d...)
+		out = append(out, r)
+	}
+	return out, diags
+}
