@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchSolveTrace solves one trace of shared/workflows with the weighted
+// objective.
+func benchSolveTrace(b *testing.B, file string) {
+	dir := workflowsDir()
+	if dir == "" {
+		b.Skip("no shared/workflows")
+	}
+	path := filepath.Join(dir, file)
+	if _, err := os.Stat(path); err != nil {
+		b.Skip(file + " absent")
+	}
+	p := NewProblem(loadTrace(b, path), DefaultPlatforms())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Solve(p, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSolve1000genomeChameleon2ch100k001(b *testing.B) {
+	benchSolveTrace(b, "1000genome-chameleon-2ch-100k-001.json")
+}
+
+func BenchmarkSolveBlastChameleonSmall001(b *testing.B) {
+	benchSolveTrace(b, "blast-chameleon-small-001.json")
+}
+
+func BenchmarkSolveBwaChameleonSmall001(b *testing.B) {
+	benchSolveTrace(b, "bwa-chameleon-small-001.json")
+}
+
+func BenchmarkSolveCyclesChameleon1l1c9p001(b *testing.B) {
+	benchSolveTrace(b, "cycles-chameleon-1l-1c-9p-001.json")
+}
+
+func BenchmarkSolveEpigenomicsChameleonHep1seq100k001(b *testing.B) {
+	benchSolveTrace(b, "epigenomics-chameleon-hep-1seq-100k-001.json")
+}
+
+func BenchmarkSolveEpigenomicsChameleonIlmn6seq50k001(b *testing.B) {
+	benchSolveTrace(b, "epigenomics-chameleon-ilmn-6seq-50k-001.json")
+}
+
+func BenchmarkSolveMontageChameleon2mass005d001(b *testing.B) {
+	benchSolveTrace(b, "montage-chameleon-2mass-005d-001.json")
+}
+
+func BenchmarkSolveMontageChameleon2mass04d001(b *testing.B) {
+	benchSolveTrace(b, "montage-chameleon-2mass-04d-001.json")
+}
+
+func BenchmarkSolveSeismologyChameleon100p001(b *testing.B) {
+	benchSolveTrace(b, "seismology-chameleon-100p-001.json")
+}
+
+func BenchmarkSolveSoykbChameleon10fastq10ch001(b *testing.B) {
+	benchSolveTrace(b, "soykb-chameleon-10fastq-10ch-001.json")
+}
+
+func BenchmarkSolveSrasearchChameleon10a001(b *testing.B) {
+	benchSolveTrace(b, "srasearch-chameleon-10a-001.json")
+}
+
+func benchSolveSynthetic(b *testing.B, n int) {
+	p := NewProblem(Synthetic(n, 10, 1), DefaultPlatforms())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Solve(p, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSolveSynthetic10k(b *testing.B)  { benchSolveSynthetic(b, 10_000) }
+func BenchmarkSolveSynthetic100k(b *testing.B) { benchSolveSynthetic(b, 100_000) }
+
+// BenchmarkEvaluateSynthetic100k measures one simulation of 100,000 tasks
+// (every stage on HPC where it fits).
+func BenchmarkEvaluateSynthetic100k(b *testing.B) {
+	p := NewProblem(Synthetic(100_000, 10, 1), DefaultPlatforms())
+	a := make(Assignment, len(p.Workflow.Stages))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Evaluate(p, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+)
+
+// ManifestVersion is the version of the [Manifest] JSON layout.
+const ManifestVersion = 1
+
+// Manifest is the JSON document published for workflow runners: where every
+// stage runs and what the run is expected to cost and take. It contains no
+// timestamps, so the same inputs give the same bytes.
+type Manifest struct {
+	Version           int             `json:"version"`
+	Workflow          string          `json:"workflow"`
+	InputHash         string          `json:"input_hash"`
+	Options           Options         `json:"options"`
+	Method            string          `json:"method"`
+	Optimal           bool            `json:"optimal"`
+	ExpectedCostUSD   float64         `json:"expected_cost_usd"`
+	ExpectedMakespanS float64         `json:"expected_makespan_s"`
+	Stages            []ManifestStage `json:"stages"`
+	Pools             []ManifestPool  `json:"pools"`
+}
+
+// ManifestStage is one stage's placement.
+type ManifestStage struct {
+	Name         string       `json:"name"`
+	Platform     PlatformKind `json:"platform"`
+	Pool         string       `json:"pool"`
+	InstanceType string       `json:"instance_type"`
+	Tasks        int          `json:"tasks"`
+	MemoryMB     int          `json:"memory_mb,omitempty"`
+	StartS       float64      `json:"start_s"`
+	FinishS      float64      `json:"finish_s"`
+	CostUSD      float64      `json:"cost_usd"`
+}
+
+// ManifestPool is a pool used by at least one stage.
+type ManifestPool struct {
+	Name         string       `json:"name"`
+	Platform     PlatformKind `json:"platform"`
+	InstanceType string       `json:"instance_type"`
+	MaxNodes     int          `json:"max_nodes,omitempty"`
+	PriceSource  string       `json:"price_source,omitempty"`
+}
+
+// NewManifest builds the manifest of a solution of problem p.
+func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
+	if sol == nil || sol.Evaluation == nil {
+		return nil, errors.New("no solution")
+	}
+	ev := sol.Evaluation
+	m := &Manifest{
+		Version: ManifestVersion, Workflow: p.Workflow.Name, InputHash: InputHash(p),
+		Options: sol.Options, Method: sol.Method, Optimal: sol.Optimal,
+		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS,
+	}
+	used := make([]bool, len(p.Pools))
+	for _, r := range ev.Stages {
+		m.Stages = append(m.Stages, ManifestStage{Name: r.Stage, Platform: r.Platform, Pool: r.Pool,
+			InstanceType: r.InstanceType, Tasks: r.Tasks, MemoryMB: r.MemoryMB, StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
+	}
+	for _, k := range sol.Assignment {
+		used[k] = true
+	}
+	for k, u := range used {
+		if u {
+			pl := &p.Pools[k]
+			m.Pools = append(m.Pools, ManifestPool{Name: pl.Name, Platform: pl.Kind, InstanceType: pl.InstanceType,
+				MaxNodes: pl.MaxNodes, PriceSource: pl.PriceSource})
+		}
+	}
+	return m, nil
+}
+
+// JSON returns the manifest as indented JSON with a trailing newline.
+func (m *Manifest) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// InputHash returns the hex SHA-256 of the canonical JSON encoding of the
+// problem (workflow with every task, pools with prices and limits, storage
+// model), prefixed with a format tag. The encoding has a fixed field order
+// and contains no maps, so equal problems always give equal hashes and any
+// change of an input that affects the placement changes the hash.
+func InputHash(p *Problem) string {
+	type canonical struct {
+		Format string   `json:"format"`
+		Input  *Problem `json:"input"`
+	}
+	b, err := json.Marshal(canonical{Format: "rayhpc-placement-input/1", Input: p})
+	if err != nil {
+		// Only NaN or ±Inf values make encoding fail; hash their absence.
+		b = []byte("unencodable:" + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
