@@ -317,7 +317,9 @@ func TestFSxCreateValidation(t *testing.T) {
 		{"efa without metadata", lustre("PERSISTENT_2", "SSD", 4800, 1000, func(in *fsx.CreateFileSystemInput) {
 			in.LustreConfiguration.EfaEnabled = aws.Bool(true)
 		}), "IncompatibleParameterError"},
-		{"kms on scratch", lustre("SCRATCH_2", "", 1200, 0, func(in *fsx.CreateFileSystemInput) { in.KmsKeyId = aws.String("arn:aws:kms:us-east-1:123456789012:key/x") }), "IncompatibleParameterError"},
+		{"kms on scratch", lustre("SCRATCH_2", "", 1200, 0, func(in *fsx.CreateFileSystemInput) {
+			in.KmsKeyId = aws.String("arn:aws:kms:us-east-1:123456789012:key/x")
+		}), "IncompatibleParameterError"},
 		{"bad root squash", lustre("PERSISTENT_2", "SSD", 1200, 125, func(in *fsx.CreateFileSystemInput) {
 			in.LustreConfiguration.RootSquashConfiguration = &types.LustreRootSquashConfiguration{RootSquash: aws.String("nobody")}
 		}), "BadRequest"},
