@@ -228,7 +228,9 @@ func (c *Client) Endpoint(service string) string {
 }
 
 func (c *Client) baseEndpoint(service string) *string {
-	if v := c.endpoints[service]; v != "" {
+	// The option functions below replace what NewFromConfig resolved, so fall back to the environment
+	// (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL) rather than returning nil and losing it.
+	if v := c.Endpoint(service); v != "" {
 		return aws.String(v)
 	}
 	return nil

@@ -118,9 +118,9 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Computed:            true,
 				MarkdownDescription: "A ready-to-apply Kubernetes PersistentVolume manifest (YAML) for the FSx for Lustre CSI driver (`fsx.csi.aws.com`), statically provisioned on this file system.",
 			},
-			"lifecycle":     computedString("Lifecycle state of the file system (`AVAILABLE`, `UPDATING`, ...)."),
-			"mount_command": computedString("Command that mounts the file system at `/fsx` on a Linux client with the Lustre client installed."),
-			"mount_name":    computedString("Lustre mount name."),
+			"lifecycle_state": computedString("Lifecycle state of the file system (`AVAILABLE`, `UPDATING`, ...). (`lifecycle` is a name Terraform reserves.)"),
+			"mount_command":   computedString("Command that mounts the file system at `/fsx` on a Linux client with the Lustre client installed."),
+			"mount_name":      computedString("Lustre mount name."),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Workspace name, stored as the file system's `Name` tag. Can be changed in place.",

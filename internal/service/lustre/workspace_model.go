@@ -44,7 +44,7 @@ type workspaceModel struct {
 	DNSName                    types.String   `tfsdk:"dns_name"`
 	MountName                  types.String   `tfsdk:"mount_name"`
 	MountCommand               types.String   `tfsdk:"mount_command"`
-	Lifecycle                  types.String   `tfsdk:"lifecycle"`
+	Lifecycle                  types.String   `tfsdk:"lifecycle_state"`
 	NetworkInterfaceIDs        types.List     `tfsdk:"network_interface_ids"`
 	KubernetesPersistentVolume types.String   `tfsdk:"kubernetes_persistent_volume"`
 	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
