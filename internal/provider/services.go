@@ -6,12 +6,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 )
 
 // resources lists every resource type the service packages contribute.
 func resources() []func() resource.Resource {
 	return []func() resource.Resource{
+		efa.NewNetworkResource,
 		lustre.NewWorkspaceResource,
 	}
 }

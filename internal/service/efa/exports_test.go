@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package efa
+
+// Exported for the external test package.
+var (
+	FindLaunchTemplate        = findLaunchTemplate
+	FindLaunchTemplateVersion = findLaunchTemplateVersion
+	FindSecurityGroup         = findSecurityGroup
+	FindPlacementGroup        = findPlacementGroup
+)
