@@ -574,6 +574,12 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 		Settings:       spec.settings,
 		Tags:           tags,
 	}
+	if fs.KmsKeyID == "" && isPersistent(fs.DeploymentType) {
+		// Persistent file systems are encrypted with the account's
+		// FSx-managed key (aws/fsx) when no key is given.
+		fs.KmsKeyID = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-%s-4%s-8%s-%s", region, s.g.cfg.AccountID,
+			s.g.rnd.hex(8), s.g.rnd.hex(4), s.g.rnd.hex(3), s.g.rnd.hex(3), s.g.rnd.hex(12))
+	}
 	if spec.deploymentType == string(fsxtypes.LustreDeploymentTypeScratch1) {
 		fs.MountName = "fsx"
 	} else {
