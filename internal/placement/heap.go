@@ -7,31 +7,32 @@ package placement
 // broken by index) so the simulation is deterministic.
 
 // event is a simulator event: a task finishing or a node becoming ready.
+// Events are ordered by time, then by key, which packs the kind (finishes
+// first), the task or pool, and the node into one integer.
 type event struct {
-	t    float64
-	kind int8  // evFinish or evNodeReady
-	v    int32 // task (evFinish) or pool (evNodeReady)
-	node int32 // node index within the pool (evNodeReady)
+	t   float64
+	key uint64
 }
 
 const (
-	evFinish int8 = iota
-	evNodeReady
+	evFinish    uint64 = 0
+	evNodeReady uint64 = 1
 )
 
-func (a *event) before(b *event) bool {
-	if a.t != b.t {
-		return a.t < b.t
-	}
-	if a.kind != b.kind {
-		return a.kind < b.kind
-	}
-	if a.v != b.v {
-		return a.v < b.v
-	}
-	return a.node < b.node
+func finishEvent(t float64, v int32) event { return event{t, uint64(uint32(v)) << 31} }
+
+func nodeReadyEvent(t float64, pool int32, node int32) event {
+	return event{t, 1<<63 | uint64(uint32(pool))<<31 | uint64(uint32(node))}
 }
 
+func (e event) kind() uint64 { return e.key >> 63 }
+func (e event) v() int32     { return int32(uint32(e.key >> 31)) }
+func (e event) node() int32  { return int32(uint32(e.key & (1<<31 - 1))) }
+func (a event) before(b event) bool {
+	return a.t < b.t || a.t == b.t && a.key < b.key
+}
+
+// eventHeap is a 4-ary min-heap of events.
 type eventHeap []event
 
 func (h *eventHeap) push(e event) {
@@ -39,36 +40,43 @@ func (h *eventHeap) push(e event) {
 	a := *h
 	i := len(a) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if !a[i].before(&a[p]) {
+		p := (i - 1) / 4
+		if !e.before(a[p]) {
 			break
 		}
-		a[i], a[p] = a[p], a[i]
+		a[i] = a[p]
 		i = p
 	}
+	a[i] = e
 }
 
 func (h *eventHeap) pop() event {
 	a := *h
 	top := a[0]
 	n := len(a) - 1
-	a[0] = a[n]
+	last := a[n]
 	a = a[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
+	if n > 0 {
+		i := 0
+		for {
+			c := 4*i + 1
+			if c >= n {
+				break
+			}
+			m := c
+			end := min(c+4, n)
+			for j := c + 1; j < end; j++ {
+				if a[j].before(a[m]) {
+					m = j
+				}
+			}
+			if !a[m].before(last) {
+				break
+			}
+			a[i] = a[m]
+			i = m
 		}
-		m := l
-		if r := l + 1; r < n && a[r].before(&a[l]) {
-			m = r
-		}
-		if !a[m].before(&a[i]) {
-			break
-		}
-		a[i], a[m] = a[m], a[i]
-		i = m
+		a[i] = last
 	}
 	*h = a
 	return top

@@ -336,13 +336,13 @@ func (sm *simulator) run(a Assignment, ev *Evaluation) (float64, float64, error)
 		t = sm.events[0].t
 		for len(sm.events) > 0 && sm.events[0].t == t {
 			e := sm.events.pop()
-			switch e.kind {
+			switch e.kind() {
 			case evFinish:
-				sm.finishTask(e.v, t)
+				sm.finishTask(e.v(), t)
 			case evNodeReady:
-				sp := &sm.pools[e.v]
+				sp := &sm.pools[e.v()]
 				sp.booting--
-				sp.ready.add(e.node)
+				sp.ready.add(e.node())
 				sp.dirty = true
 			}
 		}
@@ -544,7 +544,7 @@ func (sm *simulator) dispatch(k int, t float64) {
 				sp.nodes = append(sp.nodes, vmNode{startAt: t, readyAt: t + pl.StartLatencyS,
 					freeCores: pl.VCPUs, freeMem: pl.MemoryBytes, freeGPUs: pl.GPUs})
 				sp.booting++
-				sm.events.push(event{t: t + pl.StartLatencyS, kind: evNodeReady, v: int32(k), node: idx})
+				sm.events.push(nodeReadyEvent(t+pl.StartLatencyS, int32(k), idx))
 			}
 		}
 	case KindServerless:
@@ -620,7 +620,7 @@ func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, c
 	sm.cold[v] = cold
 	sp.tasks++
 	sm.s3Requests(v)
-	sm.events.push(event{t: t + d, kind: evFinish, v: v})
+	sm.events.push(finishEvent(t+d, v))
 }
 
 // findNode returns a ready node that can hold the task, or -1.

@@ -28,7 +28,7 @@ const (
 	DefaultCostWeight    = 0.5
 	DefaultMaxExhaustive = 4096
 	// DefaultSearchWork bounds the heuristic search: evaluations × tasks.
-	DefaultSearchWork = 1_000_000
+	DefaultSearchWork = 600_000
 	// DefaultExhaustiveWork bounds exhaustive search: assignments × tasks.
 	DefaultExhaustiveWork = 40_000_000
 )
