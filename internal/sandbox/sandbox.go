@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,12 +172,24 @@ func (sb *Sandbox) startMoto(ctx context.Context, py string, logw io.Writer, tim
 	cmd.Stderr = io.MultiWriter(logw, sb.stderr)
 	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	// Pdeathsig is delivered when the OS thread that forked the child exits,
+	// not the process: fork from a goroutine locked to its thread, which then
+	// stays blocked in Wait for as long as moto runs.
+	started := make(chan error, 1)
+	sb.waitErr = make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		sb.waitErr <- cmd.Wait()
+	}()
+	if err := <-started; err != nil {
 		return fmt.Errorf("sandbox: starting moto: %w", err)
 	}
 	sb.cmd = cmd
-	sb.waitErr = make(chan error, 1)
-	go func() { sb.waitErr <- cmd.Wait() }()
 	sb.motoURL = "http://127.0.0.1:" + strconv.Itoa(port)
 
 	deadline := time.Now().Add(timeout)
