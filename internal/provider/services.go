@@ -20,5 +20,7 @@ func resources() []func() resource.Resource {
 
 // dataSources lists every data source type the service packages contribute.
 func dataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		efa.NewInstanceTypesDataSource,
+	}
 }
