@@ -6,15 +6,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
 )
 
 // resources lists every resource type the service packages contribute.
 func resources() []func() resource.Resource {
 	return []func() resource.Resource{
+		datasync.NewTransferResource,
 		efa.NewNetworkResource,
 		lustre.NewWorkspaceResource,
+		placement.NewWorkflowPlacementResource,
 	}
 }
 
@@ -22,5 +26,6 @@ func resources() []func() resource.Resource {
 func dataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		efa.NewInstanceTypesDataSource,
+		placement.NewStagePlacementDataSource,
 	}
 }
