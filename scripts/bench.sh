@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export TF_CLI_CONFIG_FILE="$root/.build/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export TF_CLI_CONFIG_FILE="$root/.build/terraformrc-test" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 workflows=${WORKFLOWS:-$root/../shared/workflows}
 
 echo "== provider start-up"

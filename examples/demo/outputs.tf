@@ -5,7 +5,7 @@ output "lustre_workspace" {
     dns_name      = rayhpc_lustre_workspace.shared.dns_name
     mount_name    = rayhpc_lustre_workspace.shared.mount_name
     mount_command = rayhpc_lustre_workspace.shared.mount_command
-    lifecycle     = rayhpc_lustre_workspace.shared.lifecycle
+    lifecycle     = rayhpc_lustre_workspace.shared.lifecycle_state
     data_repositories = [for d in rayhpc_lustre_workspace.shared.data_repository :
     "${d.file_system_path} <- ${d.s3_uri}"]
   }
