@@ -21,6 +21,7 @@ type typeInfo struct {
 	MemoryGiB           float64
 	GPUs                int
 	GPUModel            string
+	Accelerated         bool // GPUs, Trainium/Inferentia (Neuron) or other accelerators
 	EFASupported        bool
 	MaxEFAInterfaces    int
 	NetworkCards        []int // network card indexes, ascending
@@ -45,6 +46,7 @@ func newTypeInfo(it ec2types.InstanceTypeInfo) typeInfo {
 			}
 		}
 	}
+	ti.Accelerated = ti.GPUs > 0 || it.NeuronInfo != nil || it.InferenceAcceleratorInfo != nil || it.FpgaInfo != nil || it.MediaAcceleratorInfo != nil
 	if ni := it.NetworkInfo; ni != nil {
 		ti.EFASupported = aws.ToBool(ni.EfaSupported)
 		if ni.EfaInfo != nil {
@@ -167,7 +169,7 @@ func family(name string) (series, class string) {
 
 // nearestEFATypes ranks EFA-capable candidates by closeness to target: vCPUs and memory on a log
 // scale (a type twice as large costs 1), plus a penalty for another series (c, m, hpc, p ...), for
-// GPUs present on one side only, and a large one for a CPU architecture the target does not have.
+// accelerators (GPUs, Trainium, Inferentia) present on one side only, and a large one for a CPU architecture the target does not have.
 // The same class (m6i) earns a small bonus. Ties break by name.
 func nearestEFATypes(target typeInfo, candidates []typeInfo, n int) []typeInfo {
 	type scored struct {
@@ -188,7 +190,7 @@ func nearestEFATypes(target typeInfo, candidates []typeInfo, n int) []typeInfo {
 		if cClass == tClass {
 			s -= 0.5
 		}
-		if (target.GPUs > 0) != (c.GPUs > 0) {
+		if target.Accelerated != c.Accelerated {
 			s += 2
 		}
 		if len(target.Architectures) > 0 && len(c.Architectures) > 0 && !c.hasArch(target.Architectures[0]) {

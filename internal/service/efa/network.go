@@ -38,9 +38,9 @@ const (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = (*networkResource)(nil)
-	_ resource.ResourceWithImportState      = (*networkResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*networkResource)(nil)
+	_ resource.ResourceWithConfigure   = (*networkResource)(nil)
+	_ resource.ResourceWithImportState = (*networkResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*networkResource)(nil)
 
 	// Launch template names: 3-128 characters of letters, digits and ( ) . - / _ (EC2 API reference,
 	// CreateLaunchTemplate). The same name is used for the placement group and the security group.

@@ -24,7 +24,7 @@ func (efaOnly) Resources(context.Context) []func() resource.Resource {
 }
 
 func (efaOnly) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{efa.NewInstanceTypesDataSource}
 }
 
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
