@@ -151,6 +151,16 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 	base.Logger = logger
 
 	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, base)
+	if cfg.SkipCredentialsValidation && len(bd) == 1 && awsbase.IsNoValidCredentialSourcesError(bd[0]) {
+		// No credentials, but none asked for yet: configurations that use only pure-computation data
+		// sources (rayhpc_stage_placement) work without AWS. Any AWS call fails with the original error.
+		noCreds := fmt.Errorf("%s: %s", bd[0].Summary(), bd[0].Detail())
+		base.AccessKey, base.SecretKey = "no-credentials", "no-credentials"
+		ctx, awsCfg, bd = awsbase.GetAwsConfig(ctx, base)
+		awsCfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, noCreds
+		})
+	}
 	diags.Append(convertDiags(bd)...)
 	if diags.HasError() {
 		return nil, diags

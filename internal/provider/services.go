@@ -9,6 +9,7 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
 )
 
 // resources lists every resource type the service packages contribute.
@@ -17,6 +18,7 @@ func resources() []func() resource.Resource {
 		datasync.NewTransferResource,
 		efa.NewNetworkResource,
 		lustre.NewWorkspaceResource,
+		placement.NewWorkflowPlacementResource,
 	}
 }
 
@@ -24,5 +26,6 @@ func resources() []func() resource.Resource {
 func dataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		efa.NewInstanceTypesDataSource,
+		placement.NewStagePlacementDataSource,
 	}
 }

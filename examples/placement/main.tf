@@ -1,0 +1,47 @@
+# Where should each stage of the Montage workflow run, and what will the run cost?
+# Pure computation: the rayhpc_stage_placement data source makes no AWS call, so this module applies with
+# no AWS account and no credentials. `make demo` applies it and prints its outputs.
+terraform {
+  required_providers {
+    rayhpc = {
+      source = "rayhpc/rayhpc"
+    }
+  }
+}
+
+provider "rayhpc" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+}
+
+# The Montage 2MASS 0.05-degree mosaic traced on Chameleon (WfCommons), placed on one pool of each kind.
+data "rayhpc_stage_placement" "montage" {
+  wfcommons_json = file("${path.module}/montage-chameleon-2mass-005d-001.json")
+
+  # A Slurm queue of EFA nodes, as a rayhpc_hpc_cluster queue would expose it.
+  hpc {
+    name          = "hpc"
+    instance_type = "c5n.18xlarge"
+    max_nodes     = 4
+  }
+
+  # A KubeRay worker group on EKS.
+  ray {
+    name          = "ray"
+    instance_type = "m6i.xlarge"
+    max_nodes     = 32
+  }
+
+  serverless {
+    name         = "lambda"
+    architecture = "arm64"
+  }
+
+  batch {
+    name      = "batch"
+    max_vcpus = 256
+  }
+
+  # Cost and makespan weighted equally, each relative to the best baseline.
+  objective = "balanced"
+}

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+)
+
+// inputsModel holds the inputs the data source and the resource share.
+type inputsModel struct {
+	WfCommonsJSON types.String  `tfsdk:"wfcommons_json"`
+	Stage         types.List    `tfsdk:"stage"`
+	HPC           types.List    `tfsdk:"hpc"`
+	Ray           types.List    `tfsdk:"ray"`
+	Serverless    types.List    `tfsdk:"serverless"`
+	Batch         types.List    `tfsdk:"batch"`
+	Objective     types.String  `tfsdk:"objective"`
+	CostWeight    types.Float64 `tfsdk:"cost_weight"`
+	DeadlineS     types.Float64 `tfsdk:"deadline_s"`
+	BudgetUSD     types.Float64 `tfsdk:"budget_usd"`
+}
+
+// outputsModel holds the computed placement both share.
+type outputsModel struct {
+	Stages         types.List    `tfsdk:"stages"`
+	MakespanS      types.Float64 `tfsdk:"makespan_s"`
+	CostUSD        types.Float64 `tfsdk:"cost_usd"`
+	Method         types.String  `tfsdk:"method"`
+	Optimal        types.Bool    `tfsdk:"optimal"`
+	ParetoFront    types.List    `tfsdk:"pareto_front"`
+	Baselines      types.List    `tfsdk:"baselines"`
+	GanttMermaid   types.String  `tfsdk:"gantt_mermaid"`
+	Table          types.String  `tfsdk:"table"`
+	BaselinesTable types.String  `tfsdk:"baselines_table"`
+	InputHash      types.String  `tfsdk:"input_hash"`
+}
+
+type stageModel struct {
+	Name               types.String  `tfsdk:"name"`
+	TaskCount          types.Int64   `tfsdk:"task_count"`
+	RuntimeS           types.Float64 `tfsdk:"runtime_s"`
+	Cores              types.Int64   `tfsdk:"cores"`
+	MemoryMB           types.Int64   `tfsdk:"memory_mb"`
+	GPUs               types.Int64   `tfsdk:"gpus"`
+	InputBytes         types.Int64   `tfsdk:"input_bytes"`
+	OutputBytes        types.Int64   `tfsdk:"output_bytes"`
+	DependsOn          types.List    `tfsdk:"depends_on"`
+	Coupling           types.String  `tfsdk:"coupling"`
+	Stateful           types.Bool    `tfsdk:"stateful"`
+	Pin                types.String  `tfsdk:"pin"`
+	ServerlessMemoryMB types.Int64   `tfsdk:"serverless_memory_mb"`
+}
+
+type vmPoolModel struct {
+	Name          types.String  `tfsdk:"name"`
+	InstanceType  types.String  `tfsdk:"instance_type"`
+	MinNodes      types.Int64   `tfsdk:"min_nodes"`
+	MaxNodes      types.Int64   `tfsdk:"max_nodes"`
+	PricePerHour  types.Float64 `tfsdk:"price_per_hour"`
+	Speed         types.Float64 `tfsdk:"speed"`
+	StartLatencyS types.Float64 `tfsdk:"start_latency_s"`
+	VCPUs         types.Int64   `tfsdk:"vcpus"`
+	MemoryGiB     types.Float64 `tfsdk:"memory_gib"`
+	GPUs          types.Int64   `tfsdk:"gpus"`
+	EFA           types.Bool    `tfsdk:"efa"`
+}
+
+type serverlessPoolModel struct {
+	Name             types.String  `tfsdk:"name"`
+	Architecture     types.String  `tfsdk:"architecture"`
+	MemoryMB         types.Int64   `tfsdk:"memory_mb"`
+	Concurrency      types.Int64   `tfsdk:"concurrency"`
+	TimeoutS         types.Float64 `tfsdk:"timeout_s"`
+	ColdStartS       types.Float64 `tfsdk:"cold_start_s"`
+	Speed            types.Float64 `tfsdk:"speed"`
+	PricePerGBSecond types.Float64 `tfsdk:"price_per_gb_second"`
+}
+
+type batchPoolModel struct {
+	Name             types.String  `tfsdk:"name"`
+	MaxVCPUs         types.Int64   `tfsdk:"max_vcpus"`
+	StartLatencyS    types.Float64 `tfsdk:"start_latency_s"`
+	Speed            types.Float64 `tfsdk:"speed"`
+	PricePerVCPUHour types.Float64 `tfsdk:"price_per_vcpu_hour"`
+	PricePerGBHour   types.Float64 `tfsdk:"price_per_gb_hour"`
+}
+
+// decodedInputs are the block lists of inputsModel as Go slices. A list that is unknown (dynamic blocks
+// over unknown values) leaves its known flag false.
+type decodedInputs struct {
+	stages     []stageModel
+	hpc        []vmPoolModel
+	ray        []vmPoolModel
+	serverless []serverlessPoolModel
+	batch      []batchPoolModel
+	known      bool // every list is known
+}
+
+// elems decodes a list of objects; ok is false when the list or one of its elements is unknown.
+func elems[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([]T, bool) {
+	if l.IsUnknown() {
+		return nil, false
+	}
+	if l.IsNull() {
+		return nil, true
+	}
+	for _, e := range l.Elements() {
+		if e.IsUnknown() {
+			return nil, false
+		}
+	}
+	var out []T
+	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	return out, true
+}
+
+func (m *inputsModel) decode(ctx context.Context) (decodedInputs, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var d decodedInputs
+	var k [5]bool
+	d.stages, k[0] = elems[stageModel](ctx, m.Stage, &diags)
+	d.hpc, k[1] = elems[vmPoolModel](ctx, m.HPC, &diags)
+	d.ray, k[2] = elems[vmPoolModel](ctx, m.Ray, &diags)
+	d.serverless, k[3] = elems[serverlessPoolModel](ctx, m.Serverless, &diags)
+	d.batch, k[4] = elems[batchPoolModel](ctx, m.Batch, &diags)
+	d.known = k[0] && k[1] && k[2] && k[3] && k[4]
+	return d, diags
+}
+
+func (d *decodedInputs) hasPlatforms() bool {
+	return len(d.hpc)+len(d.ray)+len(d.serverless)+len(d.batch) > 0
+}
+
+func stringList(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+func i64or(v types.Int64, def int64) int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	return v.ValueInt64()
+}
+
+func set[T any](v interface{ IsNull() bool }, get func() T, dst *T) {
+	if !v.IsNull() {
+		*dst = get()
+	}
+}
+
+// expandWorkflow builds the engine workflow from `wfcommons_json` or the `stage` blocks.
+func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*engine.Workflow, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !m.WfCommonsJSON.IsNull() {
+		w, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
+		if err != nil {
+			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
+				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
+			return nil, diags
+		}
+		return w, diags
+	}
+	specs := make([]engine.StageSpec, 0, len(d.stages))
+	for _, s := range d.stages {
+		spec := engine.StageSpec{
+			Name:        s.Name.ValueString(),
+			TaskCount:   int(s.TaskCount.ValueInt64()),
+			RuntimeS:    s.RuntimeS.ValueFloat64(),
+			Cores:       int(i64or(s.Cores, 1)),
+			MemoryMB:    i64or(s.MemoryMB, 0),
+			GPUs:        int(i64or(s.GPUs, 0)),
+			InputBytes:  i64or(s.InputBytes, 0),
+			OutputBytes: i64or(s.OutputBytes, 0),
+			DependsOn:   stringList(ctx, s.DependsOn, &diags),
+			Stateful:    s.Stateful.ValueBool(),
+			Pin:         s.Pin.ValueString(),
+		}
+		if s.Coupling.ValueString() == "mpi" {
+			spec.Coupling = engine.CouplingMPI
+		}
+		spec.ServerlessMemoryMB = int(i64or(s.ServerlessMemoryMB, 0))
+		specs = append(specs, spec)
+	}
+	w, err := engine.FromStages(specs)
+	if err != nil {
+		diags.AddAttributeError(path.Root("stage"), "Invalid workflow stages", err.Error())
+		return nil, diags
+	}
+	return w, diags
+}
+
+// expandPlatforms builds the pools from the platform blocks, or the engine's defaults when there are
+// none. Pools keep the order hpc, ray, serverless, batch, each in configuration order.
+func expandPlatforms(d *decodedInputs) (engine.Platforms, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !d.hasPlatforms() {
+		return engine.DefaultPlatforms(), diags
+	}
+	cat := engine.DefaultCatalog()
+	out := engine.Platforms{Storage: engine.NewStorage(cat)}
+	vm := func(block string, i int, m vmPoolModel, kind engine.PlatformKind) {
+		it := m.InstanceType.ValueString()
+		if _, ok := cat.Instance(it); !ok {
+			cat.Instances[it] = engine.InstanceType{Name: it, VCPUs: int(i64or(m.VCPUs, 1)),
+				MemoryGiB: m.MemoryGiB.ValueFloat64(), GPUs: int(i64or(m.GPUs, 0)), EFA: m.EFA.ValueBool(),
+				Arch: "x86_64", HourlyUSD: m.PricePerHour.ValueFloat64(), PriceSource: "configuration (price_per_hour)",
+				SpecSource: "configuration (vcpus, memory_gib, gpus, efa)"}
+		}
+		def := int64(engine.DefaultHPCMaxNodes)
+		ctor := engine.NewHPCPool
+		if kind == engine.KindRay {
+			def, ctor = engine.DefaultRayMaxNodes, engine.NewRayPool
+		}
+		pl, err := ctor(cat, m.Name.ValueString(), it, int(i64or(m.MinNodes, 0)), int(i64or(m.MaxNodes, def)))
+		if err != nil {
+			diags.AddAttributeError(path.Root(block).AtListIndex(i).AtName("instance_type"), "Unknown instance type", err.Error())
+			return
+		}
+		if !m.PricePerHour.IsNull() {
+			pl.HourlyUSD, pl.PriceSource = m.PricePerHour.ValueFloat64(), "configuration (price_per_hour)"
+		}
+		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+		set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
+		if !m.VCPUs.IsNull() {
+			pl.VCPUs = int(m.VCPUs.ValueInt64())
+		}
+		if !m.MemoryGiB.IsNull() {
+			pl.MemoryBytes = int64(m.MemoryGiB.ValueFloat64() * (1 << 30))
+		}
+		if !m.GPUs.IsNull() {
+			pl.GPUs = int(m.GPUs.ValueInt64())
+		}
+		set(m.EFA, m.EFA.ValueBool, &pl.EFA)
+		out.Pools = append(out.Pools, pl)
+	}
+	for i, m := range d.hpc {
+		vm("hpc", i, m, engine.KindHPC)
+	}
+	for i, m := range d.ray {
+		vm("ray", i, m, engine.KindRay)
+	}
+	for _, m := range d.serverless {
+		arch := "x86_64"
+		set(m.Architecture, m.Architecture.ValueString, &arch)
+		pl := engine.NewServerlessPool(cat, m.Name.ValueString(), arch)
+		if !m.MemoryMB.IsNull() {
+			pl.MaxMemoryMB = int(m.MemoryMB.ValueInt64())
+		}
+		if !m.Concurrency.IsNull() {
+			pl.Concurrency = int(m.Concurrency.ValueInt64())
+		}
+		set(m.TimeoutS, m.TimeoutS.ValueFloat64, &pl.TimeoutS)
+		set(m.ColdStartS, m.ColdStartS.ValueFloat64, &pl.StartLatencyS)
+		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+		if !m.PricePerGBSecond.IsNull() {
+			pl.GBSecondUSD, pl.PriceSource = m.PricePerGBSecond.ValueFloat64(), "configuration (price_per_gb_second)"
+		}
+		out.Pools = append(out.Pools, pl)
+	}
+	for _, m := range d.batch {
+		pl := engine.NewBatchPool(cat, m.Name.ValueString())
+		if !m.MaxVCPUs.IsNull() {
+			pl.MaxVCPUs = int(m.MaxVCPUs.ValueInt64())
+		}
+		set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
+		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+		if !m.PricePerVCPUHour.IsNull() {
+			pl.VCPUHourUSD, pl.PriceSource = m.PricePerVCPUHour.ValueFloat64(), "configuration (price_per_vcpu_hour)"
+		}
+		set(m.PricePerGBHour, m.PricePerGBHour.ValueFloat64, &pl.GBHourUSD)
+		out.Pools = append(out.Pools, pl)
+	}
+	return out, diags
+}
+
+// expandOptions maps objective, cost_weight, deadline_s and budget_usd to solver options.
+func expandOptions(m *inputsModel) engine.Options {
+	o := engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: engine.DefaultCostWeight}
+	switch m.Objective.ValueString() {
+	case objectiveCost:
+		o.Objective = engine.ObjectiveCost
+	case objectiveMakespan:
+		o.Objective = engine.ObjectiveMakespan
+	case objectiveWeighted:
+		set(m.CostWeight, m.CostWeight.ValueFloat64, &o.CostWeight)
+	}
+	set(m.DeadlineS, m.DeadlineS.ValueFloat64, &o.DeadlineS)
+	set(m.BudgetUSD, m.BudgetUSD.ValueFloat64, &o.BudgetUSD)
+	return o
+}
+
+// expand validates the inputs and converts them into an engine problem and solver options. The inputs
+// must be known.
+func (m *inputsModel) expand(ctx context.Context) (*engine.Problem, engine.Options, diag.Diagnostics) {
+	d, diags := m.decode(ctx)
+	if diags.HasError() {
+		return nil, engine.Options{}, diags
+	}
+	if !d.known || m.WfCommonsJSON.IsUnknown() {
+		diags.AddError("computing the workflow placement", "some inputs are not known yet; this is a bug in the provider")
+		return nil, engine.Options{}, diags
+	}
+	diags.Append(validateInputs(ctx, m, &d, true)...)
+	if diags.HasError() {
+		return nil, engine.Options{}, diags
+	}
+	w, ds := expandWorkflow(ctx, m, &d)
+	diags.Append(ds...)
+	pls, ds := expandPlatforms(&d)
+	diags.Append(ds...)
+	if diags.HasError() {
+		return nil, engine.Options{}, diags
+	}
+	return engine.NewProblem(w, pls), expandOptions(m), diags
+}
+
+// solve runs the engine and turns an infeasible problem into a diagnostic that names the stage and the
+// attribute concerned.
+func solve(ctx context.Context, m *inputsModel, p *engine.Problem, o engine.Options) (*engine.Solution, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	sol, err := engine.Solve(p, o)
+	if err == nil {
+		return sol, diags
+	}
+	summary := "computing the workflow placement"
+	detail := err.Error()
+	var ie *engine.InfeasibleError
+	if errors.As(err, &ie) {
+		at := infeasiblePath(ctx, m, ie)
+		if ie.Stage != "" {
+			summary = fmt.Sprintf("no feasible placement for stage %q", ie.Stage)
+		} else {
+			summary = "no feasible placement"
+		}
+		detail += "\n\nChange the stage's requirements or pin, add a platform it fits, or relax deadline_s / budget_usd."
+		if !at.Equal(path.Empty()) {
+			diags.AddAttributeError(at, summary, detail)
+			return nil, diags
+		}
+	}
+	diags.AddError(summary, detail)
+	return nil, diags
+}
+
+// infeasiblePath is the attribute an infeasibility is about: the deadline or budget when those are what
+// no placement meets, else the stage block of the stage named (stage inputs only), else the workflow.
+func infeasiblePath(ctx context.Context, m *inputsModel, ie *engine.InfeasibleError) path.Path {
+	switch {
+	case strings.Contains(ie.Reason, "the deadline") && !m.DeadlineS.IsNull():
+		return path.Root("deadline_s")
+	case strings.Contains(ie.Reason, "the budget") && !m.BudgetUSD.IsNull():
+		return path.Root("budget_usd")
+	}
+	if !m.WfCommonsJSON.IsNull() {
+		return path.Root("wfcommons_json")
+	}
+	var diags diag.Diagnostics
+	stages, _ := elems[stageModel](ctx, m.Stage, &diags)
+	for i, s := range stages {
+		if s.Name.ValueString() == ie.Stage {
+			return path.Root("stage").AtListIndex(i)
+		}
+	}
+	return path.Empty()
+}
+
+// Object types of the computed lists.
+var (
+	stageOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "platform": types.StringType, "pool": types.StringType, "instance_type": types.StringType,
+		"task_count": types.Int64Type, "memory_mb": types.Int64Type, "start_s": types.Float64Type,
+		"finish_s": types.Float64Type, "cost_usd": types.Float64Type,
+	}}
+	paretoOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"cost_usd": types.Float64Type, "makespan_s": types.Float64Type, "assignment": types.MapType{ElemType: types.StringType},
+	}}
+	baselineOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "feasible": types.BoolType, "reason": types.StringType, "makespan_s": types.Float64Type,
+		"cost_usd": types.Float64Type, "meets_constraints": types.BoolType,
+		"makespan_improvement_pct": types.Float64Type, "cost_improvement_pct": types.Float64Type,
+	}}
+)
+
+// stageRow is one element of `stages`.
+type stageRow struct {
+	Name         string
+	Platform     string
+	Pool         string
+	InstanceType string
+	TaskCount    int64
+	MemoryMB     int64
+	StartS       float64
+	FinishS      float64
+	CostUSD      float64
+}
+
+func stageRowsFromEvaluation(ev *engine.Evaluation) []stageRow {
+	rows := make([]stageRow, 0, len(ev.Stages))
+	for _, r := range ev.Stages {
+		rows = append(rows, stageRow{Name: r.Stage, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
+			TaskCount: int64(r.Tasks), MemoryMB: int64(r.MemoryMB), StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
+	}
+	return rows
+}
+
+func stageRowsFromManifest(m *engine.Manifest) []stageRow {
+	rows := make([]stageRow, 0, len(m.Stages))
+	for _, r := range m.Stages {
+		rows = append(rows, stageRow{Name: r.Name, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
+			TaskCount: int64(r.Tasks), MemoryMB: int64(r.MemoryMB), StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
+	}
+	return rows
+}
+
+func flattenStageRows(rows []stageRow) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	vals := make([]attr.Value, 0, len(rows))
+	for _, r := range rows {
+		o, d := types.ObjectValue(stageOutputType.AttrTypes, map[string]attr.Value{
+			"name": types.StringValue(r.Name), "platform": types.StringValue(r.Platform), "pool": types.StringValue(r.Pool),
+			"instance_type": types.StringValue(r.InstanceType), "task_count": types.Int64Value(r.TaskCount),
+			"memory_mb": types.Int64Value(r.MemoryMB), "start_s": types.Float64Value(r.StartS),
+			"finish_s": types.Float64Value(r.FinishS), "cost_usd": types.Float64Value(r.CostUSD),
+		})
+		diags.Append(d...)
+		vals = append(vals, o)
+	}
+	l, d := types.ListValue(stageOutputType, vals)
+	diags.Append(d...)
+	return l, diags
+}
+
+// expandStageRows reads `stages` back (for the plan's move summary).
+func expandStageRows(ctx context.Context, l types.List) ([]stageRow, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if l.IsNull() || l.IsUnknown() {
+		return nil, diags
+	}
+	type row struct {
+		Name         types.String  `tfsdk:"name"`
+		Platform     types.String  `tfsdk:"platform"`
+		Pool         types.String  `tfsdk:"pool"`
+		InstanceType types.String  `tfsdk:"instance_type"`
+		TaskCount    types.Int64   `tfsdk:"task_count"`
+		MemoryMB     types.Int64   `tfsdk:"memory_mb"`
+		StartS       types.Float64 `tfsdk:"start_s"`
+		FinishS      types.Float64 `tfsdk:"finish_s"`
+		CostUSD      types.Float64 `tfsdk:"cost_usd"`
+	}
+	var in []row
+	diags.Append(l.ElementsAs(ctx, &in, false)...)
+	out := make([]stageRow, 0, len(in))
+	for _, r := range in {
+		out = append(out, stageRow{Name: r.Name.ValueString(), Platform: r.Platform.ValueString(), Pool: r.Pool.ValueString(),
+			InstanceType: r.InstanceType.ValueString(), TaskCount: r.TaskCount.ValueInt64(), MemoryMB: r.MemoryMB.ValueInt64(),
+			StartS: r.StartS.ValueFloat64(), FinishS: r.FinishS.ValueFloat64(), CostUSD: r.CostUSD.ValueFloat64()})
+	}
+	return out, diags
+}
+
+// flatten fills the outputs from a solution of problem p.
+func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ev := sol.Evaluation
+	var d diag.Diagnostics
+	o.Stages, d = flattenStageRows(stageRowsFromEvaluation(ev))
+	diags.Append(d...)
+	o.MakespanS = types.Float64Value(ev.MakespanS)
+	o.CostUSD = types.Float64Value(ev.CostUSD)
+	o.Method = types.StringValue(sol.Method)
+	o.Optimal = types.BoolValue(sol.Optimal)
+
+	pareto := make([]attr.Value, 0, len(sol.Pareto))
+	for _, pt := range sol.Pareto {
+		am := make(map[string]attr.Value, len(pt.Pools))
+		for s, pool := range pt.Pools {
+			am[p.Workflow.Stages[s].Name] = types.StringValue(pool)
+		}
+		mv, d := types.MapValue(types.StringType, am)
+		diags.Append(d...)
+		ov, d := types.ObjectValue(paretoOutputType.AttrTypes, map[string]attr.Value{
+			"cost_usd": types.Float64Value(pt.CostUSD), "makespan_s": types.Float64Value(pt.MakespanS), "assignment": mv,
+		})
+		diags.Append(d...)
+		pareto = append(pareto, ov)
+	}
+	o.ParetoFront, d = types.ListValue(paretoOutputType, pareto)
+	diags.Append(d...)
+
+	bls := make([]attr.Value, 0, len(sol.Baselines))
+	for _, b := range sol.Baselines {
+		ov, d := types.ObjectValue(baselineOutputType.AttrTypes, map[string]attr.Value{
+			"name": types.StringValue(b.Name), "feasible": types.BoolValue(b.Feasible), "reason": types.StringValue(b.Reason),
+			"makespan_s": types.Float64Value(b.MakespanS), "cost_usd": types.Float64Value(b.CostUSD),
+			"meets_constraints":        types.BoolValue(b.MeetsConstraints),
+			"makespan_improvement_pct": types.Float64Value(b.MakespanReductionPct),
+			"cost_improvement_pct":     types.Float64Value(b.CostReductionPct),
+		})
+		diags.Append(d...)
+		bls = append(bls, ov)
+	}
+	o.Baselines, d = types.ListValue(baselineOutputType, bls)
+	diags.Append(d...)
+
+	title := p.Workflow.Name
+	if title == "" || title == "stages" {
+		title = "workflow"
+	}
+	o.GanttMermaid = types.StringValue(engine.GanttMermaid(title+" placement", p, ev))
+	o.Table = types.StringValue(engine.Table(ev))
+	o.BaselinesTable = types.StringValue(engine.BaselineTable(sol))
+	o.InputHash = types.StringValue(engine.InputHash(p))
+	return diags
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Objective values of the `objective` attribute.
+const (
+	objectiveCost     = "cost"
+	objectiveMakespan = "makespan"
+	objectiveBalanced = "balanced"
+	objectiveWeighted = "weighted"
+)
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+
+func nameValidators(what string) []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(nameRE,
+		"must be 1-128 characters of letters, digits, '_', '.' and '-', starting with a letter or digit ("+what+")")}
+}
+
+func positiveFloat() []validator.Float64 { return []validator.Float64{float64validator.AtLeast(1e-9)} }
+func atLeast(n int64) []validator.Int64  { return []validator.Int64{int64validator.AtLeast(n)} }
+
+// stageBlock describes one `stage` block.
+var stageBlock = block{
+	name: "stage",
+	desc: "A stage of identical tasks. Give the workflow either as `stage` blocks or as `wfcommons_json`, not both. " +
+		"Stages that depend on others start when every task of those stages has finished.",
+	fields: []field{
+		{name: "name", kind: kString, required: true, desc: "Stage name, unique within the workflow.",
+			str: nameValidators("stage name")},
+		{name: "task_count", kind: kInt, required: true, desc: "Number of tasks in the stage (at least 1).",
+			i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
+		{name: "runtime_s", kind: kFloat, required: true,
+			desc: "Compute time of one task in seconds on a reference core (one vCPU of the catalog instances), " +
+				"excluding reading inputs and writing outputs.", f64: positiveFloat()},
+		{name: "cores", kind: kInt, optional: true, desc: "Cores each task uses. Defaults to `1`.", i64: atLeast(1)},
+		{name: "memory_mb", kind: kInt, optional: true,
+			desc: "Peak memory of each task in MiB. Defaults to `512`.", i64: atLeast(1)},
+		{name: "gpus", kind: kInt, optional: true, desc: "GPUs each task needs. Defaults to `0`.", i64: atLeast(0)},
+		{name: "input_bytes", kind: kInt, optional: true, desc: "Bytes each task reads. Defaults to `0`.", i64: atLeast(0)},
+		{name: "output_bytes", kind: kInt, optional: true, desc: "Bytes each task writes. Defaults to `0`.", i64: atLeast(0)},
+		{name: "depends_on", kind: kStringList, optional: true,
+			desc: "Names of the stages that must finish before this stage starts.",
+			list: []validator.List{listvalidator.UniqueValues(), listvalidator.ValueStringsAre(nameValidators("stage name")...)}},
+		{name: "coupling", kind: kString, optional: true,
+			desc: "`mpi` for tightly coupled tasks (HPC pools with EFA only) or `none` (the default).",
+			str:  []validator.String{stringvalidator.OneOf("mpi", "none")}},
+		{name: "stateful", kind: kBool, optional: true,
+			desc: "Whether the stage keeps state between invocations (it then never runs on serverless functions). Defaults to `false`."},
+		{name: "pin", kind: kString, optional: true,
+			desc: "Restricts the stage to the pool with this name, or to the pools of this platform kind " +
+				"(`hpc`, `ray`, `serverless`, `batch`)."},
+		{name: "serverless_memory_mb", kind: kInt, optional: true,
+			desc: "Lambda memory setting of the stage's function when it runs on a serverless pool. By default the " +
+				"smallest setting that holds the task's memory and gives it one vCPU per core (1,769 MB per vCPU).",
+			i64: []validator.Int64{int64validator.Between(128, 10240)}},
+	},
+}
+
+func vmPoolFields(kind string, defaultMax int64) []field {
+	return []field{
+		{name: "name", kind: kString, required: true, desc: "Pool name, unique among all pools (it is what `pin` and the outputs refer to).",
+			str: nameValidators("pool name")},
+		{name: "instance_type", kind: kString, required: true,
+			desc: "EC2 instance type of the " + kind + " nodes. Types outside the built-in catalog need `vcpus`, `memory_gib` and `price_per_hour`.",
+			str:  []validator.String{stringvalidator.LengthBetween(3, 64)}},
+		{name: "min_nodes", kind: kInt, optional: true, desc: "Nodes that are always up. Defaults to `0`.", i64: atLeast(0)},
+		{name: "max_nodes", kind: kInt, optional: true,
+			desc: "Most nodes the pool scales to. Defaults to `" + strconv.FormatInt(defaultMax, 10) + "`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
+		{name: "price_per_hour", kind: kFloat, optional: true,
+			desc: "On-demand price of one node in USD per hour, overriding the catalog.", f64: []validator.Float64{float64validator.AtLeast(0)}},
+		{name: "speed", kind: kFloat, optional: true,
+			desc: "Speed of one vCPU relative to the reference core the runtimes were measured on. Defaults to `1.0`.", f64: positiveFloat()},
+		{name: "start_latency_s", kind: kFloat, optional: true,
+			desc: "Seconds from requesting a node until it runs tasks. Defaults to the catalog's value for " + kind + " nodes.",
+			f64:  []validator.Float64{float64validator.AtLeast(0)}},
+		{name: "vcpus", kind: kInt, optional: true, desc: "vCPUs per node, overriding the catalog.", i64: atLeast(1)},
+		{name: "memory_gib", kind: kFloat, optional: true, desc: "Memory per node in GiB, overriding the catalog.", f64: positiveFloat()},
+		{name: "gpus", kind: kInt, optional: true, desc: "GPUs per node, overriding the catalog.", i64: atLeast(0)},
+		{name: "efa", kind: kBool, optional: true, desc: "Whether the nodes have EFA (needed by `mpi` stages), overriding the catalog."},
+	}
+}
+
+var platformBlocks = []block{
+	{name: "hpc", desc: "An HPC pool: a ParallelCluster Slurm queue (for example wired from `rayhpc_hpc_cluster` outputs). " +
+		"When no `hpc`, `ray`, `serverless` or `batch` block is given, the engine's default platforms are used " +
+		"(`hpc` c5n.18xlarge 0-16 nodes, `ray` m6i.xlarge 0-64 nodes, `lambda` x86_64, `batch` Fargate 256 vCPUs).",
+		fields: vmPoolFields("HPC", 16)},
+	{name: "ray", desc: "A Ray pool: a KubeRay worker group on EKS (for example wired from `rayhpc_ray_cluster` outputs).",
+		fields: vmPoolFields("Ray", 64)},
+	{name: "serverless", desc: "A serverless pool: AWS Lambda functions, one per stage.",
+		fields: []field{
+			{name: "name", kind: kString, required: true, desc: "Pool name, unique among all pools.", str: nameValidators("pool name")},
+			{name: "architecture", kind: kString, optional: true, desc: "`x86_64` (the default) or `arm64`.",
+				str: []validator.String{stringvalidator.OneOf("x86_64", "arm64")}},
+			{name: "memory_mb", kind: kInt, optional: true,
+				desc: "Largest memory setting a function of this pool may use, in MB (128-10240). Defaults to `10240`.",
+				i64:  []validator.Int64{int64validator.Between(128, 10240)}},
+			{name: "concurrency", kind: kInt, optional: true, desc: "Concurrent executions available. Defaults to `1000`.",
+				i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
+			{name: "timeout_s", kind: kFloat, optional: true, desc: "Function timeout in seconds (at most 900). Defaults to `900`.",
+				f64: []validator.Float64{float64validator.Between(1, 900)}},
+			{name: "cold_start_s", kind: kFloat, optional: true, desc: "Cold start of a new execution environment in seconds. Defaults to the catalog's value.",
+				f64: []validator.Float64{float64validator.AtLeast(0)}},
+			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: positiveFloat()},
+			{name: "price_per_gb_second", kind: kFloat, optional: true, desc: "Price in USD per GB-second, overriding the catalog.",
+				f64: []validator.Float64{float64validator.AtLeast(0)}},
+		}},
+	{name: "batch", desc: "A Batch pool: AWS Batch on Fargate, one Fargate task per workflow task.",
+		fields: []field{
+			{name: "name", kind: kString, required: true, desc: "Pool name, unique among all pools.", str: nameValidators("pool name")},
+			{name: "max_vcpus", kind: kInt, optional: true, desc: "The compute environment's `maxvCpus`. Defaults to `256`.",
+				i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
+			{name: "start_latency_s", kind: kFloat, optional: true, desc: "Seconds from submission to a running task. Defaults to the catalog's value.",
+				f64: []validator.Float64{float64validator.AtLeast(0)}},
+			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: positiveFloat()},
+			{name: "price_per_vcpu_hour", kind: kFloat, optional: true, desc: "Fargate price in USD per vCPU-hour, overriding the catalog.",
+				f64: []validator.Float64{float64validator.AtLeast(0)}},
+			{name: "price_per_gb_hour", kind: kFloat, optional: true, desc: "Fargate price in USD per GB-hour, overriding the catalog.",
+				f64: []validator.Float64{float64validator.AtLeast(0)}},
+		}},
+}
+
+func inputBlocks() []block { return append([]block{stageBlock}, platformBlocks...) }
+
+func inputFields() []field {
+	return []field{
+		{name: "wfcommons_json", kind: kString, optional: true,
+			desc: "The workflow as a WfCommons WfFormat JSON document (schema 1.4 or 1.5), for example " +
+				"`file(\"montage.json\")`. Tasks are grouped into stages by program name. Give either this or `stage` blocks."},
+		{name: "objective", kind: kString, optional: true,
+			desc: "What to minimise: `cost`, `makespan`, `balanced` (the default: cost and makespan weighted equally, each " +
+				"relative to the best baseline) or `weighted` (with `cost_weight`).",
+			str: []validator.String{stringvalidator.OneOf(objectiveCost, objectiveMakespan, objectiveBalanced, objectiveWeighted)}},
+		{name: "cost_weight", kind: kFloat, optional: true,
+			desc: "Weight of cost in the `weighted` objective, strictly between 0 and 1 (makespan gets the rest). Defaults to `0.5`.",
+			f64:  []validator.Float64{float64validator.Between(0.001, 0.999)}},
+		{name: "deadline_s", kind: kFloat, optional: true, desc: "Hard limit on the makespan in seconds.", f64: positiveFloat()},
+		{name: "budget_usd", kind: kFloat, optional: true, desc: "Hard limit on the total cost in USD.", f64: positiveFloat()},
+	}
+}
+
+var stageOutputFields = []field{
+	{name: "name", kind: kString, computed: true, desc: "Stage name."},
+	{name: "platform", kind: kString, computed: true, desc: "Platform kind: `hpc`, `ray`, `serverless` or `batch`."},
+	{name: "pool", kind: kString, computed: true, desc: "Name of the pool the stage runs on."},
+	{name: "instance_type", kind: kString, computed: true, desc: "Instance type of the pool (`lambda-x86_64`, `fargate` ...)."},
+	{name: "task_count", kind: kInt, computed: true, desc: "Number of tasks in the stage."},
+	{name: "memory_mb", kind: kInt, computed: true, desc: "Lambda memory setting (serverless stages only, otherwise `0`)."},
+	{name: "start_s", kind: kFloat, computed: true, desc: "Simulated start of the stage's first task, in seconds from submission."},
+	{name: "finish_s", kind: kFloat, computed: true, desc: "Simulated finish of the stage's last task, in seconds from submission."},
+	{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost of the stage in USD."},
+}
+
+func outputFields() []field {
+	return []field{
+		{name: "stages", kind: kObjectList, computed: true, desc: "Where each stage runs, in workflow order.", nested: stageOutputFields},
+		{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected time from submission until the last task finishes, in seconds."},
+		{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected total cost in USD (pools plus S3 requests)."},
+		{name: "method", kind: kString, computed: true,
+			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
+		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},
+		{name: "pareto_front", kind: kObjectList, computed: true,
+			desc: "The cost/makespan Pareto front of the placements simulated, by increasing makespan.",
+			nested: []field{
+				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD."},
+				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds."},
+				{name: "assignment", kind: kStringMap, computed: true, desc: "Pool of every stage (stage name to pool name)."},
+			}},
+		{name: "baselines", kind: kObjectList, computed: true,
+			desc: "Reference placements evaluated by the same simulator: `all-hpc`, `all-ray`, `all-serverless`, `all-batch`, " +
+				"`mashup` (the Mashup-style rule) and `heft`.",
+			nested: []field{
+				{name: "name", kind: kString, computed: true, desc: "Baseline name."},
+				{name: "feasible", kind: kBool, computed: true, desc: "Whether the baseline can run at all on the platforms given."},
+				{name: "reason", kind: kString, computed: true, desc: "Why the baseline is infeasible (empty when feasible)."},
+				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds (`0` when infeasible)."},
+				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD (`0` when infeasible)."},
+				{name: "meets_constraints", kind: kBool, computed: true, desc: "Whether the baseline meets `deadline_s` and `budget_usd`."},
+				{name: "makespan_improvement_pct", kind: kFloat, computed: true,
+					desc: "How much shorter the chosen placement's makespan is than the baseline's, in percent (negative when longer)."},
+				{name: "cost_improvement_pct", kind: kFloat, computed: true,
+					desc: "How much cheaper the chosen placement is than the baseline, in percent (negative when dearer)."},
+			}},
+		{name: "gantt_mermaid", kind: kString, computed: true,
+			desc: "A Mermaid Gantt chart of the stages on their platforms (renders on GitHub inside a ```` ```mermaid ```` fence)."},
+		{name: "table", kind: kString, computed: true, desc: "A plain-text table of the placement, one row per stage, for `terraform output -raw`."},
+		{name: "baselines_table", kind: kString, computed: true, desc: "A plain-text table comparing the placement with every baseline."},
+		{name: "input_hash", kind: kString, computed: true,
+			desc: "SHA-256 of the canonical problem (workflow, pools, prices, storage model): equal inputs give equal hashes."},
+	}
+}

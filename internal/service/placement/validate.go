@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+)
+
+// inputsValidator checks the cross-attribute rules of the placement inputs at plan time, for the data
+// source and the resource alike. Rules on single values (ranges, enums, name syntax) are attribute
+// validators in the schema.
+type inputsValidator struct{}
+
+var (
+	_ datasource.ConfigValidator = inputsValidator{}
+	_ resource.ConfigValidator   = inputsValidator{}
+)
+
+func (inputsValidator) Description(context.Context) string {
+	return "exactly one of wfcommons_json and stage; unique stage and pool names; depends_on names known stages " +
+		"without cycles; pin names a pool or platform kind; min_nodes <= max_nodes; instance types outside the " +
+		"catalog give vcpus, memory_gib and price_per_hour; cost_weight only with objective \"weighted\""
+}
+
+func (v inputsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (inputsValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(validateConfig(ctx, req.Config)...)
+}
+
+func (inputsValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(validateConfig(ctx, req.Config)...)
+}
+
+// readInputs reads the shared inputs from a configuration, plan or state attribute by attribute (the
+// whole object also holds the outputs and, for the resource, more).
+func readInputs(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics) (inputsModel, diag.Diagnostics) {
+	var m inputsModel
+	var diags diag.Diagnostics
+	for name, dst := range map[string]any{
+		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "hpc": &m.HPC, "ray": &m.Ray,
+		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
+		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD,
+	} {
+		diags.Append(get(ctx, path.Root(name), dst)...)
+	}
+	return m, diags
+}
+
+func validateConfig(ctx context.Context, cfg tfsdk.Config) diag.Diagnostics {
+	m, diags := readInputs(ctx, cfg.GetAttribute)
+	if diags.HasError() {
+		return diags
+	}
+	d, ds := m.decode(ctx)
+	diags.Append(ds...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(validateInputs(ctx, &m, &d, false)...)
+	return diags
+}
+
+// validateInputs checks the cross-attribute rules. Unknown values skip the rules that need them unless
+// requireKnown is set (at read or apply time everything is known). With wfcommons_json known it also
+// parses the document, so a bad trace fails the plan.
+func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requireKnown bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+
+	// The workflow: exactly one of wfcommons_json and stage.
+	stagesKnown := !m.Stage.IsUnknown()
+	switch {
+	case m.WfCommonsJSON.IsUnknown() || !stagesKnown:
+	case m.WfCommonsJSON.IsNull() && len(d.stages) == 0:
+		diags.AddAttributeError(path.Root("wfcommons_json"), "Missing workflow",
+			"Give the workflow either as wfcommons_json (a WfCommons JSON document, e.g. file(\"montage.json\")) or as at least one stage block.")
+	case !m.WfCommonsJSON.IsNull() && len(d.stages) > 0:
+		diags.AddAttributeError(path.Root("wfcommons_json"), "Conflicting workflow inputs",
+			"wfcommons_json and stage blocks are mutually exclusive: give the workflow one way only.")
+	case !m.WfCommonsJSON.IsNull():
+		if _, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString())); err != nil {
+			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
+				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
+		}
+	}
+
+	// Pools: unique names, node bounds, instance types.
+	poolNames := map[string]string{} // name -> path
+	poolsKnown := d.known
+	addPool := func(p path.Path, name interface {
+		IsUnknown() bool
+		IsNull() bool
+		ValueString() string
+	}) {
+		if name.IsUnknown() || name.IsNull() {
+			poolsKnown = false
+			return
+		}
+		if prev, dup := poolNames[name.ValueString()]; dup {
+			diags.AddAttributeError(p.AtName("name"), "Duplicate pool name",
+				fmt.Sprintf("pool name %q is already used by %s; pool names must be unique across hpc, ray, serverless and batch blocks.",
+					name.ValueString(), prev))
+			return
+		}
+		poolNames[name.ValueString()] = p.String()
+	}
+	cat := engine.DefaultCatalog()
+	for _, blk := range []struct {
+		name  string
+		pools []vmPoolModel
+	}{{"hpc", d.hpc}, {"ray", d.ray}} {
+		for i, pl := range blk.pools {
+			p := path.Root(blk.name).AtListIndex(i)
+			addPool(p, pl.Name)
+			if !pl.MinNodes.IsNull() && !pl.MinNodes.IsUnknown() && !pl.MaxNodes.IsUnknown() {
+				maxN := int64(engine.DefaultHPCMaxNodes)
+				if blk.name == "ray" {
+					maxN = engine.DefaultRayMaxNodes
+				}
+				if !pl.MaxNodes.IsNull() {
+					maxN = pl.MaxNodes.ValueInt64()
+				}
+				if pl.MinNodes.ValueInt64() > maxN {
+					diags.AddAttributeError(p.AtName("min_nodes"), "Invalid node bounds",
+						fmt.Sprintf("min_nodes (%d) must not exceed max_nodes (%d).", pl.MinNodes.ValueInt64(), maxN))
+				}
+			}
+			if it := pl.InstanceType; !it.IsUnknown() && !it.IsNull() {
+				if _, ok := cat.Instance(it.ValueString()); !ok {
+					var missing []string
+					if pl.VCPUs.IsNull() {
+						missing = append(missing, "vcpus")
+					}
+					if pl.MemoryGiB.IsNull() {
+						missing = append(missing, "memory_gib")
+					}
+					if pl.PricePerHour.IsNull() {
+						missing = append(missing, "price_per_hour")
+					}
+					if len(missing) > 0 {
+						diags.AddAttributeError(p.AtName("instance_type"), "Instance type not in the catalog",
+							fmt.Sprintf("instance type %q is not in the built-in catalog (%s); set %s for it.",
+								it.ValueString(), strings.Join(cat.InstanceNames(), ", "), strings.Join(missing, ", ")))
+					}
+				}
+			}
+		}
+	}
+	for i, pl := range d.serverless {
+		addPool(path.Root("serverless").AtListIndex(i), pl.Name)
+	}
+	for i, pl := range d.batch {
+		addPool(path.Root("batch").AtListIndex(i), pl.Name)
+	}
+	if poolsKnown && !d.hasPlatforms() {
+		for _, pl := range engine.DefaultPlatforms().Pools {
+			poolNames[pl.Name] = "the default platforms"
+		}
+	}
+
+	// Stages: unique names, known dependencies, no cycles, pins.
+	names := map[string]int{}
+	for i, s := range d.stages {
+		if s.Name.IsUnknown() || s.Name.IsNull() {
+			continue
+		}
+		if j, dup := names[s.Name.ValueString()]; dup {
+			diags.AddAttributeError(path.Root("stage").AtListIndex(i).AtName("name"), "Duplicate stage name",
+				fmt.Sprintf("stage name %q is already used by stage[%d]; stage names must be unique.", s.Name.ValueString(), j))
+			continue
+		}
+		names[s.Name.ValueString()] = i
+	}
+	deps := make([][]int, len(d.stages))
+	depsKnown := d.known
+	for i, s := range d.stages {
+		p := path.Root("stage").AtListIndex(i)
+		if s.DependsOn.IsUnknown() || s.Name.IsUnknown() {
+			depsKnown = false
+			continue
+		}
+		for _, dep := range stringList(ctx, s.DependsOn, &diags) {
+			j, ok := names[dep]
+			switch {
+			case dep == s.Name.ValueString():
+				diags.AddAttributeError(p.AtName("depends_on"), "Invalid stage dependency",
+					fmt.Sprintf("stage %q depends on itself.", dep))
+			case !ok:
+				diags.AddAttributeError(p.AtName("depends_on"), "Unknown stage dependency",
+					fmt.Sprintf("stage %q depends on %q, which is not a stage of this workflow (known: %s).",
+						s.Name.ValueString(), dep, strings.Join(sortedKeys(names), ", ")))
+			default:
+				deps[i] = append(deps[i], j)
+			}
+		}
+		if pin := s.Pin; !pin.IsNull() && !pin.IsUnknown() && poolsKnown {
+			v := pin.ValueString()
+			if _, ok := poolNames[v]; !ok && !isKind(v) {
+				diags.AddAttributeError(p.AtName("pin"), "Unknown pin",
+					fmt.Sprintf("stage %q is pinned to %q, which is neither a pool (%s) nor a platform kind (hpc, ray, serverless, batch).",
+						s.Name.ValueString(), v, strings.Join(sortedKeys(poolNames), ", ")))
+			}
+		}
+	}
+	if depsKnown && !diags.HasError() {
+		if cyc := findCycle(deps); cyc != nil {
+			chain := make([]string, len(cyc))
+			for k, i := range cyc {
+				chain[k] = d.stages[i].Name.ValueString()
+			}
+			diags.AddAttributeError(path.Root("stage").AtListIndex(cyc[0]).AtName("depends_on"), "Stage dependency cycle",
+				fmt.Sprintf("the stages depend on each other in a cycle: %s. A workflow must be a DAG.", strings.Join(chain, " -> ")))
+		}
+	}
+
+	// Objective.
+	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
+		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
+			fmt.Sprintf("cost_weight only applies to objective = \"weighted\" (objective is %q).", objectiveOrDefault(m)))
+	}
+	if requireKnown && !d.known {
+		diags.AddError("computing the workflow placement", "some inputs are not known yet")
+	}
+	return diags
+}
+
+func objectiveOrDefault(m *inputsModel) string {
+	if m.Objective.IsNull() {
+		return objectiveBalanced
+	}
+	return m.Objective.ValueString()
+}
+
+func isKind(v string) bool {
+	for _, k := range engine.Kinds {
+		if string(k) == v {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// findCycle returns the stages of a dependency cycle, first stage repeated at the end, or nil. The
+// search is deterministic: it starts from the lowest index.
+func findCycle(deps [][]int) []int {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(deps))
+	stack := []int{}
+	var cycle []int
+	var visit func(int) bool
+	visit = func(v int) bool {
+		color[v] = grey
+		stack = append(stack, v)
+		for _, u := range deps[v] {
+			switch color[u] {
+			case grey:
+				for k := range stack {
+					if stack[k] == u {
+						cycle = append(append([]int(nil), stack[k:]...), u)
+						break
+					}
+				}
+				return true
+			case white:
+				if visit(u) {
+					return true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[v] = black
+		return false
+	}
+	for v := range deps {
+		if color[v] == white && visit(v) {
+			return cycle
+		}
+	}
+	return nil
+}
