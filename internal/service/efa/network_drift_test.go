@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package efa_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+)
+
+// deleteOutOfBand deletes parts of the network through the SDK, as someone in the console would.
+func deleteOutOfBand(t *testing.T, lt, sg, pg bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		a := s.RootModule().Resources[resName].Primary.Attributes
+		conn := ec2Conn(t)
+		ctx := context.Background()
+		if lt {
+			if _, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(a["launch_template_id"])}); err != nil {
+				return err
+			}
+		}
+		if sg {
+			if _, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(a["security_group_id"])}); err != nil {
+				return err
+			}
+		}
+		if pg {
+			if _, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(a["placement_group_name"])}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccEFANetwork_disappears(t *testing.T) {
+	rName := acctest.RandomName()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNetworkDestroy(t),
+		Steps: []resource.TestStep{{
+			Config:             testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", ""),
+			Check:              deleteOutOfBand(t, true, true, true),
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate)},
+			},
+		}},
+	})
+}
+
+// One part deleted outside Terraform (the security group, or the placement group) is detected on
+// refresh and the network is replaced; the next apply heals it.
+func TestAccEFANetwork_partDisappears(t *testing.T) {
+	for _, part := range []string{"security_group", "placement_group", "launch_template"} {
+		t.Run(part, func(t *testing.T) {
+			rName := acctest.RandomName()
+			cfg := testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", "")
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             testAccCheckNetworkDestroy(t),
+				Steps: []resource.TestStep{
+					{
+						Config:             cfg,
+						Check:              deleteOutOfBand(t, part == "launch_template", part == "security_group", part == "placement_group"),
+						ExpectNonEmptyPlan: true,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionDestroyBeforeCreate)},
+						},
+					},
+					{
+						Config: cfg,
+						Check: resource.ComposeAggregateTestCheckFunc(
+							testAccCheckLaunchTemplateLayout(t, "c5n.18xlarge", 1),
+							testAccCheckSecurityGroupRules(t),
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// An apply (create, update, destroy) succeeds while 30% of EC2 calls are throttled. Not parallel:
+// the fault applies to every EC2 call of the sandbox.
+func TestAccEFANetwork_throttled(t *testing.T) {
+	acctest.PreCheck(t)
+	gw := acctest.Gateway(t)
+	gw.SetFault(gateway.Fault{Service: "ec2", Operation: "*", ThrottleRate: 0.3})
+	t.Cleanup(gw.ClearFaults)
+	throttledBefore := countFaults(gw, "ec2")
+	rName := acctest.RandomName()
+	subnet := acctest.Var(t, "subnet_id")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNetworkDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: testAccNetworkConfig(rName, subnet, "c5n.18xlarge", ""), Check: testAccCheckLaunchTemplateLayout(t, "c5n.18xlarge", 1)},
+			{Config: testAccNetworkConfig(rName, subnet, "p4d.24xlarge", ""), Check: testAccCheckLaunchTemplateLayout(t, "p4d.24xlarge", 4)},
+		},
+	})
+	if n := countFaults(gw, "ec2") - throttledBefore; n == 0 {
+		t.Error("no EC2 call was throttled: the fault was not injected")
+	} else {
+		t.Logf("%d EC2 calls throttled", n)
+	}
+}
+
+func countFaults(gw *gateway.Gateway, service string) int {
+	n := 0
+	for _, c := range gw.Calls() {
+		if c.Service == service && c.Fault != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAccEFANetwork_apiCalls logs the EC2 calls of one create (plan + apply), one refresh and one
+// destroy (refresh + deletes) for `make bench`. Not parallel, so the call log holds only its calls.
+func TestAccEFANetwork_apiCalls(t *testing.T) {
+	acctest.PreCheck(t)
+	gw := acctest.Gateway(t)
+	rName := acctest.RandomName()
+	var create, refresh int
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			destroy := gw.CountCalls("ec2", "*")
+			t.Logf("bench: efa_network create=%d refresh=%d destroy=%d", create, refresh, destroy)
+			if create == 0 || refresh == 0 || destroy == 0 {
+				t.Errorf("no calls counted: create=%d refresh=%d destroy=%d", create, refresh, destroy)
+			}
+			return testAccCheckNetworkDestroy(t)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: gw.ResetCalls,
+				Config:    testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", ""),
+				Check:     func(*terraform.State) error { create = gw.CountCalls("ec2", "*"); return nil },
+			},
+			{
+				PreConfig:    gw.ResetCalls,
+				RefreshState: true,
+				Check:        func(*terraform.State) error { refresh = gw.CountCalls("ec2", "*"); gw.ResetCalls(); return nil },
+			},
+		},
+	})
+}
