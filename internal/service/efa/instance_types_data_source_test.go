@@ -137,6 +137,7 @@ data "rayhpc_efa_instance_types" "test" {
 // When the Price List API fails, prices come from the placement engine's catalog with their source.
 // Not parallel: the fault applies to every Pricing call of the sandbox.
 func TestAccEFAInstanceTypesDataSource_pricingFallback(t *testing.T) {
+	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	gw := acctest.Gateway(t)
 	gw.SetFault(gateway.Fault{Service: "pricing", Operation: "GetProducts", ErrorRate: 1.0})

@@ -191,7 +191,7 @@ func nearestEFATypes(target typeInfo, candidates []typeInfo, n int) []typeInfo {
 			s -= 0.5
 		}
 		if target.Accelerated != c.Accelerated {
-			s += 2
+			s += 4 // as far as a type 16 times the size
 		}
 		if len(target.Architectures) > 0 && len(c.Architectures) > 0 && !c.hasArch(target.Architectures[0]) {
 			s += 10

@@ -94,6 +94,7 @@ func TestAccEFANetwork_partDisappears(t *testing.T) {
 // An apply (create, update, destroy) succeeds while 30% of EC2 calls are throttled. Not parallel:
 // the fault applies to every EC2 call of the sandbox.
 func TestAccEFANetwork_throttled(t *testing.T) {
+	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	gw := acctest.Gateway(t)
 	gw.SetFault(gateway.Fault{Service: "ec2", Operation: "*", ThrottleRate: 0.3})
@@ -130,6 +131,7 @@ func countFaults(gw *gateway.Gateway, service string) int {
 // TestAccEFANetwork_apiCalls logs the EC2 calls of one create (plan + apply), one refresh and one
 // destroy (refresh + deletes) for `make bench`. Not parallel, so the call log holds only its calls.
 func TestAccEFANetwork_apiCalls(t *testing.T) {
+	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	gw := acctest.Gateway(t)
 	rName := acctest.RandomName()

@@ -22,6 +22,7 @@ var createOps = []string{"CreatePlacementGroup", "CreateSecurityGroup", "CreateL
 // Every class of invalid input fails at plan time, before any create call reaches EC2. Not parallel,
 // so that the call counts see only this test's calls.
 func TestAccEFANetwork_invalidInputs(t *testing.T) {
+	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	subnet := acctest.Var(t, "subnet_id")
 	rName := acctest.RandomName()
