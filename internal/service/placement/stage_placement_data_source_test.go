@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement_test
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
+)
+
+const dsName = "data.rayhpc_stage_placement.test"
+
+// approx checks a float attribute within 1e-9.
+func approx(want float64) resource.CheckResourceAttrWithFunc {
+	return func(v string) error {
+		got, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return err
+		}
+		if math.Abs(got-want) > 1e-9 {
+			return fmt.Errorf("got %v, want %v", got, want)
+		}
+		return nil
+	}
+}
+
+func attrFloat(rs *terraform.ResourceState, k string) (float64, error) {
+	v, ok := rs.Primary.Attributes[k]
+	if !ok {
+		return 0, fmt.Errorf("no attribute %s", k)
+	}
+	return strconv.ParseFloat(v, 64)
+}
+
+// checkNotDominated fails when a feasible baseline is both cheaper and faster than the placement chosen.
+func checkNotDominated(n string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[n]
+		if !ok {
+			return fmt.Errorf("not found in state: %s", n)
+		}
+		cost, err := attrFloat(rs, "cost_usd")
+		if err != nil {
+			return err
+		}
+		mk, err := attrFloat(rs, "makespan_s")
+		if err != nil {
+			return err
+		}
+		count, _ := strconv.Atoi(rs.Primary.Attributes["baselines.#"])
+		for i := 0; i < count; i++ {
+			p := fmt.Sprintf("baselines.%d.", i)
+			if rs.Primary.Attributes[p+"feasible"] != "true" {
+				continue
+			}
+			bc, _ := attrFloat(rs, p+"cost_usd")
+			bm, _ := attrFloat(rs, p+"makespan_s")
+			if bc < cost && bm < mk {
+				return fmt.Errorf("baseline %s (%.4f USD, %.1f s) dominates the placement (%.4f USD, %.1f s)",
+					rs.Primary.Attributes[p+"name"], bc, bm, cost, mk)
+			}
+		}
+		return nil
+	}
+}
+
+// The Montage trace from the shared workflows folder, on the default platforms.
+func TestAccStagePlacementDataSource_montage(t *testing.T) {
+	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+data "rayhpc_stage_placement" "test" {
+  wfcommons_json = file(%q)
+}
+`, trace),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages"), knownvalue.ListSizeExact(8)),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("mProject")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("task_count"), knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines"), knownvalue.ListSizeExact(6)),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines").AtSliceIndex(4).AtMapKey("name"), knownvalue.StringExact("mashup")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("input_hash"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("gantt_mermaid"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)^gantt\n.*dateFormat X.*section `))),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("table"), knownvalue.StringRegexp(regexp.MustCompile(`(?m)^STAGE .*\n(.|\n)*^TOTAL +58 `))),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("pareto_front").AtSliceIndex(0).AtMapKey("assignment").AtMapKey("mAdd"), knownvalue.NotNull()),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrWith(dsName, "makespan_s", func(v string) error {
+					if f, _ := strconv.ParseFloat(v, 64); !(f > 0) {
+						return fmt.Errorf("makespan_s %s is not positive", v)
+					}
+					return nil
+				}),
+				checkNotDominated(dsName),
+			),
+		}},
+	})
+}
+
+// Stage blocks with hand-checkable numbers: one c5n.18xlarge node at $3.60/h (one cent per 10 s),
+// starting at once. prep runs 4 x 10 s tasks side by side, then solve (8 cores, MPI) runs 50 s: the
+// makespan is 60 s and the one node is billed 60 s = $0.06, shared by busy core-seconds 40 : 400.
+func TestAccStagePlacementDataSource_stagesHandChecked(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "prep"
+    task_count = 4
+    runtime_s  = 10
+  }
+  stage {
+    name       = "solve"
+    task_count = 1
+    runtime_s  = 50
+    cores      = 8
+    coupling   = "mpi"
+    depends_on = ["prep"]
+  }
+  hpc {
+    name            = "hpc"
+    instance_type   = "c5n.18xlarge"
+    max_nodes       = 1
+    price_per_hour  = 3.6
+    start_latency_s = 0
+  }
+  objective = "cost"
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrWith(dsName, "makespan_s", approx(60)),
+				resource.TestCheckResourceAttrWith(dsName, "cost_usd", approx(0.06)),
+				resource.TestCheckResourceAttr(dsName, "method", "exhaustive"),
+				resource.TestCheckResourceAttr(dsName, "optimal", "true"),
+				resource.TestCheckResourceAttr(dsName, "stages.#", "2"),
+				resource.TestCheckResourceAttr(dsName, "stages.0.pool", "hpc"),
+				resource.TestCheckResourceAttr(dsName, "stages.0.instance_type", "c5n.18xlarge"),
+				resource.TestCheckResourceAttr(dsName, "stages.0.task_count", "4"),
+				resource.TestCheckResourceAttrWith(dsName, "stages.0.start_s", approx(0)),
+				resource.TestCheckResourceAttrWith(dsName, "stages.0.finish_s", approx(10)),
+				resource.TestCheckResourceAttrWith(dsName, "stages.0.cost_usd", approx(0.06*40/440)),
+				resource.TestCheckResourceAttrWith(dsName, "stages.1.start_s", approx(10)),
+				resource.TestCheckResourceAttrWith(dsName, "stages.1.finish_s", approx(60)),
+				resource.TestCheckResourceAttrWith(dsName, "stages.1.cost_usd", approx(0.06*400/440)),
+				resource.TestCheckResourceAttr(dsName, "baselines.0.name", "all-hpc"),
+				resource.TestCheckResourceAttr(dsName, "baselines.0.feasible", "true"),
+				resource.TestCheckResourceAttrWith(dsName, "baselines.0.cost_improvement_pct", approx(0)),
+				resource.TestCheckResourceAttr(dsName, "baselines.1.name", "all-ray"),
+				resource.TestCheckResourceAttr(dsName, "baselines.1.feasible", "false"),
+				resource.TestCheckResourceAttr(dsName, "baselines.1.reason", `stage "prep" no ray pool is configured`),
+				resource.TestCheckResourceAttr(dsName, "pareto_front.#", "1"),
+				resource.TestCheckResourceAttr(dsName, "pareto_front.0.assignment.solve", "hpc"),
+			),
+		}},
+	})
+}
+
+// A stage no platform can run is an error naming the stage; so is a deadline no placement meets.
+func TestAccStagePlacementDataSource_infeasible(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "prep"
+    task_count = 2
+    runtime_s  = 10
+  }
+  stage {
+    name       = "train"
+    task_count = 1
+    runtime_s  = 600
+    gpus       = 1
+    depends_on = ["prep"]
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)no feasible placement for stage "train".*GPUs`),
+			},
+			{
+				Config: `
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "long"
+    task_count = 1
+    runtime_s  = 5000
+  }
+  deadline_s = 100
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)no feasible placement for stage "long".*deadline`),
+			},
+		},
+	})
+}
+
+// Plan-time validation names the attribute and the rule.
+func TestAccStagePlacementDataSource_invalid(t *testing.T) {
+	stages := func(extra string) string {
+		return fmt.Sprintf(`
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+  }
+  %s
+}
+`, extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: stages(`stage {
+    name       = "b"
+    task_count = 1
+    runtime_s  = 1
+    depends_on = ["nope"]
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Unknown stage dependency.*depends_on = \["nope"\].*depends on "nope", which is\s+not a stage`)},
+			{Config: stages(`stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Duplicate stage name.*"a" is already used by\s+stage\[0\]`)},
+			{Config: stages(`stage {
+    name       = "b"
+    task_count = 0
+    runtime_s  = 1
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)stage\[1\]\.task_count.*between 1 and 1000000`)},
+			{Config: stages(`objective = "fastest"`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)objective.*value must be one of`)},
+			{Config: stages(`wfcommons_json = "{}"`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Conflicting workflow inputs`)},
+			{Config: stages(`hpc {
+    name          = "h"
+    instance_type = "c5n.18xlarge"
+    min_nodes     = 4
+    max_nodes     = 2
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid node bounds.*min_nodes\s+=\s+4.*must not exceed max_nodes`)},
+			{Config: `
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+    depends_on = ["b"]
+  }
+  stage {
+    name       = "b"
+    task_count = 1
+    runtime_s  = 1
+    depends_on = ["a"]
+  }
+}
+`, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Stage dependency cycle.*a -> b -> a`)},
+		},
+	})
+}
