@@ -5,6 +5,7 @@ package lustre_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"testing"
 
@@ -133,6 +134,9 @@ var subnetID, bucket string
 
 func setup(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it against the sandbox")
+	}
 	acctest.PreCheck(t)
 	subnetID = acctest.Var(t, "subnet_id")
 	bucket = acctest.Var(t, "data_lake_bucket")

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package lustre
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+// fakeFSx answers DescribeFileSystems / DescribeDataRepositoryAssociations from a script: each call takes
+// the next reply (the last one repeats). A reply is an HTTP status plus a JSON body.
+type fakeFSx struct {
+	mu      sync.Mutex
+	replies []fakeReply
+	calls   int
+}
+
+type fakeReply struct {
+	status int
+	body   any
+}
+
+func (f *fakeFSx) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	i := min(f.calls, len(f.replies)-1)
+	f.calls++
+	rep := f.replies[i]
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(rep.status)
+	_ = json.NewEncoder(w).Encode(rep.body) //nolint:errcheck // test server
+}
+
+func fsReply(lifecycle string, actions ...map[string]any) fakeReply {
+	fs := map[string]any{
+		"FileSystemId": "fs-0123456789abcdef0", "FileSystemType": "LUSTRE", "Lifecycle": lifecycle,
+		"StorageCapacity": 1200, "StorageType": "SSD", "DNSName": "fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com",
+		"LustreConfiguration": map[string]any{"DeploymentType": "PERSISTENT_2", "MountName": "abcdefgh", "PerUnitStorageThroughput": 125},
+	}
+	if lifecycle == "FAILED" {
+		fs["FailureDetails"] = map[string]any{"Message": "The subnet has no free IP addresses."}
+	}
+	if len(actions) > 0 {
+		fs["AdministrativeActions"] = actions
+	}
+	return fakeReply{200, map[string]any{"FileSystems": []any{fs}}}
+}
+
+func action(status string) map[string]any {
+	return map[string]any{"AdministrativeActionType": "FILE_SYSTEM_UPDATE", "Status": status}
+}
+
+var (
+	throttle    = fakeReply{400, map[string]any{"__type": "ThrottlingException", "message": "Rate exceeded"}}
+	serverError = fakeReply{503, map[string]any{"__type": "InternalServerError", "Message": "Service unavailable"}}
+	notFound    = fakeReply{400, map[string]any{"__type": "FileSystemNotFound", "Message": "File system 'fs-0123456789abcdef0' does not exist."}}
+)
+
+func fakeClient(t *testing.T, f *fakeFSx) *fsx.Client {
+	t.Helper()
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return fsx.New(fsx.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 5
+			o.MaxBackoff = 20 * time.Millisecond
+		}),
+	})
+}
+
+var fastPoll = WaitOptions{MinInterval: 50 * time.Millisecond, MaxInterval: 100 * time.Millisecond}
+
+func TestWaitFileSystemCreated(t *testing.T) {
+	cases := []struct {
+		name    string
+		replies []fakeReply
+		wantErr string
+	}{
+		{"creating then available, through 5xx and throttling",
+			[]fakeReply{fsReply("CREATING"), serverError, throttle, fsReply("CREATING"), throttle, serverError, fsReply("AVAILABLE")}, ""},
+		{"failed carries FailureDetails", []fakeReply{fsReply("CREATING"), fsReply("FAILED")}, "The subnet has no free IP addresses."},
+		{"not found after create is tolerated briefly", []fakeReply{notFound, fsReply("CREATING"), fsReply("AVAILABLE")}, ""},
+		{"persistent 5xx gives up", []fakeReply{fsReply("CREATING"), serverError}, "StatusCode: 503"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeFSx{replies: tc.replies}
+			fs, err := WaitFileSystemCreated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if string(fs.Lifecycle) != "AVAILABLE" {
+					t.Fatalf("lifecycle %s", fs.Lifecycle)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("want error containing %q, got %v", tc.wantErr, err)
+			}
+		})
+	}
+}
+
+func TestWaitFileSystemUpdated(t *testing.T) {
+	f := &fakeFSx{replies: []fakeReply{
+		fsReply("AVAILABLE", action("PENDING")), throttle, fsReply("UPDATING", action("IN_PROGRESS")), serverError,
+		fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", action("UPDATED_OPTIMIZING")),
+	}}
+	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatal(err)
+	}
+	// Idle also waits for the optimisation to finish.
+	f = &fakeFSx{replies: []fakeReply{fsReply("AVAILABLE", action("UPDATED_OPTIMIZING")), throttle, fsReply("AVAILABLE", action("COMPLETED"))}}
+	if _, err := WaitFileSystemIdle(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatal(err)
+	}
+	if f.calls < 3 {
+		t.Fatalf("idle wait returned after %d calls, before the optimisation completed", f.calls)
+	}
+	// A failed update reports its message.
+	failed := action("FAILED")
+	failed["FailureDetails"] = map[string]any{"Message": "Insufficient capacity"}
+	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", failed)}}
+	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll)
+	if err == nil || !strings.Contains(err.Error(), "Insufficient capacity") {
+		t.Fatalf("want the update failure, got %v", err)
+	}
+	// Timeout while still UPDATING.
+	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS"))}}
+	_, err = WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 300*time.Millisecond, fastPoll)
+	var te *wait.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("want a timeout, got %v", err)
+	}
+}
+
+func TestWaitFileSystemDeleted(t *testing.T) {
+	f := &fakeFSx{replies: []fakeReply{fsReply("DELETING"), throttle, serverError, fsReply("DELETING"), notFound}}
+	if err := WaitFileSystemDeleted(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func draReply(lifecycle string) fakeReply {
+	a := map[string]any{"AssociationId": "dra-0123456789abcdef0", "FileSystemId": "fs-0123456789abcdef0", "Lifecycle": lifecycle,
+		"FileSystemPath": "/raw", "DataRepositoryPath": "s3://lake/raw/"}
+	if lifecycle == "MISCONFIGURED" {
+		a["FailureDetails"] = map[string]any{"Message": "The S3 bucket lake does not exist."}
+	}
+	return fakeReply{200, map[string]any{"Associations": []any{a}}}
+}
+
+func TestWaitAssociation(t *testing.T) {
+	f := &fakeFSx{replies: []fakeReply{draReply("CREATING"), throttle, serverError, draReply("UPDATING"), draReply("AVAILABLE")}}
+	if _, err := WaitAssociationAvailable(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatal(err)
+	}
+	f = &fakeFSx{replies: []fakeReply{draReply("CREATING"), draReply("MISCONFIGURED")}}
+	_, err := WaitAssociationAvailable(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("want the misconfiguration message, got %v", err)
+	}
+	gone := fakeReply{400, map[string]any{"__type": "DataRepositoryAssociationNotFound", "Message": "gone"}}
+	f = &fakeFSx{replies: []fakeReply{draReply("DELETING"), throttle, gone}}
+	if err := WaitAssociationDeleted(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatal(err)
+	}
+}
