@@ -68,12 +68,20 @@ func TestValidateWorkspace(t *testing.T) {
 		{"efa version 2.12", func() WorkspaceSpec { s := efa(4800, 1000); s.FileSystemTypeVersion = "2.12"; return s }(), "file_system_type_version"},
 		{"kms on scratch", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.KMSKeyIDSet = true; return s }(), "kms_key_id"},
 		{"kms on persistent", func() WorkspaceSpec { s := ssd(DeploymentPersistent2, 1200, i64(125)); s.KMSKeyIDSet = true; return s }(), ""},
-		{"2.10 on p2", func() WorkspaceSpec { s := ssd(DeploymentPersistent2, 1200, i64(125)); s.FileSystemTypeVersion = "2.10"; return s }(), "file_system_type_version"},
+		{"2.10 on p2", func() WorkspaceSpec {
+			s := ssd(DeploymentPersistent2, 1200, i64(125))
+			s.FileSystemTypeVersion = "2.10"
+			return s
+		}(), "file_system_type_version"},
 		{"root squash", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "65534:65534"; return s }(), ""},
 		{"root squash bad", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "root"; return s }(), "root_squash"},
 		{"repos", withRepos(ssd(DeploymentScratch2, 1200, nil), "/a", "/b", "/ab"), ""},
 		{"repos on scratch1", withRepos(ssd(DeploymentScratch1, 1200, nil), "/a"), "data_repository"},
-		{"repos on 2.10", withRepos(func() WorkspaceSpec { s := ssd(DeploymentPersistent1, 1200, i64(50)); s.FileSystemTypeVersion = "2.10"; return s }(), "/a"), "file_system_type_version"},
+		{"repos on 2.10", withRepos(func() WorkspaceSpec {
+			s := ssd(DeploymentPersistent1, 1200, i64(50))
+			s.FileSystemTypeVersion = "2.10"
+			return s
+		}(), "/a"), "file_system_type_version"},
 		{"repos nested", withRepos(ssd(DeploymentScratch2, 1200, nil), "/a", "/a/b"), "data_repository[1].file_system_path"},
 		{"repos same", withRepos(ssd(DeploymentScratch2, 1200, nil), "/a/", "/a"), "data_repository[1].file_system_path"},
 		{"repos root alone", withRepos(ssd(DeploymentScratch2, 1200, nil), "/"), ""},

@@ -109,7 +109,7 @@ func TestFlattenRoundTrip(t *testing.T) {
 		StorageCapacity: aws.Int32(4800), StorageType: "SSD", SubnetIds: []string{"subnet-1"}, FileSystemTypeVersion: aws.String("2.15"),
 		DNSName: aws.String("fs-1.fsx.us-east-1.amazonaws.com"), Lifecycle: "AVAILABLE", NetworkInterfaceIds: []string{"eni-1", "eni-2"},
 		KmsKeyId: aws.String("arn:aws:kms:us-east-1:123456789012:key/aws-fsx"),
-		Tags: []fsxtypes.Tag{{Key: aws.String("Name"), Value: aws.String("genomics")}, {Key: aws.String("team"), Value: aws.String("hpc")}, {Key: aws.String("env"), Value: aws.String("prod")}},
+		Tags:     []fsxtypes.Tag{{Key: aws.String("Name"), Value: aws.String("genomics")}, {Key: aws.String("team"), Value: aws.String("hpc")}, {Key: aws.String("env"), Value: aws.String("prod")}},
 		LustreConfiguration: &fsxtypes.LustreFileSystemConfiguration{
 			DeploymentType: "PERSISTENT_2", MountName: aws.String("abcdefgh"), PerUnitStorageThroughput: aws.Int32(1000),
 			DataCompressionType: "LZ4", EfaEnabled: aws.Bool(true), RootSquashConfiguration: &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String("65534:65534")},
