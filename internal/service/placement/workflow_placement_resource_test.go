@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+const resName = "rayhpc_workflow_placement.test"
+
+func s3Client(t *testing.T) *s3.Client {
+	t.Helper()
+	return s3.NewFromConfig(acctest.Sandbox(t).AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+func manifestKey() string { return "placements/" + acctest.RandomName() + ".json" }
+
+// testAccWorkflowPlacementConfig: three stages on the default platforms. prepRuntime decides where prep
+// goes: short tasks fit Lambda, tasks over the 900 s function timeout cannot.
+func testAccWorkflowPlacementConfig(bucket, key string, prepRuntime float64) string {
+	return fmt.Sprintf(`
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "prep"
+    task_count = 200
+    runtime_s  = %[3]v
+    memory_mb  = 1024
+  }
+  stage {
+    name       = "simulate"
+    task_count = 4
+    runtime_s  = 1800
+    cores      = 16
+    coupling   = "mpi"
+    depends_on = ["prep"]
+  }
+  stage {
+    name       = "reduce"
+    task_count = 1
+    runtime_s  = 30
+    depends_on = ["simulate"]
+  }
+
+  manifest {
+    bucket = %[1]q
+    key    = %[2]q
+  }
+}
+`, bucket, key, prepRuntime)
+}
+
+func testAccCheckWorkflowPlacementDestroy(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		conn := s3Client(t)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "rayhpc_workflow_placement" {
+				continue
+			}
+			bucket, key, _ := strings.Cut(rs.Primary.ID, "/")
+			_, err := placement.FindManifest(context.Background(), conn, bucket, key)
+			if wait.NotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("manifest s3://%s still exists", rs.Primary.ID)
+		}
+		return nil
+	}
+}
+
+// testAccCheckManifestMatchesState reads the object back and compares it with the state: content,
+// ETag, format version, input hash and every stage's pool.
+func testAccCheckManifestMatchesState(t *testing.T, n string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[n]
+		if !ok {
+			return fmt.Errorf("not found in state: %s", n)
+		}
+		a := rs.Primary.Attributes
+		obj, err := placement.FindManifest(context.Background(), s3Client(t), a["manifest.bucket"], a["manifest.key"])
+		if err != nil {
+			return err
+		}
+		if string(obj.Body) != a["manifest_json"] {
+			return fmt.Errorf("manifest in S3 differs from manifest_json:\n%s\n---\n%s", obj.Body, a["manifest_json"])
+		}
+		if obj.ETag != a["manifest_etag"] {
+			return fmt.Errorf("ETag %q, state says %q", obj.ETag, a["manifest_etag"])
+		}
+		m := placement.ParseManifest(obj.Body)
+		if m == nil {
+			return fmt.Errorf("the object is not a placement manifest:\n%s", obj.Body)
+		}
+		if m.Version != 1 || m.InputHash != a["input_hash"] || fmt.Sprint(m.ExpectedCostUSD) == "0" {
+			return fmt.Errorf("manifest version %d, input hash %s (state %s), cost %v", m.Version, m.InputHash, a["input_hash"], m.ExpectedCostUSD)
+		}
+		if len(m.Stages) != 3 || len(m.Pools) == 0 {
+			return fmt.Errorf("manifest has %d stages and %d pools", len(m.Stages), len(m.Pools))
+		}
+		for i, st := range m.Stages {
+			if want := a[fmt.Sprintf("stages.%d.pool", i)]; st.Pool != want {
+				return fmt.Errorf("manifest stage %s on %s, state says %s", st.Name, st.Pool, want)
+			}
+		}
+		return nil
+	}
+}
+
+func testAccDeleteManifest(t *testing.T, n string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		a := s.RootModule().Resources[n].Primary.Attributes
+		_, err := s3Client(t).DeleteObject(context.Background(), &s3.DeleteObjectInput{
+			Bucket: aws.String(a["manifest.bucket"]), Key: aws.String(a["manifest.key"])})
+		return err
+	}
+}
+
+// testAccEditManifest rewrites the manifest as someone editing it by hand would: the simulate stage
+// moved to another pool.
+func testAccEditManifest(t *testing.T, n string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		a := s.RootModule().Resources[n].Primary.Attributes
+		body := strings.Replace(a["manifest_json"], `"pool": "hpc"`, `"pool": "ray"`, 1)
+		if body == a["manifest_json"] {
+			return fmt.Errorf("could not edit the manifest:\n%s", body)
+		}
+		_, err := s3Client(t).PutObject(context.Background(), &s3.PutObjectInput{
+			Bucket: aws.String(a["manifest.bucket"]), Key: aws.String(a["manifest.key"]), Body: bytes.NewReader([]byte(body))})
+		return err
+	}
+}
+
+// Create writes the manifest; an unchanged configuration plans nothing; import by bucket/key reads it
+// back; destroy removes it.
+func TestAccWorkflowPlacement_basic(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+					// Computed at plan time: known before apply.
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(1).AtMapKey("platform"), knownvalue.StringExact("hpc")),
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"), knownvalue.StringRegexp(regexp.MustCompile(`"version": 1`))),
+					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_etag")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("id"), knownvalue.StringExact(bucket+"/"+key)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages"), knownvalue.ListSizeExact(3)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_etag"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+				},
+				Check: testAccCheckManifestMatchesState(t, resName),
+			},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				ResourceName:      resName,
+				ImportState:       true,
+				ImportStateId:     bucket + "/" + key,
+				ImportStateVerify: true,
+				// Inputs, the Pareto front, the baselines and the renderings are not in the manifest.
+				ImportStateVerifyIgnore: []string{"stage.", "pareto_front", "baselines", "gantt_mermaid", "table"},
+			},
+		},
+	})
+}
+
+// Changing an input moves a stage: the plan is an in-place update listing the move, the manifest is
+// rewritten and the resource is not replaced.
+func TestAccWorkflowPlacement_inputChangeMovesStage(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("platform"), knownvalue.StringExact("serverless")),
+				},
+			},
+			{
+				// prep tasks now run 1,200 s: over the Lambda timeout, prep must leave serverless.
+				Config: testAccWorkflowPlacementConfig(bucket, key, 1200),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.StringRegexp(regexp.MustCompile(`^stage prep: serverless/lambda -> \w+/\w+ \(stage cost [+-]\d+\.\d{4} USD, stage duration [+-]\d+\.\d s\)$`)),
+					})),
+					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_etag")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("platform"), knownvalue.StringRegexp(regexp.MustCompile(`^(hpc|ray|batch)$`))),
+				},
+				Check: testAccCheckManifestMatchesState(t, resName),
+			},
+			{
+				// The moves stay in state while nothing changes: the plan is empty.
+				Config: testAccWorkflowPlacementConfig(bucket, key, 1200),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// A manifest deleted out of band is written again.
+func TestAccWorkflowPlacement_disappears(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config:             testAccWorkflowPlacementConfig(bucket, key, 20),
+				Check:              testAccDeleteManifest(t, resName),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				Check:  testAccCheckManifestMatchesState(t, resName),
+			},
+		},
+	})
+}
+
+// A manifest edited out of band shows as an in-place update, which rewrites it.
+func TestAccWorkflowPlacement_editedOutOfBand(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config:             testAccWorkflowPlacementConfig(bucket, key, 20),
+				Check:              testAccEditManifest(t, resName),
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					// The plan moves the stage back to where the placement puts it.
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringRegexp(regexp.MustCompile(`^stage simulate: hpc/ray -> hpc/hpc `)),
+					})),
+				}},
+				Check: testAccCheckManifestMatchesState(t, resName),
+			},
+		},
+	})
+}
+
+// Plan-time errors: an infeasible stage and invalid inputs fail the plan, and nothing is written.
+// Not parallel, so the S3 call count is this test's own.
+func TestAccWorkflowPlacement_planTimeErrors(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	gw := acctest.Gateway(t)
+	puts := gw.CountCalls("s3", "PutObject")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "train"
+    task_count = 2
+    runtime_s  = 100
+    gpus       = 2
+  }
+  manifest {
+    bucket = %q
+    key    = "placements/infeasible.json"
+  }
+}
+`, bucket),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)no feasible placement for stage "train".*GPUs`),
+			},
+			{
+				Config: fmt.Sprintf(`
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+    pin        = "slurm"
+  }
+  manifest {
+    bucket = %q
+    key    = "placements/invalid.json"
+  }
+}
+`, bucket),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Unknown pin.*pinned to "slurm"`),
+			},
+			{
+				Config: `
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+  }
+  manifest {
+    bucket = "Not_A_Bucket"
+    key    = "/x.json"
+  }
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)manifest\.bucket.*valid S3 bucket name`),
+			},
+			{
+				Config: `
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+  }
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Block manifest must have a configuration value`),
+			},
+		},
+	})
+	if got := gw.CountCalls("s3", "PutObject") - puts; got != 0 {
+		t.Errorf("%d PutObject calls during plan-time errors, want 0", got)
+	}
+}
