@@ -203,12 +203,18 @@ func (h *nodeHeap) add(node int32) {
 	h.up(len(h.a) - 1)
 }
 
+// has reports whether node is in the heap. Nodes that are still booting have never been added, so
+// pos may be shorter than the pool's node list.
+func (h *nodeHeap) has(node int32) bool {
+	return int(node) < len(h.pos) && h.pos[node] >= 0
+}
+
 // fix restores the heap after node's free cores changed.
 func (h *nodeHeap) fix(node int32) {
-	i := int(h.pos[node])
-	if i < 0 {
+	if !h.has(node) {
 		return
 	}
+	i := int(h.pos[node])
 	h.up(i)
 	h.down(int(h.pos[node]))
 }

@@ -638,7 +638,7 @@ func (sp *simPool) findNode(task *ctask) int32 {
 	}
 	// Rare: the node with the most free cores lacks memory or GPUs.
 	for i := range sp.nodes {
-		if sp.ready.pos[i] < 0 {
+		if !sp.ready.has(int32(i)) {
 			continue
 		}
 		n := &sp.nodes[i]
