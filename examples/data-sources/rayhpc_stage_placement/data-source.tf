@@ -1,0 +1,69 @@
+# Place a three-stage pipeline on the HPC and Ray clusters this configuration manages, plus Lambda and
+# Batch, minimising cost under a one-hour deadline.
+data "rayhpc_stage_placement" "pipeline" {
+  stage {
+    name         = "ingest"
+    task_count   = 500
+    runtime_s    = 12
+    memory_mb    = 1024
+    input_bytes  = 50000000
+    output_bytes = 20000000
+  }
+  stage {
+    name       = "simulate"
+    task_count = 8
+    runtime_s  = 1800
+    cores      = 36
+    memory_mb  = 65536
+    coupling   = "mpi"
+    depends_on = ["ingest"]
+  }
+  stage {
+    name       = "analyse"
+    task_count = 64
+    runtime_s  = 240
+    cores      = 2
+    memory_mb  = 4096
+    depends_on = ["simulate"]
+  }
+
+  # The Slurm queue and the Ray worker group; in a module, wire these from the cluster resources' outputs.
+  hpc {
+    name          = "slurm-compute"
+    instance_type = "c5n.18xlarge"
+    max_nodes     = 8
+  }
+  ray {
+    name          = "ray-workers"
+    instance_type = "m6i.xlarge"
+    min_nodes     = 2
+    max_nodes     = 32
+  }
+  serverless {
+    name         = "lambda"
+    architecture = "arm64"
+    concurrency  = 500
+  }
+  batch {
+    name      = "fargate"
+    max_vcpus = 256
+  }
+
+  objective  = "cost"
+  deadline_s = 3600
+}
+
+output "placement_table" {
+  value = data.rayhpc_stage_placement.pipeline.table
+}
+
+# Or place a recorded WfCommons trace on the default platforms, weighting cost 70 % and makespan 30 %.
+data "rayhpc_stage_placement" "montage" {
+  wfcommons_json = file("${path.module}/montage.json")
+  objective      = "weighted"
+  cost_weight    = 0.7
+}
+
+output "montage_gantt" {
+  value = data.rayhpc_stage_placement.montage.gantt_mermaid
+}
