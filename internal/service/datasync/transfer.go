@@ -123,6 +123,24 @@ func (r *transferResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() || plan.Source == nil || plan.Destination == nil || state.Source == nil || state.Destination == nil {
 		return
 	}
+	// Options members left unset keep the values DataSync reported (the object may be new in the plan,
+	// so UseStateForUnknown cannot do this).
+	if o, so := plan.Options, state.Options; o != nil && so != nil {
+		keepStr := func(p *types.String, s types.String) {
+			if p.IsUnknown() && !s.IsNull() && !s.IsUnknown() {
+				*p = s
+			}
+		}
+		keepStr(&o.VerifyMode, so.VerifyMode)
+		keepStr(&o.OverwriteMode, so.OverwriteMode)
+		keepStr(&o.TransferMode, so.TransferMode)
+		keepStr(&o.PreserveDeletedFiles, so.PreserveDeletedFiles)
+		keepStr(&o.LogLevel, so.LogLevel)
+		if o.BandwidthLimit.IsUnknown() && !so.BandwidthLimit.IsNull() && !so.BandwidthLimit.IsUnknown() {
+			o.BandwidthLimit = so.BandwidthLimit
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("options"), o)...)
+	}
 	replaceSrc := sourceNeedsReplace(plan.Source, state.Source)
 	replaceDst := destinationNeedsReplace(plan.Destination, state.Destination)
 	if replaceSrc || replaceDst {

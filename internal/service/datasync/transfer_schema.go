@@ -108,7 +108,6 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			Computed:            true,
 			MarkdownDescription: desc,
 			Validators:          []validator.String{stringvalidator.OneOf(values...)},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -132,16 +131,21 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"s3": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3 bucket (the data lake).",
+						Validators:          []validator.Object{exactlyOneOf("lustre")},
 						Attributes:          s3LocationAttributes("to write to"),
 					},
 					"lustre": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An FSx for Lustre file system, given as a `rayhpc_lustre_workspace` id or a file system ARN.",
+						Validators:          []validator.Object{exactlyOneOf("s3")},
 						Attributes: map[string]schema.Attribute{
 							"workspace_id": schema.StringAttribute{
 								Optional:            true,
 								MarkdownDescription: "ID of the Lustre workspace (its FSx file system ID, `fs-...`). Exactly one of `workspace_id` and `file_system_arn`. Changing it creates a new location.",
-								Validators:          []validator.String{stringvalidator.RegexMatches(fsIDRE, "must be an FSx file system ID such as fs-0123456789abcdef0")},
+								Validators: []validator.String{
+									stringvalidator.RegexMatches(fsIDRE, "must be an FSx file system ID such as fs-0123456789abcdef0"),
+									stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("file_system_arn")),
+								},
 							},
 							"file_system_arn": schema.StringAttribute{
 								Optional:            true,
@@ -159,13 +163,7 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 								},
 							},
 						},
-						Validators: []validator.Object{
-							objectvalidator.ExactlyOneOf(path.MatchRelative().AtName("workspace_id"), path.MatchRelative().AtName("file_system_arn")),
-						},
 					},
-				},
-				Validators: []validator.Object{
-					objectvalidator.ExactlyOneOf(path.MatchRelative().AtName("s3"), path.MatchRelative().AtName("lustre")),
 				},
 			},
 			"destination_location_arn": schema.StringAttribute{
@@ -224,7 +222,6 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 						Computed:            true,
 						MarkdownDescription: "Bandwidth limit in bytes per second; `-1` (default) means no limit.",
 						Validators:          []validator.Int64{int64validator.AtLeast(-1), int64validator.NoneOf(0)},
-						PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 					},
 				},
 			},
@@ -247,6 +244,7 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"nfs": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An NFS export, reached through DataSync agents. All settings are updated in place.",
+						Validators:          []validator.Object{exactlyOneOf("smb", "s3", "object_storage")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the NFS server.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"subdirectory": schema.StringAttribute{
@@ -264,6 +262,7 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"smb": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An SMB share, reached through DataSync agents with NTLM authentication. All settings are updated in place.",
+						Validators:          []validator.Object{exactlyOneOf("nfs", "s3", "object_storage")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the SMB server.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"subdirectory":    subdirectoryAttribute("Share and path to read (for example `/share/data`).", subdirRE, true),
@@ -281,11 +280,13 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"s3": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3 bucket (for example the seeded data lake).",
+						Validators:          []validator.Object{exactlyOneOf("nfs", "smb", "object_storage")},
 						Attributes:          s3LocationAttributes("to read"),
 					},
 					"object_storage": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3-compatible object storage system.",
+						Validators:          []validator.Object{exactlyOneOf("nfs", "smb", "s3")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the object storage server. Updated in place.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"server_port": schema.Int64Attribute{
@@ -310,12 +311,6 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"agent_arns":         agentARNsAttribute(false, "the object storage server (optional for storage reachable from AWS)"),
 						},
 					},
-				},
-				Validators: []validator.Object{
-					objectvalidator.ExactlyOneOf(
-						path.MatchRelative().AtName("nfs"), path.MatchRelative().AtName("smb"),
-						path.MatchRelative().AtName("s3"), path.MatchRelative().AtName("object_storage"),
-					),
 				},
 			},
 			"source_location_arn": schema.StringAttribute{
@@ -358,4 +353,13 @@ var lastExecutionAttrTypes = map[string]attr.Type{
 	"duration_s":        types.Int64Type,
 	"error_code":        types.StringType,
 	"error_detail":      types.StringType,
+}
+
+// exactlyOneOf, set on each alternative, requires exactly one of it and its named siblings.
+func exactlyOneOf(siblings ...string) validator.Object {
+	paths := make([]path.Expression, len(siblings))
+	for i, n := range siblings {
+		paths[i] = path.MatchRelative().AtParent().AtName(n)
+	}
+	return objectvalidator.ExactlyOneOf(paths...)
 }

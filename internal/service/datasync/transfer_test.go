@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package datasync_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsdatasync "github.com/aws/aws-sdk-go-v2/service/datasync"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
+)
+
+const (
+	resName = "rayhpc_datasync_transfer.test"
+	roleARN = "arn:aws:iam::123456789012:role/datasync-data-lake"
+	agent   = "arn:aws:datasync:us-east-1:123456789012:agent/agent-0123456789abcdef0"
+)
+
+// transferConfig builds a rayhpc_datasync_transfer configuration.
+type transferConfig struct {
+	name   string
+	source string // the body of source = { ... }
+	dest   string // the body of destination = { ... }
+	extra  string // more arguments
+}
+
+func (c transferConfig) String() string {
+	return fmt.Sprintf(`
+resource "rayhpc_datasync_transfer" "test" {
+  name = %[1]q
+  source = {
+%[2]s
+  }
+  destination = {
+%[3]s
+  }
+%[4]s
+}
+`, c.name, c.source, c.dest, c.extra)
+}
+
+func s3Loc(bucket, subdir string) string {
+	return fmt.Sprintf(`    s3 = {
+      bucket_arn             = "arn:aws:s3:::%s"
+      subdirectory           = %q
+      bucket_access_role_arn = %q
+    }`, bucket, subdir, roleARN)
+}
+
+func nfsLoc(host, subdir string) string {
+	return fmt.Sprintf(`    nfs = {
+      server_hostname = %q
+      subdirectory    = %q
+      agent_arns      = [%q]
+    }`, host, subdir, agent)
+}
+
+func dsClient(t *testing.T) *awsdatasync.Client {
+	t.Helper()
+	return awsdatasync.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+}
+
+func checkDestroy(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		c := dsClient(t)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "rayhpc_datasync_transfer" {
+				continue
+			}
+			if _, err := datasync.FindTask(context.Background(), c, rs.Primary.ID); err == nil {
+				return fmt.Errorf("DataSync task %s still exists", rs.Primary.ID)
+			}
+			for _, l := range []string{rs.Primary.Attributes["source_location_arn"], rs.Primary.Attributes["destination_location_arn"]} {
+				_, err := c.DescribeLocationS3(context.Background(), &awsdatasync.DescribeLocationS3Input{LocationArn: aws.String(l)})
+				if err == nil || !datasync.IsNotFound(err) {
+					if _, nerr := c.DescribeLocationNfs(context.Background(), &awsdatasync.DescribeLocationNfsInput{LocationArn: aws.String(l)}); nerr == nil || !datasync.IsNotFound(nerr) {
+						return fmt.Errorf("DataSync location %s still exists", l)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// Import reports the task options DataSync holds even when the configuration leaves options unset.
+var importIgnore = []string{"run_on_apply", "wait_for_completion", "last_execution", "timeouts", "options"}
+
+func TestAccDataSyncTransfer_basic(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	cfg := transferConfig{
+		name: acctest.RandomName(), source: s3Loc(bucket, "/raw"), dest: s3Loc(bucket, "/ingest/raw"),
+		extra: `  run_on_apply = true
+  schedule     = "rate(12 hours)"
+  includes     = ["*.csv"]
+  tags = { team = "genomics" }`,
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg.String(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^arn:aws:datasync:us-east-1:123456789012:task/task-[0-9a-f]{17}$`))),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("status"), knownvalue.StringExact("AVAILABLE")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("last_execution").AtMapKey("status"), knownvalue.StringExact("SUCCESS")),
+					// The seed puts three raw/sample-NNN.csv objects under raw/.
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("last_execution").AtMapKey("files_transferred"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("options"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("source").AtMapKey("s3").AtMapKey("storage_class"), knownvalue.StringExact("STANDARD")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrWith(resName, "last_execution.bytes_transferred", func(v string) error {
+						if v == "0" || v == "" {
+							return fmt.Errorf("no bytes transferred")
+						}
+						return nil
+					}),
+					resource.TestMatchResourceAttr(resName, "source_location_arn", regexp.MustCompile(`:location/loc-[0-9a-f]{17}$`)),
+				),
+			},
+			{ResourceName: resName, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		},
+	})
+}
+
+// Changes DataSync can make in place keep the task; changing the kind of source replaces the
+// source location and recreates the task around it (the id changes, the resource stays).
+func TestAccDataSyncTransfer_update(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	name := acctest.RandomName()
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	sameDest := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: transferConfig{name: name, source: s3Loc(bucket, "/raw"), dest: s3Loc(bucket, "/copy/a"), extra: `  schedule = "rate(12 hours)"`}.String(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")), newID.AddStateValue(resName, tfjsonpath.New("id")),
+					sameDest.AddStateValue(resName, tfjsonpath.New("destination_location_arn")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("last_execution"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: transferConfig{name: name + "-renamed", source: s3Loc(bucket, "/reference"), dest: s3Loc(bucket, "/copy/b"), extra: `  schedule = "cron(0 2 * * ? *)"
+  excludes = ["*.tmp", "/scratch"]
+  options  = { verify_mode = "ONLY_FILES_TRANSFERRED", bandwidth_limit = 1048576 }
+  run_on_apply = true
+  tags     = { team = "genomics" }`}.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")),
+					sameDest.AddStateValue(resName, tfjsonpath.New("destination_location_arn")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("schedule"), knownvalue.StringExact("cron(0 2 * * ? *)")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("options").AtMapKey("overwrite_mode"), knownvalue.StringExact("ALWAYS")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("last_execution").AtMapKey("status"), knownvalue.StringExact("SUCCESS")),
+					// reference/genome.fa only.
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("last_execution").AtMapKey("files_transferred"), knownvalue.Int64Exact(1)),
+				},
+			},
+			{
+				Config: transferConfig{name: name + "-renamed", source: nfsLoc("nfs.lab.internal", "/exports/genomics"), dest: s3Loc(bucket, "/copy/b"), extra: `  schedule = "cron(0 2 * * ? *)"`}.String(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(resName, tfjsonpath.New("id")),
+					sameDest.AddStateValue(resName, tfjsonpath.New("destination_location_arn")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("source").AtMapKey("nfs").AtMapKey("mount_version"), knownvalue.StringExact("AUTOMATIC")),
+				},
+			},
+			{ResourceName: resName, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		},
+	})
+}
+
+func TestAccDataSyncTransfer_disappears(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{{
+			Config: transferConfig{name: acctest.RandomName(), source: s3Loc(bucket, "/raw"), dest: s3Loc(bucket, "/gone")}.String(),
+			Check: func(s *terraform.State) error {
+				id := s.RootModule().Resources[resName].Primary.ID
+				_, err := dsClient(t).DeleteTask(context.Background(), &awsdatasync.DeleteTaskInput{TaskArn: aws.String(id)})
+				return err
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+			}},
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// An injected failure (a source subdirectory containing "sandbox-fail") fails the apply with
+// DataSync's error code and message, and leaves the task in state, tainted.
+func TestAccDataSyncTransfer_failedExecution(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{{
+			Config:      transferConfig{name: acctest.RandomName(), source: s3Loc(bucket, "/raw/sandbox-fail"), dest: s3Loc(bucket, "/failed"), extra: "  run_on_apply = true"}.String(),
+			ExpectError: regexp.MustCompile(`(?s)DataSync transfer \(.*\) failed.*SourceLocationReadError: DataSync could not\s+read from the source location`),
+		}},
+	})
+}
