@@ -62,4 +62,22 @@ destroy
 trap stop_sandbox EXIT INT TERM
 stop_sandbox
 trap - EXIT INT TERM
+
+# The placement engine on a real trace, with no AWS at all (pure computation).
+placement="$build/placement"
+rm -rf "$placement" && mkdir -p "$placement"
+cp -R "$root/examples/placement/." "$placement/"
+rm -f "$placement"/terraform.tfstate*
+cd "$placement"
+echo "==> examples/placement: the Montage trace (WfCommons) placed across HPC, Ray, Lambda and Fargate"
+if ! env -u AWS_ENDPOINT_URL "$terraform" apply -auto-approve -no-color -input=false >"$placement/apply.log" 2>&1; then
+  cat "$placement/apply.log" >&2; exit 1
+fi
+"$terraform" output -raw table
+echo
+"$terraform" output -raw baselines_table
+echo
+echo "Gantt chart (Mermaid; renders in a \`\`\`mermaid block on GitHub):"
+"$terraform" output -raw gantt_mermaid
+echo
 echo "==> demo finished: everything destroyed, sandbox stopped"

@@ -46,3 +46,74 @@ resource "rayhpc_lustre_workspace" "shared" {
     workload = "genomics"
   }
 }
+
+# EFA for the tightly coupled MPI stage: placement group, EFA security group, launch template with an
+# EFA interface per network card of the instance type.
+resource "rayhpc_efa_network" "mpi" {
+  name          = "rayhpc-demo-mpi"
+  subnet_id     = var.subnet_id
+  instance_type = "c5n.18xlarge"
+
+  tags = {
+    workload = "simulation"
+  }
+}
+
+# A hybrid pipeline: ingest and preprocess wide and short, an MPI simulation that needs the EFA nodes,
+# feature extraction, then a long stateful training stage.
+locals {
+  pipeline = [
+    { name = "ingest", task_count = 200, runtime_s = 20, memory_mb = 1024, depends_on = [], coupling = "none", stateful = false },
+    { name = "preprocess", task_count = 400, runtime_s = 45, memory_mb = 2048, depends_on = ["ingest"], coupling = "none", stateful = false },
+    { name = "simulate", task_count = 16, runtime_s = 1800, memory_mb = 65536, depends_on = ["preprocess"], coupling = "mpi", stateful = false },
+    { name = "features", task_count = 300, runtime_s = 30, memory_mb = 3072, depends_on = ["simulate"], coupling = "none", stateful = false },
+    { name = "train", task_count = 8, runtime_s = 2400, memory_mb = 12288, depends_on = ["features"], coupling = "none", stateful = true },
+  ]
+}
+
+# Where each stage should run, wired from the EFA network's instance type; kept under Terraform and
+# published to the data lake as a versioned manifest for the workflow runner.
+resource "rayhpc_workflow_placement" "pipeline" {
+  dynamic "stage" {
+    for_each = local.pipeline
+    content {
+      name         = stage.value.name
+      task_count   = stage.value.task_count
+      runtime_s    = stage.value.runtime_s
+      memory_mb    = stage.value.memory_mb
+      depends_on   = stage.value.depends_on
+      coupling     = stage.value.coupling
+      stateful     = stage.value.stateful
+      input_bytes  = 50000000
+      output_bytes = 20000000
+    }
+  }
+
+  hpc {
+    name          = "slurm-efa"
+    instance_type = rayhpc_efa_network.mpi.instance_type
+    max_nodes     = 16
+    efa           = true
+  }
+
+  ray {
+    name          = "ray-workers"
+    instance_type = "m6i.xlarge"
+    max_nodes     = 64
+  }
+
+  serverless {
+    name = "lambda"
+  }
+
+  batch {
+    name = "fargate"
+  }
+
+  objective = "balanced"
+
+  manifest {
+    bucket = var.data_lake_bucket
+    key    = "placements/pipeline.json"
+  }
+}

@@ -10,3 +10,29 @@ output "lustre_workspace" {
     "${d.file_system_path} <- ${d.s3_uri}"]
   }
 }
+
+output "efa_network" {
+  description = "The EFA network for the MPI stage."
+  value = {
+    placement_group     = rayhpc_efa_network.mpi.placement_group_name
+    security_group      = rayhpc_efa_network.mpi.security_group_id
+    launch_template     = "${rayhpc_efa_network.mpi.launch_template_id} v${rayhpc_efa_network.mpi.launch_template_latest_version}"
+    efa_interface_count = rayhpc_efa_network.mpi.efa_interface_count
+    availability_zone   = rayhpc_efa_network.mpi.availability_zone
+  }
+}
+
+output "placement_table" {
+  description = "Where each workflow stage should run, when, and what it costs."
+  value       = rayhpc_workflow_placement.pipeline.table
+}
+
+output "placement_vs_baselines" {
+  description = "The chosen placement against running everything on one platform, the Mashup rule and HEFT."
+  value       = rayhpc_workflow_placement.pipeline.baselines_table
+}
+
+output "placement_manifest" {
+  description = "Where the workflow runner finds the placement."
+  value       = "s3://${var.data_lake_bucket}/placements/pipeline.json"
+}
