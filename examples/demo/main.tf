@@ -47,6 +47,34 @@ resource "rayhpc_lustre_workspace" "shared" {
   }
 }
 
+# Bring the raw data set into the Lustre workspace with DataSync, once on apply (waiting for it) and
+# then nightly.
+resource "rayhpc_datasync_transfer" "ingest" {
+  name = "rayhpc-demo-ingest"
+
+  source = {
+    s3 = {
+      bucket_arn             = "arn:aws:s3:::${var.data_lake_bucket}"
+      subdirectory           = "/raw"
+      bucket_access_role_arn = var.datasync_role_arn
+    }
+  }
+
+  destination = {
+    lustre = {
+      workspace_id        = rayhpc_lustre_workspace.shared.id
+      subdirectory        = "/ingest"
+      security_group_arns = ["arn:aws:ec2:${var.region}:${var.account_id}:security-group/${rayhpc_lustre_workspace.shared.security_group_id}"]
+    }
+  }
+
+  schedule = "cron(0 2 * * ? *)"
+  excludes = ["*.tmp"]
+
+  run_on_apply        = true
+  wait_for_completion = true
+}
+
 # EFA for the tightly coupled MPI stage: placement group, EFA security group, launch template with an
 # EFA interface per network card of the instance type.
 resource "rayhpc_efa_network" "mpi" {

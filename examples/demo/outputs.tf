@@ -11,6 +11,16 @@ output "lustre_workspace" {
   }
 }
 
+output "datasync_ingest" {
+  description = "The DataSync task that brings the raw data into the workspace, and its first run."
+  value = {
+    task              = rayhpc_datasync_transfer.ingest.id
+    status            = rayhpc_datasync_transfer.ingest.last_execution.status
+    files_transferred = rayhpc_datasync_transfer.ingest.last_execution.files_transferred
+    bytes_transferred = rayhpc_datasync_transfer.ingest.last_execution.bytes_transferred
+  }
+}
+
 output "efa_network" {
   description = "The EFA network for the MPI stage."
   value = {

@@ -19,3 +19,15 @@ variable "subnet_id" {
   type        = string
   description = "Subnet the file system, EFA network and clusters live in."
 }
+
+variable "account_id" {
+  type        = string
+  description = "AWS account of the environment (the sandbox uses moto's 123456789012)."
+  default     = "123456789012"
+}
+
+variable "datasync_role_arn" {
+  type        = string
+  description = "IAM role DataSync assumes to read the data-lake bucket."
+  default     = "arn:aws:iam::123456789012:role/datasync-data-lake"
+}
