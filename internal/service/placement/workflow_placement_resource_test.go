@@ -5,6 +5,7 @@ package placement_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -21,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
@@ -375,4 +378,119 @@ resource "rayhpc_workflow_placement" "test" {
 	if got := gw.CountCalls("s3", "PutObject") - puts; got != 0 {
 		t.Errorf("%d PutObject calls during plan-time errors, want 0", got)
 	}
+}
+
+// With 30 % of S3 calls throttled (SlowDown), create, refresh, update and destroy still succeed: the
+// SDK's retryer rides it out. Not parallel: faults apply to the whole sandbox.
+func TestAccWorkflowPlacement_throttled(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	gw := acctest.Gateway(t)
+	if err := gw.SetFault(gateway.Fault{Service: "s3", ThrottleRate: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.ClearFaults)
+	before := len(gw.Calls())
+	t.Cleanup(func() {
+		throttled := 0
+		for _, c := range gw.Calls()[before:] {
+			if c.Service == "s3" && c.Fault != "" {
+				throttled++
+			}
+		}
+		if throttled == 0 {
+			t.Error("no S3 call was throttled: the fault did not apply")
+		}
+	})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: testAccWorkflowPlacementConfig(bucket, key, 20)},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 1200),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+				}},
+			},
+		},
+	})
+}
+
+// In a versioned bucket every placement change is a new object version: manifest_version_id is set and
+// changes with the manifest. Destroy leaves a delete marker, so the key is gone.
+func TestAccWorkflowPlacement_versionedBucket(t *testing.T) {
+	bucket, key := "tf-acc-placement-versioned", manifestKey()
+	conn := s3Client(t) // skips without the sandbox
+	ctx := context.Background()
+	if _, err := conn.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		var owned *s3types.BucketAlreadyOwnedByYou
+		if !errors.As(err, &owned) {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	versions := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versions.AddStateValue(resName, tfjsonpath.New("manifest_version_id")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_version_id"), knownvalue.NotNull()),
+				},
+				Check: testAccCheckManifestMatchesState(t, resName),
+			},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 1200),
+				ConfigStateChecks: []statecheck.StateCheck{
+					versions.AddStateValue(resName, tfjsonpath.New("manifest_version_id")),
+				},
+			},
+		},
+	})
+}
+
+// An input unknown at plan time (here a value another resource produces) leaves the placement unknown
+// in the plan; apply computes it, and the next plan is empty.
+func TestAccWorkflowPlacement_unknownAtPlan(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "runtime" {
+  input = 20
+}
+
+resource "rayhpc_workflow_placement" "test" {
+  stage {
+    name       = "prep"
+    task_count = 200
+    runtime_s  = terraform_data.runtime.output
+  }
+  manifest {
+    bucket = %[1]q
+    key    = %[2]q
+  }
+}
+`, bucket, key),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(resName, tfjsonpath.New("stages")),
+				plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_json")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("pool"), knownvalue.StringExact("lambda")),
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
 }
