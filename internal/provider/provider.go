@@ -86,9 +86,10 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The rayhpc provider builds hybrid HPC and Ray environments on AWS: FSx for Lustre " +
-			"workspaces on an S3 data lake, EFA networks, DataSync transfers, ParallelCluster Slurm clusters, KubeRay " +
-			"clusters on EKS, and a placement engine that says where each workflow stage should run. Credentials " +
-			"come from the standard AWS chain (environment, shared files, SSO, web identity, instance roles).",
+			"workspaces on an S3 data lake, EFA networks and DataSync transfers, plus a placement engine that says where " +
+			"each stage of a workflow should run (HPC nodes, Ray workers, Lambda, Batch) and what it will cost. " +
+			"Credentials come from the standard AWS chain (environment, shared files, SSO, web identity, instance " +
+			"roles); every service endpoint can be overridden.",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
