@@ -146,8 +146,8 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 			Duration:    ar.Duration,
 		}}
 	}
-	// SDK and request logs go to tflog (with credentials masked by aws-sdk-go-base).
-	ctx, logger := logging.NewTfLogger(ctx)
+	// SDK and request logs go to tflog, with credentials masked.
+	ctx, logger := logging.NewTfLogger(MaskSecrets(ctx))
 	base.Logger = logger
 
 	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, base)
@@ -170,6 +170,8 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 			"Set the provider's region argument, or the AWS_REGION environment variable, or a region in the AWS profile.")
 		return nil, diags
 	}
+
+	awsCfg.APIOptions = append(awsCfg.APIOptions, addRequestLogger(logger))
 
 	c := &Client{
 		AWS:            awsCfg,
