@@ -114,49 +114,38 @@ func TestAccDataSyncTransfer_throttled(t *testing.T) {
 	})
 }
 
-// For make bench: API calls per create, refresh and destroy, from the gateway's call log.
-func TestAccDataSyncTransfer_bench(t *testing.T) {
+// TestAccDataSyncTransfer_APICalls measures, for make bench, the AWS calls of one create (with a run on
+// apply), one refresh and one destroy (see acctest.APICalls for what each phase holds), and checks that
+// the refresh mutates nothing and the destroy deletes the task and its two locations once each. Not
+// parallel: the call log is the package's.
+func TestAccDataSyncTransfer_APICalls(t *testing.T) {
 	bucket := acctest.Var(t, "data_lake_bucket")
-	gw := acctest.Gateway(t)
-	count := func() int {
-		n := 0
-		for _, c := range gw.Calls() {
-			if c.Service == "datasync" || c.Service == "fsx" {
-				n++
-			}
-		}
-		return n
-	}
-	var create, refresh, destroy int
+	calls := acctest.NewAPICalls(t)
 	cfg := transferConfig{name: acctest.RandomName(), source: s3Loc(bucket, "/raw"), dest: s3Loc(bucket, "/bench"), extra: "  run_on_apply = true"}.String()
-	gw.ResetCalls()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			destroy = count()
-			return checkDestroy(t)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				// Create: the apply (the harness's plan/refresh around it is counted in refresh below).
-				PreConfig: gw.ResetCalls,
-				Config:    cfg,
-				Check: func(*terraform.State) error {
-					create = count()
-					return nil
-				},
-			},
-			{
-				PreConfig:    gw.ResetCalls,
-				RefreshState: true,
-				Check: func(*terraform.State) error {
-					refresh = count()
-					gw.ResetCalls()
-					return nil
-				},
-			},
-		},
+		CheckDestroy:             calls.CheckDestroy(checkDestroy(t)),
+		Steps:                    calls.Steps(cfg),
 	})
-	t.Logf("bench: datasync_transfer create=%d refresh=%d destroy=%d", create, refresh, destroy)
+	if t.Failed() {
+		return
+	}
+	t.Log(calls.Line("datasync_transfer", "datasync"))
+	calls.Check(t)
+	for _, c := range []struct {
+		calls []gateway.Call
+		phase string
+		op    string
+		want  int
+	}{
+		{calls.Create, "create", "CreateTask", 1},
+		{calls.Create, "create", "StartTaskExecution", 1},
+		{calls.Destroy, "destroy", "DeleteTask", 1},
+		{calls.Destroy, "destroy", "DeleteLocation", 2},
+	} {
+		if n := acctest.CountOps(c.calls, "datasync", c.op); n != c.want {
+			t.Errorf("%s: datasync:%s called %d times, want %d", c.phase, c.op, n, c.want)
+		}
+	}
 }

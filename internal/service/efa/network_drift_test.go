@@ -128,36 +128,27 @@ func countFaults(gw *gateway.Gateway, service string) int {
 	return n
 }
 
-// TestAccEFANetwork_apiCalls logs the EC2 calls of one create (plan + apply), one refresh and one
-// destroy (refresh + deletes) for `make bench`. Not parallel, so the call log holds only its calls.
-func TestAccEFANetwork_apiCalls(t *testing.T) {
+// TestAccEFANetwork_APICalls measures, for make bench, the AWS calls of one create, one refresh and one
+// destroy (see acctest.APICalls for what each phase holds), and checks that the refresh mutates nothing
+// and the destroy deletes each part once. Not parallel, so the call log holds only its calls.
+func TestAccEFANetwork_APICalls(t *testing.T) {
 	skipUnlessAcc(t)
 	acctest.PreCheck(t)
-	gw := acctest.Gateway(t)
-	rName := acctest.RandomName()
-	var create, refresh int
+	calls := acctest.NewAPICalls(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			destroy := gw.CountCalls("ec2", "*")
-			t.Logf("bench: efa_network create=%d refresh=%d destroy=%d", create, refresh, destroy)
-			if create == 0 || refresh == 0 || destroy == 0 {
-				t.Errorf("no calls counted: create=%d refresh=%d destroy=%d", create, refresh, destroy)
-			}
-			return testAccCheckNetworkDestroy(t)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				PreConfig: gw.ResetCalls,
-				Config:    testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", ""),
-				Check:     func(*terraform.State) error { create = gw.CountCalls("ec2", "*"); return nil },
-			},
-			{
-				PreConfig:    gw.ResetCalls,
-				RefreshState: true,
-				Check:        func(*terraform.State) error { refresh = gw.CountCalls("ec2", "*"); gw.ResetCalls(); return nil },
-			},
-		},
+		CheckDestroy:             calls.CheckDestroy(testAccCheckNetworkDestroy(t)),
+		Steps:                    calls.Steps(testAccNetworkConfig(acctest.RandomName(), acctest.Var(t, "subnet_id"), "c5n.18xlarge", "")),
 	})
+	if t.Failed() {
+		return
+	}
+	t.Log(calls.Line("efa_network", "ec2"))
+	calls.Check(t)
+	for _, op := range []string{"DeleteLaunchTemplate", "DeleteSecurityGroup", "DeletePlacementGroup"} {
+		if n := acctest.CountOps(calls.Destroy, "ec2", op); n != 1 {
+			t.Errorf("destroy: ec2:%s called %d times, want 1", op, n)
+		}
+	}
 }
