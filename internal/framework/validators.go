@@ -17,7 +17,9 @@ func URL() validator.String { return urlValidator{} }
 
 type urlValidator struct{}
 
-func (urlValidator) Description(context.Context) string { return "must be an absolute http:// or https:// URL" }
+func (urlValidator) Description(context.Context) string {
+	return "must be an absolute http:// or https:// URL"
+}
 func (v urlValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }

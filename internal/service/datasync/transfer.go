@@ -364,18 +364,9 @@ func (r *transferResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.Diagnostics.AddError(fmt.Sprintf("reading DataSync transfer (%s) tags", arn), err.Error())
 		return
 	}
-	for k, v := range r.Client().DefaultTags {
-		if cur, ok := tags[k]; ok && cur == v && !hasKey(ctx, state.Tags, k) {
-			delete(tags, k)
-		}
-	}
-	if len(tags) == 0 && state.Tags.IsNull() {
-		state.Tags = types.MapNull(types.StringType)
-	} else {
-		var d diag.Diagnostics
-		state.Tags, d = types.MapValueFrom(ctx, types.StringType, tags)
-		resp.Diagnostics.Append(d...)
-	}
+	var d diag.Diagnostics
+	state.Tags, d = framework.FlattenTags(ctx, tags, state.Tags, r.Client().DefaultTags)
+	resp.Diagnostics.Append(d...)
 
 	// Refresh an execution that was still running when last seen.
 	if execARN := lastExecutionField(state.LastExecution, "arn"); execARN != "" {
@@ -390,14 +381,6 @@ func (r *transferResource) Read(ctx context.Context, req resource.ReadRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func hasKey(ctx context.Context, m types.Map, k string) bool {
-	if m.IsNull() || m.IsUnknown() {
-		return false
-	}
-	_, ok := m.Elements()[k]
-	return ok
 }
 
 func (r *transferResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -79,7 +79,7 @@ func atLeast(min float64) func(string) bool {
 func TestAccEFAInstanceTypesDataSource_filters(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: `
@@ -145,7 +145,7 @@ func TestAccEFAInstanceTypesDataSource_pricingFallback(t *testing.T) {
 	before := gw.CountCalls("pricing", "GetProducts")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
 data "rayhpc_efa_instance_types" "test" {

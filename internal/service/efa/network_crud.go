@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -247,6 +248,18 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 			return
 		default:
 			state.VPCID = types.StringValue(aws.ToString(sg.VpcId))
+			// The security group carries the network's tags, as its launch template does (moto does not
+			// report tags added to a launch template after its creation; security groups it does).
+			remote := make(map[string]string, len(sg.Tags))
+			for _, t := range sg.Tags {
+				remote[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			if own, _ := state.tags(ctx); remote["Name"] == name && own["Name"] == "" {
+				delete(remote, "Name")
+			}
+			tags, d := framework.FlattenTags(ctx, remote, state.Tags, r.Client().DefaultTags)
+			resp.Diagnostics.Append(d...)
+			state.Tags = tags
 		}
 	}
 	if pg := state.PlacementGroupName.ValueString(); pg != "" {

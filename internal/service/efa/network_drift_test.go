@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -45,7 +46,7 @@ func TestAccEFANetwork_disappears(t *testing.T) {
 	rName := acctest.RandomName()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNetworkDestroy(t),
 		Steps: []resource.TestStep{{
 			Config:             testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", ""),
@@ -67,7 +68,7 @@ func TestAccEFANetwork_partDisappears(t *testing.T) {
 			cfg := testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", "")
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				CheckDestroy:             testAccCheckNetworkDestroy(t),
 				Steps: []resource.TestStep{
 					{
@@ -104,7 +105,7 @@ func TestAccEFANetwork_throttled(t *testing.T) {
 	subnet := acctest.Var(t, "subnet_id")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNetworkDestroy(t),
 		Steps: []resource.TestStep{
 			{Config: testAccNetworkConfig(rName, subnet, "c5n.18xlarge", ""), Check: testAccCheckLaunchTemplateLayout(t, "c5n.18xlarge", 1)},
@@ -137,7 +138,7 @@ func TestAccEFANetwork_APICalls(t *testing.T) {
 	calls := acctest.NewAPICalls(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             calls.CheckDestroy(testAccCheckNetworkDestroy(t)),
 		Steps:                    calls.Steps(testAccNetworkConfig(acctest.RandomName(), acctest.Var(t, "subnet_id"), "c5n.18xlarge", "")),
 	})
@@ -151,4 +152,49 @@ func TestAccEFANetwork_APICalls(t *testing.T) {
 			t.Errorf("destroy: ec2:%s called %d times, want 1", op, n)
 		}
 	}
+}
+
+// Tags changed out of band on the network's security group show as drift; provider default tags do not.
+func TestAccEFANetwork_tagDrift(t *testing.T) {
+	rName := acctest.RandomName()
+	config := `
+provider "rayhpc" {
+  default_tags {
+    tags = { team = "hpc" }
+  }
+}
+` + testAccNetworkConfig(rName, acctest.Var(t, "subnet_id"), "c5n.18xlarge", `  tags = { app = "cfd" }`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNetworkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(resName, "tags.%", "1"),
+					resource.TestCheckResourceAttr(resName, "tags.app", "cfd"),
+				),
+			},
+			{
+				// Empty plan: the default tag and the implicit Name tag are not drift.
+				Config:   config,
+				PlanOnly: true,
+			},
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					sg := s.RootModule().Resources[resName].Primary.Attributes["security_group_id"]
+					_, err := ec2Conn(t).CreateTags(context.Background(), &ec2.CreateTagsInput{
+						Resources: []string{sg}, Tags: []ec2types.Tag{{Key: aws.String("owner"), Value: aws.String("console")}},
+					})
+					return err
+				},
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
 }

@@ -71,7 +71,7 @@ func TestAccEFANetwork_invalidInputs(t *testing.T) {
 	})
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
 	for _, op := range createOps {

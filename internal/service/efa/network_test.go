@@ -145,7 +145,7 @@ func TestAccEFANetwork_basic(t *testing.T) {
 	rName := acctest.RandomName()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNetworkDestroy(t),
 		Steps: []resource.TestStep{
 			{
@@ -187,7 +187,7 @@ func TestAccEFANetwork_updateInstanceType(t *testing.T) {
 	sameLT := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckNetworkDestroy(t),
 		Steps: []resource.TestStep{
 			{

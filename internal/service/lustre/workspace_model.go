@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 // nameTagKey holds the workspace name on the file system.
@@ -286,31 +288,18 @@ func (m *workspaceModel) flatten(ctx context.Context, fs *fsxtypes.FileSystem, d
 	}
 
 	// Tags: Name is the name attribute; default tags stay out unless configured here too.
-	var prior map[string]string
-	if known(m.Tags) {
-		diags.Append(m.Tags.ElementsAs(ctx, &prior, false)...)
-	}
-	own := map[string]string{}
+	remote := make(map[string]string, len(fs.Tags))
 	for _, t := range fs.Tags {
 		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
 		if k == nameTagKey {
 			m.Name = types.StringValue(v)
 			continue
 		}
-		if dv, isDefault := defaultTags[k]; isDefault && dv == v {
-			if _, configured := prior[k]; !configured {
-				continue
-			}
-		}
-		own[k] = v
+		remote[k] = v
 	}
-	if len(own) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
-		m.Tags = types.MapNull(types.StringType)
-	} else {
-		tm, d := types.MapValueFrom(ctx, types.StringType, own)
-		diags.Append(d...)
-		m.Tags = tm
-	}
+	tags, d := framework.FlattenTags(ctx, remote, m.Tags, defaultTags)
+	diags.Append(d...)
+	m.Tags = tags
 
 	m.setDerived()
 	return diags
