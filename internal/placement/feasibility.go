@@ -97,7 +97,7 @@ func prepare(p *Problem) (*prepared, error) {
 	for s := range w.Stages {
 		pr.fit[s] = make([]fitInfo, len(p.Pools))
 		for k := range p.Pools {
-			pr.fit[s][k] = stageFit(p, g, s, k)
+			pr.fit[s][k] = pr.stageFit(s, k)
 			if pr.fit[s][k].ok {
 				pr.allowed[s] = append(pr.allowed[s], k)
 			}
@@ -212,7 +212,8 @@ func fargateSize(cores int, mem int64, pool *Pool) (vcpu int, gb int, ok bool) {
 	return 0, 0, false
 }
 
-func stageFit(p *Problem, g *graph, s, k int) fitInfo {
+func (pr *prepared) stageFit(s, k int) fitInfo {
+	p, g := pr.p, pr.g
 	w := p.Workflow
 	st := &w.Stages[s]
 	pl := &p.Pools[k]
@@ -262,8 +263,10 @@ func stageFit(p *Problem, g *graph, s, k int) fitInfo {
 		}
 		for _, ti := range g.stageTasks[s] {
 			t := &w.Tasks[ti]
-			d := pl.StartLatencyS + t.RuntimeS*lambdaSlowdown(t.Cores, memMB, pl)/pl.Speed +
-				float64(t.InputBytes+t.OutputBytes)/pl.S3BandwidthBps
+			// The longest an invocation runs in the simulator: a cold start
+			// plus the work, computed exactly as the simulator does (summing
+			// the byte counts as int64 could overflow and wrap negative).
+			d := pr.work(ti, pl, memMB, 0) + pl.StartLatencyS
 			if d > pl.TimeoutS {
 				return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
 			}

@@ -2,7 +2,10 @@
 
 package placement
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // HEFTResult is a task-level HEFT schedule and its per-stage reduction.
 type HEFTResult struct {
@@ -105,31 +108,6 @@ func heft(pr *prepared) *HEFTResult {
 	st := &pr.p.Storage
 	nP := len(pools)
 
-	// Slots.
-	slots := make([]slotHeap, nP)
-	for k := range pools {
-		pl := &pools[k]
-		switch pl.Kind {
-		case KindHPC, KindRay:
-			for n := 0; n < pl.MaxNodes; n++ {
-				t := pl.StartLatencyS
-				if n < pl.MinNodes {
-					t = 0
-				}
-				for c := 0; c < pl.VCPUs; c++ {
-					slots[k].push(t)
-				}
-			}
-		case KindServerless:
-			for c := 0; c < pl.Concurrency; c++ {
-				slots[k].push(pl.StartLatencyS)
-			}
-		case KindBatch:
-			for c := 0; c < pl.MaxVCPUs; c++ {
-				slots[k].push(0)
-			}
-		}
-	}
 	need := func(v int32, k int) int {
 		t := &w.Tasks[v]
 		switch pools[k].Kind {
@@ -140,6 +118,40 @@ func heft(pr *prepared) *HEFTResult {
 			return vc
 		}
 		return t.Cores
+	}
+	// Slots. A pool never needs more slots than its tasks can take in total
+	// (Σ need over the tasks that may use it): every task takes the earliest
+	// free slots, so slots beyond that many earliest ones are never used.
+	// Without this cap a pool configured with, say, 10^5 vCPUs × 10^4 nodes
+	// would allocate 10^9 slots.
+	demand := make([]int, nP)
+	for s, al := range pr.allowed {
+		for _, k := range al {
+			for _, v := range g.stageTasks[s] {
+				if demand[k] < math.MaxInt32 {
+					demand[k] += need(v, k)
+				}
+			}
+		}
+	}
+	slots := make([]slotHeap, nP)
+	for k := range pools {
+		pl := &pools[k]
+		add := func(n int, t float64) {
+			for ; n > 0 && len(slots[k]) < demand[k]; n-- {
+				slots[k].push(t)
+			}
+		}
+		switch pl.Kind {
+		case KindHPC, KindRay:
+			// Nodes up at time 0 first, then the nodes that boot.
+			add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, 0)
+			add(max(0, pl.MaxNodes-pl.MinNodes)*pl.VCPUs, pl.StartLatencyS)
+		case KindServerless:
+			add(pl.Concurrency, pl.StartLatencyS)
+		case KindBatch:
+			add(pl.MaxVCPUs, 0)
+		}
 	}
 	cost := func(v int32, k int, cross float64) float64 {
 		s := w.Tasks[v].Stage

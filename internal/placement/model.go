@@ -5,6 +5,7 @@ package placement
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -162,8 +163,8 @@ func (w *Workflow) Validate() error {
 			return fmt.Errorf("task %q: stage index %d out of range", t.ID, t.Stage)
 		}
 		counts[t.Stage]++
-		if !(t.RuntimeS > 0) {
-			return fmt.Errorf("task %q: runtime must be positive", t.ID)
+		if !(t.RuntimeS > 0 && t.RuntimeS <= MaxDurationS) {
+			return fmt.Errorf("task %q: runtime must be positive and at most %g s", t.ID, MaxDurationS)
 		}
 		if t.Cores < 1 {
 			return fmt.Errorf("task %q: cores must be at least 1", t.ID)
@@ -261,6 +262,9 @@ func FromStages(specs []StageSpec) (*Workflow, error) {
 		cores := s.Cores
 		if cores < 1 {
 			cores = 1
+		}
+		if s.MemoryMB > math.MaxInt64>>20 {
+			return nil, fmt.Errorf("stage %q: memory of %d MiB is too large", s.Name, s.MemoryMB)
 		}
 		mem := s.MemoryMB << 20
 		if mem <= 0 {

@@ -276,11 +276,11 @@ func (p *Problem) Validate() error {
 		}
 		seen[p.Pools[i].Name] = true
 	}
-	if p.Storage.Lustre && !(p.Storage.LustreBandwidthBps > 0) {
-		return errors.New("storage: Lustre bandwidth must be positive")
+	if p.Storage.Lustre && !inRange(p.Storage.LustreBandwidthBps, MinBandwidthBps, math.MaxFloat64) {
+		return fmt.Errorf("storage: Lustre bandwidth must be at least %g B/s", MinBandwidthBps)
 	}
-	if p.Storage.S3GetUSD < 0 || p.Storage.S3PutUSD < 0 {
-		return errors.New("storage: S3 request prices must not be negative")
+	if !inRange(p.Storage.S3GetUSD, 0, MaxPriceUSD) || !inRange(p.Storage.S3PutUSD, 0, MaxPriceUSD) {
+		return fmt.Errorf("storage: S3 request prices must be between 0 and %g", MaxPriceUSD)
 	}
 	return nil
 }
@@ -295,14 +295,17 @@ func (pl *Pool) validate() error {
 	if !pl.Kind.valid() {
 		return bad("unknown kind %q (want hpc, ray, serverless or batch)", pl.Kind)
 	}
-	if !(pl.Speed > 0) || math.IsInf(pl.Speed, 0) {
-		return bad("speed must be positive")
+	if !(pl.Speed >= MinSpeed && pl.Speed <= MaxSpeed) {
+		return bad("speed must be between %g and %g", MinSpeed, MaxSpeed)
 	}
-	if pl.StartLatencyS < 0 || pl.MinBillingS < 0 {
-		return bad("latencies must not be negative")
+	// Every number must be finite and within sane bounds: a NaN or an
+	// infinity would make the simulator's clock NaN (it never advances) or
+	// costs NaN.
+	if !inRange(pl.StartLatencyS, 0, MaxDurationS) || !inRange(pl.MinBillingS, 0, MaxDurationS) {
+		return bad("latencies must be between 0 and %g s", MaxDurationS)
 	}
-	if !(pl.S3BandwidthBps > 0) {
-		return bad("S3 bandwidth must be positive")
+	if !inRange(pl.S3BandwidthBps, MinBandwidthBps, math.MaxFloat64) {
+		return bad("S3 bandwidth must be at least %g B/s", MinBandwidthBps)
 	}
 	switch pl.Kind {
 	case KindHPC, KindRay:
@@ -312,29 +315,46 @@ func (pl *Pool) validate() error {
 		if pl.MaxNodes < 1 || pl.MinNodes < 0 || pl.MinNodes > pl.MaxNodes {
 			return bad("need 0 <= min_nodes <= max_nodes and max_nodes >= 1")
 		}
-		if pl.HourlyUSD < 0 {
-			return bad("price must not be negative")
+		if !inRange(pl.HourlyUSD, 0, MaxPriceUSD) {
+			return bad("price must be between 0 and %g", MaxPriceUSD)
 		}
 	case KindServerless:
-		if !(pl.MBPerVCPU > 0) || pl.MaxMemoryMB < 1 || pl.MinMemoryMB < 1 || pl.MinMemoryMB > pl.MaxMemoryMB {
+		if !inRange(pl.MBPerVCPU, 1, 1e9) || pl.MaxMemoryMB < 1 || pl.MinMemoryMB < 1 || pl.MinMemoryMB > pl.MaxMemoryMB {
 			return bad("memory limits are invalid")
 		}
-		if !(pl.TimeoutS > 0) || pl.Concurrency < 1 {
+		if !(pl.TimeoutS > 0 && pl.TimeoutS <= MaxDurationS) || pl.Concurrency < 1 {
 			return bad("timeout and concurrency must be positive")
 		}
-		if pl.GBSecondUSD < 0 || pl.RequestUSD < 0 || pl.BillingTickS < 0 {
-			return bad("prices must not be negative")
+		if !inRange(pl.BillingTickS, 0, MaxDurationS) {
+			return bad("billing tick must be between 0 and %g s", MaxDurationS)
+		}
+		if !inRange(pl.GBSecondUSD, 0, MaxPriceUSD) || !inRange(pl.RequestUSD, 0, MaxPriceUSD) {
+			return bad("prices must be between 0 and %g", MaxPriceUSD)
 		}
 	case KindBatch:
 		if pl.MaxTaskVCPUs < 1 || pl.MaxTaskMemoryBytes <= 0 || pl.MaxVCPUs < 1 {
 			return bad("size limits must be positive")
 		}
-		if pl.VCPUHourUSD < 0 || pl.GBHourUSD < 0 {
-			return bad("prices must not be negative")
+		if !inRange(pl.VCPUHourUSD, 0, MaxPriceUSD) || !inRange(pl.GBHourUSD, 0, MaxPriceUSD) {
+			return bad("prices must be between 0 and %g", MaxPriceUSD)
 		}
 	}
 	return nil
 }
+
+// Bounds on pool and storage parameters. They keep every simulated time and
+// cost finite (a 1e9 s task at the lowest speed over the lowest bandwidth
+// still leaves many orders of magnitude before float64 overflows).
+const (
+	MinSpeed        = 1e-6
+	MaxSpeed        = 1e6
+	MaxDurationS    = 1e9 // latencies, billing minimums, timeouts, runtimes
+	MinBandwidthBps = 1.0
+	MaxPriceUSD     = 1e9
+)
+
+// inRange reports whether x is a number in [lo, hi] (false for NaN).
+func inRange(x, lo, hi float64) bool { return x >= lo && x <= hi }
 
 // domainLustre reports whether the pool reads and writes the Lustre
 // workspace (otherwise S3).

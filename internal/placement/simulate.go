@@ -5,6 +5,7 @@ package placement
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // Assignment maps every stage to a pool: Assignment[s] is the index in
@@ -196,7 +197,9 @@ type simPool struct {
 	ready                 nodeHeap
 	booting               int
 	queuedCores, queuedGP int
-	queuedMem             int64
+	// queuedMem is the memory of the queued tasks, a 128-bit sum (hi, lo):
+	// a few tasks of 10^18 bytes (which a trace may record) overflow int64.
+	queuedMemHi, queuedMemLo uint64
 	// Serverless and batch.
 	running, peak int
 	usedVCPUs     int
@@ -297,7 +300,7 @@ func (sm *simulator) run(a Assignment, ev *Evaluation) (float64, float64, error)
 		for i := range sp.ready.pos {
 			sp.ready.pos[i] = -1
 		}
-		sp.booting, sp.queuedCores, sp.queuedGP, sp.queuedMem = 0, 0, 0, 0
+		sp.booting, sp.queuedCores, sp.queuedGP, sp.queuedMemHi, sp.queuedMemLo = 0, 0, 0, 0, 0
 		sp.running, sp.peak, sp.usedVCPUs, sp.coldStarts = 0, 0, 0, 0
 		for i := range sp.warm {
 			sp.warm[i] = 0
@@ -401,7 +404,9 @@ func (sm *simulator) makeReady(v int32, t float64) {
 	if sp.pool.Kind.isVM() {
 		task := &sm.pr.ct[v]
 		sp.queuedCores += task.Cores
-		sp.queuedMem += task.MemoryBytes
+		var carry uint64
+		sp.queuedMemLo, carry = bits.Add64(sp.queuedMemLo, uint64(task.MemoryBytes), 0)
+		sp.queuedMemHi += carry
 		sp.queuedGP += task.GPUs
 	}
 	sp.dirty = true
@@ -512,7 +517,9 @@ func (sm *simulator) dispatch(k int, t float64) {
 			}
 			sp.queue.pop()
 			sp.queuedCores -= task.Cores
-			sp.queuedMem -= task.MemoryBytes
+			var borrow uint64
+			sp.queuedMemLo, borrow = bits.Sub64(sp.queuedMemLo, uint64(task.MemoryBytes), 0)
+			sp.queuedMemHi -= borrow
 			sp.queuedGP -= task.GPUs
 			node := &sp.nodes[n]
 			node.freeCores -= task.Cores
@@ -527,8 +534,9 @@ func (sm *simulator) dispatch(k int, t float64) {
 		}
 		if len(sp.queue.a) > 0 {
 			need := ceilDiv(sp.queuedCores, pl.VCPUs)
-			if m := int(math.Ceil(float64(sp.queuedMem) / float64(pl.MemoryBytes))); m > need {
-				need = m
+			queuedMem := float64(sp.queuedMemHi)*0x1p64 + float64(sp.queuedMemLo)
+			if m := math.Ceil(queuedMem / float64(pl.MemoryBytes)); m > float64(need) {
+				need = int(min(m, float64(pl.MaxNodes)))
 			}
 			if pl.GPUs > 0 {
 				if m := ceilDiv(sp.queuedGP, pl.GPUs); m > need {

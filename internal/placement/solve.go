@@ -67,8 +67,8 @@ func (o Options) normalised() (Options, error) {
 	if !(o.CostWeight > 0 && o.CostWeight < 1) {
 		o.CostWeight = DefaultCostWeight
 	}
-	if o.DeadlineS < 0 || o.BudgetUSD < 0 || math.IsNaN(o.DeadlineS) || math.IsNaN(o.BudgetUSD) {
-		return o, errors.New("deadline and budget must not be negative")
+	if !inRange(o.DeadlineS, 0, math.MaxFloat64) || !inRange(o.BudgetUSD, 0, math.MaxFloat64) {
+		return o, errors.New("deadline and budget must be finite and not negative")
 	}
 	if o.MaxExhaustive <= 0 {
 		o.MaxExhaustive = DefaultMaxExhaustive

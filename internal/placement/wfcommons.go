@@ -154,8 +154,8 @@ func fromSpec15(wf *wfWorkflow) []rawTask {
 	spec := wf.Specification
 	size := make(map[string]int64, len(spec.Files))
 	for _, f := range spec.Files {
-		if f.SizeInBytes != nil && *f.SizeInBytes > 0 && !math.IsInf(*f.SizeInBytes, 0) {
-			size[f.ID] = int64(*f.SizeInBytes)
+		if f.SizeInBytes != nil {
+			size[f.ID] = fileBytes(*f.SizeInBytes)
 		}
 	}
 	exec := map[string]*wfExecTask{}
@@ -172,10 +172,10 @@ func fromSpec15(wf *wfWorkflow) []rawTask {
 		}
 		rt := rawTask{id: id, name: t.Name, category: t.Category, parents: t.Parents, children: t.Children}
 		for _, f := range t.InputFiles {
-			rt.in += size[f]
+			rt.in = addBytes(rt.in, size[f])
 		}
 		for _, f := range t.OutputFiles {
-			rt.out += size[f]
+			rt.out = addBytes(rt.out, size[f])
 		}
 		if e := exec[id]; e != nil {
 			rt.runtime, rt.cores, rt.avgCPU, rt.mem, rt.gpus = e.RuntimeInSeconds, e.CoreCount, e.AvgCPU, e.MemoryInBytes, e.GPUCount
@@ -211,19 +211,45 @@ func fromLegacy(tasks []wfLegacyTask) []rawTask {
 			if sz == nil {
 				sz = f.Size
 			}
-			if sz == nil || !(*sz > 0) || math.IsInf(*sz, 0) {
+			if sz == nil {
 				continue
 			}
 			switch f.Link {
 			case "input":
-				rt.in += int64(*sz)
+				rt.in = addBytes(rt.in, fileBytes(*sz))
 			case "output":
-				rt.out += int64(*sz)
+				rt.out = addBytes(rt.out, fileBytes(*sz))
 			}
 		}
 		raw = append(raw, rt)
 	}
 	return raw
+}
+
+// MaxFileBytes caps a file size and a task's input or output bytes (1 EiB):
+// larger values, which no trace records, would overflow int64 when summed.
+const MaxFileBytes int64 = 1 << 60
+
+// fileBytes converts a file size from the trace: missing, negative and NaN
+// sizes count 0, larger ones than MaxFileBytes count MaxFileBytes (a float64
+// beyond the int64 range must not be converted as is: the result is
+// undefined and in practice negative).
+func fileBytes(sz float64) int64 {
+	if !(sz > 0) {
+		return 0
+	}
+	if sz >= float64(MaxFileBytes) {
+		return MaxFileBytes
+	}
+	return int64(sz)
+}
+
+// addBytes adds byte counts, saturating at MaxFileBytes.
+func addBytes(a, b int64) int64 {
+	if a >= MaxFileBytes-b {
+		return MaxFileBytes
+	}
+	return a + b
 }
 
 func stageName(rt *rawTask) string {

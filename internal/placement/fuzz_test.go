@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Property tests: Solve and Evaluate never panic, and every solution they
+// return is a valid schedule that respects the pools' limits, the pins and
+// the constraints, is never worse than a baseline, and is optimal when it
+// says so.
+
+// fuzzSource draws random numbers from the fuzzer's bytes first, then from a
+// PCG stream seeded by the fuzzer's seed, so the fuzzer can steer both.
+type fuzzSource struct {
+	data []byte
+	rng  *rand.Rand
+}
+
+func newFuzzSource(seed uint64, data []byte) *fuzzSource {
+	return &fuzzSource{data: data, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+func (f *fuzzSource) u64() uint64 {
+	if len(f.data) >= 8 {
+		v := binary.LittleEndian.Uint64(f.data)
+		f.data = f.data[8:]
+		return v
+	}
+	if len(f.data) > 0 {
+		var b [8]byte
+		copy(b[:], f.data)
+		f.data = nil
+		return binary.LittleEndian.Uint64(b[:]) ^ f.rng.Uint64()
+	}
+	return f.rng.Uint64()
+}
+
+// intn returns a value in [0, n).
+func (f *fuzzSource) intn(n int) int { return int(f.u64() % uint64(n)) }
+
+// between returns a value in [lo, hi].
+func (f *fuzzSource) between(lo, hi int) int { return lo + f.intn(hi-lo+1) }
+
+func (f *fuzzSource) chance(num, den int) bool { return f.intn(den) < num }
+
+func (f *fuzzSource) unit() float64 { return float64(f.u64()>>11) / (1 << 53) }
+
+// logUniform returns a value in [lo, hi] uniform in log scale.
+func (f *fuzzSource) logUniform(lo, hi float64) float64 {
+	return math.Exp(math.Log(lo) + f.unit()*(math.Log(hi)-math.Log(lo)))
+}
+
+// odd returns an awkward float: zero, negative, tiny, huge or not finite.
+func (f *fuzzSource) odd() float64 {
+	return []float64{0, -1, 1e-300, 1e300, math.Inf(1), math.Inf(-1), math.NaN(), 5e-324}[f.intn(8)]
+}
+
+// genCase is a random problem with the options to solve it.
+type genCase struct {
+	specs []StageSpec
+	// edges adds task-level dependencies after FromStages: task edges[i][1]
+	// (modulo the task count) gets parent edges[i][0] when that task comes
+	// from an earlier stage.
+	edges [][2]int
+	plat  Platforms
+	opt   Options
+}
+
+func (c *genCase) String() string {
+	var b strings.Builder
+	for _, s := range c.specs {
+		fmt.Fprintf(&b, "stage %+v\n", s)
+	}
+	for _, p := range c.plat.Pools {
+		fmt.Fprintf(&b, "pool %+v\n", p)
+	}
+	fmt.Fprintf(&b, "storage %+v\noptions %+v\n", c.plat.Storage, c.opt)
+	return b.String()
+}
+
+// genProblem builds a random problem. maxTasks bounds the tasks per stage.
+func genProblem(f *fuzzSource, maxTasks int) *genCase {
+	cat := DefaultCatalog()
+	c := &genCase{}
+	// Pools.
+	nPools := f.between(1, 5)
+	instances := cat.InstanceNames()
+	for k := 0; k < nPools; k++ {
+		name := fmt.Sprintf("p%d", k)
+		if f.chance(1, 40) {
+			name = "p0" // sometimes a duplicate name
+		}
+		var pl Pool
+		switch kind := f.intn(4); kind {
+		case 0, 1:
+			it := instances[f.intn(len(instances))]
+			minN, maxN := f.between(0, 64), f.between(0, 64)
+			switch f.intn(4) {
+			case 0: // small pools make capacity matter
+				minN, maxN = f.between(0, 1), f.between(1, 3)
+			case 1:
+				if minN > maxN {
+					minN, maxN = maxN, minN
+				}
+				if maxN == 0 {
+					maxN = 1
+				}
+			}
+			var err error
+			if kind == 0 {
+				pl, err = NewHPCPool(cat, name, it, minN, maxN)
+			} else {
+				pl, err = NewRayPool(cat, name, it, minN, maxN)
+			}
+			if err != nil {
+				panic(err)
+			}
+			if f.chance(1, 6) {
+				pl.HourlyUSD = 0
+			}
+			if f.chance(1, 8) {
+				pl.EFA = !pl.EFA
+			}
+		case 2:
+			arch := "x86_64"
+			if f.chance(1, 2) {
+				arch = "arm64"
+			}
+			pl = NewServerlessPool(cat, name, arch)
+			if f.chance(1, 3) {
+				pl.Concurrency = f.between(0, 8)
+			}
+			if f.chance(1, 6) {
+				pl.TimeoutS = f.logUniform(1, 900)
+			}
+			if f.chance(1, 6) {
+				pl.GBSecondUSD, pl.RequestUSD = 0, 0
+			}
+			if f.chance(1, 8) {
+				pl.MaxMemoryMB = f.between(0, 10240)
+			}
+			if f.chance(1, 8) {
+				pl.BillingTickS = []float64{0, 1, 0.1}[f.intn(3)]
+			}
+		case 3:
+			pl = NewBatchPool(cat, name)
+			if f.chance(1, 3) {
+				pl.MaxVCPUs = f.between(0, 32)
+			}
+			if f.chance(1, 6) {
+				pl.VCPUHourUSD, pl.GBHourUSD = 0, 0
+			}
+			if f.chance(1, 8) {
+				pl.MaxTaskVCPUs = f.between(0, 16)
+			}
+		}
+		switch f.intn(6) {
+		case 0:
+			pl.Speed = []float64{0, 0.25, 0.5, 2, 4}[f.intn(5)]
+		case 1:
+			pl.StartLatencyS = []float64{0, 0.001, 1, 30, 600}[f.intn(5)]
+		case 2:
+			pl.MinBillingS = []float64{0, 1, 3600}[f.intn(3)]
+		}
+		if f.chance(1, 50) { // awkward values must be rejected, not simulated
+			switch f.intn(7) {
+			case 0:
+				pl.Speed = f.odd()
+			case 1:
+				pl.StartLatencyS = f.odd()
+			case 2:
+				pl.HourlyUSD = f.odd()
+			case 3:
+				pl.S3BandwidthBps = f.odd()
+			case 4:
+				pl.MinBillingS = f.odd()
+			case 5:
+				pl.GBSecondUSD = f.odd()
+			case 6:
+				pl.MBPerVCPU = f.odd()
+			}
+		}
+		c.plat.Pools = append(c.plat.Pools, pl)
+	}
+	c.plat.Storage = NewStorage(cat)
+	if f.chance(1, 4) {
+		c.plat.Storage.Lustre = false
+	}
+	if f.chance(1, 60) {
+		c.plat.Storage.LustreBandwidthBps = f.odd()
+	}
+	if f.chance(1, 60) {
+		c.plat.Storage.S3GetUSD = f.odd()
+	}
+
+	// Stages.
+	nStages := f.between(1, 6)
+	kinds := []string{"hpc", "ray", "serverless", "batch"}
+	for s := 0; s < nStages; s++ {
+		sp := StageSpec{Name: fmt.Sprintf("s%d", s)}
+		switch f.intn(8) {
+		case 0:
+			sp.TaskCount = f.between(1, maxTasks)
+		case 1, 2:
+			sp.TaskCount = f.between(1, min(maxTasks, 30))
+		default:
+			sp.TaskCount = f.between(1, min(maxTasks, 6))
+		}
+		sp.RuntimeS = f.logUniform(0.01, 5000)
+		switch f.intn(4) {
+		case 0:
+			sp.Cores = f.between(1, 128)
+		case 1:
+			sp.Cores = f.between(1, 16)
+		default:
+			sp.Cores = f.between(1, 4)
+		}
+		switch f.intn(4) {
+		case 0:
+			sp.MemoryMB = int64(f.logUniform(1, 2<<20)) // 1 MiB .. 2 TiB
+		case 1:
+			sp.MemoryMB = int64(f.logUniform(1, 200<<10))
+		default:
+			sp.MemoryMB = int64(f.logUniform(1, 16<<10))
+		}
+		if f.chance(1, 6) {
+			sp.GPUs = f.between(1, 16)
+		}
+		if f.chance(3, 4) {
+			sp.InputBytes = int64(f.logUniform(1, 1e11))
+			sp.OutputBytes = int64(f.logUniform(1, 1e11))
+			if f.chance(1, 2) {
+				sp.InputBytes /= 1000
+				sp.OutputBytes /= 1000
+			}
+		}
+		for d := 0; d < s; d++ {
+			if f.chance(1, 3) {
+				sp.DependsOn = append(sp.DependsOn, fmt.Sprintf("s%d", d))
+			}
+		}
+		if f.chance(1, 6) {
+			sp.Coupling = CouplingMPI
+		}
+		if f.chance(1, 6) {
+			sp.Stateful = true
+		}
+		switch f.intn(8) {
+		case 0:
+			sp.Pin = fmt.Sprintf("p%d", f.intn(nPools))
+		case 1:
+			sp.Pin = kinds[f.intn(len(kinds))]
+		}
+		if f.chance(1, 8) {
+			sp.ServerlessMemoryMB = f.between(0, 12000)
+		}
+		if f.chance(1, 80) { // invalid stage input
+			switch f.intn(5) {
+			case 0:
+				sp.Pin = "nowhere"
+			case 1:
+				sp.TaskCount = 0
+			case 2:
+				sp.DependsOn = append(sp.DependsOn, "unknown")
+			case 3:
+				sp.Coupling = "tcp"
+			case 4:
+				sp.InputBytes = -1
+			}
+		}
+		c.specs = append(c.specs, sp)
+	}
+
+	if f.chance(1, 3) {
+		for n := f.between(1, 40); n > 0; n-- {
+			c.edges = append(c.edges, [2]int{f.intn(2000), f.intn(2000)})
+		}
+	}
+	if f.chance(1, 40) { // byte counts near the int64 limit
+		s := &c.specs[f.intn(len(c.specs))]
+		s.InputBytes, s.OutputBytes = math.MaxInt64-int64(f.intn(2)), math.MaxInt64/2+1
+	}
+
+	// Options.
+	c.opt.Objective = []Objective{ObjectiveCost, ObjectiveMakespan, ObjectiveWeighted, ""}[f.intn(4)]
+	if f.chance(1, 60) {
+		c.opt.Objective = "fastest"
+	}
+	c.opt.CostWeight = f.unit()
+	if f.chance(1, 4) {
+		c.opt.DeadlineS = f.logUniform(1, 1e5)
+	}
+	if f.chance(1, 4) {
+		c.opt.BudgetUSD = f.logUniform(1e-4, 1e3)
+	}
+	if f.chance(1, 60) {
+		c.opt.DeadlineS = f.odd()
+	}
+	if f.chance(1, 5) {
+		c.opt.MaxExhaustive = f.between(1, 8) // force local search
+	}
+	if f.chance(1, 5) {
+		c.opt.SearchWork = f.between(1, 5000)
+	}
+	return c
+}
+
+// checkCase solves a random problem and checks every property. brute
+// enables the comparison with brute force on small problems.
+func checkCase(t testing.TB, c *genCase, brute bool) {
+	t.Helper()
+	fail := func(format string, a ...any) {
+		t.Helper()
+		t.Fatalf("%s\n%s", fmt.Sprintf(format, a...), c)
+	}
+	w, err := FromStages(c.specs)
+	if err != nil {
+		return // invalid stage input is an error, not a panic
+	}
+	if len(c.edges) > 0 {
+		nT := len(w.Tasks)
+		for _, e := range c.edges {
+			par, ch := e[0]%nT, e[1]%nT
+			if w.Tasks[par].Stage < w.Tasks[ch].Stage {
+				w.Tasks[ch].Parents = append(w.Tasks[ch].Parents, par)
+			}
+		}
+		if err := w.Validate(); err != nil {
+			fail("task edges from earlier stages made the workflow invalid: %v", err)
+		}
+	}
+	p := NewProblem(w, c.plat)
+	validErr := p.Validate()
+	sol, err := Solve(p, c.opt)
+	_, optErr := c.opt.normalised()
+	if err != nil {
+		if sol != nil {
+			fail("Solve returned both a solution and %v", err)
+		}
+		var ie *InfeasibleError
+		if errors.As(err, &ie) {
+			if validErr != nil || optErr != nil {
+				fail("invalid input (%v, %v) reported as infeasible: %v", validErr, optErr, err)
+			}
+			if ie.Stage != "" && w.StageIndex(ie.Stage) < 0 {
+				fail("infeasible error names unknown stage %q", ie.Stage)
+			}
+			if ie.Stage == "" && !(c.opt.DeadlineS > 0 && c.opt.BudgetUSD > 0) {
+				fail("infeasible error names no stage: %v", err)
+			}
+		} else if validErr == nil && optErr == nil {
+			fail("valid problem gave a non-infeasibility error: %v", err)
+		}
+		if brute && validErr == nil && optErr == nil && errors.As(err, &ie) {
+			if _, a, ok := bruteForceCase(t, p, sol, c.opt); ok {
+				fail("Solve says infeasible (%v) but %v qualifies", err, a)
+			}
+		}
+		checkEvaluateRandom(t, p, c, fail)
+		return
+	}
+	if validErr != nil || optErr != nil {
+		fail("invalid input (%v, %v) was solved", validErr, optErr)
+	}
+	if sol.Evaluation == nil || len(sol.Assignment) != len(w.Stages) {
+		fail("incomplete solution %+v", sol)
+	}
+	checkEvaluation(t, p, sol.Assignment, sol.Evaluation, fail)
+	ev := sol.Evaluation
+	if o := sol.Options; o.DeadlineS > 0 && ev.MakespanS > o.DeadlineS {
+		fail("makespan %v misses the deadline %v", ev.MakespanS, o.DeadlineS)
+	}
+	if o := sol.Options; o.BudgetUSD > 0 && ev.CostUSD > o.BudgetUSD {
+		fail("cost %v exceeds the budget %v", ev.CostUSD, o.BudgetUSD)
+	}
+	if !isFinite(sol.Score) || sol.Score < 0 {
+		fail("score %v", sol.Score)
+	}
+	if sc := sol.Options.Score(ev.CostUSD, ev.MakespanS, sol.Normalisation); !near(sc, sol.Score) {
+		fail("reported score %v, evaluation scores %v", sol.Score, sc)
+	}
+	for _, b := range sol.Baselines {
+		if !b.Feasible {
+			continue
+		}
+		if !isFinite(b.CostUSD) || !isFinite(b.MakespanS) || !isFinite(b.Score) {
+			fail("baseline %s: non-finite figures %+v", b.Name, b)
+		}
+		if b.MeetsConstraints && b.Score < sol.Score && !near(b.Score, sol.Score) {
+			fail("baseline %s scores %v, better than the solution's %v", b.Name, b.Score, sol.Score)
+		}
+	}
+	// Every figure the search memoised is what a fresh evaluation gives.
+	fresh := func(what string, a Assignment, mk, cost float64) {
+		t.Helper()
+		ev, err := Evaluate(p, a)
+		if err != nil {
+			fail("%s %v: Evaluate = %v", what, a, err)
+		}
+		if ev.MakespanS != mk || ev.CostUSD != cost {
+			fail("%s %v: reported %v s $%v, Evaluate gives %v s $%v", what, a, mk, cost, ev.MakespanS, ev.CostUSD)
+		}
+	}
+	for _, b := range sol.Baselines {
+		if b.Feasible {
+			fresh("baseline "+b.Name, b.Assignment, b.MakespanS, b.CostUSD)
+		}
+	}
+	for i, pp := range sol.Pareto {
+		if !isFinite(pp.CostUSD) || !isFinite(pp.MakespanS) || pp.CostUSD < 0 || pp.MakespanS < 0 {
+			fail("Pareto point %+v", pp)
+		}
+		if i < 4 {
+			fresh("Pareto point", pp.Assignment, pp.MakespanS, pp.CostUSD)
+		}
+	}
+	// The reported evaluation is what Evaluate says.
+	ev2, err := Evaluate(p, sol.Assignment)
+	if err != nil {
+		fail("Evaluate(solution) = %v", err)
+	}
+	if ev2.MakespanS != ev.MakespanS || ev2.CostUSD != ev.CostUSD {
+		fail("Evaluate(solution) = %v s $%v, Solve reported %v s $%v", ev2.MakespanS, ev2.CostUSD, ev.MakespanS, ev.CostUSD)
+	}
+	if sol.Optimal && brute {
+		best, a, ok := bruteForceCase(t, p, sol, sol.Options)
+		if !ok {
+			fail("brute force found nothing but Solve returned %v", sol.Assignment)
+		}
+		if !near(best, sol.Score) && best < sol.Score {
+			fail("Solve (optimal) scores %v with %v, brute force %v with %v", sol.Score, sol.Assignment, best, a)
+		}
+	}
+	// Rendering never panics.
+	_ = GanttMermaid("fuzz", p, ev)
+	_ = Table(ev)
+	_ = BaselineTable(sol)
+	if m, err := NewManifest(p, sol); err != nil {
+		fail("NewManifest: %v", err)
+	} else if _, err := m.JSON(); err != nil {
+		fail("manifest JSON: %v", err)
+	}
+	checkEvaluateRandom(t, p, c, fail)
+}
+
+// checkEvaluateRandom evaluates a few arbitrary assignments (some out of
+// range): no panic, and a valid schedule when it succeeds.
+func checkEvaluateRandom(t testing.TB, p *Problem, c *genCase, fail func(string, ...any)) {
+	t.Helper()
+	if p.Workflow == nil {
+		return
+	}
+	nS, nP := len(p.Workflow.Stages), len(p.Pools)
+	seed := uint64(nS*131 + nP)
+	for _, s := range c.specs {
+		seed = seed*31 + uint64(s.TaskCount)
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := 0; i < 3; i++ {
+		a := make(Assignment, nS)
+		for s := range a {
+			a[s] = rng.IntN(nP+1) - boolI(rng.IntN(20) == 0)
+		}
+		if i == 2 && rng.IntN(10) == 0 {
+			a = a[:len(a)-1]
+		}
+		ev, err := Evaluate(p, a)
+		if err != nil {
+			continue
+		}
+		checkEvaluation(t, p, a, ev, fail)
+	}
+}
+
+func boolI(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// checkEvaluation verifies an evaluation independently of the simulator:
+// timeline, dependencies, pool limits, pins and totals.
+func checkEvaluation(t testing.TB, p *Problem, a Assignment, ev *Evaluation, fail func(string, ...any)) {
+	t.Helper()
+	w := p.Workflow
+	if !isFinite(ev.MakespanS) || ev.MakespanS < 0 || !isFinite(ev.CostUSD) || ev.CostUSD < 0 {
+		fail("makespan %v, cost %v", ev.MakespanS, ev.CostUSD)
+	}
+	if len(ev.Tasks) != len(w.Tasks) || len(ev.Stages) != len(w.Stages) || len(ev.Pools) != len(p.Pools) {
+		fail("evaluation has %d tasks, %d stages, %d pools", len(ev.Tasks), len(ev.Stages), len(ev.Pools))
+	}
+	// Stages: pool limits, coupling, pins.
+	for s := range w.Stages {
+		st := &w.Stages[s]
+		pl := &p.Pools[a[s]]
+		if ev.Stages[s].Pool != pl.Name {
+			fail("stage %s reported on %s, assigned to %s", st.Name, ev.Stages[s].Pool, pl.Name)
+		}
+		if st.Pin != "" && st.Pin != pl.Name && st.Pin != string(pl.Kind) {
+			fail("stage %s pinned to %q runs on %s", st.Name, st.Pin, pl.Name)
+		}
+		if st.Coupling == CouplingMPI && !(pl.Kind == KindHPC && pl.EFA) {
+			fail("mpi stage %s runs on %s (%s, efa %v)", st.Name, pl.Name, pl.Kind, pl.EFA)
+		}
+		if st.Stateful && pl.Kind == KindServerless {
+			fail("stateful stage %s runs on serverless pool %s", st.Name, pl.Name)
+		}
+	}
+	// Tasks: fit, timeline, dependencies.
+	stageFinish := make([]float64, len(w.Stages))
+	for i := range w.Tasks {
+		sp := ev.Tasks[i]
+		if !isFinite(sp.StartS) || !isFinite(sp.FinishS) || sp.StartS < 0 || sp.FinishS < sp.StartS {
+			fail("task %s: start %v finish %v", w.Tasks[i].ID, sp.StartS, sp.FinishS)
+		}
+		if sp.FinishS > ev.MakespanS {
+			fail("task %s finishes at %v after the makespan %v", w.Tasks[i].ID, sp.FinishS, ev.MakespanS)
+		}
+		stageFinish[w.Tasks[i].Stage] = max(stageFinish[w.Tasks[i].Stage], sp.FinishS)
+	}
+	lastFinish := 0.0
+	for i := range w.Tasks {
+		task := &w.Tasks[i]
+		sp := ev.Tasks[i]
+		lastFinish = max(lastFinish, sp.FinishS)
+		if sp.Pool != a[task.Stage] {
+			fail("task %s on pool %d, its stage is on %d", task.ID, sp.Pool, a[task.Stage])
+		}
+		for _, par := range task.Parents {
+			if sp.StartS < ev.Tasks[par].FinishS {
+				fail("task %s starts at %v before its parent %s finishes at %v", task.ID, sp.StartS, w.Tasks[par].ID, ev.Tasks[par].FinishS)
+			}
+		}
+		for _, d := range w.Stages[task.Stage].DependsOn {
+			if sp.StartS < stageFinish[d] {
+				fail("task %s starts at %v before stage %s finishes at %v", task.ID, sp.StartS, w.Stages[d].Name, stageFinish[d])
+			}
+		}
+		pl := &p.Pools[sp.Pool]
+		switch pl.Kind {
+		case KindHPC, KindRay:
+			if task.Cores > pl.VCPUs || task.MemoryBytes > pl.MemoryBytes || task.GPUs > pl.GPUs {
+				fail("task %s (%d cores, %d B, %d GPUs) on %s nodes (%d, %d, %d)", task.ID, task.Cores, task.MemoryBytes, task.GPUs, pl.Name, pl.VCPUs, pl.MemoryBytes, pl.GPUs)
+			}
+			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes {
+				fail("task %s on node %d of %d", task.ID, sp.Node, ev.Pools[sp.Pool].Nodes)
+			}
+		case KindServerless:
+			mem := ev.Stages[task.Stage].MemoryMB
+			if task.GPUs > 0 || int64(mem)<<20 < task.MemoryBytes || mem < pl.MinMemoryMB || mem > pl.MaxMemoryMB {
+				fail("task %s (%d B, %d GPUs) on function %s with %d MB", task.ID, task.MemoryBytes, task.GPUs, pl.Name, mem)
+			}
+			if d := sp.FinishS - sp.StartS; d > pl.TimeoutS*(1+1e-9) {
+				fail("task %s runs %v s on %s, over the %v s timeout", task.ID, d, pl.Name, pl.TimeoutS)
+			}
+		case KindBatch:
+			if task.GPUs > 0 || task.Cores > pl.MaxTaskVCPUs || task.Cores > 16 || task.MemoryBytes > pl.MaxTaskMemoryBytes || task.MemoryBytes > 120e9 {
+				fail("task %s (%d cores, %d B, %d GPUs) on Fargate pool %s", task.ID, task.Cores, task.MemoryBytes, task.GPUs, pl.Name)
+			}
+		}
+	}
+	if !near(lastFinish, ev.MakespanS) {
+		fail("makespan %v, last task finishes at %v", ev.MakespanS, lastFinish)
+	}
+	// Capacity over time: VM nodes, function concurrency, Fargate vCPUs.
+	type ev1 struct {
+		t     float64
+		start bool
+		i     int
+	}
+	for k := range p.Pools {
+		pl := &p.Pools[k]
+		if pl.Kind.isVM() && ev.Pools[k].Nodes > pl.MaxNodes {
+			fail("pool %s runs %d nodes, max %d", pl.Name, ev.Pools[k].Nodes, pl.MaxNodes)
+		}
+		var evs []ev1
+		for i := range ev.Tasks {
+			if ev.Tasks[i].Pool == k && ev.Tasks[i].FinishS > ev.Tasks[i].StartS {
+				evs = append(evs, ev1{ev.Tasks[i].StartS, true, i}, ev1{ev.Tasks[i].FinishS, false, i})
+			}
+		}
+		sort.Slice(evs, func(x, y int) bool {
+			if evs[x].t != evs[y].t {
+				return evs[x].t < evs[y].t
+			}
+			return !evs[x].start && evs[y].start // ends before starts
+		})
+		type use struct {
+			cores, gpus int
+			mem         int64
+		}
+		nodes := map[int]*use{}
+		running, vcpus := 0, 0
+		for _, e := range evs {
+			task := &w.Tasks[e.i]
+			sg := 1
+			if !e.start {
+				sg = -1
+			}
+			switch pl.Kind {
+			case KindHPC, KindRay:
+				n := nodes[ev.Tasks[e.i].Node]
+				if n == nil {
+					n = &use{}
+					nodes[ev.Tasks[e.i].Node] = n
+				}
+				n.cores += sg * task.Cores
+				n.gpus += sg * task.GPUs
+				n.mem += int64(sg) * task.MemoryBytes
+				if n.cores > pl.VCPUs || n.gpus > pl.GPUs || n.mem > pl.MemoryBytes {
+					fail("pool %s node %d over capacity at %v: %+v", pl.Name, ev.Tasks[e.i].Node, e.t, *n)
+				}
+			case KindServerless:
+				running += sg
+				if running > pl.Concurrency {
+					fail("pool %s runs %d functions at %v, concurrency %d", pl.Name, running, e.t, pl.Concurrency)
+				}
+			case KindBatch:
+				v, _, ok := fargateSize(task.Cores, task.MemoryBytes, pl)
+				if !ok || v < task.Cores {
+					fail("task %s has no Fargate size on %s", task.ID, pl.Name)
+				}
+				vcpus += sg * v
+				if vcpus > pl.MaxVCPUs {
+					fail("pool %s uses %d vCPUs at %v, max %d", pl.Name, vcpus, e.t, pl.MaxVCPUs)
+				}
+			}
+		}
+	}
+	// Totals.
+	sum := ev.S3RequestUSD
+	for _, u := range ev.Pools {
+		if !isFinite(u.CostUSD) || u.CostUSD < 0 {
+			fail("pool %s cost %v", u.Pool, u.CostUSD)
+		}
+		sum += u.CostUSD
+	}
+	if math.Abs(sum-ev.CostUSD) > 1e-9*math.Max(1, ev.CostUSD) {
+		fail("pool costs sum to %v, total %v", sum, ev.CostUSD)
+	}
+	for _, r := range ev.Stages {
+		if !isFinite(r.CostUSD) || r.CostUSD < 0 || !isFinite(r.StartS) || !isFinite(r.FinishS) {
+			fail("stage %+v", r)
+		}
+	}
+}
+
+// bruteForceCase evaluates every assignment and returns the best score under
+// the solution's normalisation among those meeting the constraints. When sol
+// is nil (Solve said infeasible) only feasibility matters.
+func bruteForceCase(t testing.TB, p *Problem, sol *Solution, opts Options) (float64, Assignment, bool) {
+	t.Helper()
+	opt, _ := opts.normalised()
+	norm := Normalisation{CostUSD: 1, MakespanS: 1}
+	if sol != nil {
+		norm = sol.Normalisation
+	}
+	nS, nP := len(p.Workflow.Stages), len(p.Pools)
+	a := make(Assignment, nS)
+	best, bestA, ok := math.Inf(1), Assignment(nil), false
+	var rec func(s int)
+	rec = func(s int) {
+		if s == nS {
+			ev, err := Evaluate(p, a)
+			if err != nil {
+				return
+			}
+			if opt.DeadlineS > 0 && ev.MakespanS > opt.DeadlineS || opt.BudgetUSD > 0 && ev.CostUSD > opt.BudgetUSD {
+				return
+			}
+			if sc := opt.Score(ev.CostUSD, ev.MakespanS, norm); !ok || sc < best {
+				best, bestA, ok = sc, append(Assignment(nil), a...), true
+			}
+			return
+		}
+		for k := 0; k < nP; k++ {
+			a[s] = k
+			rec(s + 1)
+		}
+	}
+	rec(0)
+	return best, bestA, ok
+}
+
+// smallForBruteForce reports whether brute force over all assignments is
+// cheap.
+func smallForBruteForce(c *genCase) bool {
+	tasks := 0
+	for _, s := range c.specs {
+		tasks += s.TaskCount
+	}
+	return math.Pow(float64(len(c.plat.Pools)), float64(len(c.specs))) <= 256 && tasks <= 200
+}
+
+func TestSolve_randomProblemsDoNotPanic(t *testing.T) {
+	n := 2000
+	if raceEnabled || testing.Short() {
+		n = 300
+	}
+	for i := 0; i < n; i++ {
+		f := newFuzzSource(uint64(i), nil)
+		c := genProblem(f, 300)
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			checkCase(t, c, smallForBruteForce(c) && i%4 == 0)
+		})
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+func FuzzSolve(f *testing.F) {
+	for i := uint64(0); i < 16; i++ {
+		f.Add(i, []byte{})
+	}
+	f.Add(uint64(1), []byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"))
+	f.Fuzz(func(t *testing.T, seed uint64, data []byte) {
+		c := genProblem(newFuzzSource(seed, data), 300)
+		checkCase(t, c, smallForBruteForce(c))
+	})
+}
