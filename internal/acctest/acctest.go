@@ -6,6 +6,7 @@ package acctest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/provider"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
@@ -33,8 +35,25 @@ var sb *sandbox.Sandbox
 // RunMain is each acceptance-test package's TestMain body. With TF_ACC set it starts a sandbox (moto +
 // the AWS gateway, fast lifecycle timings), points the AWS SDK at it through the environment, runs the
 // tests and stops the sandbox by PID, whatever the outcome.
+//
+// With the -sweep flag (go test ./internal/service/... -sweep=us-east-1) it hands over to
+// resource.TestMain, which runs the package's sweepers and exits: they delete leftovers of acceptance
+// tests in real AWS, through the normal credential chain, so no sandbox is started.
 func RunMain(m *testing.M) {
+	if sweepRequested() {
+		resource.TestMain(m) // runs the sweepers, then exits
+		return
+	}
 	os.Exit(runMain(m))
+}
+
+// sweepRequested reports whether the -sweep flag (registered by helper/resource) was given.
+func sweepRequested() bool {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	f := flag.Lookup("sweep")
+	return f != nil && f.Value.String() != ""
 }
 
 func runMain(m *testing.M) int {

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package efa_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+// go test -sweep=REGION runs this package's sweeper.
+func init() {
+	efa.RegisterSweepers(acctest.AddSweeper)
+}
+
+// The sweeper, run against the sandbox, deletes an EFA network named with the prefix — made by the
+// resource, then dropped from state without being destroyed, as an interrupted test run leaves it — and
+// leaves alone a network that is not the tests' and a Lustre workspace's group that carries the prefix.
+// It sweeps a prefix of its own, so it can run beside the other tests.
+func TestAccEFANetwork_sweeper(t *testing.T) {
+	skipUnlessAcc(t)
+	ctx := context.Background()
+	conn := ec2Conn(t)
+	prefix := acctest.RandomName() + "-sweep"
+	subnet := acctest.Var(t, "subnet_id")
+	both := testAccNetworkConfig(prefix, subnet, "c5n.18xlarge", "") +
+		fmt.Sprintf("\nresource \"rayhpc_efa_network\" \"keep\" {\n  name          = %q\n  subnet_id     = %q\n  instance_type = \"c5n.18xlarge\"\n}\n", "keep"+prefix, subnet)
+	forgotten := fmt.Sprintf("\nresource \"rayhpc_efa_network\" \"keep\" {\n  name          = %q\n  subnet_id     = %q\n  instance_type = \"c5n.18xlarge\"\n}\n", "keep"+prefix, subnet) +
+		"\nremoved {\n  from = rayhpc_efa_network.test\n  lifecycle {\n    destroy = false\n  }\n}\n"
+
+	var swept map[string]string
+	var lustreSG string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckNetworkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: both,
+				Check: func(s *terraform.State) error {
+					swept = s.RootModule().Resources[resName].Primary.Attributes
+					// A group named like a Lustre workspace's, in the same VPC.
+					out, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+						GroupName:   aws.String(fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano())),
+						Description: aws.String("Lustre traffic (TCP 988, 1018-1023) for workspace " + prefix),
+						VpcId:       aws.String(swept["vpc_id"]),
+					})
+					if err != nil {
+						return err
+					}
+					lustreSG = aws.ToString(out.GroupId)
+					return nil
+				},
+			},
+			{
+				Config: forgotten,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[resName]; ok {
+						return fmt.Errorf("%s is still in state", resName)
+					}
+					if _, err := efa.FindLaunchTemplate(ctx, conn, swept["launch_template_id"], ""); err != nil {
+						return fmt.Errorf("the removed network's launch template should still exist before the sweep: %w", err)
+					}
+					client, diags := conns.New(ctx, conns.Config{SkipCredentialsValidation: true})
+					if diags.HasError() {
+						return fmt.Errorf("building the AWS client: %v", diags)
+					}
+					if err := efa.SweepNetworks(ctx, client, prefix); err != nil {
+						return fmt.Errorf("sweeping: %w", err)
+					}
+					// Swept: all three parts of the forgotten network.
+					if err := testAccCheckNetworkDestroy(t)(&terraform.State{Modules: []*terraform.ModuleState{{
+						Path: []string{"root"}, Resources: map[string]*terraform.ResourceState{
+							resName: {Type: "rayhpc_efa_network", Primary: &terraform.InstanceState{ID: swept["id"], Attributes: swept}},
+						},
+					}}}); err != nil {
+						return fmt.Errorf("after the sweep: %w", err)
+					}
+					// Kept: the other network (checked by its launch template layout) and the Lustre group.
+					keep := s.RootModule().Resources["rayhpc_efa_network.keep"].Primary.Attributes
+					if _, err := efa.FindLaunchTemplate(ctx, conn, keep["launch_template_id"], ""); err != nil {
+						return fmt.Errorf("the other network's launch template was swept: %w", err)
+					}
+					if _, err := efa.FindSecurityGroup(ctx, conn, keep["security_group_id"]); err != nil {
+						return fmt.Errorf("the other network's security group was swept: %w", err)
+					}
+					if _, err := efa.FindPlacementGroup(ctx, conn, keep["placement_group_name"]); err != nil {
+						return fmt.Errorf("the other network's placement group was swept: %w", err)
+					}
+					if _, err := efa.FindSecurityGroup(ctx, conn, lustreSG); wait.NotFound(err) {
+						return fmt.Errorf("the Lustre-style group %s was swept", lustreSG)
+					}
+					_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(lustreSG)})
+					return err
+				},
+			},
+		},
+	})
+}

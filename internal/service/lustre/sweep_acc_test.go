@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package lustre_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+// go test -sweep=REGION: this package's sweeper, and the DataSync one it depends on (each package's
+// tests are a binary of their own, and a dependency missing from the binary fails the sweep).
+func init() {
+	lustre.RegisterSweepers(acctest.AddSweeper)
+	datasync.RegisterSweepers(acctest.AddSweeper)
+}
+
+// The Lustre sweeper runs after the DataSync one, under the name that one registers.
+func TestSweeperDependencies(t *testing.T) {
+	var deps []string
+	lustre.RegisterSweepers(func(name string, d []string, _ func(context.Context, *conns.Client, string) error) {
+		if name == lustre.SweeperName {
+			deps = d
+		}
+	})
+	if !slices.Contains(deps, datasync.SweeperName) {
+		t.Errorf("%s depends on %v, want %s (DataSync locations hold on to the file system)", lustre.SweeperName, deps, datasync.SweeperName)
+	}
+}
+
+// The sweeper, run against the sandbox, deletes the file system named with the prefix, its association
+// (before the file system) and its security group, and leaves alone a file system and a group that are
+// not the tests'. It sweeps a prefix of its own, and is not parallel so that the call log shows the
+// order of its deletes.
+func TestAccLustreWorkspace_sweeper(t *testing.T) {
+	setup(t)
+	ctx := context.Background()
+	sb := acctest.Sandbox(t)
+	fconn, econn := fsx.NewFromConfig(sb.AWSConfig()), ec2.NewFromConfig(sb.AWSConfig())
+	prefix := acctest.RandomName() + "-sweep"
+	vpcID := acctest.Var(t, "vpc_id")
+
+	newGroup := func(name string) string {
+		t.Helper()
+		out, err := econn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String("Lustre traffic"), VpcId: aws.String(vpcID)})
+		if err != nil {
+			t.Fatalf("creating security group %s: %s", name, err)
+		}
+		return aws.ToString(out.GroupId)
+	}
+	newFS := func(name, sg string) string {
+		t.Helper()
+		out, err := fconn.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
+			FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200),
+			SubnetIds: []string{subnetID}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
+			LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
+			Tags:                []fsxtypes.Tag{{Key: aws.String("Name"), Value: aws.String(name)}},
+		})
+		if err != nil {
+			t.Fatalf("creating file system %s: %s", name, err)
+		}
+		id := aws.ToString(out.FileSystem.FileSystemId)
+		if _, err := lustre.WaitFileSystemCreated(ctx, fconn, id, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+
+	sweptSG := newGroup(fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano()))
+	swept := newFS(prefix, sweptSG)
+	keptSG := newGroup(fmt.Sprintf("keep%s-lustre-%d", prefix, time.Now().UnixNano()))
+	kept := newFS("keep"+prefix, keptSG)
+	t.Cleanup(func() {
+		_, _ = fconn.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(kept)})
+		_ = lustre.WaitFileSystemDeleted(ctx, fconn, kept, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond})
+		_, _ = econn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(keptSG)})
+	})
+	dra, err := fconn.CreateDataRepositoryAssociation(ctx, &fsx.CreateDataRepositoryAssociationInput{
+		FileSystemId: aws.String(swept), FileSystemPath: aws.String("/raw"), DataRepositoryPath: aws.String("s3://" + bucket + "/raw/"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draID := aws.ToString(dra.Association.AssociationId)
+	if _, err := lustre.WaitAssociationAvailable(ctx, fconn, draID, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+
+	client, diags := conns.New(ctx, conns.Config{SkipCredentialsValidation: true})
+	if diags.HasError() {
+		t.Fatalf("building the AWS client: %v", diags)
+	}
+	gw := acctest.Gateway(t)
+	gw.ResetCalls()
+	if err := lustre.SweepWorkspaces(ctx, client, prefix); err != nil {
+		t.Fatalf("sweeping: %s", err)
+	}
+
+	if _, err := lustre.FindFileSystemByID(ctx, fconn, swept); !wait.NotFound(err) {
+		t.Errorf("file system %s (%s) not swept (err %v)", swept, prefix, err)
+	}
+	if _, err := lustre.FindAssociationByID(ctx, fconn, draID); !wait.NotFound(err) {
+		t.Errorf("association %s not swept (err %v)", draID, err)
+	}
+	if groupExists(t, econn, sweptSG) {
+		t.Errorf("security group %s not swept", sweptSG)
+	}
+	if _, err := lustre.FindFileSystemByID(ctx, fconn, kept); err != nil {
+		t.Errorf("file system %s (keep%s) was swept: %v", kept, prefix, err)
+	}
+	if !groupExists(t, econn, keptSG) {
+		t.Errorf("security group %s (keep...) was swept", keptSG)
+	}
+	// Associations first, then the file system.
+	var order []string
+	for _, c := range gw.Calls() {
+		if c.Operation == "DeleteDataRepositoryAssociation" || c.Operation == "DeleteFileSystem" {
+			order = append(order, c.Operation)
+		}
+	}
+	if !slices.Equal(order, []string{"DeleteDataRepositoryAssociation", "DeleteFileSystem"}) {
+		t.Errorf("delete calls %v, want the association's, then the file system's", order)
+	}
+}
+
+func groupExists(t *testing.T, conn *ec2.Client, id string) bool {
+	t.Helper()
+	out, err := conn.DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
+		Filters: []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{id}}},
+	})
+	if err != nil {
+		t.Fatalf("describing security group %s: %s", id, err)
+	}
+	return len(out.SecurityGroups) > 0
+}
