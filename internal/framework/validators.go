@@ -45,13 +45,13 @@ func (v durationValidator) Description(context.Context) string {
 }
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d < v.lo || d > v.hi {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s %s; got %q", req.Path, v.Description(context.Background()), req.ConfigValue.ValueString()))
+			fmt.Sprintf("%s %s; got %q", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }

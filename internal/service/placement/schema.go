@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // Objective values of the `objective` attribute.
@@ -29,7 +31,19 @@ func nameValidators(what string) []validator.String {
 }
 
 func positiveFloat() []validator.Float64 { return []validator.Float64{float64validator.AtLeast(1e-9)} }
-func atLeast(n int64) []validator.Int64  { return []validator.Int64{int64validator.AtLeast(n)} }
+
+// The engine's own bounds on numbers (it rejects anything outside them), checked here first so the
+// diagnostic names the attribute.
+func speedRange() []validator.Float64 {
+	return []validator.Float64{float64validator.Between(engine.MinSpeed, engine.MaxSpeed)}
+}
+func durationRange() []validator.Float64 {
+	return []validator.Float64{float64validator.Between(0, engine.MaxDurationS)}
+}
+func priceRange() []validator.Float64 {
+	return []validator.Float64{float64validator.Between(0, engine.MaxPriceUSD)}
+}
+func atLeast(n int64) []validator.Int64 { return []validator.Int64{int64validator.AtLeast(n)} }
 
 // stageBlock describes one `stage` block.
 var stageBlock = block{
@@ -75,17 +89,18 @@ func vmPoolFields(kind string, defaultMax int64) []field {
 		{name: "instance_type", kind: kString, required: true,
 			desc: "EC2 instance type of the " + kind + " nodes. Types outside the built-in catalog need `vcpus`, `memory_gib` and `price_per_hour`.",
 			str:  []validator.String{stringvalidator.LengthBetween(3, 64)}},
-		{name: "min_nodes", kind: kInt, optional: true, desc: "Nodes that are always up. Defaults to `0`.", i64: atLeast(0)},
+		{name: "min_nodes", kind: kInt, optional: true, desc: "Nodes that are always up (at most `max_nodes`). Defaults to `0`.",
+			i64: []validator.Int64{int64validator.Between(0, 100_000)}},
 		{name: "max_nodes", kind: kInt, optional: true,
 			desc: "Most nodes the pool scales to. Defaults to `" + strconv.FormatInt(defaultMax, 10) + "`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
 		{name: "price_per_hour", kind: kFloat, optional: true,
-			desc: "On-demand price of one node in USD per hour, overriding the catalog.", f64: []validator.Float64{float64validator.AtLeast(0)}},
+			desc: "On-demand price of one node in USD per hour, overriding the catalog.", f64: priceRange()},
 		{name: "speed", kind: kFloat, optional: true,
-			desc: "Speed of one vCPU relative to the reference core the runtimes were measured on. Defaults to `1.0`.", f64: positiveFloat()},
+			desc: "Speed of one vCPU relative to the reference core the runtimes were measured on. Defaults to `1.0`.", f64: speedRange()},
 		{name: "start_latency_s", kind: kFloat, optional: true,
 			desc: "Seconds from requesting a node until it runs tasks. Defaults to the catalog's value for " + kind + " nodes.",
-			f64:  []validator.Float64{float64validator.AtLeast(0)}},
-		{name: "vcpus", kind: kInt, optional: true, desc: "vCPUs per node, overriding the catalog.", i64: atLeast(1)},
+			f64:  durationRange()},
+		{name: "vcpus", kind: kInt, optional: true, desc: "vCPUs per node, overriding the catalog.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
 		{name: "memory_gib", kind: kFloat, optional: true, desc: "Memory per node in GiB, overriding the catalog.", f64: positiveFloat()},
 		{name: "gpus", kind: kInt, optional: true, desc: "GPUs per node, overriding the catalog.", i64: atLeast(0)},
 		{name: "efa", kind: kBool, optional: true, desc: "Whether the nodes have EFA (needed by `mpi` stages), overriding the catalog."},
@@ -112,10 +127,10 @@ var platformBlocks = []block{
 			{name: "timeout_s", kind: kFloat, optional: true, desc: "Function timeout in seconds (at most 900). Defaults to `900`.",
 				f64: []validator.Float64{float64validator.Between(1, 900)}},
 			{name: "cold_start_s", kind: kFloat, optional: true, desc: "Cold start of a new execution environment in seconds. Defaults to the catalog's value.",
-				f64: []validator.Float64{float64validator.AtLeast(0)}},
-			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: positiveFloat()},
+				f64: []validator.Float64{float64validator.Between(0, 900)}},
+			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: speedRange()},
 			{name: "price_per_gb_second", kind: kFloat, optional: true, desc: "Price in USD per GB-second, overriding the catalog.",
-				f64: []validator.Float64{float64validator.AtLeast(0)}},
+				f64: priceRange()},
 		}},
 	{name: "batch", desc: "A Batch pool: AWS Batch on Fargate, one Fargate task per workflow task.",
 		fields: []field{
@@ -123,12 +138,12 @@ var platformBlocks = []block{
 			{name: "max_vcpus", kind: kInt, optional: true, desc: "The compute environment's `maxvCpus`. Defaults to `256`.",
 				i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
 			{name: "start_latency_s", kind: kFloat, optional: true, desc: "Seconds from submission to a running task. Defaults to the catalog's value.",
-				f64: []validator.Float64{float64validator.AtLeast(0)}},
-			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: positiveFloat()},
+				f64: durationRange()},
+			{name: "speed", kind: kFloat, optional: true, desc: "Speed of one vCPU relative to the reference core. Defaults to `1.0`.", f64: speedRange()},
 			{name: "price_per_vcpu_hour", kind: kFloat, optional: true, desc: "Fargate price in USD per vCPU-hour, overriding the catalog.",
-				f64: []validator.Float64{float64validator.AtLeast(0)}},
+				f64: priceRange()},
 			{name: "price_per_gb_hour", kind: kFloat, optional: true, desc: "Fargate price in USD per GB-hour, overriding the catalog.",
-				f64: []validator.Float64{float64validator.AtLeast(0)}},
+				f64: priceRange()},
 		}},
 }
 

@@ -259,6 +259,17 @@ data "rayhpc_stage_placement" "test" {
     min_nodes     = 4
     max_nodes     = 2
   }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid node bounds.*min_nodes\s+=\s+4.*must not exceed max_nodes`)},
+			// The engine's numeric bounds are schema rules naming the attribute (a speed of 1e-300 once made
+			// the simulator's clock NaN and hung the plan).
+			{Config: stages(`hpc {
+    name          = "h"
+    instance_type = "c5n.18xlarge"
+    speed         = 1e-300
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)hpc\[0\]\.speed value must be between`)},
+			{Config: stages(`serverless {
+    name         = "l"
+    cold_start_s = 5000
+  }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)serverless\[0\]\.cold_start_s value must be between`)},
 			{Config: `
 data "rayhpc_stage_placement" "test" {
   stage {
