@@ -150,13 +150,17 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 	ctx, logger := logging.NewTfLogger(MaskSecrets(ctx))
 	base.Logger = logger
 
-	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, base)
+	// Credentials are validated once, below, by the same GetCallerIdentity call that reads the account
+	// ID (aws-sdk-go-base would otherwise make that call twice per Configure).
+	resolve := *base
+	resolve.SkipCredsValidation = true
+	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, &resolve)
 	if cfg.SkipCredentialsValidation && len(bd) == 1 && awsbase.IsNoValidCredentialSourcesError(bd[0]) {
 		// No credentials, but none asked for yet: configurations that use only pure-computation data
 		// sources (rayhpc_stage_placement) work without AWS. Any AWS call fails with the original error.
 		noCreds := fmt.Errorf("%s: %s", bd[0].Summary(), bd[0].Detail())
-		base.AccessKey, base.SecretKey = "no-credentials", "no-credentials"
-		ctx, awsCfg, bd = awsbase.GetAwsConfig(ctx, base)
+		resolve.AccessKey, resolve.SecretKey = "no-credentials", "no-credentials"
+		ctx, awsCfg, bd = awsbase.GetAwsConfig(ctx, &resolve)
 		awsCfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{}, noCreds
 		})

@@ -146,3 +146,31 @@ func TestValidateEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// Configure validates the credentials and learns the account with a single GetCallerIdentity call.
+func TestNew_oneCallerIdentityCall(t *testing.T) {
+	isolateEnv(t)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.Form.Get("Action") != "GetCallerIdentity" {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		calls.Add(1)
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+<Arn>arn:aws:iam::210987654321:user/ci</Arn><UserId>AIDA</UserId><Account>210987654321</Account>
+</GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`))
+	}))
+	t.Cleanup(srv.Close)
+	c, diags := conns.New(context.Background(), conns.Config{Region: "us-east-1", Endpoints: map[string]string{"sts": srv.URL}})
+	if diags.HasError() {
+		t.Fatalf("New: %v", diags)
+	}
+	if c.AccountID != "210987654321" {
+		t.Errorf("AccountID = %q", c.AccountID)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d GetCallerIdentity calls, want 1", n)
+	}
+}
