@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
@@ -201,8 +202,9 @@ func destinationNeedsReplace(plan, state *destinationModel) bool {
 	case plan.S3 != nil:
 		return s3NeedsReplace(plan.S3, state.S3)
 	case plan.Lustre != nil:
-		return !plan.Lustre.WorkspaceID.Equal(state.Lustre.WorkspaceID) ||
-			!plan.Lustre.FileSystemARN.Equal(state.Lustre.FileSystemARN) ||
+		// The file system may be named by workspace ID or by ARN: only a different file system (or
+		// different security groups) needs a new location, not a switch between the two spellings.
+		return plan.Lustre.fileSystemID() != state.Lustre.fileSystemID() ||
 			!plan.Lustre.SecurityGroupARNs.Equal(state.Lustre.SecurityGroupARNs)
 	}
 	return false
@@ -425,4 +427,13 @@ func deleteLocation(ctx context.Context, c *datasync.Client, arn string) error {
 		return err
 	}
 	return nil
+}
+
+// fileSystemID is the FSx file system the destination names, through workspace_id or file_system_arn.
+func (l *lustreModel) fileSystemID() string {
+	if id := l.WorkspaceID.ValueString(); id != "" {
+		return id
+	}
+	arn := l.FileSystemARN.ValueString()
+	return arn[strings.LastIndex(arn, "/")+1:]
 }

@@ -160,15 +160,16 @@ func TestAccDataSyncTransfer_lustreDestination(t *testing.T) {
 				),
 			},
 			{
+				// An imported transfer names its file system by workspace ID, as the configuration does.
 				ResourceName: resName, ImportState: true, ImportStateVerify: true,
-				// An imported transfer knows the file system by its ARN: DataSync does not keep the workspace ID.
-				ImportStateVerifyIgnore: append([]string{"destination.lustre.workspace_id", "destination.lustre.file_system_arn"}, importIgnore...),
+				ImportStateVerifyIgnore: importIgnore,
 				ImportStateCheck: func(is []*terraform.InstanceState) error {
 					if len(is) != 1 {
 						return fmt.Errorf("imported %d instances, want 1", len(is))
 					}
-					if got := is[0].Attributes["destination.lustre.file_system_arn"]; got != fsARN || fsARN == "" {
-						return fmt.Errorf("imported destination.lustre.file_system_arn = %q, want the workspace's %q", got, fsARN)
+					want := fsARN[strings.LastIndex(fsARN, "/")+1:]
+					if got := is[0].Attributes["destination.lustre.workspace_id"]; got != want || want == "" {
+						return fmt.Errorf("imported destination.lustre.workspace_id = %q, want the workspace's %q", got, want)
 					}
 					return nil
 				},

@@ -427,9 +427,13 @@ func fileSystemARNFromURI(locationARN, uri string) string {
 
 func (l *lustreModel) flatten(ctx context.Context, out *datasync.DescribeLocationFsxLustreOutput) diag.Diagnostics {
 	fsARN := fileSystemARNFromURI(aws.ToString(out.LocationArn), aws.ToString(out.LocationUri))
-	if l.WorkspaceID.IsNull() {
+	switch {
+	case l.WorkspaceID.IsNull() && l.FileSystemARN.IsNull():
+		// Import: name the file system the way most configurations do, by workspace ID.
+		l.WorkspaceID = types.StringValue(fsARN[strings.LastIndex(fsARN, "/")+1:])
+	case l.WorkspaceID.IsNull():
 		l.FileSystemARN = types.StringValue(fsARN)
-	} else if !strings.HasSuffix(fsARN, "/"+l.WorkspaceID.ValueString()) {
+	case !strings.HasSuffix(fsARN, "/"+l.WorkspaceID.ValueString()):
 		// The location points at another file system than the workspace: report drift.
 		l.WorkspaceID = types.StringValue(fsARN[strings.LastIndex(fsARN, "/")+1:])
 	}

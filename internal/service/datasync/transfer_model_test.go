@@ -99,16 +99,36 @@ func TestLocationFlatten(t *testing.T) {
 		t.Errorf("s3 drift not reported: %s", s3.Subdirectory)
 	}
 
-	l := &lustreModel{WorkspaceID: types.StringNull(), Subdirectory: types.StringNull()}
-	if d := l.flatten(ctx, &datasync.DescribeLocationFsxLustreOutput{
+	lustreOut := &datasync.DescribeLocationFsxLustreOutput{
 		LocationArn:       aws.String("arn:aws:datasync:us-east-1:123456789012:location/loc-0123456789abcdef0"),
 		LocationUri:       aws.String("fsxl://us-east-1.fs-0123456789abcdef0/"),
 		SecurityGroupArns: []string{"arn:aws:ec2:us-east-1:123456789012:security-group/sg-01"},
-	}); d.HasError() {
+	}
+	// Configured by ARN: the ARN is kept up to date.
+	l := &lustreModel{WorkspaceID: types.StringNull(), FileSystemARN: types.StringValue("arn:aws:fsx:us-east-1:123456789012:file-system/fs-old"), Subdirectory: types.StringNull()}
+	if d := l.flatten(ctx, lustreOut); d.HasError() {
 		t.Fatal(d)
 	}
-	if l.FileSystemARN.ValueString() != "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0" || !l.Subdirectory.IsNull() || len(l.SecurityGroupARNs.Elements()) != 1 {
+	if l.FileSystemARN.ValueString() != "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0" || !l.WorkspaceID.IsNull() || !l.Subdirectory.IsNull() || len(l.SecurityGroupARNs.Elements()) != 1 {
 		t.Errorf("lustre flatten: %+v", l)
+	}
+	// Imported (nothing known yet): the file system is named by workspace ID, as configurations do.
+	imp := &lustreModel{WorkspaceID: types.StringNull(), FileSystemARN: types.StringNull(), Subdirectory: types.StringNull()}
+	if d := imp.flatten(ctx, lustreOut); d.HasError() {
+		t.Fatal(d)
+	}
+	if imp.WorkspaceID.ValueString() != "fs-0123456789abcdef0" || !imp.FileSystemARN.IsNull() {
+		t.Errorf("imported lustre flatten: %+v", imp)
+	}
+	// Switching between the two spellings of the same file system needs no new location.
+	byID := &destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0123456789abcdef0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}}
+	byARN := &destinationModel{Lustre: l}
+	if destinationNeedsReplace(byID, byARN) {
+		t.Error("naming the same file system by ID instead of ARN replaces the location")
+	}
+	other := &destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0fffffffffffffff0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}}
+	if !destinationNeedsReplace(other, byARN) {
+		t.Error("another file system does not replace the location")
 	}
 
 	o := &objectStorageModel{Subdirectory: types.StringNull(), AgentARNs: types.ListNull(types.StringType)}
