@@ -33,6 +33,17 @@
 // Everything is deterministic: the same inputs always give byte-identical
 // outputs (no map iteration order dependence, no randomness).
 //
+// # What the model leaves out
+//
+// These simplifications are deliberate and shape the figures `make bench` reports:
+//   - VM nodes are billed from their start until their last task ends (60 s
+//     minimum); the idle time before a scheduler scales them in (ParallelCluster's
+//     ScaledownIdletime, 10 minutes by default) is not billed. This favours VMs.
+//   - A task runs on one node: multi-node MPI ranks are not modelled.
+//   - Bandwidth to S3 and Lustre is per task, without contention.
+//   - A pool's queue is served in priority order without backfill.
+//   - Lambda warm environments never expire within a run.
+//
 // # Units
 //
 // Times are seconds (float64), money is US dollars (float64), sizes are bytes
