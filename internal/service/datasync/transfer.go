@@ -512,21 +512,10 @@ func (r *transferResource) updateTags(ctx context.Context, plan, state *transfer
 		if err != nil {
 			return err
 		}
-		var drop []string
-		for k := range have {
-			if _, ok := want[k]; !ok {
-				drop = append(drop, k)
-			}
-		}
+		drop, add := framework.TagsDiff(have, want)
 		if len(drop) > 0 {
 			if _, err := c.UntagResource(ctx, &datasync.UntagResourceInput{ResourceArn: aws.String(arn), Keys: drop}); err != nil {
 				return err
-			}
-		}
-		add := map[string]string{}
-		for k, v := range want {
-			if cur, ok := have[k]; !ok || cur != v {
-				add[k] = v
 			}
 		}
 		if len(add) > 0 {

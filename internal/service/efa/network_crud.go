@@ -380,21 +380,14 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 // updateTags applies a tag change to the security group and the launch template. (The placement
 // group keeps the tags it was created with.)
 func updateTags(ctx context.Context, conn *ec2.Client, ids []string, oldTags, newTags map[string]string) error {
-	var remove []ec2types.Tag
-	for k := range oldTags {
-		if _, ok := newTags[k]; !ok {
-			remove = append(remove, ec2types.Tag{Key: aws.String(k)})
-		}
-	}
+	remove, set := framework.TagsDiff(oldTags, newTags)
 	if len(remove) > 0 {
-		if _, err := conn.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: ids, Tags: remove}); err != nil {
-			return err
+		keys := make([]ec2types.Tag, 0, len(remove))
+		for _, k := range remove {
+			keys = append(keys, ec2types.Tag{Key: aws.String(k)})
 		}
-	}
-	set := map[string]string{}
-	for k, v := range newTags {
-		if ov, ok := oldTags[k]; !ok || ov != v {
-			set[k] = v
+		if _, err := conn.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: ids, Tags: keys}); err != nil {
+			return err
 		}
 	}
 	if len(set) > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -407,18 +408,7 @@ func (r *workspaceResource) updateAssociations(ctx context.Context, fsID string,
 }
 
 func updateTags(ctx context.Context, conn *fsx.Client, arn string, oldTags, newTags map[string]string) error {
-	var remove []string
-	for k := range oldTags {
-		if _, ok := newTags[k]; !ok {
-			remove = append(remove, k)
-		}
-	}
-	add := map[string]string{}
-	for k, v := range newTags {
-		if ov, ok := oldTags[k]; !ok || ov != v {
-			add[k] = v
-		}
-	}
+	remove, add := framework.TagsDiff(oldTags, newTags)
 	if len(remove) > 0 {
 		if _, err := conn.UntagResource(ctx, &fsx.UntagResourceInput{ResourceARN: aws.String(arn), TagKeys: remove}); err != nil {
 			return err
