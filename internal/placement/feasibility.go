@@ -9,11 +9,21 @@ import (
 )
 
 // InfeasibleError reports a problem no placement can satisfy. Stage names the
-// stage concerned when there is one.
+// stage concerned when there is one; Constraint says which of the solver's
+// limits no placement meets (ConstraintDeadline, ConstraintBudget, or both),
+// and is empty when a stage fits no platform at all.
 type InfeasibleError struct {
-	Stage  string
-	Reason string
+	Stage      string
+	Reason     string
+	Constraint string
 }
+
+// Values of InfeasibleError.Constraint.
+const (
+	ConstraintDeadline = "deadline"
+	ConstraintBudget   = "budget"
+	ConstraintBoth     = "deadline and budget"
+)
 
 func (e *InfeasibleError) Error() string {
 	if e.Stage == "" {

@@ -545,7 +545,7 @@ func (se *searcher) constraintError(proven bool) error {
 				last = s
 			}
 		}
-		return &InfeasibleError{Stage: ev.Stages[last].Stage, Reason: fmt.Sprintf(
+		return &InfeasibleError{Stage: ev.Stages[last].Stage, Constraint: ConstraintDeadline, Reason: fmt.Sprintf(
 			"%s the deadline of %.0f s: the fastest placement takes %.1f s and this stage, on %s, finishes last",
 			verb, o.DeadlineS, ev.MakespanS, ev.Stages[last].Pool)}
 	case o.BudgetUSD > 0 && !meetsB:
@@ -556,11 +556,11 @@ func (se *searcher) constraintError(proven bool) error {
 				top = s
 			}
 		}
-		return &InfeasibleError{Stage: ev.Stages[top].Stage, Reason: fmt.Sprintf(
+		return &InfeasibleError{Stage: ev.Stages[top].Stage, Constraint: ConstraintBudget, Reason: fmt.Sprintf(
 			"%s the budget of $%.4f: the cheapest placement costs $%.4f and this stage, on %s, costs the most ($%.4f)",
 			verb, o.BudgetUSD, ev.CostUSD, ev.Stages[top].Pool, ev.Stages[top].CostUSD)}
 	}
-	return &InfeasibleError{Reason: fmt.Sprintf("%s both the deadline of %.0f s and the budget of $%.4f "+
+	return &InfeasibleError{Constraint: ConstraintBoth, Reason: fmt.Sprintf("%s both the deadline of %.0f s and the budget of $%.4f "+
 		"(the fastest placement takes %.1f s at $%.4f; the cheapest costs $%.4f and takes %.1f s)",
 		verb, o.DeadlineS, o.BudgetUSD, se.all[fastest].makespan, se.all[fastest].cost,
 		se.all[cheapest].cost, se.all[cheapest].makespan)}

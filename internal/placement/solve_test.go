@@ -317,6 +317,13 @@ func TestInfeasibleErrors(t *testing.T) {
 			if ie.Stage != tc.stage || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %q (stage %q), want stage %q and %q", err, ie.Stage, tc.stage, tc.want)
 			}
+			wantConstraint := ""
+			if tc.want == ConstraintDeadline || tc.want == ConstraintBudget {
+				wantConstraint = tc.want
+			}
+			if ie.Constraint != wantConstraint {
+				t.Errorf("Constraint = %q, want %q", ie.Constraint, wantConstraint)
+			}
 		})
 	}
 }

@@ -361,10 +361,12 @@ func solve(ctx context.Context, m *inputsModel, p *engine.Problem, o engine.Opti
 // no placement meets, else the stage block of the stage named (stage inputs only), else the workflow.
 func infeasiblePath(ctx context.Context, m *inputsModel, ie *engine.InfeasibleError) path.Path {
 	switch {
-	case strings.Contains(ie.Reason, "the deadline") && !m.DeadlineS.IsNull():
+	case ie.Constraint == engine.ConstraintDeadline && !m.DeadlineS.IsNull():
 		return path.Root("deadline_s")
-	case strings.Contains(ie.Reason, "the budget") && !m.BudgetUSD.IsNull():
+	case ie.Constraint == engine.ConstraintBudget && !m.BudgetUSD.IsNull():
 		return path.Root("budget_usd")
+	case ie.Constraint == engine.ConstraintBoth:
+		return path.Empty()
 	}
 	if !m.WfCommonsJSON.IsNull() {
 		return path.Root("wfcommons_json")
