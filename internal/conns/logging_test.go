@@ -23,7 +23,9 @@ func TestClient_requestsAreLoggedWithoutSecrets(t *testing.T) {
 	const secret, token = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY01", "FwoGZXIvYXdzSESSIONTOKENvalue0123456789"
 	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
 	t.Setenv("AWS_SESSION_TOKEN", token)
+	var userAgent string
 	fsxAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		userAgent = r.Header.Get("User-Agent")
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		_, _ = w.Write([]byte(`{"FileSystems":[]}`))
 	}))
@@ -32,7 +34,7 @@ func TestClient_requestsAreLoggedWithoutSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	c, diags := conns.New(ctx, conns.Config{
-		Region: "us-east-1", SkipCredentialsValidation: true,
+		Region: "us-east-1", SkipCredentialsValidation: true, ProviderVersion: "1.2.3", TerraformVersion: "1.11.4",
 		Endpoints: map[string]string{"fsx": fsxAPI.URL},
 	})
 	if diags.HasError() {
@@ -42,6 +44,12 @@ func TestClient_requestsAreLoggedWithoutSecrets(t *testing.T) {
 	reqCtx := tflogtest.RootLogger(context.Background(), &buf)
 	if _, err := c.FSx().DescribeFileSystems(reqCtx, &fsx.DescribeFileSystemsInput{}); err != nil {
 		t.Fatal(err)
+	}
+	// The user agent names the provider, its version and Terraform's.
+	for _, want := range []string{"terraform-provider-rayhpc/1.2.3", "Terraform/1.11.4"} {
+		if !strings.Contains(userAgent, want) {
+			t.Errorf("User-Agent %q lacks %q", userAgent, want)
+		}
 	}
 	log := buf.String()
 	if !strings.Contains(log, "HTTP Request Sent") || !strings.Contains(log, "DescribeFileSystems") {
