@@ -28,8 +28,8 @@ func nodeReadyEvent(t float64, pool int32, node int32) event {
 func (e event) kind() uint64 { return e.key >> 63 }
 func (e event) v() int32     { return int32(uint32(e.key >> 31)) }
 func (e event) node() int32  { return int32(uint32(e.key & (1<<31 - 1))) }
-func (a event) before(b event) bool {
-	return a.t < b.t || a.t == b.t && a.key < b.key
+func (e event) before(b event) bool {
+	return e.t < b.t || e.t == b.t && e.key < b.key
 }
 
 // eventHeap is a 4-ary min-heap of events.

@@ -24,7 +24,7 @@ func Synthetic(nTasks, nStages int, seed uint64) *Workflow {
 	if nStages < 2 {
 		nStages = 2
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) //nolint:gosec // a seeded, reproducible generator is the point
 	kinds := make([]int, nStages)
 	weights := make([]float64, nStages)
 	total := 0.0

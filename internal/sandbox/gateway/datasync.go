@@ -82,7 +82,11 @@ func (s *dataSyncService) Serve(w http.ResponseWriter, r *http.Request, op strin
 	dec := func(v any) bool {
 		err = ReadJSON(body, v)
 		if err != nil {
-			err = dsInvalid("InvalidParameters", "%s", err.(*APIError).Message)
+			msg := err.Error()
+			if ae, ok := err.(*APIError); ok {
+				msg = ae.Message
+			}
+			err = dsInvalid("InvalidParameters", "%s", msg)
 		}
 		return err == nil
 	}

@@ -79,7 +79,7 @@ func (pg *placementGroup) xml() placementGroupXML {
 		out.PartitionCount = &n
 	}
 	for _, t := range pg.Tags {
-		out.Tags = append(out.Tags, ec2Tag{Key: t.Key, Value: t.Value})
+		out.Tags = append(out.Tags, ec2Tag(t))
 	}
 	return out
 }

@@ -133,7 +133,7 @@ func lustreFileSystemARN(ctx context.Context, client *conns.Client, l *lustreMod
 		return "", fmt.Errorf("looking up Lustre workspace %s: %w", id, err)
 	}
 	if len(out.FileSystems) == 0 {
-		return "", fmt.Errorf("Lustre workspace %s not found", id)
+		return "", fmt.Errorf("no Lustre workspace %s: check destination.lustre.workspace_id", id)
 	}
 	return aws.ToString(out.FileSystems[0].ResourceARN), nil
 }

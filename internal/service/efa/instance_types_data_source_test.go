@@ -72,8 +72,8 @@ func checkAll(attr string, ok func(string) bool) resource.TestCheckFunc {
 	}
 }
 
-func atLeast(min float64) func(string) bool {
-	return func(v string) bool { f, err := strconv.ParseFloat(v, 64); return err == nil && f >= min }
+func atLeast(lo float64) func(string) bool {
+	return func(v string) bool { f, err := strconv.ParseFloat(v, 64); return err == nil && f >= lo }
 }
 
 func TestAccEFAInstanceTypesDataSource_filters(t *testing.T) {
@@ -140,7 +140,9 @@ func TestAccEFAInstanceTypesDataSource_pricingFallback(t *testing.T) {
 	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	gw := acctest.Gateway(t)
-	gw.SetFault(gateway.Fault{Service: "pricing", Operation: "GetProducts", ErrorRate: 1.0})
+	if err := gw.SetFault(gateway.Fault{Service: "pricing", Operation: "GetProducts", ErrorRate: 1.0}); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(gw.ClearFaults)
 	before := gw.CountCalls("pricing", "GetProducts")
 	resource.Test(t, resource.TestCase{

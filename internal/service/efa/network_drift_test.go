@@ -98,7 +98,9 @@ func TestAccEFANetwork_throttled(t *testing.T) {
 	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	gw := acctest.Gateway(t)
-	gw.SetFault(gateway.Fault{Service: "ec2", Operation: "*", ThrottleRate: 0.3})
+	if err := gw.SetFault(gateway.Fault{Service: "ec2", Operation: "*", ThrottleRate: 0.3}); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(gw.ClearFaults)
 	throttledBefore := countFaults(gw, "ec2")
 	rName := acctest.RandomName()

@@ -346,9 +346,12 @@ func validateDataRepositories(s WorkspaceSpec) []Problem {
 					"s3_uri must be an S3 bucket or prefix such as s3://my-data-lake/raw/; got %q.", u))
 			}
 		}
-		for _, ev := range [][2]any{{"auto_import", r.AutoImport}, {"auto_export", r.AutoExport}} {
-			name, events := ev[0].(string), ev[1].([]string)
-			for _, e := range events {
+		for _, ev := range []struct {
+			name   string
+			events []string
+		}{{"auto_import", r.AutoImport}, {"auto_export", r.AutoExport}} {
+			name := ev.name
+			for _, e := range ev.events {
 				if e != "" && !slices.Contains(RepositoryEvents, e) {
 					out = append(out, repoProblem(i, name, "Invalid event type",
 						"%s events must be NEW, CHANGED or DELETED; got %q.", name, e))

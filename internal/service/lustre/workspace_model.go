@@ -127,7 +127,9 @@ func (m *workspaceModel) spec(ctx context.Context) (WorkspaceSpec, diag.Diagnost
 
 // expandCreate builds the CreateFileSystem request. tags are the merged tags (provider defaults, the
 // resource's tags and Name); securityGroupIDs the groups to attach.
-func (m *workspaceModel) expandCreate(ctx context.Context, tags map[string]string, securityGroupIDs []string) (*fsx.CreateFileSystemInput, diag.Diagnostics) {
+//
+//nolint:unparam // every expand function returns diagnostics, whether or not it has any yet
+func (m *workspaceModel) expandCreate(_ context.Context, tags map[string]string, securityGroupIDs []string) (*fsx.CreateFileSystemInput, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	dt := m.DeploymentType.ValueString()
 	st := m.StorageType.ValueString()
