@@ -58,10 +58,28 @@ output "placement_table" {
 }
 
 # Or place a recorded WfCommons trace on the default platforms, weighting cost 70 % and makespan 30 %.
+# A trace records no pins or coupling: stage_override sets them on its stages, named by program.
 data "rayhpc_stage_placement" "montage" {
   wfcommons_json = file("${path.module}/montage.json")
   objective      = "weighted"
   cost_weight    = 0.7
+
+  # Keep the reprojection on the Ray workers, whatever Lambda would cost.
+  stage_override {
+    name = "mProject"
+    pin  = "ray"
+  }
+  # Co-add the mosaic as one MPI job on the HPC queue, with its state kept between invocations.
+  stage_override {
+    name     = "mAdd"
+    coupling = "mpi"
+    stateful = true
+  }
+  # When the background correction runs on Lambda, give it 3,538 MB (two vCPUs) rather than the smallest fit.
+  stage_override {
+    name                 = "mBackground"
+    serverless_memory_mb = 3538
+  }
 }
 
 output "montage_gantt" {

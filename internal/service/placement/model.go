@@ -20,6 +20,7 @@ import (
 type inputsModel struct {
 	WfCommonsJSON types.String  `tfsdk:"wfcommons_json"`
 	Stage         types.List    `tfsdk:"stage"`
+	StageOverride types.List    `tfsdk:"stage_override"`
 	HPC           types.List    `tfsdk:"hpc"`
 	Ray           types.List    `tfsdk:"ray"`
 	Serverless    types.List    `tfsdk:"serverless"`
@@ -61,6 +62,15 @@ type stageModel struct {
 	ServerlessMemoryMB types.Int64   `tfsdk:"serverless_memory_mb"`
 }
 
+// stageOverrideModel is one `stage_override` block: settings for a stage of the WfCommons trace.
+type stageOverrideModel struct {
+	Name               types.String `tfsdk:"name"`
+	Coupling           types.String `tfsdk:"coupling"`
+	Stateful           types.Bool   `tfsdk:"stateful"`
+	Pin                types.String `tfsdk:"pin"`
+	ServerlessMemoryMB types.Int64  `tfsdk:"serverless_memory_mb"`
+}
+
 type vmPoolModel struct {
 	Name          types.String  `tfsdk:"name"`
 	InstanceType  types.String  `tfsdk:"instance_type"`
@@ -99,6 +109,7 @@ type batchPoolModel struct {
 // over unknown values) leaves its known flag false.
 type decodedInputs struct {
 	stages     []stageModel
+	overrides  []stageOverrideModel
 	hpc        []vmPoolModel
 	ray        []vmPoolModel
 	serverless []serverlessPoolModel
@@ -127,13 +138,14 @@ func elems[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([
 func (m *inputsModel) decode(ctx context.Context) (decodedInputs, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var d decodedInputs
-	var k [5]bool
+	var k [6]bool
 	d.stages, k[0] = elems[stageModel](ctx, m.Stage, &diags)
 	d.hpc, k[1] = elems[vmPoolModel](ctx, m.HPC, &diags)
 	d.ray, k[2] = elems[vmPoolModel](ctx, m.Ray, &diags)
 	d.serverless, k[3] = elems[serverlessPoolModel](ctx, m.Serverless, &diags)
 	d.batch, k[4] = elems[batchPoolModel](ctx, m.Batch, &diags)
-	d.known = k[0] && k[1] && k[2] && k[3] && k[4]
+	d.overrides, k[5] = elems[stageOverrideModel](ctx, m.StageOverride, &diags)
+	d.known = k[0] && k[1] && k[2] && k[3] && k[4] && k[5]
 	return d, diags
 }
 
@@ -163,7 +175,8 @@ func set[T any](v interface{ IsNull() bool }, get func() T, dst *T) {
 	}
 }
 
-// expandWorkflow builds the engine workflow from `wfcommons_json` or the `stage` blocks.
+// expandWorkflow builds the engine workflow from `wfcommons_json` (with its `stage_override` blocks) or
+// the `stage` blocks.
 func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*engine.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !m.WfCommonsJSON.IsNull() {
@@ -171,6 +184,10 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*eng
 		if err != nil {
 			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
 				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
+			return nil, diags
+		}
+		diags.Append(applyStageOverrides(w, d.overrides)...)
+		if diags.HasError() {
 			return nil, diags
 		}
 		return w, diags
@@ -202,6 +219,46 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*eng
 		return nil, diags
 	}
 	return w, diags
+}
+
+// applyStageOverrides sets the attributes each `stage_override` block gives on the trace stage of that
+// name; unset attributes keep the stage's values. A name the trace does not have is an error naming the
+// block (validateInputs reports it at plan time already).
+func applyStageOverrides(w *engine.Workflow, overrides []stageOverrideModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for i, o := range overrides {
+		name := o.Name.ValueString()
+		k := w.StageIndex(name)
+		if k < 0 {
+			diags.Append(unknownOverrideStage(i, name, w))
+			continue
+		}
+		st := &w.Stages[k]
+		if !o.Coupling.IsNull() {
+			st.Coupling = engine.CouplingNone
+			if o.Coupling.ValueString() == "mpi" {
+				st.Coupling = engine.CouplingMPI
+			}
+		}
+		set(o.Stateful, o.Stateful.ValueBool, &st.Stateful)
+		set(o.Pin, o.Pin.ValueString, &st.Pin)
+		if !o.ServerlessMemoryMB.IsNull() {
+			st.ServerlessMemoryMB = int(o.ServerlessMemoryMB.ValueInt64())
+		}
+	}
+	return diags
+}
+
+// unknownOverrideStage is the error for a `stage_override` naming no stage of the trace; it lists the
+// trace's stages in workflow order.
+func unknownOverrideStage(i int, name string, w *engine.Workflow) diag.Diagnostic {
+	p := path.Root("stage_override").AtListIndex(i).AtName("name")
+	names := make([]string, len(w.Stages))
+	for k := range w.Stages {
+		names[k] = w.Stages[k].Name
+	}
+	return diag.NewAttributeErrorDiagnostic(p, "Unknown stage in stage_override",
+		fmt.Sprintf("%s: %q is not a stage of the wfcommons_json trace; its stages are: %s.", p, name, strings.Join(names, ", ")))
 }
 
 // expandPlatforms builds the pools from the platform blocks, or the engine's defaults when there are
@@ -358,7 +415,7 @@ func solve(ctx context.Context, m *inputsModel, p *engine.Problem, o engine.Opti
 }
 
 // infeasiblePath is the attribute an infeasibility is about: the deadline or budget when those are what
-// no placement meets, else the stage block of the stage named (stage inputs only), else the workflow.
+// no placement meets, else the stage or stage_override block of the stage named, else the workflow.
 func infeasiblePath(ctx context.Context, m *inputsModel, ie *engine.InfeasibleError) path.Path {
 	switch {
 	case ie.Constraint == engine.ConstraintDeadline && !m.DeadlineS.IsNull():
@@ -368,10 +425,16 @@ func infeasiblePath(ctx context.Context, m *inputsModel, ie *engine.InfeasibleEr
 	case ie.Constraint == engine.ConstraintBoth:
 		return path.Empty()
 	}
+	var diags diag.Diagnostics
 	if !m.WfCommonsJSON.IsNull() {
+		overrides, _ := elems[stageOverrideModel](ctx, m.StageOverride, &diags)
+		for i, o := range overrides {
+			if o.Name.ValueString() == ie.Stage {
+				return path.Root("stage_override").AtListIndex(i)
+			}
+		}
 		return path.Root("wfcommons_json")
 	}
-	var diags diag.Diagnostics
 	stages, _ := elems[stageModel](ctx, m.Stage, &diags)
 	for i, s := range stages {
 		if s.Name.ValueString() == ie.Stage {
@@ -429,6 +492,8 @@ func stageRowsFromManifest(m *engine.Manifest) []stageRow {
 	return rows
 }
 
+// flattenStageRows builds `stages`, rounding times and costs (see round), whether the rows come from a
+// solution or from a manifest read back.
 func flattenStageRows(rows []stageRow) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	vals := make([]attr.Value, 0, len(rows))
@@ -436,8 +501,8 @@ func flattenStageRows(rows []stageRow) (types.List, diag.Diagnostics) {
 		o, d := types.ObjectValue(stageOutputType.AttrTypes, map[string]attr.Value{
 			"name": types.StringValue(r.Name), "platform": types.StringValue(r.Platform), "pool": types.StringValue(r.Pool),
 			"instance_type": types.StringValue(r.InstanceType), "task_count": types.Int64Value(r.TaskCount),
-			"memory_mb": types.Int64Value(r.MemoryMB), "start_s": types.Float64Value(r.StartS),
-			"finish_s": types.Float64Value(r.FinishS), "cost_usd": types.Float64Value(r.CostUSD),
+			"memory_mb": types.Int64Value(r.MemoryMB), "start_s": roundedFloat(r.StartS, seconds),
+			"finish_s": roundedFloat(r.FinishS, seconds), "cost_usd": roundedFloat(r.CostUSD, usd),
 		})
 		diags.Append(d...)
 		vals = append(vals, o)
@@ -475,15 +540,15 @@ func expandStageRows(ctx context.Context, l types.List) ([]stageRow, diag.Diagno
 	return out, diags
 }
 
-// flatten fills the outputs from a solution of problem p.
+// flatten fills the outputs from a solution of problem p. Float outputs are rounded (see round).
 func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ev := sol.Evaluation
 	var d diag.Diagnostics
 	o.Stages, d = flattenStageRows(stageRowsFromEvaluation(ev))
 	diags.Append(d...)
-	o.MakespanS = types.Float64Value(ev.MakespanS)
-	o.CostUSD = types.Float64Value(ev.CostUSD)
+	o.MakespanS = roundedFloat(ev.MakespanS, seconds)
+	o.CostUSD = roundedFloat(ev.CostUSD, usd)
 	o.Method = types.StringValue(sol.Method)
 	o.Optimal = types.BoolValue(sol.Optimal)
 
@@ -496,7 +561,7 @@ func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Dia
 		mv, d := types.MapValue(types.StringType, am)
 		diags.Append(d...)
 		ov, d := types.ObjectValue(paretoOutputType.AttrTypes, map[string]attr.Value{
-			"cost_usd": types.Float64Value(pt.CostUSD), "makespan_s": types.Float64Value(pt.MakespanS), "assignment": mv,
+			"cost_usd": roundedFloat(pt.CostUSD, usd), "makespan_s": roundedFloat(pt.MakespanS, seconds), "assignment": mv,
 		})
 		diags.Append(d...)
 		pareto = append(pareto, ov)
@@ -508,10 +573,10 @@ func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Dia
 	for _, b := range sol.Baselines {
 		ov, d := types.ObjectValue(baselineOutputType.AttrTypes, map[string]attr.Value{
 			"name": types.StringValue(b.Name), "feasible": types.BoolValue(b.Feasible), "reason": types.StringValue(b.Reason),
-			"makespan_s": types.Float64Value(b.MakespanS), "cost_usd": types.Float64Value(b.CostUSD),
+			"makespan_s": roundedFloat(b.MakespanS, seconds), "cost_usd": roundedFloat(b.CostUSD, usd),
 			"meets_constraints":        types.BoolValue(b.MeetsConstraints),
-			"makespan_improvement_pct": types.Float64Value(b.MakespanReductionPct),
-			"cost_improvement_pct":     types.Float64Value(b.CostReductionPct),
+			"makespan_improvement_pct": roundedFloat(b.MakespanReductionPct, percent),
+			"cost_improvement_pct":     roundedFloat(b.CostReductionPct, percent),
 		})
 		diags.Append(d...)
 		bls = append(bls, ov)

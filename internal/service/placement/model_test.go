@@ -43,6 +43,7 @@ func nullInputs(t *testing.T) inputsModel {
 	return inputsModel{
 		WfCommonsJSON: types.StringNull(),
 		Stage:         types.ListNull(blockType(t, "stage")),
+		StageOverride: types.ListNull(blockType(t, "stage_override")),
 		HPC:           types.ListNull(blockType(t, "hpc")),
 		Ray:           types.ListNull(blockType(t, "ray")),
 		Serverless:    types.ListNull(blockType(t, "serverless")),
@@ -248,8 +249,9 @@ func TestSolve_handChecked(t *testing.T) {
 	}
 	near("prep finish", rows[0].FinishS, 10)
 	near("solve start", rows[1].StartS, 10)
-	near("prep cost", rows[0].CostUSD, 0.06*40/440)
-	near("solve cost", rows[1].CostUSD, 0.06*400/440)
+	// $0.06 x 40/440 = 0.0054545... and x 400/440 = 0.054545..., rounded to 6 decimals.
+	near("prep cost", rows[0].CostUSD, 0.005455)
+	near("solve cost", rows[1].CostUSD, 0.054545)
 	if !out.Optimal.ValueBool() || out.Method.ValueString() != "exhaustive" {
 		t.Errorf("method %s optimal %v, want exhaustive and optimal", out.Method, out.Optimal)
 	}
@@ -319,12 +321,18 @@ func TestStageMoves(t *testing.T) {
 	}
 	got := stageMoves(before, after)
 	want := []string{
-		"stage a: hpc/hpc -> serverless/lambda (stage cost -0.7500 USD, stage duration +40.0 s)",
-		"stage c: new, on hpc/hpc (stage cost 0.1000 USD)",
+		"stage a: hpc/hpc -> serverless/lambda (stage cost -0.750000 USD, stage duration +40.000 s)",
+		"stage c: new, on hpc/hpc (stage cost 0.100000 USD)",
 		"stage gone: removed (was on batch/batch)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("moves:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Differences of rounded values print with the outputs' decimals, without float noise or "-0".
+	got = stageMoves([]stageRow{{Name: "x", Pool: "hpc", Platform: "hpc", StartS: 0.1, FinishS: 0.3, CostUSD: 0.3}},
+		[]stageRow{{Name: "x", Pool: "ray", Platform: "ray", StartS: 0.2, FinishS: 0.4, CostUSD: 0.1 + 0.2}})
+	if want := "stage x: hpc/hpc -> ray/ray (stage cost +0.000000 USD, stage duration +0.000 s)"; len(got) != 1 || got[0] != want {
+		t.Errorf("moves %q, want %q", got, want)
 	}
 	if n := countMoved(before, after); n != 2 {
 		t.Errorf("countMoved = %d, want 2", n)
@@ -334,8 +342,9 @@ func TestStageMoves(t *testing.T) {
 	}
 }
 
-// The manifest written at apply is what Read parses back: stages and totals round-trip exactly, so an
-// unchanged manifest gives an empty plan.
+// The manifest written at apply is what Read parses back: it keeps the engine's exact numbers, and the
+// stages and totals Read derives from it (rounded by the same helper) equal the plan's, so an unchanged
+// manifest gives an empty plan.
 func TestManifestRoundTrip(t *testing.T) {
 	m := nullInputs(t)
 	m.Stage = listOf(t, "stage", []stageModel{stage("prep", 20, 3.3), stage("reduce", 1, 700.7, "prep")})
@@ -362,7 +371,11 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !l.Equal(out.Stages) {
 		t.Errorf("stages from the manifest differ from the solution's:\n%v\n%v", l, out.Stages)
 	}
-	if back.ExpectedCostUSD != out.CostUSD.ValueFloat64() || back.ExpectedMakespanS != out.MakespanS.ValueFloat64() ||
+	if back.ExpectedCostUSD != sol.Evaluation.CostUSD || back.ExpectedMakespanS != sol.Evaluation.MakespanS {
+		t.Errorf("manifest totals %v USD, %v s; the engine's are %v USD, %v s", back.ExpectedCostUSD, back.ExpectedMakespanS,
+			sol.Evaluation.CostUSD, sol.Evaluation.MakespanS)
+	}
+	if round(back.ExpectedCostUSD, usd) != out.CostUSD.ValueFloat64() || round(back.ExpectedMakespanS, seconds) != out.MakespanS.ValueFloat64() ||
 		back.InputHash != out.InputHash.ValueString() || back.Version != engine.ManifestVersion {
 		t.Errorf("manifest totals %+v differ from outputs", back)
 	}

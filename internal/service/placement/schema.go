@@ -82,6 +82,47 @@ var stageBlock = block{
 	},
 }
 
+// stageField returns the field of the `stage` block with this name, so that `stage_override` shares its
+// kinds and validators.
+func stageField(name string) field {
+	for _, f := range stageBlock.fields {
+		if f.name == name {
+			return f
+		}
+	}
+	panic("no stage field " + name)
+}
+
+// stageOverrideBlock describes one `stage_override` block: the per-stage settings a WfCommons trace
+// does not record, applied to a stage of the trace by name.
+var stageOverrideBlock = func() block {
+	override := func(name, desc string) field {
+		f := stageField(name)
+		f.desc = desc
+		return f
+	}
+	name := stageField("name")
+	name.desc = "Name of the trace's stage to override: the program name its tasks run, such as `mProject` in a Montage " +
+		"trace (the names `stages[*].name` shows). Unique among the `stage_override` blocks."
+	return block{
+		name: "stage_override",
+		desc: "Settings for one stage of the `wfcommons_json` trace, which a trace does not record: how its tasks are coupled, " +
+			"whether they keep state, a pin and the Lambda memory. Only with `wfcommons_json` (`stage` blocks set these on " +
+			"the block itself). An attribute left unset keeps the trace stage's default (not coupled, stateless, " +
+			"unpinned, automatic Lambda memory). A name that is not a stage of the trace is an error listing the trace's stages.",
+		fields: []field{
+			name,
+			override("coupling", "`mpi` for tightly coupled tasks (HPC pools with EFA only) or `none`. Defaults to `none`."),
+			override("stateful", "Whether the stage keeps state between invocations (it then never runs on serverless functions). "+
+				"Defaults to `false`."),
+			override("pin", "Restricts the stage to the pool with this name, or to the pools of this platform kind "+
+				"(`hpc`, `ray`, `serverless`, `batch`)."),
+			override("serverless_memory_mb", "Lambda memory setting of the stage's function when it runs on a serverless pool. "+
+				"By default the smallest setting that holds the task's memory and gives it one vCPU per core."),
+		},
+	}
+}()
+
 func vmPoolFields(kind string, defaultMax int64) []field {
 	return []field{
 		{name: "name", kind: kString, required: true, desc: "Pool name, unique among all pools (it is what `pin` and the outputs refer to).",
@@ -147,13 +188,14 @@ var platformBlocks = []block{
 		}},
 }
 
-func inputBlocks() []block { return append([]block{stageBlock}, platformBlocks...) }
+func inputBlocks() []block { return append([]block{stageBlock, stageOverrideBlock}, platformBlocks...) }
 
 func inputFields() []field {
 	return []field{
 		{name: "wfcommons_json", kind: kString, optional: true,
 			desc: "The workflow as a WfCommons WfFormat JSON document (schema 1.4 or 1.5), for example " +
-				"`file(\"montage.json\")`. Tasks are grouped into stages by program name. Give either this or `stage` blocks."},
+				"`file(\"montage.json\")`. Tasks are grouped into stages by program name. Give either this or `stage` blocks; " +
+				"`stage_override` blocks set coupling, state, pins and Lambda memory of its stages."},
 		{name: "objective", kind: kString, optional: true,
 			desc: "What to minimise: `cost`, `makespan`, `balanced` (the default: cost and makespan weighted equally, each " +
 				"relative to the best baseline) or `weighted` (with `cost_weight`).",
@@ -173,24 +215,24 @@ var stageOutputFields = []field{
 	{name: "instance_type", kind: kString, computed: true, desc: "Instance type of the pool (`lambda-x86_64`, `fargate` ...)."},
 	{name: "task_count", kind: kInt, computed: true, desc: "Number of tasks in the stage."},
 	{name: "memory_mb", kind: kInt, computed: true, desc: "Lambda memory setting (serverless stages only, otherwise `0`)."},
-	{name: "start_s", kind: kFloat, computed: true, desc: "Simulated start of the stage's first task, in seconds from submission."},
-	{name: "finish_s", kind: kFloat, computed: true, desc: "Simulated finish of the stage's last task, in seconds from submission."},
-	{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost of the stage in USD."},
+	{name: "start_s", kind: kFloat, computed: true, desc: "Simulated start of the stage's first task, in seconds from submission, rounded to the millisecond."},
+	{name: "finish_s", kind: kFloat, computed: true, desc: "Simulated finish of the stage's last task, in seconds from submission, rounded to the millisecond."},
+	{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost of the stage in USD, rounded to 6 decimals."},
 }
 
 func outputFields() []field {
 	return []field{
 		{name: "stages", kind: kObjectList, computed: true, desc: "Where each stage runs, in workflow order.", nested: stageOutputFields},
-		{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected time from submission until the last task finishes, in seconds."},
-		{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected total cost in USD (pools plus S3 requests)."},
+		{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected time from submission until the last task finishes, in seconds, rounded to the millisecond."},
+		{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected total cost in USD (pools plus S3 requests), rounded to 6 decimals."},
 		{name: "method", kind: kString, computed: true,
 			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
 		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},
 		{name: "pareto_front", kind: kObjectList, computed: true,
 			desc: "The cost/makespan Pareto front of the placements simulated, by increasing makespan.",
 			nested: []field{
-				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD."},
-				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds."},
+				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD, rounded to 6 decimals."},
+				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds, rounded to the millisecond."},
 				{name: "assignment", kind: kStringMap, computed: true, desc: "Pool of every stage (stage name to pool name)."},
 			}},
 		{name: "baselines", kind: kObjectList, computed: true,
@@ -200,13 +242,13 @@ func outputFields() []field {
 				{name: "name", kind: kString, computed: true, desc: "Baseline name."},
 				{name: "feasible", kind: kBool, computed: true, desc: "Whether the baseline can run at all on the platforms given."},
 				{name: "reason", kind: kString, computed: true, desc: "Why the baseline is infeasible (empty when feasible)."},
-				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds (`0` when infeasible)."},
-				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD (`0` when infeasible)."},
+				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds, rounded to the millisecond (`0` when infeasible)."},
+				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD, rounded to 6 decimals (`0` when infeasible)."},
 				{name: "meets_constraints", kind: kBool, computed: true, desc: "Whether the baseline meets `deadline_s` and `budget_usd`."},
 				{name: "makespan_improvement_pct", kind: kFloat, computed: true,
-					desc: "How much shorter the chosen placement's makespan is than the baseline's, in percent (negative when longer)."},
+					desc: "How much shorter the chosen placement's makespan is than the baseline's, in percent to 2 decimals (negative when longer)."},
 				{name: "cost_improvement_pct", kind: kFloat, computed: true,
-					desc: "How much cheaper the chosen placement is than the baseline, in percent (negative when dearer)."},
+					desc: "How much cheaper the chosen placement is than the baseline, in percent to 2 decimals (negative when dearer)."},
 			}},
 		{name: "gantt_mermaid", kind: kString, computed: true,
 			desc: "A Mermaid Gantt chart of the stages on their platforms (renders on GitHub inside a ```` ```mermaid ```` fence)."},

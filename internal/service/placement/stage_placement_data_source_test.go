@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -42,6 +43,15 @@ func attrFloat(rs *terraform.ResourceState, k string) (float64, error) {
 		return 0, fmt.Errorf("no attribute %s", k)
 	}
 	return strconv.ParseFloat(v, 64)
+}
+
+// wrapped quotes text for a regexp that matches it however the CLI wraps the diagnostic's lines.
+func wrapped(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return strings.Join(words, `\s+`)
 }
 
 // checkNotDominated fails when a feasible baseline is both cheaper and faster than the placement chosen.
@@ -112,6 +122,81 @@ data "rayhpc_stage_placement" "test" {
 	})
 }
 
+// A stage_override pins a stage of the Montage trace (all on Lambda otherwise) to the Ray pool. An override
+// naming no stage of the trace fails the plan, listing the trace's stages, and so does one without a
+// trace. (The error steps come first: the post-test destroy uses the last step's configuration.)
+func TestAccStagePlacementDataSource_montageStageOverride(t *testing.T) {
+	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+data "rayhpc_stage_placement" "test" {
+  wfcommons_json = file(%q)
+
+  stage_override {
+    name     = "mAdd"
+    coupling = "mpi"
+  }
+  stage_override {
+    name = "mProjectPP"
+    pin  = "hpc"
+  }
+}
+`, trace),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Unknown stage in stage_override.*` + wrapped(
+					`stage_override[1].name: "mProjectPP" is not a stage of the wfcommons_json trace; its stages are: mProject, mDiffFit,`)),
+			},
+			{
+				Config: `
+data "rayhpc_stage_placement" "test" {
+  stage {
+    name       = "a"
+    task_count = 1
+    runtime_s  = 1
+  }
+  stage_override {
+    name = "a"
+    pin  = "hpc"
+  }
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)stage_override needs wfcommons_json`),
+			},
+			{
+				Config: fmt.Sprintf(`
+data "rayhpc_stage_placement" "test" {
+  wfcommons_json = file(%q)
+
+  stage_override {
+    name = "mProject"
+    pin  = "ray"
+  }
+}
+`, trace),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("mProject")),
+					statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("platform"), knownvalue.StringExact("ray")),
+					statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("pool"), knownvalue.StringExact("ray")),
+					statecheck.ExpectKnownValue(dsName, tfjsonpath.New("pareto_front").AtSliceIndex(0).AtMapKey("assignment").AtMapKey("mProject"),
+						knownvalue.StringExact("ray")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(dsName, "stages.#", "8"),
+					// Rounded outputs: at most 6 decimals for USD, 3 for seconds.
+					resource.TestMatchResourceAttr(dsName, "cost_usd", regexp.MustCompile(`^\d+(\.\d{1,6})?$`)),
+					resource.TestMatchResourceAttr(dsName, "makespan_s", regexp.MustCompile(`^\d+(\.\d{1,3})?$`)),
+					resource.TestMatchResourceAttr(dsName, "stages.0.finish_s", regexp.MustCompile(`^\d+(\.\d{1,3})?$`)),
+				),
+			},
+		},
+	})
+}
+
 // Stage blocks with hand-checkable numbers: one c5n.18xlarge node at $3.60/h (one cent per 10 s),
 // starting at once. prep runs 4 x 10 s tasks side by side, then solve (8 cores, MPI) runs 50 s: the
 // makespan is 60 s and the one node is billed 60 s = $0.06, shared by busy core-seconds 40 : 400.
@@ -156,10 +241,11 @@ data "rayhpc_stage_placement" "test" {
 				resource.TestCheckResourceAttr(dsName, "stages.0.task_count", "4"),
 				resource.TestCheckResourceAttrWith(dsName, "stages.0.start_s", approx(0)),
 				resource.TestCheckResourceAttrWith(dsName, "stages.0.finish_s", approx(10)),
-				resource.TestCheckResourceAttrWith(dsName, "stages.0.cost_usd", approx(0.06*40/440)),
+				// 0.06 x 40/440 and x 400/440, rounded to 6 decimals in state.
+				resource.TestCheckResourceAttr(dsName, "stages.0.cost_usd", "0.005455"),
 				resource.TestCheckResourceAttrWith(dsName, "stages.1.start_s", approx(10)),
 				resource.TestCheckResourceAttrWith(dsName, "stages.1.finish_s", approx(60)),
-				resource.TestCheckResourceAttrWith(dsName, "stages.1.cost_usd", approx(0.06*400/440)),
+				resource.TestCheckResourceAttr(dsName, "stages.1.cost_usd", "0.054545"),
 				resource.TestCheckResourceAttr(dsName, "baselines.0.name", "all-hpc"),
 				resource.TestCheckResourceAttr(dsName, "baselines.0.feasible", "true"),
 				resource.TestCheckResourceAttrWith(dsName, "baselines.0.cost_improvement_pct", approx(0)),

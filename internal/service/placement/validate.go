@@ -29,7 +29,8 @@ var (
 
 func (inputsValidator) Description(context.Context) string {
 	return "exactly one of wfcommons_json and stage; unique stage and pool names; depends_on names known stages " +
-		"without cycles; pin names a pool or platform kind; min_nodes <= max_nodes; instance types outside the " +
+		"without cycles; pin names a pool or platform kind; stage_override only with wfcommons_json, once per stage, naming a " +
+		"stage of the trace; min_nodes <= max_nodes; instance types outside the " +
 		"catalog give vcpus, memory_gib and price_per_hour; cost_weight only with objective \"weighted\""
 }
 
@@ -49,7 +50,7 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 	var m inputsModel
 	var diags diag.Diagnostics
 	for name, dst := range map[string]any{
-		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "hpc": &m.HPC, "ray": &m.Ray,
+		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "stage_override": &m.StageOverride, "hpc": &m.HPC, "ray": &m.Ray,
 		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
 		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD,
 	} {
@@ -79,6 +80,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	var diags diag.Diagnostics
 
 	// The workflow: exactly one of wfcommons_json and stage.
+	var trace *engine.Workflow // the parsed wfcommons_json, when valid
 	stagesKnown := !m.Stage.IsUnknown()
 	switch {
 	case m.WfCommonsJSON.IsUnknown() || !stagesKnown:
@@ -89,9 +91,12 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		diags.AddAttributeError(path.Root("wfcommons_json"), "Conflicting workflow inputs",
 			"wfcommons_json and stage blocks are mutually exclusive: give the workflow one way only.")
 	case !m.WfCommonsJSON.IsNull():
-		if _, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString())); err != nil {
+		w, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
+		if err != nil {
 			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
 				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
+		} else {
+			trace = w
 		}
 	}
 
@@ -204,13 +209,8 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 				deps[i] = append(deps[i], j)
 			}
 		}
-		if pin := s.Pin; !pin.IsNull() && !pin.IsUnknown() && poolsKnown {
-			v := pin.ValueString()
-			if _, ok := poolNames[v]; !ok && !isKind(v) {
-				diags.AddAttributeError(p.AtName("pin"), "Unknown pin",
-					fmt.Sprintf("stage %q is pinned to %q, which is neither a pool (%s) nor a platform kind (hpc, ray, serverless, batch).",
-						s.Name.ValueString(), v, strings.Join(sortedKeys(poolNames), ", ")))
-			}
+		if poolsKnown {
+			diags.Append(validatePin(p.AtName("pin"), s.Name.ValueString(), s.Pin, poolNames)...)
 		}
 	}
 	if depsKnown && !diags.HasError() {
@@ -224,6 +224,35 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		}
 	}
 
+	// Stage overrides: only with wfcommons_json, one per stage, naming a stage of the trace.
+	if !m.StageOverride.IsUnknown() && len(d.overrides) > 0 && !m.WfCommonsJSON.IsUnknown() && m.WfCommonsJSON.IsNull() {
+		diags.AddAttributeError(path.Root("stage_override").AtListIndex(0), "stage_override needs wfcommons_json",
+			"stage_override blocks need wfcommons_json: they apply to the stages of a WfCommons trace. With stage blocks, set "+
+				"coupling, stateful, pin and serverless_memory_mb on the stage block itself.")
+	}
+	overridden := map[string]int{}
+	for i, o := range d.overrides {
+		p := path.Root("stage_override").AtListIndex(i)
+		if o.Name.IsUnknown() || o.Name.IsNull() {
+			continue
+		}
+		n := o.Name.ValueString()
+		if j, dup := overridden[n]; dup {
+			diags.AddAttributeError(p.AtName("name"), "Duplicate stage_override name",
+				fmt.Sprintf("%s: stage %q is already overridden by stage_override[%d]; give each stage at most one stage_override block.",
+					p.AtName("name"), n, j))
+			continue
+		}
+		overridden[n] = i
+		if trace != nil && trace.StageIndex(n) < 0 {
+			diags.Append(unknownOverrideStage(i, n, trace))
+			continue
+		}
+		if poolsKnown {
+			diags.Append(validatePin(p.AtName("pin"), n, o.Pin, poolNames)...)
+		}
+	}
+
 	// Objective.
 	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
 		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
@@ -231,6 +260,26 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	}
 	if requireKnown && !d.known {
 		diags.AddError("computing the workflow placement", "some inputs are not known yet")
+	}
+	return diags
+}
+
+// validatePin checks that a known pin names a pool or a platform kind.
+func validatePin(p path.Path, stage string, pin interface {
+	IsUnknown() bool
+	IsNull() bool
+	ValueString() string
+}, poolNames map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if pin.IsNull() || pin.IsUnknown() {
+		return diags
+	}
+	if v := pin.ValueString(); !isKind(v) {
+		if _, ok := poolNames[v]; !ok {
+			diags.AddAttributeError(p, "Unknown pin",
+				fmt.Sprintf("stage %q is pinned to %q, which is neither a pool (%s) nor a platform kind (hpc, ray, serverless, batch).",
+					stage, v, strings.Join(sortedKeys(poolNames), ", ")))
+		}
 	}
 	return diags
 }

@@ -97,8 +97,9 @@ func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadR
 		var d diag.Diagnostics
 		state.Stages, d = flattenStageRows(stageRowsFromManifest(m))
 		resp.Diagnostics.Append(d...)
-		state.MakespanS = types.Float64Value(m.ExpectedMakespanS)
-		state.CostUSD = types.Float64Value(m.ExpectedCostUSD)
+		// Rounded as flatten rounds the solution's values, so an unchanged manifest matches the plan.
+		state.MakespanS = roundedFloat(m.ExpectedMakespanS, seconds)
+		state.CostUSD = roundedFloat(m.ExpectedCostUSD, usd)
 		state.Method = types.StringValue(m.Method)
 		state.Optimal = types.BoolValue(m.Optimal)
 		state.InputHash = types.StringValue(m.InputHash)

@@ -112,7 +112,7 @@ func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, war
 }
 
 // stageMoves describes, per stage in the new order, a change of pool, a new stage or (at the end) a
-// stage that no longer exists.
+// stage that no longer exists. Costs and durations print with the decimals of the outputs (see round).
 func stageMoves(before, after []stageRow) []string {
 	old := make(map[string]stageRow, len(before))
 	for _, r := range before {
@@ -125,10 +125,11 @@ func stageMoves(before, after []stageRow) []string {
 		o, ok := old[n.Name]
 		switch {
 		case !ok:
-			out = append(out, fmt.Sprintf("stage %s: new, on %s/%s (stage cost %.4f USD)", n.Name, n.Platform, n.Pool, n.CostUSD))
+			out = append(out, fmt.Sprintf("stage %s: new, on %s/%s (stage cost %s USD)", n.Name, n.Platform, n.Pool, format(n.CostUSD, usd)))
 		case o.Pool != n.Pool || o.Platform != n.Platform:
-			out = append(out, fmt.Sprintf("stage %s: %s/%s -> %s/%s (stage cost %+.4f USD, stage duration %+.1f s)",
-				n.Name, o.Platform, o.Pool, n.Platform, n.Pool, n.CostUSD-o.CostUSD, (n.FinishS-n.StartS)-(o.FinishS-o.StartS)))
+			out = append(out, fmt.Sprintf("stage %s: %s/%s -> %s/%s (stage cost %s USD, stage duration %s s)",
+				n.Name, o.Platform, o.Pool, n.Platform, n.Pool, formatDelta(n.CostUSD-o.CostUSD, usd),
+				formatDelta((n.FinishS-n.StartS)-(o.FinishS-o.StartS), seconds)))
 		}
 	}
 	for _, o := range before {
@@ -156,7 +157,8 @@ func countMoved(before, after []stageRow) int {
 func totalsLine(state, plan *workflowPlacementModel) string {
 	oc, nc := state.CostUSD.ValueFloat64(), plan.CostUSD.ValueFloat64()
 	om, nm := state.MakespanS.ValueFloat64(), plan.MakespanS.ValueFloat64()
-	s := fmt.Sprintf("workflow: cost %.4f -> %.4f USD (%+.4f), makespan %.1f -> %.1f s (%+.1f)", oc, nc, nc-oc, om, nm, nm-om)
+	s := fmt.Sprintf("workflow: cost %s -> %s USD (%s), makespan %s -> %s s (%s)", format(oc, usd), format(nc, usd),
+		formatDelta(nc-oc, usd), format(om, seconds), format(nm, seconds), formatDelta(nm-om, seconds))
 	if !state.InputHash.IsNull() && state.InputHash.ValueString() != plan.InputHash.ValueString() {
 		s += fmt.Sprintf("; inputs changed (input_hash %.12s -> %.12s)", state.InputHash.ValueString(), plan.InputHash.ValueString())
 	}

@@ -79,14 +79,16 @@ func (r *workflowPlacementResource) Schema(ctx context.Context, _ resource.Schem
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	attrs["manifest_json"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "The manifest document written to S3: format `version`, `input_hash`, solver options, expected cost " +
-			"and makespan, and every stage's platform, pool, instance type, task count, start, finish and cost. Refresh reads " +
+			"and makespan, and every stage's platform, pool, instance type, task count, start, finish and cost. Its numbers are " +
+			"the engine's unrounded values (the `stages`, `cost_usd` and `makespan_s` attributes are rounded). Refresh reads " +
 			"it back from S3, so a manifest edited out of band shows up as a change."}
 	attrs["manifest_etag"] = schema.StringAttribute{Computed: true, MarkdownDescription: "ETag of the manifest object (without quotes)."}
 	attrs["manifest_version_id"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "S3 version ID of the manifest object; null when the bucket is not versioned."}
 	attrs["moves"] = schema.ListAttribute{Computed: true, ElementType: types.StringType,
 		MarkdownDescription: "The stages that moved to another pool in the most recent placement change, one line each, such as " +
-			"`stage mProject: hpc/hpc -> serverless/lambda (stage cost -0.0123 USD, stage duration +40.0 s)`. Empty after create; " +
+			"`stage mProject: hpc/hpc -> serverless/lambda (stage cost -0.012300 USD, stage duration +40.000 s)` (USD to 6 decimals, " +
+			"seconds to 3, as the other outputs). Empty after create; " +
 			"the plan also prints them as a warning."}
 	attrs["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -221,7 +222,7 @@ func TestAccWorkflowPlacement_inputChangeMovesStage(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListPartial(map[int]knownvalue.Check{
-						0: knownvalue.StringRegexp(regexp.MustCompile(`^stage prep: serverless/lambda -> \w+/\w+ \(stage cost [+-]\d+\.\d{4} USD, stage duration [+-]\d+\.\d s\)$`)),
+						0: knownvalue.StringRegexp(regexp.MustCompile(`^stage prep: serverless/lambda -> \w+/\w+ \(stage cost [+-]\d+\.\d{6} USD, stage duration [+-]\d+\.\d{3} s\)$`)),
 					})),
 					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_etag")),
 				}},
@@ -237,6 +238,69 @@ func TestAccWorkflowPlacement_inputChangeMovesStage(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+			},
+		},
+	})
+}
+
+// stage_override on the resource: a trace stage pinned to Ray lands there, an unchanged configuration
+// plans nothing (rounded outputs read back from the manifest equal the plan's), and changing the pin moves
+// the stage with a move line at the outputs' precision.
+func TestAccWorkflowPlacement_traceStageOverride(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	config := func(pin string) string {
+		return fmt.Sprintf(`
+resource "rayhpc_workflow_placement" "test" {
+  wfcommons_json = file(%[3]q)
+
+  stage_override {
+    name = "mProject"
+    pin  = %[4]q
+  }
+
+  manifest {
+    bucket = %[1]q
+    key    = %[2]q
+  }
+}
+`, bucket, key, trace, pin)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config("ray"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("mProject")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("platform"), knownvalue.StringExact("ray")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"), knownvalue.StringRegexp(
+						regexp.MustCompile(`(?s)"name": "mProject",\s+"platform": "ray"`))),
+				},
+			},
+			{
+				Config: config("ray"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				Config: config("batch"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					// The other stages may follow mProject (Ray nodes already up made them cheap there); mProject comes first.
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.StringRegexp(regexp.MustCompile(`^stage mProject: ray/ray -> batch/batch \(stage cost [+-]\d+\.\d{6} USD, stage duration [+-]\d+\.\d{3} s\)$`)),
+					})),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(resName, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("platform"), knownvalue.StringExact("batch")),
+				},
 			},
 		},
 	})
