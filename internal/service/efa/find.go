@@ -4,35 +4,14 @@ package efa
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
-
-// errCode returns the AWS error code of err, or "".
-func errCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-func isCode(err error, codes ...string) bool {
-	c := errCode(err)
-	for _, want := range codes {
-		if c == want {
-			return true
-		}
-	}
-	return false
-}
 
 var (
 	notFoundInstanceType   = []string{"InvalidInstanceType"}
@@ -46,7 +25,7 @@ var (
 
 func findInstanceType(ctx context.Context, conn *ec2.Client, name string) (typeInfo, error) {
 	out, err := conn.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(name)}})
-	if isCode(err, notFoundInstanceType...) {
+	if wait.HasErrorCode(err, notFoundInstanceType...) {
 		return typeInfo{}, wait.NewNotFound(fmt.Sprintf("EC2 instance type (%s)", name), err)
 	}
 	if err != nil {
@@ -107,7 +86,7 @@ func offeredTypes(ctx context.Context, conn *ec2.Client, az string, types ...str
 
 func findSubnet(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Subnet, error) {
 	out, err := conn.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{id}})
-	if isCode(err, notFoundSubnet...) {
+	if wait.HasErrorCode(err, notFoundSubnet...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("EC2 subnet (%s)", id), err)
 	}
 	if err != nil {
@@ -121,7 +100,7 @@ func findSubnet(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Sub
 
 func findImage(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Image, error) {
 	out, err := conn.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
-	if isCode(err, notFoundImage...) {
+	if wait.HasErrorCode(err, notFoundImage...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("AMI (%s)", id), err)
 	}
 	if err != nil {
@@ -135,7 +114,7 @@ func findImage(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Imag
 
 func findSecurityGroups(ctx context.Context, conn *ec2.Client, ids []string) ([]ec2types.SecurityGroup, error) {
 	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
-	if isCode(err, notFoundSecurityGroup...) {
+	if wait.HasErrorCode(err, notFoundSecurityGroup...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("security group (%v)", ids), err)
 	}
 	if err != nil {
@@ -157,7 +136,7 @@ func findSecurityGroup(ctx context.Context, conn *ec2.Client, id string) (*ec2ty
 
 func findPlacementGroup(ctx context.Context, conn *ec2.Client, name string) (*ec2types.PlacementGroup, error) {
 	out, err := conn.DescribePlacementGroups(ctx, &ec2.DescribePlacementGroupsInput{GroupNames: []string{name}})
-	if isCode(err, notFoundPlacementGroup...) {
+	if wait.HasErrorCode(err, notFoundPlacementGroup...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("placement group (%s)", name), err)
 	}
 	if err != nil {
@@ -182,7 +161,7 @@ func findLaunchTemplate(ctx context.Context, conn *ec2.Client, id, name string) 
 		what = fmt.Sprintf("launch template (%s)", name)
 	}
 	out, err := conn.DescribeLaunchTemplates(ctx, in)
-	if isCode(err, notFoundLaunchTemplate...) {
+	if wait.HasErrorCode(err, notFoundLaunchTemplate...) {
 		return nil, wait.NewNotFound(what, err)
 	}
 	if err != nil {
@@ -198,7 +177,7 @@ func findLaunchTemplateVersion(ctx context.Context, conn *ec2.Client, id, versio
 	out, err := conn.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
 		LaunchTemplateId: aws.String(id), Versions: []string{version},
 	})
-	if isCode(err, append(notFoundLaunchTemplate, "InvalidLaunchTemplateVersion.NotFound")...) {
+	if wait.HasErrorCode(err, append(notFoundLaunchTemplate, "InvalidLaunchTemplateVersion.NotFound")...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("launch template (%s) version %s", id, version), err)
 	}
 	if err != nil {

@@ -174,14 +174,14 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 // makes sure egress to anywhere is allowed (VPC security groups start with that rule).
 func authorizeEFARules(ctx context.Context, conn *ec2.Client, sgID string) error {
 	self := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(sgID)}}}}
-	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !isCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
 		return err
 	}
-	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !isCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
 		return err
 	}
 	anywhere := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}
-	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: anywhere}); err != nil && !isCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: anywhere}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
 		return err
 	}
 	return nil
@@ -415,7 +415,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 
 	if id := state.LaunchTemplateID.ValueString(); id != "" {
 		_, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)})
-		if err != nil && !isCode(err, notFoundLaunchTemplate...) {
+		if err != nil && !wait.HasErrorCode(err, notFoundLaunchTemplate...) {
 			resp.Diagnostics.AddError(summary, fmt.Sprintf("deleting launch template (%s): %s", id, err))
 			return
 		}
@@ -426,7 +426,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err := deleteUntilGone(ctx, fmt.Sprintf("security group (%s)", id), []string{"DependencyViolation", "InvalidGroup.InUse"},
 			func(ctx context.Context) error {
 				_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-				if isCode(err, notFoundSecurityGroup...) {
+				if wait.HasErrorCode(err, notFoundSecurityGroup...) {
 					return nil
 				}
 				return err
@@ -441,7 +441,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err := deleteUntilGone(ctx, fmt.Sprintf("placement group (%s)", pg), []string{"InvalidPlacementGroup.InUse"},
 			func(ctx context.Context) error {
 				_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(pg)})
-				if isCode(err, notFoundPlacementGroup...) {
+				if wait.HasErrorCode(err, notFoundPlacementGroup...) {
 					return nil
 				}
 				return err
@@ -462,21 +462,8 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 // deleteUntilGone calls del until it stops failing with one of the retryable codes, then waits until
 // find reports the object gone.
 func deleteUntilGone(ctx context.Context, what string, retryable []string, del, find func(context.Context) error) error {
-	_, err := wait.Waiter[struct{}]{
-		Refresh: func(ctx context.Context) (struct{}, string, error) {
-			err := del(ctx)
-			switch {
-			case err == nil:
-				return struct{}{}, "deleted", nil
-			case isCode(err, retryable...):
-				return struct{}{}, "in-use", nil
-			default:
-				return struct{}{}, "", err
-			}
-		},
-		Pending: []string{"in-use"}, Target: []string{"deleted"},
-		MinInterval: 2 * time.Second, MaxInterval: 15 * time.Second,
-	}.Wait(ctx)
+	// No timeout of its own: the Delete context's deadline bounds it.
+	err := wait.RetryWhile(ctx, 0, func(err error) bool { return wait.HasErrorCode(err, retryable...) }, del)
 	if err != nil {
 		return fmt.Errorf("deleting %s: %w", what, err)
 	}

@@ -15,6 +15,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // SweeperName names the sweeper of rayhpc_efa_network, as registered with resource.AddTestSweepers.
@@ -62,7 +63,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 				continue
 			}
 			log.Printf("[INFO] sweeper %s: deleting launch template %s (%s)", SweeperName, id, name)
-			if _, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)}); err != nil && !isCode(err, notFoundLaunchTemplate...) {
+			if _, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)}); err != nil && !wait.HasErrorCode(err, notFoundLaunchTemplate...) {
 				errs = append(errs, fmt.Errorf("deleting launch template %s (%s): %w", id, name, err))
 			}
 		}
@@ -84,7 +85,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 			err := deleteUntilGone(ctx, fmt.Sprintf("security group (%s)", id), []string{"DependencyViolation", "InvalidGroup.InUse"},
 				func(ctx context.Context) error {
 					_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-					if isCode(err, notFoundSecurityGroup...) {
+					if wait.HasErrorCode(err, notFoundSecurityGroup...) {
 						return nil
 					}
 					return err
@@ -109,7 +110,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 			err := deleteUntilGone(ctx, fmt.Sprintf("placement group (%s)", name), []string{"InvalidPlacementGroup.InUse"},
 				func(ctx context.Context) error {
 					_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)})
-					if isCode(err, notFoundPlacementGroup...) {
+					if wait.HasErrorCode(err, notFoundPlacementGroup...) {
 						return nil
 					}
 					return err

@@ -4,7 +4,6 @@ package lustre
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -13,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // Lustre network ports (FSx for Lustre User Guide, "File system access control with Amazon VPC": inbound
@@ -89,13 +89,13 @@ func updateSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string, 
 	addC, delC := diffStrings(oldCIDRs, newCIDRs)
 	if len(delG)+len(delC) > 0 {
 		perms := stripSelf(LustreIngress(id, delG, delC))
-		if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !isEC2Code(err, "InvalidPermission.NotFound") {
+		if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.NotFound") {
 			return fmt.Errorf("revoking Lustre ingress on %s: %w", id, err)
 		}
 	}
 	if len(addG)+len(addC) > 0 {
 		perms := stripSelf(LustreIngress(id, addG, addC))
-		if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !isEC2Code(err, "InvalidPermission.Duplicate") {
+		if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
 			return fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
 		}
 	}
@@ -114,7 +114,7 @@ func stripSelf(perms []ec2types.IpPermission) []ec2types.IpPermission {
 // when the group is gone.
 func readSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string) (groups, cidrs []string, found bool, err error) {
 	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
-	if isEC2Code(err, "InvalidGroup.NotFound") {
+	if wait.HasErrorCode(err, "InvalidGroup.NotFound") {
 		return nil, nil, false, nil
 	}
 	if err != nil {
@@ -166,27 +166,14 @@ func tagSecurityGroup(ctx context.Context, conn *ec2.Client, id, fsID string) er
 
 // deleteSecurityGroup deletes the workspace's group, retrying while network interfaces still use it.
 func deleteSecurityGroup(ctx context.Context, conn *ec2.Client, id string) error {
-	deadline := time.Now().Add(sgDeleteTimeout)
-	for {
+	inUse := func(err error) bool { return wait.HasErrorCode(err, "DependencyViolation") }
+	return wait.RetryWhile(ctx, sgDeleteTimeout, inUse, func(ctx context.Context) error {
 		_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-		switch {
-		case err == nil, isEC2Code(err, "InvalidGroup.NotFound"):
+		if wait.HasErrorCode(err, "InvalidGroup.NotFound") {
 			return nil
-		case isEC2Code(err, "DependencyViolation") && time.Now().Before(deadline):
-			select {
-			case <-ctx.Done():
-				return err
-			case <-time.After(5 * time.Second):
-			}
-		default:
-			return err
 		}
-	}
-}
-
-func isEC2Code(err error, code string) bool {
-	var ae smithy.APIError
-	return err != nil && errors.As(err, &ae) && ae.ErrorCode() == code
+		return err
+	})
 }
 
 // diffStrings returns what b adds to a and what it removes.
