@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -76,14 +77,22 @@ func FindManifest(ctx context.Context, conn S3API, bucket, key string) (*manifes
 	return &manifestObject{Body: body, ETag: strings.Trim(aws.ToString(out.ETag), `"`), VersionID: aws.ToString(out.VersionId)}, nil
 }
 
-// putManifest writes the manifest and returns its ETag and version ID.
-func putManifest(ctx context.Context, conn S3API, bucket, key string, body []byte, inputHash string) (*manifestObject, error) {
+// putManifest writes the manifest, tagged with tags (the provider's default_tags), and returns its ETag
+// and version ID.
+func putManifest(ctx context.Context, conn S3API, bucket, key string, body []byte, inputHash string, tags map[string]string) (*manifestObject, error) {
 	in := &s3.PutObjectInput{
 		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body),
 		ContentType: aws.String("application/json"), ContentLength: aws.Int64(int64(len(body))),
 	}
 	if inputHash != "" {
 		in.Metadata = map[string]string{"rayhpc-input-hash": inputHash}
+	}
+	if len(tags) > 0 {
+		q := url.Values{}
+		for k, v := range tags {
+			q.Set(k, v)
+		}
+		in.Tagging = aws.String(q.Encode())
 	}
 	out, err := conn.PutObject(ctx, in)
 	if err != nil {

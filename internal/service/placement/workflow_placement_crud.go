@@ -36,7 +36,7 @@ func (r *workflowPlacementResource) write(ctx context.Context, plan, state *work
 		tflog.Debug(ctx, "manifest content unchanged; not writing it")
 		return diags
 	}
-	obj, err := putManifest(ctx, r.Client().S3(), bucket, key, []byte(plan.ManifestJSON.ValueString()), plan.InputHash.ValueString())
+	obj, err := putManifest(ctx, r.Client().S3(), bucket, key, []byte(plan.ManifestJSON.ValueString()), plan.InputHash.ValueString(), r.Client().DefaultTags)
 	if err != nil {
 		diags.AddError(fmt.Sprintf("%s workflow placement manifest (%s)", action, s3URI(bucket, key)),
 			err.Error()+"\n\nCheck that the bucket exists and that the provider's credentials allow s3:PutObject on the key.")

@@ -558,3 +558,37 @@ resource "rayhpc_workflow_placement" "test" {
 		}},
 	})
 }
+
+// The manifest object carries the provider's default_tags, as everything the provider creates does.
+func TestAccWorkflowPlacement_defaultTags(t *testing.T) {
+	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
+	config := `
+provider "rayhpc" {
+  default_tags {
+    tags = { team = "hpc", cost-center = "4711" }
+  }
+}
+` + testAccWorkflowPlacementConfig(bucket, key, 20)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckWorkflowPlacementDestroy(t),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				out, err := s3Client(t).GetObjectTagging(context.Background(), &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+				if err != nil {
+					return err
+				}
+				got := map[string]string{}
+				for _, tag := range out.TagSet {
+					got[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+				}
+				if got["team"] != "hpc" || got["cost-center"] != "4711" || len(got) != 2 {
+					return fmt.Errorf("manifest tags %v, want the provider's default tags", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
