@@ -46,15 +46,18 @@ type fsxService struct {
 	dras    map[string]*dataRepoAssoc
 	draOrd  []string
 	tokens  map[string]string // ClientRequestToken -> resource id
+	ops     *jsonOps
 }
 
 func newFSxService(g *Gateway) *fsxService {
-	return &fsxService{
+	s := &fsxService{
 		g:      g,
 		fss:    map[string]*fileSystem{},
 		dras:   map[string]*dataRepoAssoc{},
 		tokens: map[string]string{},
 	}
+	s.ops = s.operations()
+	return s
 }
 
 func (s *fsxService) Name() string { return "fsx" }
@@ -64,76 +67,30 @@ func (s *fsxService) Name() string { return "fsx" }
 func (s *fsxService) Handles(string) bool { return true }
 
 func (s *fsxService) Serve(w http.ResponseWriter, r *http.Request, op string, body []byte) {
-	region := RequestRegion(r)
-	if region == "" {
-		region = s.g.cfg.Region
+	s.ops.serve(w, r, op, body, s.g.cfg.Region)
+}
+
+// operations is FSx's operation table. An undecodable body answers ReadJSON's
+// SerializationException.
+func (s *fsxService) operations() *jsonOps {
+	return &jsonOps{
+		ops: map[string]opHandler{
+			"CreateFileSystem":                   opReq(s.createFileSystem),
+			"DescribeFileSystems":                op(s.describeFileSystems),
+			"UpdateFileSystem":                   op(s.updateFileSystem),
+			"DeleteFileSystem":                   op(s.deleteFileSystem),
+			"TagResource":                        op(s.tagResource),
+			"UntagResource":                      op(s.untagResource),
+			"ListTagsForResource":                op(s.listTags),
+			"CreateDataRepositoryAssociation":    opReq(s.createDRA),
+			"DescribeDataRepositoryAssociations": op(s.describeDRAs),
+			"UpdateDataRepositoryAssociation":    op(s.updateDRA),
+			"DeleteDataRepositoryAssociation":    op(s.deleteDRA),
+		},
+		unknown: func(op string) error {
+			return Errorf("BadRequest", "The sandbox does not implement FSx operation %s.", op)
+		},
 	}
-	var out any
-	var err error
-	switch op {
-	case "CreateFileSystem":
-		var in fsx.CreateFileSystemInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.createFileSystem(r, region, &in)
-		}
-	case "DescribeFileSystems":
-		var in fsx.DescribeFileSystemsInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.describeFileSystems(&in)
-		}
-	case "UpdateFileSystem":
-		var in fsx.UpdateFileSystemInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.updateFileSystem(&in)
-		}
-	case "DeleteFileSystem":
-		var in fsx.DeleteFileSystemInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.deleteFileSystem(&in)
-		}
-	case "TagResource":
-		var in fsx.TagResourceInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.tagResource(&in)
-		}
-	case "UntagResource":
-		var in fsx.UntagResourceInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.untagResource(&in)
-		}
-	case "ListTagsForResource":
-		var in fsx.ListTagsForResourceInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.listTags(&in)
-		}
-	case "CreateDataRepositoryAssociation":
-		var in fsx.CreateDataRepositoryAssociationInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.createDRA(r, region, &in)
-		}
-	case "DescribeDataRepositoryAssociations":
-		var in fsx.DescribeDataRepositoryAssociationsInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.describeDRAs(&in)
-		}
-	case "UpdateDataRepositoryAssociation":
-		var in fsx.UpdateDataRepositoryAssociationInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.updateDRA(&in)
-		}
-	case "DeleteDataRepositoryAssociation":
-		var in fsx.DeleteDataRepositoryAssociationInput
-		if err = ReadJSON(body, &in); err == nil {
-			out, err = s.deleteDRA(&in)
-		}
-	default:
-		err = Errorf("BadRequest", "The sandbox does not implement FSx operation %s.", op)
-	}
-	if err != nil {
-		WriteJSONAPIError(w, err)
-		return
-	}
-	WriteJSON(w, out)
 }
 
 // ---- state ----
@@ -142,6 +99,8 @@ type fsTag struct {
 	Key   string `json:"Key"`
 	Value string `json:"Value"`
 }
+
+func (t fsTag) tagKey() string { return t.Key }
 
 type rootSquash struct {
 	RootSquash   string   `json:"RootSquash,omitempty"`
@@ -780,17 +739,7 @@ func (s *fsxService) untagResource(in *fsx.UntagResourceInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	drop := map[string]bool{}
-	for _, k := range in.TagKeys {
-		drop[k] = true
-	}
-	var kept []fsTag
-	for _, t := range *cur {
-		if !drop[t.Key] {
-			kept = append(kept, t)
-		}
-	}
-	*cur = kept
+	*cur = dropTags(*cur, in.TagKeys)
 	return map[string]any{}, nil
 }
 
@@ -802,33 +751,7 @@ func (s *fsxService) listTags(in *fsx.ListTagsForResourceInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags := *cur
-	start, end, next, err := JSONPage(len(tags), in.MaxResults, in.NextToken, "tags", 2147483647)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{"Tags": append([]fsTag{}, tags[start:end]...)}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
-}
-
-func mergeTags(cur, add []fsTag) []fsTag {
-	out := append([]fsTag(nil), cur...)
-	for _, t := range add {
-		replaced := false
-		for i := range out {
-			if out[i].Key == t.Key {
-				out[i].Value = t.Value
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, t)
-		}
-	}
-	return out
+	return pageOut("Tags", *cur, in.MaxResults, in.NextToken, "tags", 2147483647)
 }
 
 // convertTags validates tags as FSx does (Tag shape: key 1-128, value 0-256,
