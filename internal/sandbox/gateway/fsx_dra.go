@@ -324,14 +324,7 @@ func (s *fsxService) createDRA(r *http.Request, region string, in *fsx.CreateDat
 	if pol != nil {
 		d.S3 = *pol
 	}
-	for _, tg := range tags {
-		if tg.Key == FailTagKey {
-			d.FailMessage = tg.Value
-			if d.FailMessage == "" {
-				d.FailMessage = "Internal error (sandbox:fail)."
-			}
-		}
-	}
+	d.FailMessage = failMessage(tags)
 	s.dras[id] = d
 	s.draOrd = append(s.draOrd, id)
 	if tok := deref(in.ClientRequestToken); tok != "" {
