@@ -27,6 +27,9 @@ import (
 	basediag "github.com/hashicorp/aws-sdk-go-base/v2/diag"
 	"github.com/hashicorp/aws-sdk-go-base/v2/logging"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // Services that accept an endpoint override, in the order the provider schema lists them.
@@ -51,14 +54,17 @@ type AssumeRole struct {
 
 // Config is everything the provider block (and the environment) resolves to.
 type Config struct {
-	Region                    string
-	Profile                   string
-	SharedConfigFiles         []string
-	SharedCredentialsFiles    []string
-	AssumeRole                *AssumeRole
-	Endpoints                 map[string]string
-	DefaultTags               map[string]string
-	MaxRetries                int
+	Region                 string
+	Profile                string
+	SharedConfigFiles      []string
+	SharedCredentialsFiles []string
+	AssumeRole             *AssumeRole
+	Endpoints              map[string]string
+	DefaultTags            map[string]string
+	MaxRetries             int
+	// PollInterval is the provider's poll_interval (a Go duration); empty means RAYHPC_POLL_INTERVAL or
+	// wait.DefaultMinInterval.
+	PollInterval              string
 	RetryMode                 string
 	SkipCredentialsValidation bool
 	S3UsePathStyle            bool
@@ -76,6 +82,7 @@ type Client struct {
 
 	endpoints      map[string]string
 	s3UsePathStyle bool
+	polling        wait.Polling
 
 	ec2      lazy[*ec2.Client]
 	fsx      lazy[*fsx.Client]
@@ -108,6 +115,11 @@ const DefaultMaxRetries = 25
 func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 
+	polling, err := resolvePolling(cfg.PollInterval)
+	if err != nil {
+		diags.AddAttributeError(path.Root("poll_interval"), "invalid poll interval", err.Error())
+		return nil, diags
+	}
 	maxRetries := cfg.MaxRetries
 	if maxRetries == 0 {
 		maxRetries = DefaultMaxRetries
@@ -184,6 +196,7 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 		endpoints:      cfg.Endpoints,
 		s3UsePathStyle: cfg.S3UsePathStyle || endpointFor(cfg.Endpoints, "s3") != "",
 		Partition:      partitionFor(awsCfg.Region),
+		polling:        polling,
 	}
 	if !cfg.SkipCredentialsValidation {
 		account, partition, bd := awsbase.GetAwsAccountIDAndPartition(ctx, awsCfg, base)
@@ -340,4 +353,32 @@ func (c *Client) MergeTags(tags map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// PollIntervalEnv is the environment variable behind the provider's poll_interval.
+const PollIntervalEnv = "RAYHPC_POLL_INTERVAL"
+
+// resolvePolling turns poll_interval (or its environment variable) into the waiters' polling: the
+// interval starts there and backs off up to thirty times it (capped at wait.DefaultMaxInterval unless
+// the interval itself is longer).
+func resolvePolling(setting string) (wait.Polling, error) {
+	if setting == "" {
+		setting = os.Getenv(PollIntervalEnv)
+	}
+	if setting == "" {
+		return wait.DefaultPolling(), nil
+	}
+	d, err := time.ParseDuration(setting)
+	if err != nil || d <= 0 {
+		return wait.Polling{}, fmt.Errorf("poll interval %q is not a positive duration such as 500ms or 5s", setting)
+	}
+	return wait.PollingFrom(d), nil
+}
+
+// Polling is how every waiter of every resource polls.
+func (c *Client) Polling() wait.Polling {
+	if c.polling == (wait.Polling{}) {
+		return wait.DefaultPolling()
+	}
+	return c.polling
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // Address is the provider's registry address.
@@ -48,6 +49,7 @@ type providerModel struct {
 	Endpoints                 types.Object `tfsdk:"endpoints"`
 	DefaultTags               *defaultTags `tfsdk:"default_tags"`
 	MaxRetries                types.Int64  `tfsdk:"max_retries"`
+	PollInterval              types.String `tfsdk:"poll_interval"`
 	RetryMode                 types.String `tfsdk:"retry_mode"`
 	SkipCredentialsValidation types.Bool   `tfsdk:"skip_credentials_validation"`
 	S3UsePathStyle            types.Bool   `tfsdk:"s3_use_path_style"`
@@ -96,6 +98,14 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: fmt.Sprintf("How many times an AWS call is attempted when it is throttled or fails "+
 					"transiently. Defaults to %d (or `AWS_MAX_ATTEMPTS`).", conns.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
+			"poll_interval": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The shortest time between two status reads while a resource waits for a "+
+					"create, update or delete to finish (the interval then backs off, up to 30 times this). Defaults to `%s` "+
+					"(or `RAYHPC_POLL_INTERVAL`). Lower it for fast test environments; raise it to spend fewer API calls.",
+					wait.DefaultMinInterval),
+				Validators: []validator.String{framework.DurationBetween(10*time.Millisecond, 5*time.Minute)},
 			},
 			"profile": schema.StringAttribute{
 				Optional:            true,
@@ -193,6 +203,7 @@ func (p *rayhpcProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		Region:                    m.Region.ValueString(),
 		Profile:                   m.Profile.ValueString(),
 		MaxRetries:                int(m.MaxRetries.ValueInt64()),
+		PollInterval:              m.PollInterval.ValueString(),
 		RetryMode:                 m.RetryMode.ValueString(),
 		SkipCredentialsValidation: m.SkipCredentialsValidation.ValueBool(),
 		S3UsePathStyle:            m.S3UsePathStyle.ValueBool(),

@@ -364,6 +364,8 @@ func (sb *Sandbox) Env() []string {
 		"AWS_DEFAULT_REGION=" + Region,
 		"AWS_EC2_METADATA_DISABLED=true",
 		"RAYHPC_SANDBOX_URL=" + sb.url,
+		// The sandbox's lifecycles take seconds, not minutes: poll it often (the provider's poll_interval).
+		"RAYHPC_POLL_INTERVAL=" + sb.gw.Timings().PollInterval().String(),
 	}
 	keys := make([]string, 0, len(sb.vars))
 	for k := range sb.vars {

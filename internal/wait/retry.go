@@ -5,26 +5,8 @@ package wait
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
-
-	"github.com/aws/smithy-go"
 )
-
-// ErrorCode returns the AWS API error code of err ("DependencyViolation", "InvalidGroup.NotFound" ...),
-// or "" when err is not an API error.
-func ErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-// HasErrorCode reports whether err is an AWS API error with one of the codes.
-func HasErrorCode(err error, codes ...string) bool {
-	return err != nil && slices.Contains(codes, ErrorCode(err))
-}
 
 // RetryWhile calls op until it succeeds, fails with an error retryable does not accept, or timeout
 // passes (with the waiter's backoff between calls). It is for calls AWS refuses while something else

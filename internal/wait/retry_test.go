@@ -10,22 +10,13 @@ import (
 
 	"github.com/aws/smithy-go"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-func TestHasErrorCode(t *testing.T) {
-	err := &smithy.GenericAPIError{Code: "DependencyViolation", Message: "in use"}
-	if !wait.HasErrorCode(err, "InvalidGroup.InUse", "DependencyViolation") || wait.HasErrorCode(err, "InvalidGroup.NotFound") {
-		t.Error("HasErrorCode does not match on the API error code")
-	}
-	if wait.HasErrorCode(errors.New("DependencyViolation"), "DependencyViolation") || wait.HasErrorCode(nil, "") {
-		t.Error("a plain error or nil has no API error code")
-	}
-}
-
 func TestRetryWhile(t *testing.T) {
 	inUse := &smithy.GenericAPIError{Code: "DependencyViolation"}
-	retryable := func(err error) bool { return wait.HasErrorCode(err, "DependencyViolation") }
+	retryable := func(err error) bool { return awserr.Is(err, "DependencyViolation") }
 
 	calls := 0
 	err := wait.RetryWhile(context.Background(), 10*time.Second, retryable, func(context.Context) error {

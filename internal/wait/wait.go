@@ -85,6 +85,28 @@ func (e *TimeoutError) Error() string {
 
 func (e *TimeoutError) Unwrap() error { return e.LastError }
 
+// Polling is how often waiters read an object's status: the first interval and the cap the backoff grows
+// to. The provider's poll_interval sets it for every resource (conns.Client.Polling).
+type Polling struct {
+	MinInterval time.Duration
+	MaxInterval time.Duration
+}
+
+// DefaultPolling is the polling used when the provider sets none.
+func DefaultPolling() Polling {
+	return Polling{MinInterval: DefaultMinInterval, MaxInterval: DefaultMaxInterval}
+}
+
+// PollingFrom derives the polling from a first interval: the backoff grows to thirty times it, capped at
+// DefaultMaxInterval (or the interval itself, when that is longer).
+func PollingFrom(min time.Duration) Polling {
+	maxI := 30 * min
+	if maxI > DefaultMaxInterval {
+		maxI = max(DefaultMaxInterval, min)
+	}
+	return Polling{MinInterval: min, MaxInterval: maxI}
+}
+
 // Gone is the pseudo state a Waiter reports when the refresh function returns a NotFoundError.
 const Gone = "<gone>"
 
@@ -111,11 +133,19 @@ type Waiter[T any] struct {
 	MaxInterval time.Duration
 	Multiplier  float64
 	Jitter      float64
+	// Polling sets MinInterval and MaxInterval where those are zero (usually conns.Client.Polling()).
+	Polling Polling
 	// OnPoll, if set, is called after each successful refresh (progress logging).
 	OnPoll func(ctx context.Context, obj T, state string)
 }
 
 func (w *Waiter[T]) defaults() {
+	if w.MinInterval <= 0 {
+		w.MinInterval = w.Polling.MinInterval
+	}
+	if w.MaxInterval <= 0 {
+		w.MaxInterval = w.Polling.MaxInterval
+	}
 	if w.MinInterval <= 0 {
 		w.MinInterval = DefaultMinInterval
 	}

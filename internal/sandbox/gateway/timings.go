@@ -50,3 +50,15 @@ func TimingsByName(name string) (Timings, bool) {
 	}
 	return Timings{}, false
 }
+
+// PollInterval is how often a client should poll lifecycles of these timings: a fifth of the shortest
+// transition, between 50 ms and 2 s. The sandbox exports it as the provider's poll interval.
+func (t Timings) PollInterval() time.Duration {
+	shortest := t.FSxCreate
+	for _, d := range []time.Duration{t.FSxUpdate, t.FSxDelete, t.DRACreate, t.DRAUpdate, t.DRADelete} {
+		if d > 0 && (shortest <= 0 || d < shortest) {
+			shortest = d
+		}
+	}
+	return min(max(shortest/5, 50*time.Millisecond), 2*time.Second)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -25,7 +26,7 @@ var (
 
 func findInstanceType(ctx context.Context, conn *ec2.Client, name string) (typeInfo, error) {
 	out, err := conn.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(name)}})
-	if wait.HasErrorCode(err, notFoundInstanceType...) {
+	if awserr.Is(err, notFoundInstanceType...) {
 		return typeInfo{}, wait.NewNotFound(fmt.Sprintf("EC2 instance type (%s)", name), err)
 	}
 	if err != nil {
@@ -86,7 +87,7 @@ func offeredTypes(ctx context.Context, conn *ec2.Client, az string, types ...str
 
 func findSubnet(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Subnet, error) {
 	out, err := conn.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{id}})
-	if wait.HasErrorCode(err, notFoundSubnet...) {
+	if awserr.Is(err, notFoundSubnet...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("EC2 subnet (%s)", id), err)
 	}
 	if err != nil {
@@ -100,7 +101,7 @@ func findSubnet(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Sub
 
 func findImage(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Image, error) {
 	out, err := conn.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
-	if wait.HasErrorCode(err, notFoundImage...) {
+	if awserr.Is(err, notFoundImage...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("AMI (%s)", id), err)
 	}
 	if err != nil {
@@ -114,7 +115,7 @@ func findImage(ctx context.Context, conn *ec2.Client, id string) (*ec2types.Imag
 
 func findSecurityGroups(ctx context.Context, conn *ec2.Client, ids []string) ([]ec2types.SecurityGroup, error) {
 	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
-	if wait.HasErrorCode(err, notFoundSecurityGroup...) {
+	if awserr.Is(err, notFoundSecurityGroup...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("security group (%v)", ids), err)
 	}
 	if err != nil {
@@ -136,7 +137,7 @@ func findSecurityGroup(ctx context.Context, conn *ec2.Client, id string) (*ec2ty
 
 func findPlacementGroup(ctx context.Context, conn *ec2.Client, name string) (*ec2types.PlacementGroup, error) {
 	out, err := conn.DescribePlacementGroups(ctx, &ec2.DescribePlacementGroupsInput{GroupNames: []string{name}})
-	if wait.HasErrorCode(err, notFoundPlacementGroup...) {
+	if awserr.Is(err, notFoundPlacementGroup...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("placement group (%s)", name), err)
 	}
 	if err != nil {
@@ -161,7 +162,7 @@ func findLaunchTemplate(ctx context.Context, conn *ec2.Client, id, name string) 
 		what = fmt.Sprintf("launch template (%s)", name)
 	}
 	out, err := conn.DescribeLaunchTemplates(ctx, in)
-	if wait.HasErrorCode(err, notFoundLaunchTemplate...) {
+	if awserr.Is(err, notFoundLaunchTemplate...) {
 		return nil, wait.NewNotFound(what, err)
 	}
 	if err != nil {
@@ -177,7 +178,7 @@ func findLaunchTemplateVersion(ctx context.Context, conn *ec2.Client, id, versio
 	out, err := conn.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
 		LaunchTemplateId: aws.String(id), Versions: []string{version},
 	})
-	if wait.HasErrorCode(err, append(notFoundLaunchTemplate, "InvalidLaunchTemplateVersion.NotFound")...) {
+	if awserr.Is(err, append(notFoundLaunchTemplate, "InvalidLaunchTemplateVersion.NotFound")...) {
 		return nil, wait.NewNotFound(fmt.Sprintf("launch template (%s) version %s", id, version), err)
 	}
 	if err != nil {

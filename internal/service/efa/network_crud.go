@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
@@ -174,14 +175,14 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 // makes sure egress to anywhere is allowed (VPC security groups start with that rule).
 func authorizeEFARules(ctx context.Context, conn *ec2.Client, sgID string) error {
 	self := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(sgID)}}}}
-	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
 		return err
 	}
-	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
 		return err
 	}
 	anywhere := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}
-	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: anywhere}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: anywhere}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
 		return err
 	}
 	return nil
@@ -415,7 +416,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 
 	if id := state.LaunchTemplateID.ValueString(); id != "" {
 		_, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)})
-		if err != nil && !wait.HasErrorCode(err, notFoundLaunchTemplate...) {
+		if err != nil && !awserr.Is(err, notFoundLaunchTemplate...) {
 			resp.Diagnostics.AddError(summary, fmt.Sprintf("deleting launch template (%s): %s", id, err))
 			return
 		}
@@ -426,7 +427,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err := deleteUntilGone(ctx, fmt.Sprintf("security group (%s)", id), []string{"DependencyViolation", "InvalidGroup.InUse"},
 			func(ctx context.Context) error {
 				_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-				if wait.HasErrorCode(err, notFoundSecurityGroup...) {
+				if awserr.Is(err, notFoundSecurityGroup...) {
 					return nil
 				}
 				return err
@@ -441,7 +442,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		err := deleteUntilGone(ctx, fmt.Sprintf("placement group (%s)", pg), []string{"InvalidPlacementGroup.InUse"},
 			func(ctx context.Context) error {
 				_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(pg)})
-				if wait.HasErrorCode(err, notFoundPlacementGroup...) {
+				if awserr.Is(err, notFoundPlacementGroup...) {
 					return nil
 				}
 				return err
@@ -463,7 +464,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 // find reports the object gone.
 func deleteUntilGone(ctx context.Context, what string, retryable []string, del, find func(context.Context) error) error {
 	// No timeout of its own: the Delete context's deadline bounds it.
-	err := wait.RetryWhile(ctx, 0, func(err error) bool { return wait.HasErrorCode(err, retryable...) }, del)
+	err := wait.RetryWhile(ctx, 0, func(err error) bool { return awserr.Is(err, retryable...) }, del)
 	if err != nil {
 		return fmt.Errorf("deleting %s: %w", what, err)
 	}

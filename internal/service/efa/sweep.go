@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // SweeperName names the sweeper of rayhpc_efa_network, as registered with resource.AddTestSweepers.
@@ -63,7 +63,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 				continue
 			}
 			log.Printf("[INFO] sweeper %s: deleting launch template %s (%s)", SweeperName, id, name)
-			if _, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)}); err != nil && !wait.HasErrorCode(err, notFoundLaunchTemplate...) {
+			if _, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)}); err != nil && !awserr.Is(err, notFoundLaunchTemplate...) {
 				errs = append(errs, fmt.Errorf("deleting launch template %s (%s): %w", id, name, err))
 			}
 		}
@@ -85,7 +85,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 			err := deleteUntilGone(ctx, fmt.Sprintf("security group (%s)", id), []string{"DependencyViolation", "InvalidGroup.InUse"},
 				func(ctx context.Context) error {
 					_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-					if wait.HasErrorCode(err, notFoundSecurityGroup...) {
+					if awserr.Is(err, notFoundSecurityGroup...) {
 						return nil
 					}
 					return err
@@ -110,7 +110,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 			err := deleteUntilGone(ctx, fmt.Sprintf("placement group (%s)", name), []string{"InvalidPlacementGroup.InUse"},
 				func(ctx context.Context) error {
 					_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)})
-					if wait.HasErrorCode(err, notFoundPlacementGroup...) {
+					if awserr.Is(err, notFoundPlacementGroup...) {
 						return nil
 					}
 					return err

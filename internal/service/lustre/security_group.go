@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -89,13 +90,13 @@ func updateSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string, 
 	addC, delC := diffStrings(oldCIDRs, newCIDRs)
 	if len(delG)+len(delC) > 0 {
 		perms := stripSelf(LustreIngress(id, delG, delC))
-		if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.NotFound") {
+		if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.NotFound") {
 			return fmt.Errorf("revoking Lustre ingress on %s: %w", id, err)
 		}
 	}
 	if len(addG)+len(addC) > 0 {
 		perms := stripSelf(LustreIngress(id, addG, addC))
-		if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !wait.HasErrorCode(err, "InvalidPermission.Duplicate") {
+		if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
 			return fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
 		}
 	}
@@ -114,7 +115,7 @@ func stripSelf(perms []ec2types.IpPermission) []ec2types.IpPermission {
 // when the group is gone.
 func readSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string) (groups, cidrs []string, found bool, err error) {
 	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
-	if wait.HasErrorCode(err, "InvalidGroup.NotFound") {
+	if awserr.Is(err, "InvalidGroup.NotFound") {
 		return nil, nil, false, nil
 	}
 	if err != nil {
@@ -166,10 +167,10 @@ func tagSecurityGroup(ctx context.Context, conn *ec2.Client, id, fsID string) er
 
 // deleteSecurityGroup deletes the workspace's group, retrying while network interfaces still use it.
 func deleteSecurityGroup(ctx context.Context, conn *ec2.Client, id string) error {
-	inUse := func(err error) bool { return wait.HasErrorCode(err, "DependencyViolation") }
+	inUse := func(err error) bool { return awserr.Is(err, "DependencyViolation") }
 	return wait.RetryWhile(ctx, sgDeleteTimeout, inUse, func(ctx context.Context) error {
 		_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-		if wait.HasErrorCode(err, "InvalidGroup.NotFound") {
+		if awserr.Is(err, "InvalidGroup.NotFound") {
 			return nil
 		}
 		return err
