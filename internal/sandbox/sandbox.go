@@ -323,7 +323,7 @@ func (sb *Sandbox) seed(ctx context.Context) error {
 	sb.vars["vpc_id"] = sb.VpcID
 	sb.vars["subnet_id"] = sb.SubnetIDs[0]
 	sb.vars["subnet_ids"] = string(ids)
-	return nil
+	return sb.seedExampleInputs(ctx)
 }
 
 // URL is the gateway's base URL (the AWS endpoint to use).
@@ -344,7 +344,8 @@ func (sb *Sandbox) MotoPID() int {
 func (sb *Sandbox) Gateway() *gateway.Gateway { return sb.gw }
 
 // Vars returns the Terraform variables seeded (keys without the TF_VAR_
-// prefix): region, and with Seed data_lake_bucket, vpc_id, subnet_id, subnet_ids (JSON list).
+// prefix): region, and with Seed data_lake_bucket, vpc_id, subnet_id, subnet_ids (JSON list),
+// account_id, ami_id and datasync_role_arn.
 func (sb *Sandbox) Vars() map[string]string {
 	out := make(map[string]string, len(sb.vars))
 	for k, v := range sb.vars {

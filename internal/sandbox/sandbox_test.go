@@ -64,6 +64,13 @@ func TestStartSeedStop(t *testing.T) {
 		!strings.HasPrefix(vars["subnet_id"], "subnet-") || !strings.HasPrefix(vars["subnet_ids"], `["subnet-`) || vars["region"] != Region {
 		t.Errorf("vars %v", vars)
 	}
+	if vars["account_id"] != "123456789012" || vars["datasync_role_arn"] != "arn:aws:iam::123456789012:role/"+DataSyncRoleName {
+		t.Errorf("account_id %q, datasync_role_arn %q", vars["account_id"], vars["datasync_role_arn"])
+	}
+	img, err := ec2.NewFromConfig(cfg).DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{vars["ami_id"]}})
+	if err != nil || len(img.Images) != 1 || img.Images[0].Architecture != "x86_64" {
+		t.Errorf("ami_id %q: %v %+v", vars["ami_id"], err, img)
+	}
 	sub, err := ec2.NewFromConfig(cfg).DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{vars["subnet_id"]}})
 	if err != nil || len(sub.Subnets) != 1 || !aws.ToBool(sub.Subnets[0].DefaultForAz) || aws.ToString(sub.Subnets[0].VpcId) != vars["vpc_id"] {
 		t.Errorf("default subnet: %v %+v", err, sub)

@@ -5,7 +5,7 @@ resource "rayhpc_efa_network" "training" {
   instance_type = "p5.48xlarge"
 
   launch_template = {
-    image_id             = var.efa_ami_id
+    image_id             = var.ami_id
     key_name             = "hpc-admin"
     iam_instance_profile = "hpc-compute-node"
     root_volume_size_gib = 200
@@ -28,8 +28,9 @@ variable "subnet_id" {
   type = string
 }
 
-variable "efa_ami_id" {
-  type = string
+variable "ami_id" {
+  type        = string
+  description = "An x86_64 AMI with the EFA driver installed."
 }
 
 output "efa_launch_template" {

@@ -43,11 +43,16 @@ resource "rayhpc_workflow_placement" "nightly" {
   budget_usd = 25
 
   manifest {
-    bucket = "my-research-data-lake"
+    bucket = var.data_lake_bucket
     key    = "placements/nightly.json"
   }
 }
 
 output "nightly_placement" {
   value = rayhpc_workflow_placement.nightly.table
+}
+
+variable "data_lake_bucket" {
+  type        = string
+  description = "S3 bucket the workflow runners read placements from."
 }
