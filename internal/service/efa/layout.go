@@ -3,6 +3,7 @@
 package efa
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"sort"
@@ -236,4 +237,140 @@ func describeTypes(tis []typeInfo) string {
 
 func trimFloat(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
+
+// launchTemplateInput is everything a launch template version is built from.
+type launchTemplateInput struct {
+	InstanceType       string
+	SubnetID           string
+	SecurityGroupID    string
+	AdditionalGroups   []string
+	PlacementGroupName string
+	Layout             []efaInterfaceSpec
+	Settings           *LaunchTemplateSettings
+	RootDeviceName     string // from the AMI, when a root volume size is set
+}
+
+// expandLaunchTemplateData builds the launch template data of a version.
+func expandLaunchTemplateData(in launchTemplateInput) *ec2types.RequestLaunchTemplateData {
+	groups := append([]string{in.SecurityGroupID}, in.AdditionalGroups...)
+	data := &ec2types.RequestLaunchTemplateData{
+		InstanceType:      ec2types.InstanceType(in.InstanceType),
+		NetworkInterfaces: expandNetworkInterfaces(in.Layout, in.SubnetID, groups),
+	}
+	if in.PlacementGroupName != "" {
+		data.Placement = &ec2types.LaunchTemplatePlacementRequest{GroupName: aws.String(in.PlacementGroupName)}
+	}
+	s := in.Settings
+	if s == nil {
+		return data
+	}
+	if s.ImageID != "" {
+		data.ImageId = aws.String(s.ImageID)
+	}
+	if s.KeyName != "" {
+		data.KeyName = aws.String(s.KeyName)
+	}
+	if s.UserData != "" {
+		data.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(s.UserData)))
+	}
+	if v := s.IAMInstanceProfile; v != "" {
+		if strings.HasPrefix(v, "arn:") {
+			data.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Arn: aws.String(v)}
+		} else {
+			data.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String(v)}
+		}
+	}
+	if s.RootVolumeSizeGiB > 0 && in.RootDeviceName != "" {
+		data.BlockDeviceMappings = []ec2types.LaunchTemplateBlockDeviceMappingRequest{{
+			DeviceName: aws.String(in.RootDeviceName),
+			Ebs: &ec2types.LaunchTemplateEbsBlockDeviceRequest{
+				VolumeSize:          aws.Int32(s.RootVolumeSizeGiB),
+				VolumeType:          ec2types.VolumeTypeGp3,
+				DeleteOnTermination: aws.Bool(true),
+			},
+		}}
+	}
+	return data
+}
+
+// flattenLaunchTemplateData reads a launch template version back into the network: instance type,
+// subnet, security groups, placement group, EFA interface count and the launch template settings.
+func flattenLaunchTemplateData(n *Network, d *ec2types.ResponseLaunchTemplateData) {
+	if d == nil {
+		return
+	}
+	n.InstanceType = string(d.InstanceType)
+	n.EFAInterfaceCount = 0
+	for _, ni := range d.NetworkInterfaces {
+		if aws.ToString(ni.InterfaceType) == "efa" {
+			n.EFAInterfaceCount++
+		}
+	}
+	if len(d.NetworkInterfaces) > 0 {
+		ni := d.NetworkInterfaces[0]
+		if v := aws.ToString(ni.SubnetId); v != "" {
+			n.SubnetID = v
+		}
+		if len(ni.Groups) > 0 {
+			n.SecurityGroupID = ni.Groups[0]
+			n.AdditionalSecurityGroupIDs = nil
+			if len(ni.Groups) > 1 {
+				n.AdditionalSecurityGroupIDs = append([]string(nil), ni.Groups[1:]...)
+				sort.Strings(n.AdditionalSecurityGroupIDs)
+			}
+		}
+	}
+	n.PlacementGroupName = ""
+	if d.Placement != nil {
+		n.PlacementGroupName = aws.ToString(d.Placement.GroupName)
+	}
+	n.PlacementStrategy = strategyCluster
+	if n.PlacementGroupName == "" {
+		n.PlacementStrategy = strategyNone
+	}
+	n.LaunchTemplate = flattenSettings(d)
+}
+
+func flattenSettings(d *ec2types.ResponseLaunchTemplateData) *LaunchTemplateSettings {
+	s := LaunchTemplateSettings{ImageID: aws.ToString(d.ImageId), KeyName: aws.ToString(d.KeyName)}
+	if p := d.IamInstanceProfile; p != nil {
+		s.IAMInstanceProfile = aws.ToString(p.Arn)
+		if s.IAMInstanceProfile == "" {
+			s.IAMInstanceProfile = aws.ToString(p.Name)
+		}
+	}
+	if v := aws.ToString(d.UserData); v != "" {
+		s.UserData = v
+		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+			s.UserData = string(b)
+		}
+	}
+	for _, bdm := range d.BlockDeviceMappings {
+		if bdm.Ebs != nil && bdm.Ebs.VolumeSize != nil {
+			s.RootVolumeSizeGiB = aws.ToInt32(bdm.Ebs.VolumeSize)
+			break
+		}
+	}
+	if s == (LaunchTemplateSettings{}) {
+		return nil
+	}
+	return &s
+}
+
+func ec2Tags(tags map[string]string) []ec2types.Tag {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]ec2types.Tag, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, ec2types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
+}
+
+func tagSpec(resourceType ec2types.ResourceType, tags map[string]string) []ec2types.TagSpecification {
+	return []ec2types.TagSpecification{{ResourceType: resourceType, Tags: ec2Tags(tags)}}
 }

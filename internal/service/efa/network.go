@@ -7,183 +7,447 @@ package efa
 
 import (
 	"context"
-	"regexp"
-	"time"
+	"fmt"
+	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-const (
-	defaultCreateTimeout = 10 * time.Minute
-	defaultUpdateTimeout = 10 * time.Minute
-	defaultDeleteTimeout = 15 * time.Minute
-
-	strategyCluster = "cluster"
-	strategyNone    = "none"
-
-	maxUserDataBytes = 16 * 1024 // EC2 limit on user data before base64 encoding
-)
-
-var (
-	_ resource.ResourceWithConfigure   = (*networkResource)(nil)
-	_ resource.ResourceWithImportState = (*networkResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*networkResource)(nil)
-
-	// Launch template names: 3-128 characters of letters, digits and ( ) . - / _ (EC2 API reference,
-	// CreateLaunchTemplate). The same name is used for the placement group and the security group.
-	nameRegexp         = regexp.MustCompile(`^[a-zA-Z0-9().\-/_]{3,128}$`)
-	subnetIDRegexp     = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	sgIDRegexp         = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
-	amiIDRegexp        = regexp.MustCompile(`^ami-[0-9a-f]{8,17}$`)
-	instanceTypeRegexp = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9-]+$`)
-)
-
-// NewNetworkResource is the rayhpc_efa_network resource.
-func NewNetworkResource() resource.Resource { return &networkResource{} }
-
-type networkResource struct{ framework.WithClient }
-
-func (r *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_efa_network"
+// NetworkSpec is everything a user asks of an EFA network.
+type NetworkSpec struct {
+	Name                       string
+	SubnetID                   string
+	InstanceType               string
+	PlacementStrategy          string   // strategyCluster or strategyNone
+	AdditionalSecurityGroupIDs []string // sorted
+	LaunchTemplate             *LaunchTemplateSettings
+	Tags                       map[string]string // the complete tag set: provider defaults, own tags, Name
 }
 
-func (r *networkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	useState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Everything tightly coupled jobs need for the Elastic Fabric Adapter (EFA), for one instance type " +
-			"in one subnet: a cluster placement group, a security group that allows all traffic to and from itself " +
-			"(plus egress anywhere), and a launch template with an `efa` network interface on every network card of the " +
-			"instance type, placed in the placement group. The instance type is checked at plan time with " +
-			"DescribeInstanceTypes; a type without EFA support is rejected with the nearest EFA-capable types. " +
-			"Changing the instance type or the launch template settings creates a new launch template version " +
-			"(made the default), not a new network.\n\n" +
-			"Import with the network's `name` (the name of its launch template).",
-		Attributes: map[string]schema.Attribute{
-			"additional_security_group_ids": schema.SetAttribute{
-				ElementType:         types.StringType,
-				Optional:            true,
-				MarkdownDescription: "Further security groups (in the subnet's VPC) for the EFA interfaces, after the EFA security group.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(sgIDRegexp,
-					"must be a security group ID such as sg-0123456789abcdef0"))},
-			},
-			"availability_zone": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Availability Zone of the subnet (where the instances will run).",
-				PlanModifiers: useState,
-			},
-			"efa_interface_count": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Number of EFA interfaces in the launch template: one per network card, up to the instance type's `MaximumEfaInterfaces`.",
-			},
-			"gpu_count": schema.Int64Attribute{
-				Computed: true, MarkdownDescription: "GPUs of the instance type (0 for CPU types).",
-			},
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The network's name (also its import ID).",
-				PlanModifiers: useState,
-			},
-			"instance_type": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "EFA-capable EC2 instance type, such as `c5n.18xlarge` or `p5.48xlarge`. Changing it " +
-					"creates a new launch template version.",
-				Validators: []validator.String{stringvalidator.RegexMatches(instanceTypeRegexp, "must be an EC2 instance type such as c5n.18xlarge")},
-			},
-			"launch_template": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Launch template settings besides the network interfaces and placement. Changing them creates a new launch template version.",
-				Attributes: map[string]schema.Attribute{
-					"iam_instance_profile": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "IAM instance profile, by name or ARN.",
-						Validators:          []validator.String{stringvalidator.LengthBetween(1, 2048)},
-					},
-					"image_id": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "AMI ID. It must exist and match the instance type's architecture (checked at plan time).",
-						Validators:          []validator.String{stringvalidator.RegexMatches(amiIDRegexp, "must be an AMI ID such as ami-0123456789abcdef0")},
-					},
-					"key_name": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "EC2 key pair name.",
-						Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
-					},
-					"root_volume_size_gib": schema.Int64Attribute{
-						Optional:            true,
-						MarkdownDescription: "Size of the root EBS volume (gp3) in GiB, 1 to 16384. Requires `image_id` (the root device name comes from the AMI).",
-						Validators: []validator.Int64{
-							int64validator.Between(1, 16384),
-							int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName("image_id")),
-						},
-					},
-					"user_data": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "User data as plain text (the provider base64-encodes it), at most 16 KiB.",
-						Validators:          []validator.String{stringvalidator.LengthAtMost(maxUserDataBytes)},
-					},
-				},
-			},
-			"launch_template_id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "ID of the launch template.", PlanModifiers: useState,
-			},
-			"launch_template_latest_version": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Latest (and default) version of the launch template; it grows when the instance type or the launch template settings change.",
-			},
-			"name": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "Name of the network, used for the placement group, the security group and the launch " +
-					"template: 3 to 128 letters, digits and `( ) . - / _`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{stringvalidator.RegexMatches(nameRegexp,
-					"must be 3 to 128 characters of letters, digits and ( ) . - / _ (launch template name rules)")},
-			},
-			"placement_group_name": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Name of the cluster placement group; empty when `placement_strategy` is `none`.",
-				PlanModifiers: useState,
-			},
-			"placement_strategy": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(strategyCluster),
-				MarkdownDescription: "`cluster` (default) creates a cluster placement group and places the launch template in it; " +
-					"`none` skips it (a cluster placement group can clash with capacity reservations).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf(strategyCluster, strategyNone)},
-			},
-			"security_group_id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "ID of the EFA security group (all traffic to and from itself, egress anywhere).",
-				PlanModifiers: useState,
-			},
-			"subnet_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Subnet of the EFA interfaces. It must exist and its Availability Zone must offer the instance type (checked at plan time).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.RegexMatches(subnetIDRegexp, "must be a subnet ID such as subnet-0123456789abcdef0")},
-			},
-			"tags": schema.MapAttribute{
-				ElementType:         types.StringType,
-				Optional:            true,
-				MarkdownDescription: "Tags for the placement group, security group and launch template, merged over the provider's default tags.",
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-			"vpc_id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "VPC of the subnet (and of the security group).", PlanModifiers: useState,
-			},
-		},
+// LaunchTemplateSettings are the launch template settings besides the network interfaces and placement.
+type LaunchTemplateSettings struct {
+	IAMInstanceProfile string // name or ARN
+	ImageID            string
+	KeyName            string
+	RootVolumeSizeGiB  int32 // 0: not set
+	UserData           string
+}
+
+// Network is what exists of an EFA network, with every part's ID ("" for a part that does not exist).
+type Network struct {
+	Name                        string
+	SubnetID                    string
+	VPCID                       string
+	AvailabilityZone            string
+	InstanceType                string
+	PlacementStrategy           string
+	PlacementGroupName          string
+	SecurityGroupID             string
+	LaunchTemplateID            string
+	LaunchTemplateLatestVersion int64
+	AdditionalSecurityGroupIDs  []string
+	LaunchTemplate              *LaunchTemplateSettings
+	EFAInterfaceCount           int
+	GPUCount                    int               // -1: not known
+	Tags                        map[string]string // the security group's tags, as read (nil: not read)
+	Missing                     []string          // parts found deleted outside Terraform (ReadNetwork)
+}
+
+// hasParts reports whether any part of the network exists.
+func (n *Network) hasParts() bool {
+	return n != nil && (n.PlacementGroupName != "" || n.SecurityGroupID != "" || n.LaunchTemplateID != "")
+}
+
+// resolved is what a create or a new launch template version needs from EC2: the instance type (for
+// the interface layout), the subnet's VPC and Availability Zone, the AMI's root device name.
+type resolved struct {
+	Type           typeInfo
+	VPCID          string
+	AZ             string
+	RootDeviceName string
+}
+
+func resolve(ctx context.Context, conn *ec2.Client, spec NetworkSpec, needSubnet bool) (resolved, error) {
+	var r resolved
+	ti, err := findInstanceType(ctx, conn, spec.InstanceType)
+	if err != nil {
+		return r, err
 	}
+	if !ti.EFASupported {
+		return r, fmt.Errorf("instance type %s does not support EFA", ti.Name)
+	}
+	r.Type = ti
+	if needSubnet {
+		sn, err := findSubnet(ctx, conn, spec.SubnetID)
+		if err != nil {
+			return r, err
+		}
+		r.VPCID, r.AZ = aws.ToString(sn.VpcId), aws.ToString(sn.AvailabilityZone)
+	}
+	if lt := spec.LaunchTemplate; lt != nil && lt.RootVolumeSizeGiB > 0 && lt.ImageID != "" {
+		img, err := findImage(ctx, conn, lt.ImageID)
+		if err != nil {
+			return r, err
+		}
+		r.RootDeviceName = aws.ToString(img.RootDeviceName)
+	}
+	return r, nil
 }
 
-func (r *networkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+// CreateNetwork creates the placement group (strategy cluster), the EFA security group with its rules
+// and the launch template. On failure it returns what it created with the error, so the caller can
+// record it: nothing is left untracked.
+func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Network, error) {
+	conn := c.EC2()
+	r, err := resolve(ctx, conn, spec, true)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nThe instance type, subnet or AMI could not be read; check them and the ec2:Describe* permissions", err)
+	}
+	n := &Network{
+		Name: spec.Name, SubnetID: spec.SubnetID, VPCID: r.VPCID, AvailabilityZone: r.AZ,
+		InstanceType: r.Type.Name, PlacementStrategy: spec.PlacementStrategy,
+		AdditionalSecurityGroupIDs: spec.AdditionalSecurityGroupIDs, LaunchTemplate: spec.LaunchTemplate,
+		EFAInterfaceCount: r.Type.efaInterfaceCount(), GPUCount: r.Type.GPUs, Tags: spec.Tags,
+	}
+	if spec.PlacementStrategy == strategyCluster {
+		tflog.Debug(ctx, "creating cluster placement group")
+		if _, err := conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{
+			GroupName:         aws.String(spec.Name),
+			Strategy:          ec2types.PlacementStrategyCluster,
+			TagSpecifications: tagSpec(ec2types.ResourceTypePlacementGroup, spec.Tags),
+		}); err != nil {
+			return n, fmt.Errorf("creating cluster placement group: %w\nA placement group of this name may already exist; choose another name or import it", err)
+		}
+		n.PlacementGroupName = spec.Name
+	}
+
+	tflog.Debug(ctx, "creating EFA security group", map[string]any{"vpc_id": r.VPCID})
+	sg, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+		GroupName:         aws.String(spec.Name),
+		Description:       aws.String(efaGroupDescriptionPrefix + "all traffic to and from itself (rayhpc_efa_network " + spec.Name + ")"),
+		VpcId:             aws.String(r.VPCID),
+		TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroup, spec.Tags),
+	})
+	if err != nil {
+		return n, fmt.Errorf("creating EFA security group: %w", err)
+	}
+	n.SecurityGroupID = aws.ToString(sg.GroupId)
+	if err := authorizeEFARules(ctx, conn, n.SecurityGroupID); err != nil {
+		return n, fmt.Errorf("authorizing EFA security group (%s) rules: %w", n.SecurityGroupID, err)
+	}
+
+	lt, err := conn.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String(spec.Name),
+		LaunchTemplateData: launchTemplateData(spec, r, n.SecurityGroupID, n.PlacementGroupName),
+		VersionDescription: aws.String(r.Type.Name),
+		TagSpecifications:  tagSpec(ec2types.ResourceTypeLaunchTemplate, spec.Tags),
+	})
+	if err != nil {
+		return n, fmt.Errorf("creating launch template: %w", err)
+	}
+	n.LaunchTemplateID = aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
+	n.LaunchTemplateLatestVersion = aws.ToInt64(lt.LaunchTemplate.LatestVersionNumber)
+	return n, nil
+}
+
+func launchTemplateData(spec NetworkSpec, r resolved, sgID, pgName string) *ec2types.RequestLaunchTemplateData {
+	return expandLaunchTemplateData(launchTemplateInput{
+		InstanceType: r.Type.Name, SubnetID: spec.SubnetID, SecurityGroupID: sgID,
+		AdditionalGroups: spec.AdditionalSecurityGroupIDs, PlacementGroupName: pgName, Layout: efaLayout(r.Type),
+		Settings: spec.LaunchTemplate, RootDeviceName: r.RootDeviceName,
+	})
+}
+
+// authorizeEFARules lets all traffic in from and out to the group itself, as EFA requires, and
+// makes sure egress to anywhere is allowed (VPC security groups start with that rule).
+func authorizeEFARules(ctx context.Context, conn *ec2.Client, sgID string) error {
+	self := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String(sgID)}}}}
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return err
+	}
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: self}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return err
+	}
+	anywhere := []ec2types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(sgID), IpPermissions: anywhere}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return err
+	}
+	return nil
+}
+
+// ReadNetwork reads the network known as prior (by name alone when importing: prior.LaunchTemplateID
+// empty). Parts deleted outside Terraform are listed in Missing; when none exists it returns a
+// NotFoundError. Facts derived from the instance type and the subnet are read again only when they are
+// unknown or the instance type changed.
+func ReadNetwork(ctx context.Context, c *conns.Client, prior Network) (*Network, error) {
+	conn := c.EC2()
+	n := prior
+	n.Missing, n.Tags = nil, nil
+	if n.PlacementStrategy == "" {
+		n.PlacementStrategy = strategyCluster
+	}
+	if err := readLaunchTemplate(ctx, conn, &n); err != nil {
+		return nil, err
+	}
+	if err := readSecurityGroup(ctx, conn, &n); err != nil {
+		return nil, err
+	}
+	if err := readPlacementGroup(ctx, conn, &n); err != nil {
+		return nil, err
+	}
+	if !n.hasParts() {
+		return nil, wait.NewNotFound(fmt.Sprintf("EFA network (%s)", n.Name), nil)
+	}
+	if err := readDerived(ctx, conn, &n, prior.InstanceType); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+func readLaunchTemplate(ctx context.Context, conn *ec2.Client, n *Network) error {
+	lt, err := findLaunchTemplate(ctx, conn, n.LaunchTemplateID, n.Name)
+	switch {
+	case wait.NotFound(err):
+		if n.LaunchTemplateID != "" {
+			n.Missing = append(n.Missing, "launch template "+n.LaunchTemplateID)
+		}
+		n.LaunchTemplateID = ""
+		return nil
+	case err != nil:
+		return err
+	}
+	n.LaunchTemplateID = aws.ToString(lt.LaunchTemplateId)
+	n.LaunchTemplateLatestVersion = aws.ToInt64(lt.LatestVersionNumber)
+	v, err := findLaunchTemplateVersion(ctx, conn, n.LaunchTemplateID, "$Default")
+	switch {
+	case wait.NotFound(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	flattenLaunchTemplateData(n, v.LaunchTemplateData)
+	return nil
+}
+
+func readSecurityGroup(ctx context.Context, conn *ec2.Client, n *Network) error {
+	if n.SecurityGroupID == "" {
+		return nil
+	}
+	sg, err := findSecurityGroup(ctx, conn, n.SecurityGroupID)
+	switch {
+	case wait.NotFound(err):
+		n.Missing = append(n.Missing, "security group "+n.SecurityGroupID)
+		n.SecurityGroupID = ""
+		return nil
+	case err != nil:
+		return err
+	}
+	n.VPCID = aws.ToString(sg.VpcId)
+	// The security group carries the network's tags, as its launch template does (moto does not report
+	// tags added to a launch template after its creation; security groups it does).
+	n.Tags = make(map[string]string, len(sg.Tags))
+	for _, t := range sg.Tags {
+		n.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return nil
+}
+
+func readPlacementGroup(ctx context.Context, conn *ec2.Client, n *Network) error {
+	if n.PlacementGroupName == "" {
+		return nil
+	}
+	_, err := findPlacementGroup(ctx, conn, n.PlacementGroupName)
+	switch {
+	case wait.NotFound(err):
+		n.Missing = append(n.Missing, "placement group "+n.PlacementGroupName)
+		n.PlacementGroupName = ""
+		return nil
+	case err != nil:
+		return err
+	}
+	return nil
+}
+
+// readDerived fills the GPU count and the subnet's zone and VPC when they are not known, or the
+// instance type changed.
+func readDerived(ctx context.Context, conn *ec2.Client, n *Network, priorType string) error {
+	if n.GPUCount < 0 || n.InstanceType != priorType {
+		ti, err := findInstanceType(ctx, conn, n.InstanceType)
+		switch {
+		case err == nil:
+			n.GPUCount = ti.GPUs
+		case !wait.NotFound(err):
+			return err
+		}
+	}
+	if n.AvailabilityZone == "" {
+		sn, err := findSubnet(ctx, conn, n.SubnetID)
+		switch {
+		case err == nil:
+			n.AvailabilityZone, n.VPCID = aws.ToString(sn.AvailabilityZone), aws.ToString(sn.VpcId)
+		case !wait.NotFound(err):
+			return err
+		}
+	}
+	return nil
+}
+
+// launchTemplateChanged reports whether the launch template data differs (a new version is needed).
+func launchTemplateChanged(from *Network, to NetworkSpec) bool {
+	return from.InstanceType != to.InstanceType || !slices.Equal(from.AdditionalSecurityGroupIDs, to.AdditionalSecurityGroupIDs) ||
+		!sameSettings(from.LaunchTemplate, to.LaunchTemplate)
+}
+
+func sameSettings(a, b *LaunchTemplateSettings) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// UpdateNetwork brings the network from what it is to what spec asks: a new default launch template
+// version when the launch template data changes, and the tags of every part. The name, subnet and
+// placement strategy do not change in place.
+func UpdateNetwork(ctx context.Context, c *conns.Client, from *Network, spec NetworkSpec) (*Network, error) {
+	conn := c.EC2()
+	n := *from
+	if launchTemplateChanged(from, spec) {
+		r, err := resolve(ctx, conn, spec, false)
+		if err != nil {
+			return from, err
+		}
+		data := launchTemplateData(spec, r, from.SecurityGroupID, from.PlacementGroupName)
+		tflog.Debug(ctx, "creating launch template version", map[string]any{"instance_type": r.Type.Name})
+		out, err := conn.CreateLaunchTemplateVersion(ctx, &ec2.CreateLaunchTemplateVersionInput{
+			LaunchTemplateId: aws.String(from.LaunchTemplateID), LaunchTemplateData: data, VersionDescription: aws.String(r.Type.Name),
+		})
+		if err != nil {
+			return from, fmt.Errorf("creating launch template version: %w", err)
+		}
+		version := aws.ToInt64(out.LaunchTemplateVersion.VersionNumber)
+		if _, err := conn.ModifyLaunchTemplate(ctx, &ec2.ModifyLaunchTemplateInput{
+			LaunchTemplateId: aws.String(from.LaunchTemplateID), DefaultVersion: aws.String(fmt.Sprint(version)),
+		}); err != nil {
+			return from, fmt.Errorf("making launch template version %d the default: %w", version, err)
+		}
+		n.LaunchTemplateLatestVersion = version
+		n.InstanceType, n.EFAInterfaceCount, n.GPUCount = r.Type.Name, r.Type.efaInterfaceCount(), r.Type.GPUs
+		n.AdditionalSecurityGroupIDs, n.LaunchTemplate = spec.AdditionalSecurityGroupIDs, spec.LaunchTemplate
+	}
+	ids := []string{}
+	for _, id := range []string{from.SecurityGroupID, from.LaunchTemplateID} {
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if err := updateTags(ctx, conn, ids, from.Tags, spec.Tags); err != nil {
+		return &n, fmt.Errorf("updating tags: %w", err)
+	}
+	n.Tags = spec.Tags
+	return &n, nil
+}
+
+// DeleteNetwork deletes the launch template, then the security group and the placement group (each
+// retried while instances still use it), and waits until all are gone.
+func DeleteNetwork(ctx context.Context, c *conns.Client, n *Network) error {
+	conn := c.EC2()
+	if id := n.LaunchTemplateID; id != "" {
+		_, err := conn.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(id)})
+		if err != nil && !awserr.Is(err, notFoundLaunchTemplate...) {
+			return fmt.Errorf("deleting launch template (%s): %w", id, err)
+		}
+	}
+	if id := n.SecurityGroupID; id != "" {
+		if err := deleteSecurityGroup(ctx, c, id); err != nil {
+			return fmt.Errorf("%w\nTerminate the instances that use the security group, then apply again", err)
+		}
+	}
+	if pg := n.PlacementGroupName; pg != "" {
+		if err := deletePlacementGroup(ctx, c, pg); err != nil {
+			return fmt.Errorf("%w\nTerminate the instances in the placement group, then apply again", err)
+		}
+	}
+	if id := n.LaunchTemplateID; id != "" {
+		if err := waitLaunchTemplateDeleted(ctx, c, id); err != nil {
+			return fmt.Errorf("waiting for launch template (%s) to be deleted: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// deleteSecurityGroup deletes a security group, retrying while network interfaces still use it
+// (DependencyViolation), and waits until it is gone.
+func deleteSecurityGroup(ctx context.Context, c *conns.Client, id string) error {
+	conn := c.EC2()
+	err := deleteWhileInUse(ctx, []string{"DependencyViolation", "InvalidGroup.InUse"}, func(ctx context.Context) error {
+		_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+		if awserr.Is(err, notFoundSecurityGroup...) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting security group (%s): %w", id, err)
+	}
+	if err := waitSecurityGroupDeleted(ctx, c, id); err != nil {
+		return fmt.Errorf("waiting for security group (%s) to be deleted: %w", id, err)
+	}
+	return nil
+}
+
+// deletePlacementGroup deletes a placement group, retrying while instances are in it
+// (InvalidPlacementGroup.InUse), and waits until it is gone.
+func deletePlacementGroup(ctx context.Context, c *conns.Client, name string) error {
+	conn := c.EC2()
+	err := deleteWhileInUse(ctx, []string{"InvalidPlacementGroup.InUse"}, func(ctx context.Context) error {
+		_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)})
+		if awserr.Is(err, notFoundPlacementGroup...) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deleting placement group (%s): %w", name, err)
+	}
+	if err := waitPlacementGroupDeleted(ctx, c, name); err != nil {
+		return fmt.Errorf("waiting for placement group (%s) to be deleted: %w", name, err)
+	}
+	return nil
+}
+
+// deleteWhileInUse calls del until it stops failing with one of the in-use codes. It has no timeout of
+// its own: the caller's context deadline bounds it.
+func deleteWhileInUse(ctx context.Context, inUse []string, del func(context.Context) error) error {
+	return wait.RetryWhile(ctx, 0, func(err error) bool { return awserr.Is(err, inUse...) }, del)
+}
+
+// updateTags applies a tag change to EC2 resources.
+func updateTags(ctx context.Context, conn *ec2.Client, ids []string, oldTags, newTags map[string]string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	remove, set := framework.TagsDiff(oldTags, newTags)
+	if len(remove) > 0 {
+		keys := make([]ec2types.Tag, 0, len(remove))
+		for _, k := range remove {
+			keys = append(keys, ec2types.Tag{Key: aws.String(k)})
+		}
+		if _, err := conn.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: ids, Tags: keys}); err != nil {
+			return err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := conn.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(set)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,17 +4,16 @@ package efa
 
 import (
 	"context"
-	"encoding/base64"
 	"sort"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 type networkModel struct {
@@ -81,136 +80,128 @@ func (m *networkModel) tags(ctx context.Context) (map[string]string, diag.Diagno
 	return out, diags
 }
 
-// launchTemplateInput is everything a launch template version is built from.
-type launchTemplateInput struct {
-	InstanceType       string
-	SubnetID           string
-	SecurityGroupID    string
-	AdditionalGroups   []string
-	PlacementGroupName string
-	Layout             []efaInterfaceSpec
-	Settings           *launchTemplateModel
-	RootDeviceName     string // from the AMI, when a root volume size is set
+// allTags is the complete tag set of every part: the provider's default tags, the resource's own, and
+// Name (the network's name, unless the configuration sets Name itself).
+func (m *networkModel) allTags(ctx context.Context, c *conns.Client) (map[string]string, diag.Diagnostics) {
+	own, diags := m.tags(ctx)
+	tags := c.MergeTags(own)
+	if _, ok := tags["Name"]; !ok {
+		tags["Name"] = m.Name.ValueString()
+	}
+	return tags, diags
 }
 
-// expandLaunchTemplateData builds the launch template data of a version.
-func expandLaunchTemplateData(in launchTemplateInput) *ec2types.RequestLaunchTemplateData {
-	groups := append([]string{in.SecurityGroupID}, in.AdditionalGroups...)
-	data := &ec2types.RequestLaunchTemplateData{
-		InstanceType:      ec2types.InstanceType(in.InstanceType),
-		NetworkInterfaces: expandNetworkInterfaces(in.Layout, in.SubnetID, groups),
+func (lt *launchTemplateModel) expand() *LaunchTemplateSettings {
+	if lt == nil {
+		return nil
 	}
-	if in.PlacementGroupName != "" {
-		data.Placement = &ec2types.LaunchTemplatePlacementRequest{GroupName: aws.String(in.PlacementGroupName)}
+	s := &LaunchTemplateSettings{
+		IAMInstanceProfile: lt.IAMInstanceProfile.ValueString(), ImageID: lt.ImageID.ValueString(),
+		KeyName: lt.KeyName.ValueString(), UserData: lt.UserData.ValueString(),
 	}
-	if s := in.Settings; s != nil {
-		if v := s.ImageID.ValueString(); v != "" {
-			data.ImageId = aws.String(v)
-		}
-		if v := s.KeyName.ValueString(); v != "" {
-			data.KeyName = aws.String(v)
-		}
-		if v := s.UserData.ValueString(); v != "" {
-			data.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(v)))
-		}
-		if v := s.IAMInstanceProfile.ValueString(); v != "" {
-			if strings.HasPrefix(v, "arn:") {
-				data.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Arn: aws.String(v)}
-			} else {
-				data.IamInstanceProfile = &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String(v)}
-			}
-		}
-		if !s.RootVolumeSizeGiB.IsNull() && !s.RootVolumeSizeGiB.IsUnknown() && in.RootDeviceName != "" {
-			data.BlockDeviceMappings = []ec2types.LaunchTemplateBlockDeviceMappingRequest{{
-				DeviceName: aws.String(in.RootDeviceName),
-				Ebs: &ec2types.LaunchTemplateEbsBlockDeviceRequest{
-					VolumeSize:          aws.Int32(int32(s.RootVolumeSizeGiB.ValueInt64())),
-					VolumeType:          ec2types.VolumeTypeGp3,
-					DeleteOnTermination: aws.Bool(true),
-				},
-			}}
-		}
+	if !lt.RootVolumeSizeGiB.IsNull() && !lt.RootVolumeSizeGiB.IsUnknown() {
+		s.RootVolumeSizeGiB = int32(lt.RootVolumeSizeGiB.ValueInt64())
 	}
-	return data
+	if *s == (LaunchTemplateSettings{}) {
+		return nil
+	}
+	return s
 }
 
-// flattenLaunchTemplateData reads a launch template version back into the model: instance type,
-// subnet, security groups, placement group, EFA interface count and the launch template settings.
-func (m *networkModel) flattenLaunchTemplateData(ctx context.Context, d *ec2types.ResponseLaunchTemplateData) diag.Diagnostics {
+// expand turns the model into the spec the plain Go layer works from.
+func (m *networkModel) expand(ctx context.Context, c *conns.Client) (NetworkSpec, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if d == nil {
-		return diags
+	spec := NetworkSpec{
+		Name: m.Name.ValueString(), SubnetID: m.SubnetID.ValueString(),
+		InstanceType: m.InstanceType.ValueString(), PlacementStrategy: m.PlacementStrategy.ValueString(),
 	}
-	m.InstanceType = types.StringValue(string(d.InstanceType))
-	efa := 0
-	for _, ni := range d.NetworkInterfaces {
-		if aws.ToString(ni.InterfaceType) == "efa" {
-			efa++
-		}
-	}
-	m.EFAInterfaceCount = types.Int64Value(int64(efa))
-	if len(d.NetworkInterfaces) > 0 {
-		ni := d.NetworkInterfaces[0]
-		if v := aws.ToString(ni.SubnetId); v != "" {
-			m.SubnetID = types.StringValue(v)
-		}
-		if len(ni.Groups) > 0 {
-			m.SecurityGroupID = types.StringValue(ni.Groups[0])
-			extra := append([]string(nil), ni.Groups[1:]...)
-			if len(extra) == 0 {
-				m.AdditionalSecurityGroupIDs = types.SetNull(types.StringType)
-			} else {
-				sort.Strings(extra)
-				v, d := types.SetValueFrom(ctx, types.StringType, extra)
-				diags.Append(d...)
-				m.AdditionalSecurityGroupIDs = v
-			}
-		}
-	}
-	pg := ""
-	if d.Placement != nil {
-		pg = aws.ToString(d.Placement.GroupName)
-	}
-	m.PlacementGroupName = types.StringValue(pg)
-	if pg == "" {
-		m.PlacementStrategy = types.StringValue(strategyNone)
-	} else {
-		m.PlacementStrategy = types.StringValue(strategyCluster)
-	}
+	var d diag.Diagnostics
+	spec.AdditionalSecurityGroupIDs, d = m.additionalGroups(ctx)
+	diags.Append(d...)
+	lt, d := m.launchTemplate(ctx)
+	diags.Append(d...)
+	spec.LaunchTemplate = lt.expand()
+	spec.Tags, d = m.allTags(ctx, c)
+	diags.Append(d...)
+	return spec, diags
+}
 
-	lt := launchTemplateModel{
-		IAMInstanceProfile: types.StringNull(),
-		ImageID:            stringOrNull(aws.ToString(d.ImageId)),
-		KeyName:            stringOrNull(aws.ToString(d.KeyName)),
-		RootVolumeSizeGiB:  types.Int64Null(),
-		UserData:           types.StringNull(),
+// network is what the state knows of the network, as the plain Go layer's Network. Tags are the
+// complete tag set the state was applied with.
+func (m *networkModel) network(ctx context.Context, c *conns.Client) (*Network, diag.Diagnostics) {
+	spec, diags := m.expand(ctx, c)
+	n := &Network{
+		Name: spec.Name, SubnetID: spec.SubnetID, VPCID: m.VPCID.ValueString(), AvailabilityZone: m.AvailabilityZone.ValueString(),
+		InstanceType: spec.InstanceType, PlacementStrategy: spec.PlacementStrategy,
+		PlacementGroupName: m.PlacementGroupName.ValueString(), SecurityGroupID: m.SecurityGroupID.ValueString(),
+		LaunchTemplateID: m.LaunchTemplateID.ValueString(), LaunchTemplateLatestVersion: m.LaunchTemplateLatestVersion.ValueInt64(),
+		AdditionalSecurityGroupIDs: spec.AdditionalSecurityGroupIDs, LaunchTemplate: spec.LaunchTemplate,
+		EFAInterfaceCount: int(m.EFAInterfaceCount.ValueInt64()), GPUCount: -1, Tags: spec.Tags,
 	}
-	if p := d.IamInstanceProfile; p != nil {
-		if v := aws.ToString(p.Arn); v != "" {
-			lt.IAMInstanceProfile = types.StringValue(v)
-		} else if v := aws.ToString(p.Name); v != "" {
-			lt.IAMInstanceProfile = types.StringValue(v)
+	if !m.GPUCount.IsNull() && !m.GPUCount.IsUnknown() {
+		n.GPUCount = int(m.GPUCount.ValueInt64())
+	}
+	if n.Name == "" {
+		n.Name = m.ID.ValueString()
+	}
+	return n, diags
+}
+
+// flattenComputed copies the attributes the provider computes, leaving what the configuration set as
+// planned (Create and Update).
+func (m *networkModel) flattenComputed(n *Network) {
+	m.ID = types.StringValue(n.Name)
+	m.VPCID, m.AvailabilityZone = types.StringValue(n.VPCID), types.StringValue(n.AvailabilityZone)
+	m.PlacementGroupName = types.StringValue(n.PlacementGroupName)
+	m.SecurityGroupID, m.LaunchTemplateID = types.StringValue(n.SecurityGroupID), types.StringValue(n.LaunchTemplateID)
+	m.LaunchTemplateLatestVersion = types.Int64Value(n.LaunchTemplateLatestVersion)
+	m.EFAInterfaceCount = types.Int64Value(int64(n.EFAInterfaceCount))
+	m.GPUCount = types.Int64Value(int64(max(n.GPUCount, 0)))
+}
+
+// flatten copies what exists into the model (Read). Tags come from the security group (n.Tags nil: not
+// read), leaving out the implicit Name tag and the provider's default tags.
+func (m *networkModel) flatten(ctx context.Context, n *Network, defaults map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.flattenComputed(n)
+	m.Name, m.SubnetID, m.InstanceType = types.StringValue(n.Name), types.StringValue(n.SubnetID), types.StringValue(n.InstanceType)
+	m.PlacementStrategy = types.StringValue(n.PlacementStrategy)
+	if len(n.AdditionalSecurityGroupIDs) == 0 {
+		m.AdditionalSecurityGroupIDs = types.SetNull(types.StringType)
+	} else {
+		v, d := types.SetValueFrom(ctx, types.StringType, n.AdditionalSecurityGroupIDs)
+		diags.Append(d...)
+		m.AdditionalSecurityGroupIDs = v
+	}
+	diags.Append(m.flattenLaunchTemplate(ctx, n.LaunchTemplate)...)
+	if n.Tags != nil {
+		remote := make(map[string]string, len(n.Tags))
+		for k, v := range n.Tags {
+			remote[k] = v
 		}
-	}
-	if v := aws.ToString(d.UserData); v != "" {
-		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
-			lt.UserData = types.StringValue(string(b))
-		} else {
-			lt.UserData = types.StringValue(v)
+		if own, _ := m.tags(ctx); remote["Name"] == n.Name && own["Name"] == "" {
+			delete(remote, "Name")
 		}
+		tags, d := framework.FlattenTags(ctx, remote, m.Tags, defaults)
+		diags.Append(d...)
+		m.Tags = tags
 	}
-	for _, bdm := range d.BlockDeviceMappings {
-		if bdm.Ebs != nil && bdm.Ebs.VolumeSize != nil {
-			lt.RootVolumeSizeGiB = types.Int64Value(int64(aws.ToInt32(bdm.Ebs.VolumeSize)))
-			break
-		}
-	}
-	if lt.IAMInstanceProfile.IsNull() && lt.ImageID.IsNull() && lt.KeyName.IsNull() && lt.RootVolumeSizeGiB.IsNull() && lt.UserData.IsNull() {
+	return diags
+}
+
+func (m *networkModel) flattenLaunchTemplate(ctx context.Context, s *LaunchTemplateSettings) diag.Diagnostics {
+	if s == nil {
 		m.LaunchTemplate = types.ObjectNull(launchTemplateAttrTypes)
-		return diags
+		return nil
 	}
-	v, d2 := types.ObjectValueFrom(ctx, launchTemplateAttrTypes, lt)
-	diags.Append(d2...)
+	lt := launchTemplateModel{
+		IAMInstanceProfile: stringOrNull(s.IAMInstanceProfile), ImageID: stringOrNull(s.ImageID),
+		KeyName: stringOrNull(s.KeyName), UserData: stringOrNull(s.UserData), RootVolumeSizeGiB: types.Int64Null(),
+	}
+	if s.RootVolumeSizeGiB > 0 {
+		lt.RootVolumeSizeGiB = types.Int64Value(int64(s.RootVolumeSizeGiB))
+	}
+	v, diags := types.ObjectValueFrom(ctx, launchTemplateAttrTypes, lt)
 	m.LaunchTemplate = v
 	return diags
 }
@@ -220,21 +211,4 @@ func stringOrNull(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-func ec2Tags(tags map[string]string) []ec2types.Tag {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]ec2types.Tag, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, ec2types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
-}
-
-func tagSpec(resourceType ec2types.ResourceType, tags map[string]string) []ec2types.TagSpecification {
-	return []ec2types.TagSpecification{{ResourceType: resourceType, Tags: ec2Tags(tags)}}
 }

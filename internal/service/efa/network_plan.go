@@ -5,6 +5,7 @@ package efa
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -20,19 +22,23 @@ import (
 
 const nearestCount = 5
 
-// checked is what the plan-time checks learned; Create reuses the same checks.
-type checked struct {
-	Type           typeInfo
-	VPCID          string
-	AZ             string
-	RootDeviceName string
-}
-
 // checkInputs validates the instance type, the subnet, the AMI and the additional security groups
 // against EC2 with read-only calls. Every problem is an attribute error that names the rule.
-func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (checked, diag.Diagnostics) {
+func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (resolved, diag.Diagnostics) {
+	c, diags := checkInstanceType(ctx, conn, m)
+	if diags.HasError() {
+		return c, diags
+	}
+	diags.Append(checkSubnet(ctx, conn, m, &c)...)
+	diags.Append(checkImage(ctx, conn, m, &c)...)
+	diags.Append(checkAdditionalGroups(ctx, conn, m, c.VPCID)...)
+	return c, diags
+}
+
+// checkInstanceType checks that the instance type exists, supports EFA and the placement strategy.
+func checkInstanceType(ctx context.Context, conn *ec2.Client, m *networkModel) (resolved, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	var c checked
+	var c resolved
 	itype := m.InstanceType.ValueString()
 
 	ti, err := findInstanceType(ctx, conn, itype)
@@ -68,6 +74,13 @@ func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (checke
 				itype, strings.Join(ti.PlacementStrategies, ", ")))
 	}
 
+	return c, diags
+}
+
+// checkSubnet checks that the subnet exists and that its zone offers the instance type.
+func checkSubnet(ctx context.Context, conn *ec2.Client, m *networkModel, c *resolved) diag.Diagnostics {
+	var diags diag.Diagnostics
+	itype := m.InstanceType.ValueString()
 	if !m.SubnetID.IsUnknown() {
 		subnetID := m.SubnetID.ValueString()
 		sn, err := findSubnet(ctx, conn, subnetID)
@@ -92,6 +105,13 @@ func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (checke
 		}
 	}
 
+	return diags
+}
+
+// checkImage checks that the AMI exists and matches the instance type's architecture.
+func checkImage(ctx context.Context, conn *ec2.Client, m *networkModel, c *resolved) diag.Diagnostics {
+	var diags diag.Diagnostics
+	itype, ti := m.InstanceType.ValueString(), c.Type
 	lt, d := m.launchTemplate(ctx)
 	diags.Append(d...)
 	if lt != nil && !lt.ImageID.IsNull() && !lt.ImageID.IsUnknown() {
@@ -112,6 +132,12 @@ func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (checke
 		}
 	}
 
+	return diags
+}
+
+// checkAdditionalGroups checks that the additional security groups exist in the subnet's VPC.
+func checkAdditionalGroups(ctx context.Context, conn *ec2.Client, m *networkModel, vpcID string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	extra, d := m.additionalGroups(ctx)
 	diags.Append(d...)
 	if len(extra) > 0 && !m.AdditionalSecurityGroupIDs.IsUnknown() {
@@ -122,16 +148,16 @@ func checkInputs(ctx context.Context, conn *ec2.Client, m *networkModel) (checke
 				fmt.Sprintf("additional_security_group_ids %v: at least one does not exist: %s", extra, err))
 		case err != nil:
 			diags.AddAttributeError(path.Root("additional_security_group_ids"), "describing security groups", err.Error())
-		case c.VPCID != "":
+		case vpcID != "":
 			for _, sg := range sgs {
-				if aws.ToString(sg.VpcId) != c.VPCID {
+				if aws.ToString(sg.VpcId) != vpcID {
 					diags.AddAttributeError(path.Root("additional_security_group_ids"), "Security group in another VPC",
-						fmt.Sprintf("security group %s is in %s, but subnet_id %q is in %s.", aws.ToString(sg.GroupId), aws.ToString(sg.VpcId), m.SubnetID.ValueString(), c.VPCID))
+						fmt.Sprintf("security group %s is in %s, but subnet_id %q is in %s.", aws.ToString(sg.GroupId), aws.ToString(sg.VpcId), m.SubnetID.ValueString(), vpcID))
 				}
 			}
 		}
 	}
-	return c, diags
+	return diags
 }
 
 // nearestByName suggests EFA types of the same class or series for a name EC2 does not know.
@@ -234,7 +260,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 
-	if launchTemplateChanged(ctx, state, &plan) {
+	if modelLaunchTemplateChanged(state, &plan) {
 		plan.LaunchTemplateLatestVersion = types.Int64Unknown()
 	} else {
 		plan.LaunchTemplateLatestVersion = state.LaunchTemplateLatestVersion
@@ -252,8 +278,55 @@ func inputsChanged(state, plan *networkModel) bool {
 		!plan.PlacementStrategy.Equal(state.PlacementStrategy)
 }
 
-// launchTemplateChanged reports whether the launch template data changes (a new version is needed).
-func launchTemplateChanged(_ context.Context, state, plan *networkModel) bool {
+// modelLaunchTemplateChanged reports whether the launch template data changes (a new version is needed).
+func modelLaunchTemplateChanged(state, plan *networkModel) bool {
 	return !plan.InstanceType.Equal(state.InstanceType) || !plan.LaunchTemplate.Equal(state.LaunchTemplate) ||
 		!plan.AdditionalSecurityGroupIDs.Equal(state.AdditionalSecurityGroupIDs)
+}
+
+// nameValidator applies validateName at plan time.
+type nameValidator struct{}
+
+func (nameValidator) Description(context.Context) string {
+	return msgName + ", not starting with sg-"
+}
+
+func (v nameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validateName(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid EFA network name", fmt.Sprintf("%s %s.", req.Path, err))
+	}
+}
+
+// tagsValidator applies validateTag to every known tag at plan time.
+type tagsValidator struct{}
+
+func (tagsValidator) Description(context.Context) string {
+	return "EC2 tag rules: keys of 1 to 127 characters not starting with aws:, values of at most 256 characters"
+}
+
+func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	keys := make([]string, 0, len(req.ConfigValue.Elements()))
+	for k := range req.ConfigValue.Elements() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, ok := req.ConfigValue.Elements()[k].(types.String)
+		if !ok || v.IsUnknown() {
+			continue
+		}
+		if err := validateTag(k, v.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tag", err.Error()+".")
+		}
+	}
 }

@@ -82,15 +82,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 			}
 			id := aws.ToString(g.GroupId)
 			log.Printf("[INFO] sweeper %s: deleting security group %s (%s)", SweeperName, id, aws.ToString(g.GroupName))
-			err := deleteUntilGone(ctx, fmt.Sprintf("security group (%s)", id), []string{"DependencyViolation", "InvalidGroup.InUse"},
-				func(ctx context.Context) error {
-					_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-					if awserr.Is(err, notFoundSecurityGroup...) {
-						return nil
-					}
-					return err
-				},
-				func(ctx context.Context) error { _, err := findSecurityGroup(ctx, conn, id); return err })
+			err := deleteSecurityGroup(ctx, c, id)
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -107,15 +99,7 @@ func SweepNetworks(ctx context.Context, c *conns.Client, prefix string) error {
 				continue
 			}
 			log.Printf("[INFO] sweeper %s: deleting placement group %s", SweeperName, name)
-			err := deleteUntilGone(ctx, fmt.Sprintf("placement group (%s)", name), []string{"InvalidPlacementGroup.InUse"},
-				func(ctx context.Context) error {
-					_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)})
-					if awserr.Is(err, notFoundPlacementGroup...) {
-						return nil
-					}
-					return err
-				},
-				func(ctx context.Context) error { _, err := findPlacementGroup(ctx, conn, name); return err })
+			err := deletePlacementGroup(ctx, c, name)
 			if err != nil {
 				errs = append(errs, err)
 			}
