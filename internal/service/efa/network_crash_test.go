@@ -74,4 +74,3 @@ func TestAccEFANetwork_APICalls(t *testing.T) {
 		}
 	}
 }
-

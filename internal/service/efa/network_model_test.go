@@ -103,4 +103,3 @@ func responseOf(r *ec2types.RequestLaunchTemplateData) *ec2types.ResponseLaunchT
 	}
 	return out
 }
-
