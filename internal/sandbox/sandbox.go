@@ -33,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
 // Sandbox credentials and region: moto accepts any credentials.
@@ -57,6 +58,8 @@ var errMotoExited = errors.New("moto exited before answering")
 type Options struct {
 	// Timings of natively served resources; zero means gateway.FastTimings().
 	Timings gateway.Timings
+	// ParallelCluster are the ParallelCluster API emulator's timings; zero means pcluster.FastTimings().
+	ParallelCluster pcluster.Timings
 	// Seed creates the data-lake bucket and looks up the default VPC and subnets.
 	Seed bool
 	// Log receives moto's output and the gateway's request log (nil: discarded).
@@ -68,6 +71,7 @@ type Options struct {
 // Sandbox is a running moto + gateway pair.
 type Sandbox struct {
 	gw      *gateway.Gateway
+	pc      *pcluster.Emulator
 	url     string
 	motoURL string
 	cmd     *exec.Cmd
@@ -152,6 +156,11 @@ func Start(ctx context.Context, opts Options) (_ *Sandbox, err error) {
 	if sb.url, err = gw.Start(); err != nil {
 		return nil, err
 	}
+	sb.startParallelCluster(opts.ParallelCluster, func(format string, args ...any) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(logw, format+"\n", args...)
+	})
 	sb.vars["region"] = Region
 	if opts.Seed {
 		if err := sb.seed(ctx); err != nil {
@@ -365,6 +374,7 @@ func (sb *Sandbox) Env() []string {
 		"AWS_DEFAULT_REGION=" + Region,
 		"AWS_EC2_METADATA_DISABLED=true",
 		"RAYHPC_SANDBOX_URL=" + sb.url,
+		"AWS_ENDPOINT_URL_PARALLELCLUSTER=" + sb.ParallelClusterURL(),
 		// The sandbox's lifecycles take seconds, not minutes: poll it often (the provider's poll_interval).
 		"RAYHPC_POLL_INTERVAL=" + sb.gw.Timings().PollInterval().String(),
 	}

@@ -221,6 +221,18 @@ func writeInjectedFault(w http.ResponseWriter, info *requestInfo, fault string) 
 		} else {
 			WriteS3Error(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again. (sandbox fault injection)")
 		}
+	case ProtoRESTJSON:
+		if info.service == "execute-api" {
+			// API Gateway's own answers ("Gateway responses" in the API Gateway developer guide:
+			// THROTTLED, DEFAULT_5XX).
+			if throttle {
+				WriteRESTJSONError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Too Many Requests")
+			} else {
+				WriteRESTJSONError(w, http.StatusInternalServerError, "InternalServerErrorException", "Internal server error")
+			}
+			return
+		}
+		fallthrough
 	default: // REST-JSON
 		if throttle {
 			WriteRESTJSONError(w, http.StatusTooManyRequests, "ThrottlingException", "Rate exceeded")

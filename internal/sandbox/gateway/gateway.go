@@ -59,6 +59,13 @@ type Service interface {
 	Serve(w http.ResponseWriter, r *http.Request, op string, body []byte)
 }
 
+// OperationNamer is implemented by a Service of a REST API whose operations are named by method and
+// path (the ParallelCluster API emulator), so the call log and faults use the operation's name rather
+// than "METHOD /path".
+type OperationNamer interface {
+	OperationName(r *http.Request) string
+}
+
 // Gateway is the sandbox's AWS gateway.
 type Gateway struct {
 	cfg      Config
@@ -228,11 +235,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sandbox gateway: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &StatusRecorder{ResponseWriter: w}
 	call := Call{Time: start, Service: info.service, Operation: info.op, Region: info.region}
 
 	native := g.lookup(info.service, info.op)
 	call.Native = native != nil
+	if n, ok := native.(OperationNamer); ok {
+		info.op = n.OperationName(r)
+		call.Operation = info.op
+	}
 
 	if fault, delay := g.faults.decide(info.service, info.op, g.rnd); delay > 0 || fault != "" {
 		if delay > 0 {
@@ -251,7 +262,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			writeInjectedFault(rec, info, fault)
-			call.Status = rec.status()
+			call.Status = rec.Status()
 			call.Duration = g.now().Sub(start)
 			g.record(call)
 			return
@@ -280,7 +291,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(rec, fmt.Sprintf("sandbox gateway: no upstream for %s:%s", info.service, info.op), http.StatusNotImplemented)
 	}
-	call.Status = rec.status()
+	call.Status = rec.Status()
 	call.Duration = g.now().Sub(start)
 	g.record(call)
 }
@@ -317,27 +328,28 @@ func dropConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// statusRecorder remembers the status code written through it.
-type statusRecorder struct {
+// StatusRecorder remembers the status code written through it (also used by the emulators the gateway
+// serves).
+type StatusRecorder struct {
 	http.ResponseWriter
 	code int
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *StatusRecorder) WriteHeader(code int) {
 	if s.code == 0 {
 		s.code = code
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
+func (s *StatusRecorder) Write(b []byte) (int, error) {
 	if s.code == 0 {
 		s.code = http.StatusOK
 	}
 	return s.ResponseWriter.Write(b)
 }
 
-func (s *statusRecorder) status() int {
+func (s *StatusRecorder) Status() int {
 	if s.code == 0 {
 		return http.StatusOK
 	}
@@ -345,7 +357,7 @@ func (s *statusRecorder) status() int {
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer (Flush, Hijack).
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 type ctxKey struct{}
 

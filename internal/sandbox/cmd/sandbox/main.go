@@ -21,6 +21,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
 func main() {
@@ -55,7 +56,8 @@ func run() int {
 	if *verbose {
 		logw = os.Stderr
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Timings: t, Seed: !*noSeed, Log: logw})
+	pt, _ := pcluster.TimingsByName(*timings)
+	sb, err := sandbox.Start(ctx, sandbox.Options{Timings: t, ParallelCluster: pt, Seed: !*noSeed, Log: logw})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sandbox:", err)
 		return 1
