@@ -36,7 +36,9 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
-// Sandbox credentials and region: moto accepts any credentials.
+// Sandbox credentials and region. The gateway verifies every request's SigV4
+// signature against these (and against keys moto issues through it, such as
+// STS AssumeRole credentials); moto itself accepts any credentials.
 const (
 	AccessKeyID     = "testing"
 	SecretAccessKey = "testing"
@@ -140,9 +142,10 @@ func Start(ctx context.Context, opts Options) (_ *Sandbox, err error) {
 
 	var logMu sync.Mutex
 	gw, err := gateway.New(gateway.Config{
-		MotoURL: sb.motoURL,
-		Timings: opts.Timings,
-		Region:  Region,
+		MotoURL:    sb.motoURL,
+		Timings:    opts.Timings,
+		Region:     Region,
+		AccessKeys: map[string]string{AccessKeyID: SecretAccessKey},
 		Logf: func(format string, args ...any) {
 			logMu.Lock()
 			defer logMu.Unlock()

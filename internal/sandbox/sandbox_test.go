@@ -15,12 +15,42 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
+
+// assumedRoleCredentialsVerify: credentials from moto's STS AssumeRole are signed
+// with and verify at the gateway, as AWS knows the keys it issues.
+func assumedRoleCredentialsVerify(ctx context.Context, t *testing.T, sb *Sandbox) {
+	t.Helper()
+	cfg := sb.AWSConfig()
+	out, err := sts.NewFromConfig(cfg).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/deploy"), RoleSessionName: aws.String("acc"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	if aws.ToString(c.AccessKeyId) == AccessKeyID {
+		t.Fatalf("moto issued the sandbox's own key")
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity with assumed-role credentials: %v", err)
+	}
+	if !strings.Contains(aws.ToString(id.Arn), "assumed-role/deploy/acc") {
+		t.Errorf("caller %s", aws.ToString(id.Arn))
+	}
+	if _, err := fsx.NewFromConfig(cfg).DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{}); err != nil {
+		t.Errorf("FSx with assumed-role credentials: %v", err)
+	}
+}
 
 func TestStartSeedStop(t *testing.T) {
 	if err := MotoAvailable(); err != nil {
-		t.Skipf("skipping: %v", err)
+		t.Fatalf("the sandbox tests need moto: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -102,6 +132,13 @@ func TestStartSeedStop(t *testing.T) {
 	}
 	if n := sb.Gateway().CountCalls("s3", "PutObject"); n < 4 {
 		t.Errorf("PutObject calls logged: %d", n)
+	}
+
+	assumedRoleCredentialsVerify(ctx, t, sb)
+	for _, c := range sb.Gateway().Calls() {
+		if !c.SignatureVerified {
+			t.Errorf("call %s:%s did not verify: %s", c.Service, c.Operation, c.SignatureError)
+		}
 	}
 
 	if err := sb.Stop(); err != nil {

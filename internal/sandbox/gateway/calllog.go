@@ -17,6 +17,14 @@ type Call struct {
 	Native    bool          `json:"native"` // served by the gateway rather than moto
 	Fault     string        `json:"fault,omitempty"`
 	Duration  time.Duration `json:"duration_ns"`
+	// SignatureVerified: the request's SigV4 signature verified (package sigv4).
+	// A request that fails verification is answered with the protocol's
+	// authentication error and never reaches a service.
+	SignatureVerified bool `json:"signature_verified"`
+	// SignatureError is the verification failure ("Mismatch: ...") when not verified.
+	SignatureError string `json:"signature_error,omitempty"`
+	// AccessKeyID is the access key the request was signed with.
+	AccessKeyID string `json:"access_key_id,omitempty"`
 }
 
 type callLog struct {

@@ -46,6 +46,10 @@ type Config struct {
 	// Seed seeds the random source used for fault injection and generated
 	// identifiers (0 means a fixed default seed, so runs are reproducible).
 	Seed int64
+	// AccessKeys maps the access key IDs the gateway accepts to their secrets
+	// (empty means DefaultAccessKeys). Keys moto issues through the gateway
+	// (STS, IAM CreateAccessKey) are learned on top of these.
+	AccessKeys map[string]string
 }
 
 // Service is a natively implemented AWS service (or part of one).
@@ -77,6 +81,7 @@ type Gateway struct {
 
 	calls  callLog
 	faults faultTable
+	keys   *keyStore
 	rnd    *lockedRand
 
 	listener net.Listener
@@ -109,6 +114,7 @@ func New(cfg Config) (*Gateway, error) {
 		services: map[string][]Service{},
 		rnd:      newLockedRand(seed),
 		now:      time.Now,
+		keys:     newKeyStore(cfg.AccessKeys),
 	}
 	if cfg.MotoURL != "" {
 		u, err := url.Parse(cfg.MotoURL)
@@ -127,6 +133,7 @@ func New(cfg Config) (*Gateway, error) {
 				g.logf("gateway: upstream error for %s %s: %v", r.Method, r.URL.Path, err)
 				http.Error(w, "sandbox gateway: moto unreachable: "+err.Error(), http.StatusBadGateway)
 			},
+			ModifyResponse: g.learnCredentials,
 		}
 	}
 	g.Register(newFSxService(g))
@@ -238,6 +245,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &StatusRecorder{ResponseWriter: w}
 	call := Call{Time: start, Service: info.service, Operation: info.op, Region: info.region}
 
+	// Every request is verified before anything else, whoever serves it.
+	if !g.authenticate(rec, r, info, &call) {
+		call.Status = rec.status()
+		call.Duration = g.now().Sub(start)
+		g.record(call)
+		return
+	}
+
 	native := g.lookup(info.service, info.op)
 	call.Native = native != nil
 	if n, ok := native.(OperationNamer); ok {
@@ -283,6 +298,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(withRequestInfo(r.Context(), info))
 		native.Serve(rec, r, info.op, body)
 	case g.proxy != nil:
+		r = r.WithContext(withRequestInfo(r.Context(), info))
 		if info.body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(info.body))
 			r.ContentLength = int64(len(info.body))
@@ -296,9 +312,35 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.record(call)
 }
 
+// authenticate buffers the body, verifies the request's signature and notes
+// the outcome in call; on failure it has answered the request.
+func (g *Gateway) authenticate(w http.ResponseWriter, r *http.Request, info *requestInfo, call *Call) bool {
+	if info.body == nil {
+		b, err := readBody(r)
+		if err != nil {
+			http.Error(w, "sandbox gateway: reading body: "+err.Error(), http.StatusBadRequest)
+			return false
+		}
+		info.body = b
+	}
+	res, authErr := g.verify(r, info, info.body)
+	call.AccessKeyID = res.AccessKeyID
+	if authErr != nil {
+		call.SignatureError = authErr.Kind.String() + ": " + authErr.Message
+		writeAuthError(w, info, authErr)
+		return false
+	}
+	call.SignatureVerified = true
+	return true
+}
+
 func (g *Gateway) record(c Call) {
 	g.calls.add(c)
-	g.logf("gateway: %s %s:%s -> %d%s (%s)", c.Region, c.Service, c.Operation, c.Status, faultSuffix(c.Fault), c.Duration.Round(time.Millisecond))
+	sig := ""
+	if !c.SignatureVerified {
+		sig = " [signature: " + c.SignatureError + "]"
+	}
+	g.logf("gateway: %s %s:%s -> %d%s%s (%s)", c.Region, c.Service, c.Operation, c.Status, faultSuffix(c.Fault), sig, c.Duration.Round(time.Millisecond))
 }
 
 func faultSuffix(f string) string {

@@ -63,6 +63,12 @@ func newFakeMoto(t *testing.T) *fakeMoto {
 				return
 			}
 			_, _ = io.WriteString(w, `<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><subnetSet><item><subnetId>`+form.Get("SubnetId.1")+`</subnetId><vpcId>vpc-fake</vpcId></item></subnetSet></DescribeSubnetsResponse>`)
+		case form.Get("Action") == "AssumeRole":
+			w.Header().Set("Content-Type", "text/xml")
+			_, _ = io.WriteString(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>ASIAFAKEMOTO0001</AccessKeyId><SecretAccessKey>motosecret</SecretAccessKey><SessionToken>mototoken</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/deploy/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>
+</AssumeRoleResult></AssumeRoleResponse>`)
 		case r.Method == http.MethodHead && strings.HasPrefix(r.URL.Path, "/missing-bucket"):
 			w.WriteHeader(http.StatusNotFound)
 		default:
