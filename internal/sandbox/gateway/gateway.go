@@ -247,7 +247,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Every request is verified before anything else, whoever serves it.
 	if !g.authenticate(rec, r, info, &call) {
-		call.Status = rec.status()
+		call.Status = rec.Status()
 		call.Duration = g.now().Sub(start)
 		g.record(call)
 		return
