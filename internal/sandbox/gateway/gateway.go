@@ -271,9 +271,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if fault != "" {
 			call.Fault = joinFault(call.Fault, fault)
 			if fault == FaultDrop {
-				dropConnection(w)
+				// Logged before the drop: the client sees the closed connection at once.
 				call.Duration = g.now().Sub(start)
 				g.record(call)
+				dropConnection(w)
 				return
 			}
 			writeInjectedFault(rec, info, fault)
