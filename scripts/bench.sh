@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export TF_CLI_CONFIG_FILE="$root/.build/terraformrc-test" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-workflows=${WORKFLOWS:-$root/../shared/workflows}
+workflows=${WORKFLOWS:-$root/internal/placement/testdata/wfcommons}
 
 echo "== provider start-up"
 go run ./internal/benchtools/startup -bin .build/bin/terraform-provider-rayhpc -runs 11

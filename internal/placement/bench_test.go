@@ -3,22 +3,12 @@
 package placement
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
-// benchSolveTrace solves one trace of shared/workflows with the weighted
-// objective.
+// benchSolveTrace solves one shipped trace with the weighted objective.
 func benchSolveTrace(b *testing.B, file string) {
-	dir := workflowsDir()
-	if dir == "" {
-		b.Skip("no shared/workflows")
-	}
-	path := filepath.Join(dir, file)
-	if _, err := os.Stat(path); err != nil {
-		b.Skip(file + " absent")
-	}
+	path := tracePath(b, file)
 	p := NewProblem(loadTrace(b, path), DefaultPlatforms())
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -5,27 +5,19 @@ package placement
 import (
 	"fmt"
 	"sort"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/prices"
 )
 
 // Value is one catalog default: a number, its unit and where it comes from.
-type Value struct {
-	V      float64 `json:"value"`
-	Unit   string  `json:"unit"`
-	Source string  `json:"source"`
-}
+type Value = prices.Price
 
-// InstanceType is an EC2 instance type as the catalog knows it.
-type InstanceType struct {
-	Name        string  `json:"name"`
-	VCPUs       int     `json:"vcpus"`
-	MemoryGiB   float64 `json:"memory_gib"`
-	GPUs        int     `json:"gpus"`
-	EFA         bool    `json:"efa"`
-	Arch        string  `json:"arch"`
-	HourlyUSD   float64 `json:"hourly_usd"`
-	PriceSource string  `json:"price_source"`
-	SpecSource  string  `json:"spec_source"`
-}
+// val builds a Value.
+func val(v float64, unit, source string) Value { return Value{V: v, Unit: unit, Source: source} }
+
+// InstanceType is an EC2 instance type as the catalog knows it (from the
+// provider's price catalogue, internal/prices).
+type InstanceType = prices.Instance
 
 // Catalog holds every default the engine uses — prices, limits, latencies
 // and bandwidths — each with its source. [DefaultCatalog] returns the built-in
@@ -75,65 +67,48 @@ type Catalog struct {
 }
 
 const (
-	srcEC2Price     = "AWS EC2 On-Demand pricing page, us-east-1, Linux, 2024"
-	srcEC2Spec      = "AWS EC2 instance type documentation (vCPUs, memory, GPUs, EFA support)"
-	srcLambdaPrice  = "AWS Lambda pricing page, us-east-1, 2024"
 	srcLambdaMemory = "AWS Lambda Developer Guide, \"Configuring function memory\": 1,769 MB gives one vCPU"
 	srcLambdaQuota  = "AWS Lambda Developer Guide, \"Lambda quotas\""
-	srcFargatePrice = "AWS Fargate pricing page, us-east-1, Linux/x86, 2024 (per second, 1-minute minimum)"
 	srcFargateSize  = "Amazon ECS Developer Guide, \"Task CPU and memory\" for Fargate (max 16 vCPU, 120 GB)"
-	srcS3Price      = "Amazon S3 pricing page, S3 Standard, us-east-1, 2024"
 )
 
 // DefaultCatalog returns the built-in catalog. Each call returns a fresh copy
 // that the caller may modify.
 func DefaultCatalog() *Catalog {
-	inst := func(name string, vcpu int, memGiB float64, gpus int, efa bool, arch string, usd float64) InstanceType {
-		return InstanceType{Name: name, VCPUs: vcpu, MemoryGiB: memGiB, GPUs: gpus, EFA: efa, Arch: arch,
-			HourlyUSD: usd, PriceSource: srcEC2Price, SpecSource: srcEC2Spec}
-	}
 	c := &Catalog{
-		Region: "us-east-1",
-		Instances: map[string]InstanceType{
-			"c5n.18xlarge":   inst("c5n.18xlarge", 72, 192, 0, true, "x86_64", 3.888),
-			"c6i.32xlarge":   inst("c6i.32xlarge", 128, 256, 0, true, "x86_64", 5.44),
-			"hpc7g.16xlarge": inst("hpc7g.16xlarge", 64, 128, 0, true, "arm64", 1.6832),
-			"m6i.xlarge":     inst("m6i.xlarge", 4, 16, 0, false, "x86_64", 0.192),
-			"g5.xlarge":      inst("g5.xlarge", 4, 16, 1, false, "x86_64", 1.006),
-			"p4d.24xlarge":   inst("p4d.24xlarge", 96, 1152, 8, true, "x86_64", 21.96),
-			"p5.48xlarge":    inst("p5.48xlarge", 192, 2048, 8, true, "x86_64", 55.04),
-		},
-		EC2MinBillingS: Value{60, "s", "AWS EC2 pricing page: per-second billing with a 60-second minimum (Linux)"},
-		HPCNodeStartS: Value{180, "s", "assumption: AWS ParallelCluster dynamic Slurm node from power-up to " +
-			"job start, typically 2-5 minutes (launch, bootstrap, slurmd registration)"},
-		RayNodeStartS: Value{90, "s", "assumption: EKS worker node launch (Karpenter/Cluster Autoscaler) plus " +
-			"Ray worker pod start with a cached image, typically 1-2 minutes"},
+		Region:         prices.Region,
+		Instances:      prices.Instances(),
+		EC2MinBillingS: val(60, "s", "AWS EC2 pricing page: per-second billing with a 60-second minimum (Linux)"),
+		HPCNodeStartS: val(180, "s", "assumption: AWS ParallelCluster dynamic Slurm node from power-up to "+
+			"job start, typically 2-5 minutes (launch, bootstrap, slurmd registration)"),
+		RayNodeStartS: val(90, "s", "assumption: EKS worker node launch (Karpenter/Cluster Autoscaler) plus "+
+			"Ray worker pod start with a cached image, typically 1-2 minutes"),
 
-		LambdaGBSecondX86:  Value{0.0000166667, "USD/GB-s", srcLambdaPrice + " (x86)"},
-		LambdaGBSecondArm:  Value{0.0000133334, "USD/GB-s", srcLambdaPrice + " (Arm)"},
-		LambdaRequest:      Value{0.20 / 1e6, "USD/request", srcLambdaPrice + " ($0.20 per 1M requests)"},
-		LambdaMBPerVCPU:    Value{1769, "MB/vCPU", srcLambdaMemory},
-		LambdaMinMemoryMB:  Value{128, "MB", srcLambdaQuota},
-		LambdaMaxMemoryMB:  Value{10240, "MB", srcLambdaQuota},
-		LambdaTimeoutS:     Value{900, "s", srcLambdaQuota},
-		LambdaConcurrency:  Value{1000, "executions", srcLambdaQuota + " (default concurrent executions per Region)"},
-		LambdaColdStartS:   Value{1.0, "s", "assumption: typical cold start of a zip-packaged function with its dependencies; billed, as AWS bills the INIT phase since 2025-08-01"},
-		LambdaS3Bandwidth:  Value{80e6, "B/s", "assumption: ~80 MB/s S3 throughput per function as measured by Klimovic et al., \"Pocket\", OSDI 2018"},
-		LambdaBillingTickS: Value{0.001, "s", srcLambdaPrice + " (duration rounded up to 1 ms)"},
+		LambdaGBSecondX86:  prices.LambdaGBSecondX86,
+		LambdaGBSecondArm:  prices.LambdaGBSecondArm,
+		LambdaRequest:      prices.LambdaRequest,
+		LambdaMBPerVCPU:    val(1769, "MB/vCPU", srcLambdaMemory),
+		LambdaMinMemoryMB:  val(128, "MB", srcLambdaQuota),
+		LambdaMaxMemoryMB:  val(10240, "MB", srcLambdaQuota),
+		LambdaTimeoutS:     val(900, "s", srcLambdaQuota),
+		LambdaConcurrency:  val(1000, "executions", srcLambdaQuota+" (default concurrent executions per Region)"),
+		LambdaColdStartS:   val(1.0, "s", "assumption: typical cold start of a zip-packaged function with its dependencies; billed, as AWS bills the INIT phase since 2025-08-01"),
+		LambdaS3Bandwidth:  val(80e6, "B/s", "assumption: ~80 MB/s S3 throughput per function as measured by Klimovic et al., \"Pocket\", OSDI 2018"),
+		LambdaBillingTickS: val(0.001, "s", prices.SrcLambda+" (duration rounded up to 1 ms)"),
 
-		FargateVCPUHour:    Value{0.04048, "USD/vCPU-h", srcFargatePrice},
-		FargateGBHour:      Value{0.004445, "USD/GB-h", srcFargatePrice},
-		FargateMaxVCPUs:    Value{16, "vCPU", srcFargateSize},
-		FargateMaxMemoryGB: Value{120, "GB", srcFargateSize},
-		FargateMinBillingS: Value{60, "s", srcFargatePrice},
-		BatchStartS: Value{45, "s", "assumption: AWS Batch on Fargate job from SUBMITTED to RUNNING (scheduling, " +
-			"ENI attachment, image pull), typically 30-60 s; billed from image pull, charged here in full"},
-		BatchMaxVCPUs: Value{256, "vCPU", "deployment choice: the Batch compute environment's maxvCpus (default of this engine)"},
+		FargateVCPUHour:    prices.FargateVCPUHour,
+		FargateGBHour:      prices.FargateGBHour,
+		FargateMaxVCPUs:    val(16, "vCPU", srcFargateSize),
+		FargateMaxMemoryGB: val(120, "GB", srcFargateSize),
+		FargateMinBillingS: val(60, "s", prices.SrcFargate),
+		BatchStartS: val(45, "s", "assumption: AWS Batch on Fargate job from SUBMITTED to RUNNING (scheduling, "+
+			"ENI attachment, image pull), typically 30-60 s; billed from image pull, charged here in full"),
+		BatchMaxVCPUs: val(256, "vCPU", "deployment choice: the Batch compute environment's maxvCpus (default of this engine)"),
 
-		S3GetPer1000:    Value{0.0004, "USD/1000 requests", srcS3Price + " (GET)"},
-		S3PutPer1000:    Value{0.005, "USD/1000 requests", srcS3Price + " (PUT)"},
-		VMS3Bandwidth:   Value{90e6, "B/s", "Amazon S3 performance guidelines: about 85-90 MB/s per request stream"},
-		LustreBandwidth: Value{500e6, "B/s", "assumption: per-task read/write throughput on the FSx for Lustre workspace (contention not modelled)"},
+		S3GetPer1000:    prices.S3GetPer1000,
+		S3PutPer1000:    prices.S3PutPer1000,
+		VMS3Bandwidth:   val(90e6, "B/s", "Amazon S3 performance guidelines: about 85-90 MB/s per request stream"),
+		LustreBandwidth: val(500e6, "B/s", "assumption: per-task read/write throughput on the FSx for Lustre workspace (contention not modelled)"),
 		ReferenceCoreNote: "Task runtimes are seconds on a reference core; every pool's speed defaults to 1.0 " +
 			"(one vCPU of the catalog instances ≈ one core of the trace machines).",
 	}

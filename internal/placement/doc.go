@@ -7,9 +7,10 @@
 // on EKS), serverless functions (AWS Lambda) or AWS Batch on Fargate — and
 // predicts what the whole run costs and how long it takes.
 //
-// The package is pure computation: it imports only the Go standard library,
-// never Terraform, and never talks to AWS. The Terraform data source
-// rayhpc_stage_placement and the resource rayhpc_workflow_placement are thin
+// The package is pure computation: it imports only the Go standard library
+// and the provider's offline price catalogue (internal/prices, itself
+// standard library only), never Terraform, and never talks to AWS. The
+// Terraform data source rayhpc_stage_placement and the resource rayhpc_workflow_placement are thin
 // layers on top of it.
 //
 // # Overview

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -43,12 +42,12 @@ func FuzzLoadWfCommons(f *testing.F) {
 	for _, s := range wfSeeds {
 		f.Add([]byte(s))
 	}
-	if dir := workflowsDir(); dir != "" {
-		for _, name := range []string{"srasearch-chameleon-10a-001.json", "epigenomics-chameleon-hep-1seq-100k-001.json"} {
-			if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
-				f.Add(b)
-			}
+	for _, name := range []string{"srasearch-chameleon-10a-001.json", "epigenomics-chameleon-hep-1seq-100k-001.json"} {
+		b, err := os.ReadFile(tracePath(f, name))
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkLoad(t, data)

@@ -10,40 +10,31 @@ import (
 	"testing"
 )
 
-// workflowsDir finds shared/workflows by walking up from the package
-// directory (the repository clone and shared/ are siblings both here and in
-// CI). It returns "" when there is none.
-func workflowsDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "workflows")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+// tracesDir holds the WfCommons traces the tests and `make bench` use: a
+// verbatim copy of public WfInstances traces with their licence (LGPL v3)
+// and SOURCE.txt naming each file's origin.
+const tracesDir = "testdata/wfcommons"
 
-// traceFiles returns the WfCommons traces, or skips the test.
+// traceFiles returns the shipped WfCommons traces, sorted; none is a
+// failure, not a skip.
 func traceFiles(tb testing.TB) []string {
 	tb.Helper()
-	dir := workflowsDir()
-	if dir == "" {
-		tb.Skip("no shared/workflows directory found above the package")
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		tb.Skip("no workflow traces in " + dir)
+	files, err := filepath.Glob(filepath.Join(tracesDir, "*.json"))
+	if err != nil || len(files) < 11 {
+		tb.Fatalf("want the 11 WfCommons traces in %s, found %d (%v)", tracesDir, len(files), err)
 	}
 	sort.Strings(files)
 	return files
+}
+
+// tracePath returns the path of one shipped trace, failing when it is absent.
+func tracePath(tb testing.TB, name string) string {
+	tb.Helper()
+	path := filepath.Join(tracesDir, name)
+	if _, err := os.Stat(path); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 func loadTrace(tb testing.TB, path string) *Workflow {

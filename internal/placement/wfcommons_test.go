@@ -104,14 +104,7 @@ func TestLoadEveryTrace(t *testing.T) {
 }
 
 func TestLoadMontageDetails(t *testing.T) {
-	dir := workflowsDir()
-	if dir == "" {
-		t.Skip("no shared/workflows")
-	}
-	path := filepath.Join(dir, "montage-chameleon-2mass-005d-001.json")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("montage trace absent")
-	}
+	path := tracePath(t, "montage-chameleon-2mass-005d-001.json")
 	w := loadTrace(t, path)
 	want := []string{"mProject", "mDiffFit", "mConcatFit", "mBgModel", "mBackground", "mImgtbl", "mAdd", "mViewer"}
 	if len(w.Stages) != len(want) {

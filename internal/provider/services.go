@@ -9,7 +9,7 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
 )
 
 // resources lists every resource type the service packages contribute.
@@ -18,7 +18,7 @@ func resources() []func() resource.Resource {
 		datasync.NewTransferResource,
 		efa.NewNetworkResource,
 		lustre.NewWorkspaceResource,
-		placement.NewWorkflowPlacementResource,
+		workflow.NewWorkflowPlacementResource,
 	}
 }
 
@@ -26,6 +26,6 @@ func resources() []func() resource.Resource {
 func dataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		efa.NewInstanceTypesDataSource,
-		placement.NewStagePlacementDataSource,
+		workflow.NewStagePlacementDataSource,
 	}
 }

@@ -3,7 +3,7 @@
 // Command placementbench measures the placement engine on real workflow
 // traces and on synthetic workflows.
 //
-//	go run ./internal/placement/cmd/placementbench -workflows ../shared/workflows
+//	go run ./internal/placement/cmd/placementbench -workflows internal/placement/testdata/wfcommons
 //
 // For every WfCommons trace in the directory it prints the makespan and cost
 // of the engine's placement and of every baseline (all evaluated by the same
@@ -31,7 +31,7 @@ import (
 )
 
 func main() {
-	dir := flag.String("workflows", "../shared/workflows", "directory of WfCommons JSON traces")
+	dir := flag.String("workflows", "internal/placement/testdata/wfcommons", "directory of WfCommons JSON traces")
 	objective := flag.String("objective", "weighted", "objective: cost, makespan or weighted")
 	weight := flag.Float64("cost-weight", placement.DefaultCostWeight, "cost weight of the weighted objective")
 	synthetic := flag.String("synthetic", "10000,100000", "comma-separated synthetic workflow sizes (empty: none)")

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement_test
+package workflow_test
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
 )
 
 const dsName = "data.rayhpc_stage_placement.test"
@@ -86,9 +86,9 @@ func checkNotDominated(n string) resource.TestCheckFunc {
 	}
 }
 
-// The Montage trace from the shared workflows folder, on the default platforms.
+// The Montage trace shipped with the engine, on the default platforms.
 func TestAccStagePlacementDataSource_montage(t *testing.T) {
-	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	trace := filepath.Join(workflow.TracesDir(t), "montage-chameleon-2mass-005d-001.json")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -126,7 +126,7 @@ data "rayhpc_stage_placement" "test" {
 // naming no stage of the trace fails the plan, listing the trace's stages, and so does one without a
 // trace. (The error steps come first: the post-test destroy uses the last step's configuration.)
 func TestAccStagePlacementDataSource_montageStageOverride(t *testing.T) {
-	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	trace := filepath.Join(workflow.TracesDir(t), "montage-chameleon-2mass-005d-001.json")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // inputsValidator checks the cross-attribute rules of the placement inputs at plan time, for the data
@@ -80,7 +80,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	var diags diag.Diagnostics
 
 	// The workflow: exactly one of wfcommons_json and stage.
-	var trace *engine.Workflow // the parsed wfcommons_json, when valid
+	var trace *placement.Workflow // the parsed wfcommons_json, when valid
 	stagesKnown := !m.Stage.IsUnknown()
 	switch {
 	case m.WfCommonsJSON.IsUnknown() || !stagesKnown:
@@ -91,7 +91,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		diags.AddAttributeError(path.Root("wfcommons_json"), "Conflicting workflow inputs",
 			"wfcommons_json and stage blocks are mutually exclusive: give the workflow one way only.")
 	case !m.WfCommonsJSON.IsNull():
-		w, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
+		w, err := placement.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
 		if err != nil {
 			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
 				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
@@ -120,7 +120,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		}
 		poolNames[name.ValueString()] = p.String()
 	}
-	cat := engine.DefaultCatalog()
+	cat := placement.DefaultCatalog()
 	for _, blk := range []struct {
 		name  string
 		pools []vmPoolModel
@@ -129,9 +129,9 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 			p := path.Root(blk.name).AtListIndex(i)
 			addPool(p, pl.Name)
 			if !pl.MinNodes.IsNull() && !pl.MinNodes.IsUnknown() && !pl.MaxNodes.IsUnknown() {
-				maxN := int64(engine.DefaultHPCMaxNodes)
+				maxN := int64(placement.DefaultHPCMaxNodes)
 				if blk.name == "ray" {
-					maxN = engine.DefaultRayMaxNodes
+					maxN = placement.DefaultRayMaxNodes
 				}
 				if !pl.MaxNodes.IsNull() {
 					maxN = pl.MaxNodes.ValueInt64()
@@ -169,7 +169,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		addPool(path.Root("batch").AtListIndex(i), pl.Name)
 	}
 	if poolsKnown && !d.hasPlatforms() {
-		for _, pl := range engine.DefaultPlatforms().Pools {
+		for _, pl := range placement.DefaultPlatforms().Pools {
 			poolNames[pl.Name] = "the default platforms"
 		}
 	}
@@ -292,7 +292,7 @@ func objectiveOrDefault(m *inputsModel) string {
 }
 
 func isKind(v string) bool {
-	for _, k := range engine.Kinds {
+	for _, k := range placement.Kinds {
 		if string(k) == v {
 			return true
 		}

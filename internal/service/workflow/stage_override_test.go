@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // tinyTrace is a WfCommons 1.5 trace with three programs: split, then four short work tasks, then merge.
@@ -48,7 +48,7 @@ func override(name string) stageOverrideModel {
 
 // placeTrace places tinyTrace with the given overrides on the default platforms and returns the problem
 // and the pool and platform of every stage by name.
-func placeTrace(t *testing.T, overrides ...stageOverrideModel) (*engine.Problem, map[string]string, map[string]string) {
+func placeTrace(t *testing.T, overrides ...stageOverrideModel) (*placement.Problem, map[string]string, map[string]string) {
 	t.Helper()
 	m := nullInputs(t)
 	m.WfCommonsJSON = types.StringValue(tinyTrace)
@@ -92,7 +92,7 @@ func TestExpand_stageOverrides(t *testing.T) {
 		if got := p.Workflow.Stages[p.Workflow.StageIndex("work")].Pin; got != "batch" {
 			t.Errorf("engine stage pin %q, want batch", got)
 		}
-		if engine.InputHash(p) == engine.InputHash(base) {
+		if placement.InputHash(p) == placement.InputHash(base) {
 			t.Error("the override did not change the input hash")
 		}
 	})
@@ -113,7 +113,7 @@ func TestExpand_stageOverrides(t *testing.T) {
 		if platforms["work"] != "hpc" || pools["work"] != "hpc" {
 			t.Errorf("mpi stage work is on %s/%s, want hpc/hpc", platforms["work"], pools["work"])
 		}
-		if got := p.Workflow.Stages[p.Workflow.StageIndex("work")].Coupling; got != engine.CouplingMPI {
+		if got := p.Workflow.Stages[p.Workflow.StageIndex("work")].Coupling; got != placement.CouplingMPI {
 			t.Errorf("engine coupling %q, want mpi", got)
 		}
 	})
@@ -123,7 +123,7 @@ func TestExpand_stageOverrides(t *testing.T) {
 		o.Stateful, o.ServerlessMemoryMB, o.Coupling = types.BoolValue(true), types.Int64Value(3008), types.StringValue("none")
 		p, _, platforms := placeTrace(t, o)
 		st := p.Workflow.Stages[p.Workflow.StageIndex("merge")]
-		if !st.Stateful || st.ServerlessMemoryMB != 3008 || st.Coupling != engine.CouplingNone || st.Pin != "" {
+		if !st.Stateful || st.ServerlessMemoryMB != 3008 || st.Coupling != placement.CouplingNone || st.Pin != "" {
 			t.Errorf("engine stage merge = %+v", st)
 		}
 		if platforms["merge"] == "serverless" {

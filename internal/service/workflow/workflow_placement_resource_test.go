@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement_test
+package workflow_test
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -80,7 +80,7 @@ func testAccCheckWorkflowPlacementDestroy(t *testing.T) resource.TestCheckFunc {
 				continue
 			}
 			bucket, key, _ := strings.Cut(rs.Primary.ID, "/")
-			_, err := placement.FindManifest(context.Background(), conn, bucket, key)
+			_, err := workflow.FindManifest(context.Background(), conn, bucket, key)
 			if wait.NotFound(err) {
 				continue
 			}
@@ -102,7 +102,7 @@ func testAccCheckManifestMatchesState(t *testing.T, n string) resource.TestCheck
 			return fmt.Errorf("not found in state: %s", n)
 		}
 		a := rs.Primary.Attributes
-		obj, err := placement.FindManifest(context.Background(), s3Client(t), a["manifest.bucket"], a["manifest.key"])
+		obj, err := workflow.FindManifest(context.Background(), s3Client(t), a["manifest.bucket"], a["manifest.key"])
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func testAccCheckManifestMatchesState(t *testing.T, n string) resource.TestCheck
 		if obj.ETag != a["manifest_etag"] {
 			return fmt.Errorf("ETag %q, state says %q", obj.ETag, a["manifest_etag"])
 		}
-		m := placement.ParseManifest(obj.Body)
+		m := workflow.ParseManifest(obj.Body)
 		if m == nil {
 			return fmt.Errorf("the object is not a placement manifest:\n%s", obj.Body)
 		}
@@ -248,7 +248,7 @@ func TestAccWorkflowPlacement_inputChangeMovesStage(t *testing.T) {
 // the stage with a move line at the outputs' precision.
 func TestAccWorkflowPlacement_traceStageOverride(t *testing.T) {
 	bucket, key := acctest.Var(t, "data_lake_bucket"), manifestKey()
-	trace := filepath.Join(placement.SharedWorkflowsDir(t), "montage-chameleon-2mass-005d-001.json")
+	trace := filepath.Join(workflow.TracesDir(t), "montage-chameleon-2mass-005d-001.json")
 	config := func(pin string) string {
 		return fmt.Sprintf(`
 resource "rayhpc_workflow_placement" "test" {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // inputsModel holds the inputs the data source and the resource share.
@@ -177,10 +177,10 @@ func set[T any](v interface{ IsNull() bool }, get func() T, dst *T) {
 
 // expandWorkflow builds the engine workflow from `wfcommons_json` (with its `stage_override` blocks) or
 // the `stage` blocks.
-func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*engine.Workflow, diag.Diagnostics) {
+func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*placement.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !m.WfCommonsJSON.IsNull() {
-		w, err := engine.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
+		w, err := placement.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
 		if err != nil {
 			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
 				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
@@ -192,9 +192,9 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*eng
 		}
 		return w, diags
 	}
-	specs := make([]engine.StageSpec, 0, len(d.stages))
+	specs := make([]placement.StageSpec, 0, len(d.stages))
 	for _, s := range d.stages {
-		spec := engine.StageSpec{
+		spec := placement.StageSpec{
 			Name:        s.Name.ValueString(),
 			TaskCount:   int(s.TaskCount.ValueInt64()),
 			RuntimeS:    s.RuntimeS.ValueFloat64(),
@@ -208,12 +208,12 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*eng
 			Pin:         s.Pin.ValueString(),
 		}
 		if s.Coupling.ValueString() == "mpi" {
-			spec.Coupling = engine.CouplingMPI
+			spec.Coupling = placement.CouplingMPI
 		}
 		spec.ServerlessMemoryMB = int(i64or(s.ServerlessMemoryMB, 0))
 		specs = append(specs, spec)
 	}
-	w, err := engine.FromStages(specs)
+	w, err := placement.FromStages(specs)
 	if err != nil {
 		diags.AddAttributeError(path.Root("stage"), "Invalid workflow stages", err.Error())
 		return nil, diags
@@ -224,7 +224,7 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*eng
 // applyStageOverrides sets the attributes each `stage_override` block gives on the trace stage of that
 // name; unset attributes keep the stage's values. A name the trace does not have is an error naming the
 // block (validateInputs reports it at plan time already).
-func applyStageOverrides(w *engine.Workflow, overrides []stageOverrideModel) diag.Diagnostics {
+func applyStageOverrides(w *placement.Workflow, overrides []stageOverrideModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for i, o := range overrides {
 		name := o.Name.ValueString()
@@ -235,9 +235,9 @@ func applyStageOverrides(w *engine.Workflow, overrides []stageOverrideModel) dia
 		}
 		st := &w.Stages[k]
 		if !o.Coupling.IsNull() {
-			st.Coupling = engine.CouplingNone
+			st.Coupling = placement.CouplingNone
 			if o.Coupling.ValueString() == "mpi" {
-				st.Coupling = engine.CouplingMPI
+				st.Coupling = placement.CouplingMPI
 			}
 		}
 		set(o.Stateful, o.Stateful.ValueBool, &st.Stateful)
@@ -251,7 +251,7 @@ func applyStageOverrides(w *engine.Workflow, overrides []stageOverrideModel) dia
 
 // unknownOverrideStage is the error for a `stage_override` naming no stage of the trace; it lists the
 // trace's stages in workflow order.
-func unknownOverrideStage(i int, name string, w *engine.Workflow) diag.Diagnostic {
+func unknownOverrideStage(i int, name string, w *placement.Workflow) diag.Diagnostic {
 	p := path.Root("stage_override").AtListIndex(i).AtName("name")
 	names := make([]string, len(w.Stages))
 	for k := range w.Stages {
@@ -263,25 +263,25 @@ func unknownOverrideStage(i int, name string, w *engine.Workflow) diag.Diagnosti
 
 // expandPlatforms builds the pools from the platform blocks, or the engine's defaults when there are
 // none. Pools keep the order hpc, ray, serverless, batch, each in configuration order.
-func expandPlatforms(d *decodedInputs) (engine.Platforms, diag.Diagnostics) {
+func expandPlatforms(d *decodedInputs) (placement.Platforms, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !d.hasPlatforms() {
-		return engine.DefaultPlatforms(), diags
+		return placement.DefaultPlatforms(), diags
 	}
-	cat := engine.DefaultCatalog()
-	out := engine.Platforms{Storage: engine.NewStorage(cat)}
-	vm := func(block string, i int, m vmPoolModel, kind engine.PlatformKind) {
+	cat := placement.DefaultCatalog()
+	out := placement.Platforms{Storage: placement.NewStorage(cat)}
+	vm := func(block string, i int, m vmPoolModel, kind placement.PlatformKind) {
 		it := m.InstanceType.ValueString()
 		if _, ok := cat.Instance(it); !ok {
-			cat.Instances[it] = engine.InstanceType{Name: it, VCPUs: int(i64or(m.VCPUs, 1)),
+			cat.Instances[it] = placement.InstanceType{Name: it, VCPUs: int(i64or(m.VCPUs, 1)),
 				MemoryGiB: m.MemoryGiB.ValueFloat64(), GPUs: int(i64or(m.GPUs, 0)), EFA: m.EFA.ValueBool(),
 				Arch: "x86_64", HourlyUSD: m.PricePerHour.ValueFloat64(), PriceSource: "configuration (price_per_hour)",
 				SpecSource: "configuration (vcpus, memory_gib, gpus, efa)"}
 		}
-		def := int64(engine.DefaultHPCMaxNodes)
-		ctor := engine.NewHPCPool
-		if kind == engine.KindRay {
-			def, ctor = engine.DefaultRayMaxNodes, engine.NewRayPool
+		def := int64(placement.DefaultHPCMaxNodes)
+		ctor := placement.NewHPCPool
+		if kind == placement.KindRay {
+			def, ctor = placement.DefaultRayMaxNodes, placement.NewRayPool
 		}
 		pl, err := ctor(cat, m.Name.ValueString(), it, int(i64or(m.MinNodes, 0)), int(i64or(m.MaxNodes, def)))
 		if err != nil {
@@ -306,15 +306,15 @@ func expandPlatforms(d *decodedInputs) (engine.Platforms, diag.Diagnostics) {
 		out.Pools = append(out.Pools, pl)
 	}
 	for i, m := range d.hpc {
-		vm("hpc", i, m, engine.KindHPC)
+		vm("hpc", i, m, placement.KindHPC)
 	}
 	for i, m := range d.ray {
-		vm("ray", i, m, engine.KindRay)
+		vm("ray", i, m, placement.KindRay)
 	}
 	for _, m := range d.serverless {
 		arch := "x86_64"
 		set(m.Architecture, m.Architecture.ValueString, &arch)
-		pl := engine.NewServerlessPool(cat, m.Name.ValueString(), arch)
+		pl := placement.NewServerlessPool(cat, m.Name.ValueString(), arch)
 		if !m.MemoryMB.IsNull() {
 			pl.MaxMemoryMB = int(m.MemoryMB.ValueInt64())
 		}
@@ -330,7 +330,7 @@ func expandPlatforms(d *decodedInputs) (engine.Platforms, diag.Diagnostics) {
 		out.Pools = append(out.Pools, pl)
 	}
 	for _, m := range d.batch {
-		pl := engine.NewBatchPool(cat, m.Name.ValueString())
+		pl := placement.NewBatchPool(cat, m.Name.ValueString())
 		if !m.MaxVCPUs.IsNull() {
 			pl.MaxVCPUs = int(m.MaxVCPUs.ValueInt64())
 		}
@@ -346,13 +346,13 @@ func expandPlatforms(d *decodedInputs) (engine.Platforms, diag.Diagnostics) {
 }
 
 // expandOptions maps objective, cost_weight, deadline_s and budget_usd to solver options.
-func expandOptions(m *inputsModel) engine.Options {
-	o := engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: engine.DefaultCostWeight}
+func expandOptions(m *inputsModel) placement.Options {
+	o := placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: placement.DefaultCostWeight}
 	switch m.Objective.ValueString() {
 	case objectiveCost:
-		o.Objective = engine.ObjectiveCost
+		o.Objective = placement.ObjectiveCost
 	case objectiveMakespan:
-		o.Objective = engine.ObjectiveMakespan
+		o.Objective = placement.ObjectiveMakespan
 	case objectiveWeighted:
 		set(m.CostWeight, m.CostWeight.ValueFloat64, &o.CostWeight)
 	}
@@ -363,40 +363,40 @@ func expandOptions(m *inputsModel) engine.Options {
 
 // expand validates the inputs and converts them into an engine problem and solver options. The inputs
 // must be known.
-func (m *inputsModel) expand(ctx context.Context) (*engine.Problem, engine.Options, diag.Diagnostics) {
+func (m *inputsModel) expand(ctx context.Context) (*placement.Problem, placement.Options, diag.Diagnostics) {
 	d, diags := m.decode(ctx)
 	if diags.HasError() {
-		return nil, engine.Options{}, diags
+		return nil, placement.Options{}, diags
 	}
 	if !d.known || m.WfCommonsJSON.IsUnknown() {
 		diags.AddError("computing the workflow placement", "some inputs are not known yet; this is a bug in the provider")
-		return nil, engine.Options{}, diags
+		return nil, placement.Options{}, diags
 	}
 	diags.Append(validateInputs(ctx, m, &d, true)...)
 	if diags.HasError() {
-		return nil, engine.Options{}, diags
+		return nil, placement.Options{}, diags
 	}
 	w, ds := expandWorkflow(ctx, m, &d)
 	diags.Append(ds...)
 	pls, ds := expandPlatforms(&d)
 	diags.Append(ds...)
 	if diags.HasError() {
-		return nil, engine.Options{}, diags
+		return nil, placement.Options{}, diags
 	}
-	return engine.NewProblem(w, pls), expandOptions(m), diags
+	return placement.NewProblem(w, pls), expandOptions(m), diags
 }
 
 // solve runs the engine and turns an infeasible problem into a diagnostic that names the stage and the
 // attribute concerned.
-func solve(ctx context.Context, m *inputsModel, p *engine.Problem, o engine.Options) (*engine.Solution, diag.Diagnostics) {
+func solve(ctx context.Context, m *inputsModel, p *placement.Problem, o placement.Options) (*placement.Solution, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	sol, err := engine.Solve(p, o)
+	sol, err := placement.Solve(p, o)
 	if err == nil {
 		return sol, diags
 	}
 	summary := "computing the workflow placement"
 	detail := err.Error()
-	var ie *engine.InfeasibleError
+	var ie *placement.InfeasibleError
 	if errors.As(err, &ie) {
 		at := infeasiblePath(ctx, m, ie)
 		if ie.Stage != "" {
@@ -416,13 +416,13 @@ func solve(ctx context.Context, m *inputsModel, p *engine.Problem, o engine.Opti
 
 // infeasiblePath is the attribute an infeasibility is about: the deadline or budget when those are what
 // no placement meets, else the stage or stage_override block of the stage named, else the workflow.
-func infeasiblePath(ctx context.Context, m *inputsModel, ie *engine.InfeasibleError) path.Path {
+func infeasiblePath(ctx context.Context, m *inputsModel, ie *placement.InfeasibleError) path.Path {
 	switch {
-	case ie.Constraint == engine.ConstraintDeadline && !m.DeadlineS.IsNull():
+	case ie.Constraint == placement.ConstraintDeadline && !m.DeadlineS.IsNull():
 		return path.Root("deadline_s")
-	case ie.Constraint == engine.ConstraintBudget && !m.BudgetUSD.IsNull():
+	case ie.Constraint == placement.ConstraintBudget && !m.BudgetUSD.IsNull():
 		return path.Root("budget_usd")
-	case ie.Constraint == engine.ConstraintBoth:
+	case ie.Constraint == placement.ConstraintBoth:
 		return path.Empty()
 	}
 	var diags diag.Diagnostics
@@ -474,7 +474,7 @@ type stageRow struct {
 	CostUSD      float64
 }
 
-func stageRowsFromEvaluation(ev *engine.Evaluation) []stageRow {
+func stageRowsFromEvaluation(ev *placement.Evaluation) []stageRow {
 	rows := make([]stageRow, 0, len(ev.Stages))
 	for _, r := range ev.Stages {
 		rows = append(rows, stageRow{Name: r.Stage, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
@@ -483,7 +483,7 @@ func stageRowsFromEvaluation(ev *engine.Evaluation) []stageRow {
 	return rows
 }
 
-func stageRowsFromManifest(m *engine.Manifest) []stageRow {
+func stageRowsFromManifest(m *placement.Manifest) []stageRow {
 	rows := make([]stageRow, 0, len(m.Stages))
 	for _, r := range m.Stages {
 		rows = append(rows, stageRow{Name: r.Name, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
@@ -541,7 +541,7 @@ func expandStageRows(ctx context.Context, l types.List) ([]stageRow, diag.Diagno
 }
 
 // flatten fills the outputs from a solution of problem p. Float outputs are rounded (see round).
-func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Diagnostics {
+func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ev := sol.Evaluation
 	var d diag.Diagnostics
@@ -588,9 +588,9 @@ func (o *outputsModel) flatten(p *engine.Problem, sol *engine.Solution) diag.Dia
 	if title == "" || title == "stages" {
 		title = "workflow"
 	}
-	o.GanttMermaid = types.StringValue(engine.GanttMermaid(title+" placement", p, ev))
-	o.Table = types.StringValue(engine.Table(ev))
-	o.BaselinesTable = types.StringValue(engine.BaselineTable(sol))
-	o.InputHash = types.StringValue(engine.InputHash(p))
+	o.GanttMermaid = types.StringValue(placement.GanttMermaid(title+" placement", p, ev))
+	o.Table = types.StringValue(placement.Table(ev))
+	o.BaselinesTable = types.StringValue(placement.BaselineTable(sol))
+	o.InputHash = types.StringValue(placement.InputHash(p))
 	return diags
 }

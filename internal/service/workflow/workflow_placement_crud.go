@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // ModifyPlan computes the placement at plan time, so the plan shows the stages, totals and manifest that
@@ -63,7 +63,7 @@ func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, war
 		return diags
 	}
 	diags.Append(plan.outputsModel.flatten(p, sol)...)
-	man, err := engine.NewManifest(p, sol)
+	man, err := placement.NewManifest(p, sol)
 	var body []byte
 	if err == nil {
 		body, err = man.JSON()
@@ -166,8 +166,8 @@ func totalsLine(state, plan *workflowPlacementModel) string {
 }
 
 // parseManifest decodes a manifest read from S3; nil when the document is not one.
-func parseManifest(body []byte) *engine.Manifest {
-	var m engine.Manifest
+func parseManifest(body []byte) *placement.Manifest {
+	var m placement.Manifest
 	if err := json.Unmarshal(body, &m); err != nil || m.Version < 1 || len(m.Stages) == 0 {
 		return nil
 	}

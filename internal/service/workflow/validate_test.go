@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -132,10 +132,10 @@ func TestFindCycle(t *testing.T) {
 	}
 }
 
-// Every trace in the shared workflows folder converts, validates and places through the data source's
+// Every shipped WfCommons trace converts, validates and places through the data source's
 // path (the default platforms).
 func TestExpand_sharedWorkflows(t *testing.T) {
-	dir := sharedWorkflowsDir(t)
+	dir := tracesDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, f := range files {
 		if filepath.Base(f) == "epigenomics-chameleon-ilmn-6seq-50k-001.json" || filepath.Base(f) == "montage-chameleon-2mass-04d-001.json" {
@@ -166,22 +166,17 @@ func TestExpand_sharedWorkflows(t *testing.T) {
 	}
 }
 
-// sharedWorkflowsDir walks up from the package directory to a sibling shared/workflows folder.
-func sharedWorkflowsDir(t *testing.T) string {
+// tracesDir is the engine's copy of the WfCommons traces (internal/placement/testdata/wfcommons, with
+// their licence), as an absolute path so acceptance configurations can read it with file().
+func tracesDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "placement", "testdata", "wfcommons"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		cand := filepath.Join(dir, "shared", "workflows")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no shared/workflows folder above the package directory")
-		}
-		dir = parent
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) == 0 {
+		t.Fatalf("no WfCommons traces in %s", dir)
 	}
+	return dir
 }

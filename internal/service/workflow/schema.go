@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"regexp"
@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // Objective values of the `objective` attribute.
@@ -35,13 +35,13 @@ func positiveFloat() []validator.Float64 { return []validator.Float64{float64val
 // The engine's own bounds on numbers (it rejects anything outside them), checked here first so the
 // diagnostic names the attribute.
 func speedRange() []validator.Float64 {
-	return []validator.Float64{float64validator.Between(engine.MinSpeed, engine.MaxSpeed)}
+	return []validator.Float64{float64validator.Between(placement.MinSpeed, placement.MaxSpeed)}
 }
 func durationRange() []validator.Float64 {
-	return []validator.Float64{float64validator.Between(0, engine.MaxDurationS)}
+	return []validator.Float64{float64validator.Between(0, placement.MaxDurationS)}
 }
 func priceRange() []validator.Float64 {
-	return []validator.Float64{float64validator.Between(0, engine.MaxPriceUSD)}
+	return []validator.Float64{float64validator.Between(0, placement.MaxPriceUSD)}
 }
 func atLeast(n int64) []validator.Int64 { return []validator.Int64{int64validator.AtLeast(n)} }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
 
-package placement
+package workflow
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	engine "github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // blockType returns the element type of a block of the data source schema.
@@ -88,7 +88,7 @@ func batchPool(name string) batchPoolModel {
 		Speed: types.Float64Null(), PricePerVCPUHour: types.Float64Null(), PricePerGBHour: types.Float64Null()}
 }
 
-func mustExpand(t *testing.T, m *inputsModel) (*engine.Problem, engine.Options) {
+func mustExpand(t *testing.T, m *inputsModel) (*placement.Problem, placement.Options) {
 	t.Helper()
 	p, o, d := m.expand(context.Background())
 	if d.HasError() {
@@ -113,21 +113,21 @@ func TestExpand_stagesToWorkflow(t *testing.T) {
 	if len(w.Stages) != 3 || len(w.Tasks) != 7 {
 		t.Fatalf("got %d stages / %d tasks, want 3 / 7", len(w.Stages), len(w.Tasks))
 	}
-	if got := w.Stages[1]; got.Coupling != engine.CouplingMPI || !got.Stateful || got.Pin != "hpc" || len(got.DependsOn) != 1 || got.DependsOn[0] != 0 {
+	if got := w.Stages[1]; got.Coupling != placement.CouplingMPI || !got.Stateful || got.Pin != "hpc" || len(got.DependsOn) != 1 || got.DependsOn[0] != 0 {
 		t.Errorf("stage solve = %+v", got)
 	}
-	if got := w.Stages[2]; len(got.DependsOn) != 2 || got.ServerlessMemoryMB != 4096 || got.Coupling != engine.CouplingNone {
+	if got := w.Stages[2]; len(got.DependsOn) != 2 || got.ServerlessMemoryMB != 4096 || got.Coupling != placement.CouplingNone {
 		t.Errorf("stage post = %+v", got)
 	}
 	t0 := w.Tasks[0]
 	if t0.RuntimeS != 10 || t0.Cores != 1 || t0.MemoryBytes != 2048<<20 || t0.InputBytes != 1000 || t0.OutputBytes != 2000 {
 		t.Errorf("task prep_0 = %+v", t0)
 	}
-	if got := w.Tasks[4]; got.Cores != 8 || got.MemoryBytes != engine.DefaultTaskMemoryBytes {
-		t.Errorf("task solve_0 = %+v (default memory %d)", got, engine.DefaultTaskMemoryBytes)
+	if got := w.Tasks[4]; got.Cores != 8 || got.MemoryBytes != placement.DefaultTaskMemoryBytes {
+		t.Errorf("task solve_0 = %+v (default memory %d)", got, placement.DefaultTaskMemoryBytes)
 	}
 	// No platform blocks: the engine's defaults.
-	def := engine.DefaultPlatforms()
+	def := placement.DefaultPlatforms()
 	if len(p.Pools) != len(def.Pools) {
 		t.Fatalf("got %d pools, want the %d default ones", len(p.Pools), len(def.Pools))
 	}
@@ -161,22 +161,22 @@ func TestExpand_platformBlocks(t *testing.T) {
 		t.Fatalf("got %d pools, want 4", got)
 	}
 	hp := p.Pools[0]
-	if hp.Name != "slurm" || hp.Kind != engine.KindHPC || hp.VCPUs != 64 || !hp.EFA || hp.MinNodes != 1 || hp.MaxNodes != 8 ||
+	if hp.Name != "slurm" || hp.Kind != placement.KindHPC || hp.VCPUs != 64 || !hp.EFA || hp.MinNodes != 1 || hp.MaxNodes != 8 ||
 		hp.HourlyUSD != 1.5 || hp.StartLatencyS != 30 || !strings.Contains(hp.PriceSource, "price_per_hour") {
 		t.Errorf("hpc pool = %+v", hp)
 	}
 	rp := p.Pools[1]
-	if rp.Kind != engine.KindRay || rp.VCPUs != 4 || rp.MemoryBytes != 16<<30 || rp.GPUs != 1 || rp.HourlyUSD != 0.805 ||
-		rp.Speed != 1.25 || rp.MaxNodes != engine.DefaultRayMaxNodes {
+	if rp.Kind != placement.KindRay || rp.VCPUs != 4 || rp.MemoryBytes != 16<<30 || rp.GPUs != 1 || rp.HourlyUSD != 0.805 ||
+		rp.Speed != 1.25 || rp.MaxNodes != placement.DefaultRayMaxNodes {
 		t.Errorf("ray pool = %+v", rp)
 	}
 	sp := p.Pools[2]
-	if sp.Kind != engine.KindServerless || sp.Arch != "arm64" || sp.MaxMemoryMB != 4096 || sp.Concurrency != 50 ||
-		sp.TimeoutS != 300 || sp.StartLatencyS != 0.5 || sp.GBSecondUSD != engine.DefaultCatalog().LambdaGBSecondArm.V {
+	if sp.Kind != placement.KindServerless || sp.Arch != "arm64" || sp.MaxMemoryMB != 4096 || sp.Concurrency != 50 ||
+		sp.TimeoutS != 300 || sp.StartLatencyS != 0.5 || sp.GBSecondUSD != placement.DefaultCatalog().LambdaGBSecondArm.V {
 		t.Errorf("serverless pool = %+v", sp)
 	}
 	bp := p.Pools[3]
-	if bp.Kind != engine.KindBatch || bp.MaxVCPUs != 64 || bp.VCPUHourUSD != 0.05 {
+	if bp.Kind != placement.KindBatch || bp.MaxVCPUs != 64 || bp.VCPUHourUSD != 0.05 {
 		t.Errorf("batch pool = %+v", bp)
 	}
 	if err := p.Validate(); err != nil {
@@ -188,14 +188,14 @@ func TestExpandOptions(t *testing.T) {
 	for _, tc := range []struct {
 		objective string
 		weight    float64
-		want      engine.Options
+		want      placement.Options
 	}{
-		{"", 0, engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: 0.5}},
-		{objectiveBalanced, 0, engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: 0.5}},
-		{objectiveWeighted, 0, engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: 0.5}},
-		{objectiveWeighted, 0.8, engine.Options{Objective: engine.ObjectiveWeighted, CostWeight: 0.8}},
-		{objectiveCost, 0, engine.Options{Objective: engine.ObjectiveCost, CostWeight: 0.5}},
-		{objectiveMakespan, 0, engine.Options{Objective: engine.ObjectiveMakespan, CostWeight: 0.5, DeadlineS: 100, BudgetUSD: 2}},
+		{"", 0, placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: 0.5}},
+		{objectiveBalanced, 0, placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: 0.5}},
+		{objectiveWeighted, 0, placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: 0.5}},
+		{objectiveWeighted, 0.8, placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: 0.8}},
+		{objectiveCost, 0, placement.Options{Objective: placement.ObjectiveCost, CostWeight: 0.5}},
+		{objectiveMakespan, 0, placement.Options{Objective: placement.ObjectiveMakespan, CostWeight: 0.5, DeadlineS: 100, BudgetUSD: 2}},
 	} {
 		m := nullInputs(t)
 		if tc.objective != "" {
@@ -355,7 +355,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	var out outputsModel
 	out.flatten(p, sol)
-	man, err := engine.NewManifest(p, sol)
+	man, err := placement.NewManifest(p, sol)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestManifestRoundTrip(t *testing.T) {
 			sol.Evaluation.CostUSD, sol.Evaluation.MakespanS)
 	}
 	if round(back.ExpectedCostUSD, usd) != out.CostUSD.ValueFloat64() || round(back.ExpectedMakespanS, seconds) != out.MakespanS.ValueFloat64() ||
-		back.InputHash != out.InputHash.ValueString() || back.Version != engine.ManifestVersion {
+		back.InputHash != out.InputHash.ValueString() || back.Version != placement.ManifestVersion {
 		t.Errorf("manifest totals %+v differ from outputs", back)
 	}
 	for _, bad := range []string{"", "{}", `{"version":1}`, "not json", `{"version":1,"stages":"x"}`} {
