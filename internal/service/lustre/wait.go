@@ -91,17 +91,41 @@ func fileSystemUpdateRunning(fs *fsxtypes.FileSystem) bool {
 	return false
 }
 
-// failedUpdate returns the failure message of a failed FILE_SYSTEM_UPDATE action, if any.
-func failedUpdate(fs *fsxtypes.FileSystem) string {
+// failedUpdate returns the failure message of a failed FILE_SYSTEM_UPDATE action requested at or after
+// since, if any. Older failed actions are history: FSx keeps them in AdministrativeActions, and they must
+// not fail a later update. An action without a RequestTime is taken as this update's (AWS always sets it).
+func failedUpdate(fs *fsxtypes.FileSystem, since time.Time) string {
 	for _, a := range fs.AdministrativeActions {
-		if a.AdministrativeActionType == fsxtypes.AdministrativeActionTypeFileSystemUpdate && a.Status == fsxtypes.StatusFailed {
-			if a.FailureDetails != nil {
-				return aws.ToString(a.FailureDetails.Message)
-			}
-			return "the file system update failed"
+		if a.AdministrativeActionType != fsxtypes.AdministrativeActionTypeFileSystemUpdate || a.Status != fsxtypes.StatusFailed {
+			continue
 		}
+		if a.RequestTime != nil && a.RequestTime.Before(since) {
+			continue
+		}
+		if a.FailureDetails != nil {
+			return aws.ToString(a.FailureDetails.Message)
+		}
+		return "the file system update failed"
 	}
 	return ""
+}
+
+// UpdateRequestTime is the RequestTime FSx gave the FILE_SYSTEM_UPDATE action that an UpdateFileSystem
+// call started (the newest in its answer), or fallback when the answer has none. Taking the time from
+// FSx rather than the local clock keeps a skewed local clock from hiding this update's failure.
+func UpdateRequestTime(fs *fsxtypes.FileSystem, fallback time.Time) time.Time {
+	var newest time.Time
+	if fs != nil {
+		for _, a := range fs.AdministrativeActions {
+			if a.AdministrativeActionType == fsxtypes.AdministrativeActionTypeFileSystemUpdate && a.RequestTime != nil && a.RequestTime.After(newest) {
+				newest = *a.RequestTime
+			}
+		}
+	}
+	if newest.IsZero() {
+		return fallback
+	}
+	return newest
 }
 
 const (
@@ -110,18 +134,23 @@ const (
 )
 
 // WaitFileSystemUpdated waits until the file system is AVAILABLE again and its FILE_SYSTEM_UPDATE
-// administrative action has applied the new values (COMPLETED or UPDATED_OPTIMIZING).
-func WaitFileSystemUpdated(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
-	return waitAdministrative(ctx, conn, id, timeout, o, fileSystemUpdateRunning)
+// administrative action has applied the new values (COMPLETED or UPDATED_OPTIMIZING). It fails only on a
+// FILE_SYSTEM_UPDATE requested at or after since (the update's start, see UpdateRequestTime).
+func WaitFileSystemUpdated(ctx context.Context, conn FSxAPI, id string, since time.Time, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+	failed := func(fs *fsxtypes.FileSystem) string { return failedUpdate(fs, since) }
+	return waitAdministrative(ctx, conn, id, timeout, o, fileSystemUpdateRunning, failed)
 }
 
 // WaitFileSystemIdle waits until the file system is AVAILABLE with no administrative action in progress
 // (storage optimisation included), which FSx requires before it accepts another update.
+// A failed earlier update does not fail this wait: it is finished, and the next update may proceed.
 func WaitFileSystemIdle(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
-	return waitAdministrative(ctx, conn, id, timeout, o, updateInProgress)
+	return waitAdministrative(ctx, conn, id, timeout, o, updateInProgress, func(*fsxtypes.FileSystem) string { return "" })
 }
 
-func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions, busy func(*fsxtypes.FileSystem) bool) (*fsxtypes.FileSystem, error) {
+func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions,
+	busy func(*fsxtypes.FileSystem) bool, failed func(*fsxtypes.FileSystem) string,
+) (*fsxtypes.FileSystem, error) {
 	refresh := statusFileSystem(conn, id)
 	return wait.Waiter[*fsxtypes.FileSystem]{
 		Refresh: func(ctx context.Context) (*fsxtypes.FileSystem, string, error) {
@@ -130,7 +159,7 @@ func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout tim
 				return fs, state, err
 			}
 			switch {
-			case failedUpdate(fs) != "" && !busy(fs):
+			case failed(fs) != "" && !busy(fs):
 				return fs, string(fsxtypes.StatusFailed), nil
 			case state == string(fsxtypes.FileSystemLifecycleAvailable) && !busy(fs):
 				return fs, stateDone, nil
@@ -142,7 +171,7 @@ func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout tim
 		Pending: []string{stateUpdating},
 		Target:  []string{stateDone},
 		Reason: func(fs *fsxtypes.FileSystem) string {
-			if m := failedUpdate(fs); m != "" {
+			if m := failed(fs); m != "" {
 				return m
 			}
 			return fsReason(fs)

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
@@ -124,7 +125,7 @@ func TestWaitFileSystemUpdated(t *testing.T) {
 		fsReply("AVAILABLE", action("PENDING")), throttle, fsReply("UPDATING", action("IN_PROGRESS")), serverError,
 		fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", action("UPDATED_OPTIMIZING")),
 	}}
-	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll); err != nil {
 		t.Fatal(err)
 	}
 	// Idle also waits for the optimisation to finish.
@@ -139,16 +140,73 @@ func TestWaitFileSystemUpdated(t *testing.T) {
 	failed := action("FAILED")
 	failed["FailureDetails"] = map[string]any{"Message": "Insufficient capacity"}
 	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", failed)}}
-	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll)
+	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll)
 	if err == nil || !strings.Contains(err.Error(), "Insufficient capacity") {
 		t.Fatalf("want the update failure, got %v", err)
 	}
 	// Timeout while still UPDATING.
 	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS"))}}
-	_, err = WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 300*time.Millisecond, fastPoll)
+	_, err = WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 300*time.Millisecond, fastPoll)
 	var te *wait.TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("want a timeout, got %v", err)
+	}
+}
+
+// updateStart is when the updates of the waiter tests were requested.
+var updateStart = time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+
+// requestedAt is a FILE_SYSTEM_UPDATE action with its RequestTime.
+func requestedAt(status string, at time.Time, message string) map[string]any {
+	a := action(status)
+	a["RequestTime"] = float64(at.Unix())
+	if message != "" {
+		a["FailureDetails"] = map[string]any{"Message": message}
+	}
+	return a
+}
+
+// An earlier failed update stays in the file system's history; it fails neither the wait before the
+// next update nor the wait for it. A failure of the update itself still does.
+func TestWaitFileSystemUpdated_oldFailedActionInHistory(t *testing.T) {
+	old := requestedAt("FAILED", updateStart.Add(-2*time.Hour), "Insufficient capacity (last week's update)")
+	f := &fakeFSx{replies: []fakeReply{fsReply("AVAILABLE", old)}}
+	if _, err := WaitFileSystemIdle(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+		t.Fatalf("idle wait failed on an old failed update: %v", err)
+	}
+	f = &fakeFSx{replies: []fakeReply{
+		fsReply("UPDATING", old, requestedAt("IN_PROGRESS", updateStart, "")), throttle,
+		fsReply("AVAILABLE", old, requestedAt("UPDATED_OPTIMIZING", updateStart, "")),
+	}}
+	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll); err != nil {
+		t.Fatalf("update failed on an old failed update: %v", err)
+	}
+	if f.calls < 3 {
+		t.Fatalf("update wait returned after %d calls, before the new values applied", f.calls)
+	}
+	f = &fakeFSx{replies: []fakeReply{
+		fsReply("UPDATING", old, requestedAt("IN_PROGRESS", updateStart, "")),
+		fsReply("AVAILABLE", old, requestedAt("FAILED", updateStart.Add(time.Second), "Throughput change not supported")),
+	}}
+	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll)
+	if err == nil || !strings.Contains(err.Error(), "Throughput change not supported") || strings.Contains(err.Error(), "last week") {
+		t.Fatalf("want this update's failure, got %v", err)
+	}
+}
+
+func TestUpdateRequestTime(t *testing.T) {
+	fallback := updateStart.Add(time.Minute)
+	if got := UpdateRequestTime(nil, fallback); !got.Equal(fallback) {
+		t.Errorf("no answer: %s", got)
+	}
+	tm := func(d time.Duration) *time.Time { v := updateStart.Add(d); return &v }
+	fs := &fsxtypes.FileSystem{AdministrativeActions: []fsxtypes.AdministrativeAction{
+		{AdministrativeActionType: fsxtypes.AdministrativeActionTypeFileSystemUpdate, RequestTime: tm(-time.Hour)},
+		{AdministrativeActionType: fsxtypes.AdministrativeActionTypeFileSystemUpdate, RequestTime: tm(0)},
+		{AdministrativeActionType: fsxtypes.AdministrativeActionTypeStorageOptimization, RequestTime: tm(time.Hour)},
+	}}
+	if got := UpdateRequestTime(fs, fallback); !got.Equal(updateStart) {
+		t.Errorf("got %s, want the newest FILE_SYSTEM_UPDATE's %s", got, updateStart)
 	}
 }
 

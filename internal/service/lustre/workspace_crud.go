@@ -300,11 +300,14 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 			resp.Diagnostics.AddError(fmt.Sprintf("waiting for FSx for Lustre file system (%s) to finish its previous update", id), err.Error())
 			return
 		}
-		if _, err := conn.UpdateFileSystem(ctx, in); err != nil {
+		requested := time.Now()
+		out, err := conn.UpdateFileSystem(ctx, in)
+		if err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("updating FSx for Lustre file system (%s)", id), err.Error())
 			return
 		}
-		if _, err := WaitFileSystemUpdated(ctx, conn, id, timeout, r.waitOptions); err != nil {
+		since := UpdateRequestTime(out.FileSystem, requested)
+		if _, err := WaitFileSystemUpdated(ctx, conn, id, since, timeout, r.waitOptions); err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("waiting for FSx for Lustre file system (%s) update", id), err.Error())
 			return
 		}
