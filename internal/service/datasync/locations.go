@@ -6,128 +6,109 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
 	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 )
 
-// secrets are the write-only values, read from the configuration.
-type secrets struct {
-	SMBPassword string
-	SecretKey   string
-}
-
-func agentList(ctx context.Context, l types.List) ([]string, diag.Diagnostics) {
-	return stringList(ctx, l)
-}
-
-func diagErr(d diag.Diagnostics) error {
-	if !d.HasError() {
+func optString(v string) *string {
+	if v == "" {
 		return nil
 	}
-	e := d.Errors()[0]
-	return errors.New(e.Summary() + ": " + e.Detail())
+	return aws.String(v)
 }
 
-func s3Input(s *s3Model, tags []dstypes.TagListEntry) *datasync.CreateLocationS3Input {
+func s3Input(s *S3, tags []dstypes.TagListEntry) *datasync.CreateLocationS3Input {
 	return &datasync.CreateLocationS3Input{
-		S3BucketArn:    aws.String(s.BucketARN.ValueString()),
+		S3BucketArn:    aws.String(s.BucketARN),
 		Subdirectory:   optString(s.Subdirectory),
-		S3Config:       &dstypes.S3Config{BucketAccessRoleArn: aws.String(s.BucketAccessRoleARN.ValueString())},
-		S3StorageClass: dstypes.S3StorageClass(s.StorageClass.ValueString()),
+		S3Config:       &dstypes.S3Config{BucketAccessRoleArn: aws.String(s.BucketAccessRoleARN)},
+		S3StorageClass: dstypes.S3StorageClass(s.StorageClass),
 		Tags:           tags,
 	}
 }
 
 // createSource creates the source location and returns its ARN.
-func createSource(ctx context.Context, c *datasync.Client, m *sourceModel, sec secrets, tags map[string]string) (string, error) {
+func createSource(ctx context.Context, c *datasync.Client, s Source, tags map[string]string) (string, error) {
 	t := tagEntries(tags)
+	var arn *string
+	var err error
 	switch {
-	case m.NFS != nil:
-		agents, d := agentList(ctx, m.NFS.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return "", err
-		}
-		out, err := c.CreateLocationNfs(ctx, &datasync.CreateLocationNfsInput{
-			ServerHostname: aws.String(m.NFS.ServerHostname.ValueString()),
-			Subdirectory:   aws.String(m.NFS.Subdirectory.ValueString()),
-			OnPremConfig:   &dstypes.OnPremConfig{AgentArns: agents},
-			MountOptions:   &dstypes.NfsMountOptions{Version: dstypes.NfsVersion(m.NFS.MountVersion.ValueString())},
+	case s.NFS != nil:
+		var out *datasync.CreateLocationNfsOutput
+		out, err = c.CreateLocationNfs(ctx, &datasync.CreateLocationNfsInput{
+			ServerHostname: aws.String(s.NFS.ServerHostname),
+			Subdirectory:   aws.String(s.NFS.Subdirectory),
+			OnPremConfig:   &dstypes.OnPremConfig{AgentArns: s.NFS.AgentARNs},
+			MountOptions:   &dstypes.NfsMountOptions{Version: dstypes.NfsVersion(s.NFS.MountVersion)},
 			Tags:           t,
 		})
-		if err != nil {
-			return "", err
+		if err == nil {
+			arn = out.LocationArn
 		}
-		return aws.ToString(out.LocationArn), nil
-	case m.SMB != nil:
-		agents, d := agentList(ctx, m.SMB.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return "", err
-		}
-		out, err := c.CreateLocationSmb(ctx, &datasync.CreateLocationSmbInput{
-			ServerHostname:     aws.String(m.SMB.ServerHostname.ValueString()),
-			Subdirectory:       aws.String(m.SMB.Subdirectory.ValueString()),
-			User:               aws.String(m.SMB.User.ValueString()),
-			Password:           aws.String(sec.SMBPassword),
-			Domain:             optString(m.SMB.Domain),
-			AgentArns:          agents,
-			AuthenticationType: dstypes.SmbAuthenticationTypeNtlm,
-			Tags:               t,
+	case s.SMB != nil:
+		var out *datasync.CreateLocationSmbOutput
+		out, err = c.CreateLocationSmb(ctx, &datasync.CreateLocationSmbInput{
+			ServerHostname: aws.String(s.SMB.ServerHostname), Subdirectory: aws.String(s.SMB.Subdirectory),
+			User: aws.String(s.SMB.User), Password: aws.String(s.SMB.Password), Domain: optString(s.SMB.Domain),
+			AgentArns: s.SMB.AgentARNs, AuthenticationType: dstypes.SmbAuthenticationTypeNtlm, Tags: t,
 		})
-		if err != nil {
-			return "", err
+		if err == nil {
+			arn = out.LocationArn
 		}
-		return aws.ToString(out.LocationArn), nil
-	case m.S3 != nil:
-		out, err := c.CreateLocationS3(ctx, s3Input(m.S3, t))
-		if err != nil {
-			return "", err
+	case s.S3 != nil:
+		var out *datasync.CreateLocationS3Output
+		out, err = c.CreateLocationS3(ctx, s3Input(s.S3, t))
+		if err == nil {
+			arn = out.LocationArn
 		}
-		return aws.ToString(out.LocationArn), nil
-	case m.ObjectStorage != nil:
-		o := m.ObjectStorage
-		agents, d := agentList(ctx, o.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return "", err
+	case s.ObjectStorage != nil:
+		var out *datasync.CreateLocationObjectStorageOutput
+		out, err = c.CreateLocationObjectStorage(ctx, objectStorageInput(s.ObjectStorage, t))
+		if err == nil {
+			arn = out.LocationArn
 		}
-		in := &datasync.CreateLocationObjectStorageInput{
-			ServerHostname: aws.String(o.ServerHostname.ValueString()),
-			ServerProtocol: dstypes.ObjectStorageServerProtocol(o.ServerProtocol.ValueString()),
-			BucketName:     aws.String(o.BucketName.ValueString()),
-			Subdirectory:   optString(o.Subdirectory),
-			AccessKey:      optString(o.AccessKey),
-			AgentArns:      agents,
-			Tags:           t,
-		}
-		if !o.ServerPort.IsNull() && !o.ServerPort.IsUnknown() {
-			in.ServerPort = aws.Int32(int32(o.ServerPort.ValueInt64()))
-		}
-		if sec.SecretKey != "" {
-			in.SecretKey = aws.String(sec.SecretKey)
-		}
-		out, err := c.CreateLocationObjectStorage(ctx, in)
-		if err != nil {
-			return "", err
-		}
-		return aws.ToString(out.LocationArn), nil
+	default:
+		return "", errors.New("source has none of nfs, smb, s3, object_storage")
 	}
-	return "", errors.New("source has none of nfs, smb, s3, object_storage")
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(arn), nil
+}
+
+func objectStorageInput(o *ObjectStorage, tags []dstypes.TagListEntry) *datasync.CreateLocationObjectStorageInput {
+	in := &datasync.CreateLocationObjectStorageInput{
+		ServerHostname: aws.String(o.ServerHostname),
+		ServerProtocol: dstypes.ObjectStorageServerProtocol(o.ServerProtocol),
+		BucketName:     aws.String(o.BucketName),
+		Subdirectory:   optString(o.Subdirectory),
+		AccessKey:      optString(o.AccessKey),
+		SecretKey:      optString(o.SecretKey),
+		AgentArns:      o.AgentARNs,
+		Tags:           tags,
+	}
+	if o.ServerPort > 0 {
+		in.ServerPort = aws.Int32(o.ServerPort)
+	}
+	return in
 }
 
 // lustreFileSystemARN resolves the destination file system: the ARN as given, or the workspace's
 // (its FSx file system's) ARN.
-func lustreFileSystemARN(ctx context.Context, client *conns.Client, l *lustreModel) (string, error) {
-	if !l.FileSystemARN.IsNull() && l.FileSystemARN.ValueString() != "" {
-		return l.FileSystemARN.ValueString(), nil
+func lustreFileSystemARN(ctx context.Context, client *conns.Client, l *Lustre) (string, error) {
+	if l.FileSystemARN != "" {
+		return l.FileSystemARN, nil
 	}
-	id := l.WorkspaceID.ValueString()
+	id := l.WorkspaceID
 	out, err := client.FSx().DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{FileSystemIds: []string{id}})
 	if err != nil {
 		return "", fmt.Errorf("looking up Lustre workspace %s: %w", id, err)
@@ -139,29 +120,25 @@ func lustreFileSystemARN(ctx context.Context, client *conns.Client, l *lustreMod
 }
 
 // createDestination creates the destination location and returns its ARN.
-func createDestination(ctx context.Context, client *conns.Client, m *destinationModel, tags map[string]string) (string, error) {
+func createDestination(ctx context.Context, client *conns.Client, d Destination, tags map[string]string) (string, error) {
 	c := client.DataSync()
 	t := tagEntries(tags)
 	switch {
-	case m.S3 != nil:
-		out, err := c.CreateLocationS3(ctx, s3Input(m.S3, t))
+	case d.S3 != nil:
+		out, err := c.CreateLocationS3(ctx, s3Input(d.S3, t))
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(out.LocationArn), nil
-	case m.Lustre != nil:
-		fsARN, err := lustreFileSystemARN(ctx, client, m.Lustre)
+	case d.Lustre != nil:
+		fsARN, err := lustreFileSystemARN(ctx, client, d.Lustre)
 		if err != nil {
-			return "", err
-		}
-		sgs, d := stringList(ctx, m.Lustre.SecurityGroupARNs)
-		if err := diagErr(d); err != nil {
 			return "", err
 		}
 		out, err := c.CreateLocationFsxLustre(ctx, &datasync.CreateLocationFsxLustreInput{
 			FsxFilesystemArn:  aws.String(fsARN),
-			SecurityGroupArns: sgs,
-			Subdirectory:      optString(m.Lustre.Subdirectory),
+			SecurityGroupArns: d.Lustre.SecurityGroupARNs,
+			Subdirectory:      optString(d.Lustre.Subdirectory),
 			Tags:              t,
 		})
 		if err != nil {
@@ -172,249 +149,263 @@ func createDestination(ctx context.Context, client *conns.Client, m *destination
 	return "", errors.New("destination has neither s3 nor lustre")
 }
 
-func s3NeedsReplace(plan, state *s3Model) bool {
-	return !plan.BucketARN.Equal(state.BucketARN)
-}
-
-// sourceNeedsReplace reports a change DataSync cannot make to the existing source location.
-func sourceNeedsReplace(plan, state *sourceModel) bool {
-	switch {
-	case plan == nil || state == nil:
-		return plan != state
-	case (plan.NFS == nil) != (state.NFS == nil), (plan.SMB == nil) != (state.SMB == nil),
-		(plan.S3 == nil) != (state.S3 == nil), (plan.ObjectStorage == nil) != (state.ObjectStorage == nil):
-		return true
-	case plan.S3 != nil:
-		return s3NeedsReplace(plan.S3, state.S3)
-	case plan.ObjectStorage != nil:
-		return !plan.ObjectStorage.BucketName.Equal(state.ObjectStorage.BucketName)
+// orRoot is a subdirectory as the update calls send it: "/" for none.
+func orRoot(sub string) string {
+	if sub == "" {
+		return "/"
 	}
-	return false // NFS and SMB locations are updated in place entirely
+	return sub
 }
 
-// destinationNeedsReplace reports a change DataSync cannot make to the existing destination location.
-func destinationNeedsReplace(plan, state *destinationModel) bool {
-	switch {
-	case plan == nil || state == nil:
-		return plan != state
-	case (plan.S3 == nil) != (state.S3 == nil), (plan.Lustre == nil) != (state.Lustre == nil):
-		return true
-	case plan.S3 != nil:
-		return s3NeedsReplace(plan.S3, state.S3)
-	case plan.Lustre != nil:
-		// The file system may be named by workspace ID or by ARN: only a different file system (or
-		// different security groups) needs a new location, not a switch between the two spellings.
-		return plan.Lustre.fileSystemID() != state.Lustre.fileSystemID() ||
-			!plan.Lustre.SecurityGroupARNs.Equal(state.Lustre.SecurityGroupARNs)
-	}
-	return false
-}
-
-func s3Changed(plan, state *s3Model) bool {
-	return !plan.Subdirectory.Equal(state.Subdirectory) || !plan.BucketAccessRoleARN.Equal(state.BucketAccessRoleARN) ||
-		!plan.StorageClass.Equal(state.StorageClass)
-}
-
-func updateS3(ctx context.Context, c *datasync.Client, arn string, plan *s3Model) error {
-	sub := plan.Subdirectory.ValueString()
-	if plan.Subdirectory.IsNull() {
-		sub = "/"
+func updateS3(ctx context.Context, c *datasync.Client, arn string, from, to *S3) error {
+	if *from == *to {
+		return nil
 	}
 	_, err := c.UpdateLocationS3(ctx, &datasync.UpdateLocationS3Input{
 		LocationArn:    aws.String(arn),
-		Subdirectory:   aws.String(sub),
-		S3Config:       &dstypes.S3Config{BucketAccessRoleArn: aws.String(plan.BucketAccessRoleARN.ValueString())},
-		S3StorageClass: dstypes.S3StorageClass(plan.StorageClass.ValueString()),
+		Subdirectory:   aws.String(orRoot(to.Subdirectory)),
+		S3Config:       &dstypes.S3Config{BucketAccessRoleArn: aws.String(to.BucketAccessRoleARN)},
+		S3StorageClass: dstypes.S3StorageClass(to.StorageClass),
 	})
 	return err
 }
 
-// updateSource applies in-place changes to the source location. It reports whether it called the API.
-func updateSource(ctx context.Context, c *datasync.Client, arn string, plan, state *sourceModel, sec secrets, sendPassword, sendSecret bool) (bool, error) {
+// updateSource applies in-place changes to the source location; it calls the API only when a setting
+// (or the version of a write-only secret) changed.
+func updateSource(ctx context.Context, c *datasync.Client, arn string, from, to Source) error {
 	switch {
-	case plan.NFS != nil:
-		p, s := plan.NFS, state.NFS
-		if p.ServerHostname.Equal(s.ServerHostname) && p.Subdirectory.Equal(s.Subdirectory) && p.AgentARNs.Equal(s.AgentARNs) && p.MountVersion.Equal(s.MountVersion) {
-			return false, nil
-		}
-		agents, d := agentList(ctx, p.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return false, err
-		}
-		_, err := c.UpdateLocationNfs(ctx, &datasync.UpdateLocationNfsInput{
-			LocationArn:    aws.String(arn),
-			ServerHostname: aws.String(p.ServerHostname.ValueString()),
-			Subdirectory:   aws.String(p.Subdirectory.ValueString()),
-			OnPremConfig:   &dstypes.OnPremConfig{AgentArns: agents},
-			MountOptions:   &dstypes.NfsMountOptions{Version: dstypes.NfsVersion(p.MountVersion.ValueString())},
-		})
-		return true, err
-	case plan.SMB != nil:
-		p, s := plan.SMB, state.SMB
-		if p.ServerHostname.Equal(s.ServerHostname) && p.Subdirectory.Equal(s.Subdirectory) && p.AgentARNs.Equal(s.AgentARNs) &&
-			p.User.Equal(s.User) && p.Domain.Equal(s.Domain) && !sendPassword {
-			return false, nil
-		}
-		agents, d := agentList(ctx, p.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return false, err
-		}
-		in := &datasync.UpdateLocationSmbInput{
-			LocationArn:    aws.String(arn),
-			ServerHostname: aws.String(p.ServerHostname.ValueString()),
-			Subdirectory:   aws.String(p.Subdirectory.ValueString()),
-			User:           aws.String(p.User.ValueString()),
-			Domain:         aws.String(p.Domain.ValueString()),
-			AgentArns:      agents,
-		}
-		if sendPassword {
-			in.Password = aws.String(sec.SMBPassword)
-		}
-		_, err := c.UpdateLocationSmb(ctx, in)
-		return true, err
-	case plan.S3 != nil:
-		if !s3Changed(plan.S3, state.S3) {
-			return false, nil
-		}
-		return true, updateS3(ctx, c, arn, plan.S3)
-	case plan.ObjectStorage != nil:
-		p, s := plan.ObjectStorage, state.ObjectStorage
-		if p.ServerHostname.Equal(s.ServerHostname) && p.ServerPort.Equal(s.ServerPort) && p.ServerProtocol.Equal(s.ServerProtocol) &&
-			p.Subdirectory.Equal(s.Subdirectory) && p.AccessKey.Equal(s.AccessKey) && p.AgentARNs.Equal(s.AgentARNs) && !sendSecret {
-			return false, nil
-		}
-		agents, d := agentList(ctx, p.AgentARNs)
-		if err := diagErr(d); err != nil {
-			return false, err
-		}
-		in := &datasync.UpdateLocationObjectStorageInput{
-			LocationArn:    aws.String(arn),
-			ServerHostname: aws.String(p.ServerHostname.ValueString()),
-			ServerProtocol: dstypes.ObjectStorageServerProtocol(p.ServerProtocol.ValueString()),
-			Subdirectory:   aws.String(p.Subdirectory.ValueString()),
-			AccessKey:      optString(p.AccessKey),
-			AgentArns:      agents,
-		}
-		if !p.ServerPort.IsNull() && !p.ServerPort.IsUnknown() {
-			in.ServerPort = aws.Int32(int32(p.ServerPort.ValueInt64()))
-		}
-		if sendSecret {
-			in.SecretKey = aws.String(sec.SecretKey)
-		}
-		_, err := c.UpdateLocationObjectStorage(ctx, in)
-		return true, err
+	case to.NFS != nil:
+		return updateNFS(ctx, c, arn, from.NFS, to.NFS)
+	case to.SMB != nil:
+		return updateSMB(ctx, c, arn, from.SMB, to.SMB)
+	case to.S3 != nil:
+		return updateS3(ctx, c, arn, from.S3, to.S3)
+	case to.ObjectStorage != nil:
+		return updateObjectStorage(ctx, c, arn, from.ObjectStorage, to.ObjectStorage)
 	}
-	return false, nil
+	return nil
+}
+
+func updateNFS(ctx context.Context, c *datasync.Client, arn string, from, to *NFS) error {
+	if from.ServerHostname == to.ServerHostname && from.Subdirectory == to.Subdirectory &&
+		slices.Equal(from.AgentARNs, to.AgentARNs) && from.MountVersion == to.MountVersion {
+		return nil
+	}
+	_, err := c.UpdateLocationNfs(ctx, &datasync.UpdateLocationNfsInput{
+		LocationArn:    aws.String(arn),
+		ServerHostname: aws.String(to.ServerHostname),
+		Subdirectory:   aws.String(to.Subdirectory),
+		OnPremConfig:   &dstypes.OnPremConfig{AgentArns: to.AgentARNs},
+		MountOptions:   &dstypes.NfsMountOptions{Version: dstypes.NfsVersion(to.MountVersion)},
+	})
+	return err
+}
+
+func updateSMB(ctx context.Context, c *datasync.Client, arn string, from, to *SMB) error {
+	sendPassword := from.PasswordVersion != to.PasswordVersion
+	if from.ServerHostname == to.ServerHostname && from.Subdirectory == to.Subdirectory && slices.Equal(from.AgentARNs, to.AgentARNs) &&
+		from.User == to.User && from.Domain == to.Domain && !sendPassword {
+		return nil
+	}
+	in := &datasync.UpdateLocationSmbInput{
+		LocationArn:    aws.String(arn),
+		ServerHostname: aws.String(to.ServerHostname),
+		Subdirectory:   aws.String(to.Subdirectory),
+		User:           aws.String(to.User),
+		Domain:         aws.String(to.Domain),
+		AgentArns:      to.AgentARNs,
+	}
+	if sendPassword {
+		in.Password = aws.String(to.Password)
+	}
+	_, err := c.UpdateLocationSmb(ctx, in)
+	return err
+}
+
+func updateObjectStorage(ctx context.Context, c *datasync.Client, arn string, from, to *ObjectStorage) error {
+	sendSecret := from.SecretKeyVersion != to.SecretKeyVersion
+	samePort := to.ServerPort == 0 || from.ServerPort == to.ServerPort
+	if from.ServerHostname == to.ServerHostname && samePort && from.ServerProtocol == to.ServerProtocol &&
+		from.Subdirectory == to.Subdirectory && from.AccessKey == to.AccessKey && slices.Equal(from.AgentARNs, to.AgentARNs) && !sendSecret {
+		return nil
+	}
+	in := &datasync.UpdateLocationObjectStorageInput{
+		LocationArn:    aws.String(arn),
+		ServerHostname: aws.String(to.ServerHostname),
+		ServerProtocol: dstypes.ObjectStorageServerProtocol(to.ServerProtocol),
+		Subdirectory:   aws.String(to.Subdirectory),
+		AccessKey:      optString(to.AccessKey),
+		AgentArns:      to.AgentARNs,
+	}
+	if to.ServerPort > 0 {
+		in.ServerPort = aws.Int32(to.ServerPort)
+	}
+	if sendSecret {
+		in.SecretKey = aws.String(to.SecretKey)
+	}
+	_, err := c.UpdateLocationObjectStorage(ctx, in)
+	return err
 }
 
 // updateDestination applies in-place changes to the destination location.
-func updateDestination(ctx context.Context, c *datasync.Client, arn string, plan, state *destinationModel) (bool, error) {
+func updateDestination(ctx context.Context, c *datasync.Client, arn string, from, to Destination) error {
 	switch {
-	case plan.S3 != nil:
-		if !s3Changed(plan.S3, state.S3) {
-			return false, nil
+	case to.S3 != nil:
+		return updateS3(ctx, c, arn, from.S3, to.S3)
+	case to.Lustre != nil:
+		if from.Lustre.Subdirectory == to.Lustre.Subdirectory {
+			return nil
 		}
-		return true, updateS3(ctx, c, arn, plan.S3)
-	case plan.Lustre != nil:
-		if plan.Lustre.Subdirectory.Equal(state.Lustre.Subdirectory) {
-			return false, nil
-		}
-		sub := plan.Lustre.Subdirectory.ValueString()
-		if plan.Lustre.Subdirectory.IsNull() {
-			sub = "/"
-		}
-		_, err := c.UpdateLocationFsxLustre(ctx, &datasync.UpdateLocationFsxLustreInput{LocationArn: aws.String(arn), Subdirectory: aws.String(sub)})
-		return true, err
+		_, err := c.UpdateLocationFsxLustre(ctx, &datasync.UpdateLocationFsxLustreInput{
+			LocationArn: aws.String(arn), Subdirectory: aws.String(orRoot(to.Lustre.Subdirectory)),
+		})
+		return err
 	}
-	return false, nil
+	return nil
 }
 
-// readSource refreshes the source model from DataSync. With a nil model (import) it finds the kind of
-// location from its URI.
-func readSource(ctx context.Context, c *datasync.Client, arn string, m *sourceModel) (*sourceModel, error) {
-	if m == nil {
+// readSource reads the source location. Its kind comes from prior, or (on import, when prior has no
+// kind) from the location's URI. The settings are DataSync's: subdirectories as its URIs spell them.
+func readSource(ctx context.Context, c *datasync.Client, arn string, prior Source) (Source, error) {
+	if prior == (Source{}) {
 		uri, err := findLocationURI(ctx, c, arn)
 		if err != nil {
-			return nil, err
+			return prior, err
 		}
-		m = &sourceModel{}
 		switch locationKindFromURI(uri) {
 		case "nfs":
-			m.NFS = &nfsModel{Subdirectory: types.StringNull()}
+			prior.NFS = &NFS{}
 		case "smb":
-			m.SMB = &smbModel{Subdirectory: types.StringNull(), PasswordVersion: types.Int64Null()}
+			prior.SMB = &SMB{}
 		case "s3":
-			m.S3 = &s3Model{Subdirectory: types.StringNull()}
+			prior.S3 = &S3{}
 		case "object-storage":
-			m.ObjectStorage = &objectStorageModel{Subdirectory: types.StringNull(), AgentARNs: types.ListNull(types.StringType), SecretKeyVersion: types.Int64Null()}
+			prior.ObjectStorage = &ObjectStorage{}
 		default:
-			return nil, fmt.Errorf("DataSync location %s (%s) is not a kind this resource manages as a source", arn, uri)
+			return prior, fmt.Errorf("DataSync location %s (%s) is not a kind this resource manages as a source", arn, uri)
 		}
 	}
-	var d diag.Diagnostics
+	var out Source
+	var err error
 	switch {
-	case m.NFS != nil:
-		out, err := c.DescribeLocationNfs(ctx, &datasync.DescribeLocationNfsInput{LocationArn: aws.String(arn)})
-		if err != nil {
-			return nil, notFound("location", arn, err)
-		}
-		d = m.NFS.flatten(ctx, out)
-	case m.SMB != nil:
-		out, err := c.DescribeLocationSmb(ctx, &datasync.DescribeLocationSmbInput{LocationArn: aws.String(arn)})
-		if err != nil {
-			return nil, notFound("location", arn, err)
-		}
-		d = m.SMB.flatten(ctx, out)
-	case m.S3 != nil:
-		out, err := c.DescribeLocationS3(ctx, &datasync.DescribeLocationS3Input{LocationArn: aws.String(arn)})
-		if err != nil {
-			return nil, notFound("location", arn, err)
-		}
-		m.S3.flatten(out)
-	case m.ObjectStorage != nil:
-		out, err := c.DescribeLocationObjectStorage(ctx, &datasync.DescribeLocationObjectStorageInput{LocationArn: aws.String(arn)})
-		if err != nil {
-			return nil, notFound("location", arn, err)
-		}
-		d = m.ObjectStorage.flatten(ctx, out)
+	case prior.NFS != nil:
+		out.NFS, err = readNFS(ctx, c, arn)
+	case prior.SMB != nil:
+		out.SMB, err = readSMB(ctx, c, arn, prior.SMB.PasswordVersion)
+	case prior.S3 != nil:
+		out.S3, err = readS3(ctx, c, arn)
+	case prior.ObjectStorage != nil:
+		out.ObjectStorage, err = readObjectStorage(ctx, c, arn, prior.ObjectStorage.SecretKeyVersion)
 	}
-	return m, diagErr(d)
+	return out, err
 }
 
-// readDestination refreshes the destination model from DataSync (see readSource).
-func readDestination(ctx context.Context, c *datasync.Client, arn string, m *destinationModel) (*destinationModel, error) {
-	if m == nil {
+func readNFS(ctx context.Context, c *datasync.Client, arn string) (*NFS, error) {
+	out, err := c.DescribeLocationNfs(ctx, &datasync.DescribeLocationNfsInput{LocationArn: aws.String(arn)})
+	if err != nil {
+		return nil, notFound("location", arn, err)
+	}
+	n := &NFS{ServerHostname: hostFromURI(aws.ToString(out.LocationUri)), Subdirectory: subdirFromURI(aws.ToString(out.LocationUri), 0)}
+	if out.OnPremConfig != nil {
+		n.AgentARNs = out.OnPremConfig.AgentArns
+	}
+	if out.MountOptions != nil {
+		n.MountVersion = string(out.MountOptions.Version)
+	}
+	return n, nil
+}
+
+func readSMB(ctx context.Context, c *datasync.Client, arn string, passwordVersion int64) (*SMB, error) {
+	out, err := c.DescribeLocationSmb(ctx, &datasync.DescribeLocationSmbInput{LocationArn: aws.String(arn)})
+	if err != nil {
+		return nil, notFound("location", arn, err)
+	}
+	return &SMB{
+		ServerHostname: hostFromURI(aws.ToString(out.LocationUri)), Subdirectory: subdirFromURI(aws.ToString(out.LocationUri), 0),
+		User: aws.ToString(out.User), Domain: aws.ToString(out.Domain), AgentARNs: out.AgentArns, PasswordVersion: passwordVersion,
+	}, nil
+}
+
+func readS3(ctx context.Context, c *datasync.Client, arn string) (*S3, error) {
+	out, err := c.DescribeLocationS3(ctx, &datasync.DescribeLocationS3Input{LocationArn: aws.String(arn)})
+	if err != nil {
+		return nil, notFound("location", arn, err)
+	}
+	return s3From(out), nil
+}
+
+func s3From(out *datasync.DescribeLocationS3Output) *S3 {
+	s := &S3{
+		BucketARN:    bucketARNFromURI(aws.ToString(out.LocationArn), aws.ToString(out.LocationUri)),
+		Subdirectory: subdirFromURI(aws.ToString(out.LocationUri), 0), StorageClass: string(out.S3StorageClass),
+	}
+	if out.S3Config != nil {
+		s.BucketAccessRoleARN = aws.ToString(out.S3Config.BucketAccessRoleArn)
+	}
+	return s
+}
+
+func readObjectStorage(ctx context.Context, c *datasync.Client, arn string, secretKeyVersion int64) (*ObjectStorage, error) {
+	out, err := c.DescribeLocationObjectStorage(ctx, &datasync.DescribeLocationObjectStorageInput{LocationArn: aws.String(arn)})
+	if err != nil {
+		return nil, notFound("location", arn, err)
+	}
+	return objectStorageFrom(out, secretKeyVersion), nil
+}
+
+func objectStorageFrom(out *datasync.DescribeLocationObjectStorageOutput, secretKeyVersion int64) *ObjectStorage {
+	uri := aws.ToString(out.LocationUri)
+	o := &ObjectStorage{
+		ServerHostname: hostFromURI(uri), ServerPort: aws.ToInt32(out.ServerPort), ServerProtocol: string(out.ServerProtocol),
+		Subdirectory: subdirFromURI(uri, 1), AccessKey: aws.ToString(out.AccessKey), AgentARNs: out.AgentArns,
+		SecretKeyVersion: secretKeyVersion,
+	}
+	if u, err := url.Parse(uri); err == nil {
+		o.BucketName = strings.SplitN(strings.Trim(u.Path, "/"), "/", 2)[0]
+	}
+	return o
+}
+
+// readDestination reads the destination location (see readSource).
+func readDestination(ctx context.Context, c *datasync.Client, arn string, prior Destination) (Destination, error) {
+	if prior == (Destination{}) {
 		uri, err := findLocationURI(ctx, c, arn)
 		if err != nil {
-			return nil, err
+			return prior, err
 		}
-		m = &destinationModel{}
 		switch locationKindFromURI(uri) {
 		case "s3":
-			m.S3 = &s3Model{Subdirectory: types.StringNull()}
+			prior.S3 = &S3{}
 		case "fsxl":
-			m.Lustre = &lustreModel{WorkspaceID: types.StringNull(), Subdirectory: types.StringNull()}
+			prior.Lustre = &Lustre{}
 		default:
-			return nil, fmt.Errorf("DataSync location %s (%s) is not a kind this resource manages as a destination", arn, uri)
+			return prior, fmt.Errorf("DataSync location %s (%s) is not a kind this resource manages as a destination", arn, uri)
 		}
 	}
+	var out Destination
+	var err error
 	switch {
-	case m.S3 != nil:
-		out, err := c.DescribeLocationS3(ctx, &datasync.DescribeLocationS3Input{LocationArn: aws.String(arn)})
+	case prior.S3 != nil:
+		out.S3, err = readS3(ctx, c, arn)
+	case prior.Lustre != nil:
+		var l *datasync.DescribeLocationFsxLustreOutput
+		l, err = c.DescribeLocationFsxLustre(ctx, &datasync.DescribeLocationFsxLustreInput{LocationArn: aws.String(arn)})
 		if err != nil {
-			return nil, notFound("location", arn, err)
+			return out, notFound("location", arn, err)
 		}
-		m.S3.flatten(out)
-	case m.Lustre != nil:
-		out, err := c.DescribeLocationFsxLustre(ctx, &datasync.DescribeLocationFsxLustreInput{LocationArn: aws.String(arn)})
-		if err != nil {
-			return nil, notFound("location", arn, err)
-		}
-		if err := diagErr(m.Lustre.flatten(ctx, out)); err != nil {
-			return nil, err
-		}
+		out.Lustre = lustreFrom(l)
 	}
-	return m, nil
+	return out, err
+}
+
+// lustreFrom reads an FSx for Lustre location: the file system by ARN (and ID), the subdirectory, the
+// security groups.
+func lustreFrom(out *datasync.DescribeLocationFsxLustreOutput) *Lustre {
+	fsARN := fileSystemARNFromURI(aws.ToString(out.LocationArn), aws.ToString(out.LocationUri))
+	return &Lustre{
+		FileSystemARN: fsARN, WorkspaceID: fsARN[strings.LastIndex(fsARN, "/")+1:],
+		Subdirectory: subdirFromURI(aws.ToString(out.LocationUri), 0), SecurityGroupARNs: out.SecurityGroupArns,
+	}
 }
 
 // deleteLocation deletes a location; one that is already gone is fine.
@@ -430,10 +421,78 @@ func deleteLocation(ctx context.Context, c *datasync.Client, arn string) error {
 }
 
 // fileSystemID is the FSx file system the destination names, through workspace_id or file_system_arn.
-func (l *lustreModel) fileSystemID() string {
-	if id := l.WorkspaceID.ValueString(); id != "" {
-		return id
+func (l *Lustre) fileSystemID() string {
+	if l.WorkspaceID != "" {
+		return l.WorkspaceID
 	}
-	arn := l.FileSystemARN.ValueString()
-	return arn[strings.LastIndex(arn, "/")+1:]
+	return l.FileSystemARN[strings.LastIndex(l.FileSystemARN, "/")+1:]
+}
+
+func hostFromURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// subdirFromURI extracts the subdirectory from a location URI: after the host for nfs, smb and s3
+// ("s3://bucket/sub/"), after host and bucket for object storage.
+func subdirFromURI(uri string, skip int) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	p := strings.Trim(u.Path, "/")
+	parts := strings.SplitN(p, "/", skip+1)
+	if len(parts) <= skip {
+		return "/"
+	}
+	return "/" + parts[skip]
+}
+
+func bucketARNFromURI(locationARN, uri string) string {
+	partition := "aws"
+	if a, err := arn.Parse(locationARN); err == nil {
+		partition = a.Partition
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:s3:::%s", partition, u.Host)
+}
+
+// fileSystemARNFromURI rebuilds the file system ARN from an fsxl://REGION.fs-ID/sub/ URI and the
+// location's ARN (account and partition).
+func fileSystemARNFromURI(locationARN, uri string) string {
+	a, err := arn.Parse(locationARN)
+	if err != nil {
+		return ""
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	region, id, ok := strings.Cut(u.Host, ".")
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:fsx:%s:%s:file-system/%s", a.Partition, region, a.AccountID, id)
+}
+
+func tagEntries(tags map[string]string) []dstypes.TagListEntry {
+	if len(tags) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]dstypes.TagListEntry, 0, len(tags))
+	for _, k := range keys {
+		out = append(out, dstypes.TagListEntry{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
 }

@@ -69,14 +69,15 @@ func SweepTransfers(ctx context.Context, client *conns.Client, prefix string) er
 		if !sweepableTask(name, prefix) {
 			continue
 		}
-		if err := sweepTask(ctx, c, arn, name); err != nil {
+		if err := sweepTask(ctx, client, arn, name); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func sweepTask(ctx context.Context, c *datasync.Client, arn, name string) error {
+func sweepTask(ctx context.Context, client *conns.Client, arn, name string) error {
+	c := client.DataSync()
 	task, err := findTask(ctx, c, arn)
 	if wait.NotFound(err) {
 		return nil
@@ -94,7 +95,7 @@ func sweepTask(ctx context.Context, c *datasync.Client, arn, name string) error 
 	if _, err := c.DeleteTask(ctx, &datasync.DeleteTaskInput{TaskArn: aws.String(arn)}); err != nil && !isNotFound(err) {
 		return fmt.Errorf("deleting DataSync task %s (%s): %w", arn, name, err)
 	}
-	if err := waitTaskDeleted(ctx, c, arn, 0); err != nil {
+	if err := waitTaskDeleted(ctx, client, arn); err != nil {
 		return fmt.Errorf("waiting for DataSync task %s (%s) delete: %w", arn, name, err)
 	}
 	var errs []error

@@ -4,19 +4,16 @@ package datasync
 
 import (
 	"context"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/service/datasync"
-	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 type transferModel struct {
@@ -121,211 +118,17 @@ func listOf(ctx context.Context, v []string) (types.List, diag.Diagnostics) {
 	return types.ListValueFrom(ctx, types.StringType, v)
 }
 
-func optString(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
+// stringOrNull is "" as null, for optional strings DataSync reports empty when unset.
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
 	}
-	return aws.String(v.ValueString())
-}
-
-func tagEntries(tags map[string]string) []dstypes.TagListEntry {
-	if len(tags) == 0 {
-		return nil
-	}
-	out := make([]dstypes.TagListEntry, 0, len(tags))
-	for k, v := range tags {
-		out = append(out, dstypes.TagListEntry{Key: aws.String(k), Value: aws.String(v)})
-	}
-	return out
+	return types.StringValue(s)
 }
 
 // sameSubdir compares subdirectories as DataSync does (leading and trailing slashes do not matter).
 func sameSubdir(a, b string) bool {
 	return strings.Trim(a, "/") == strings.Trim(b, "/")
-}
-
-// subdirFromURI extracts the subdirectory from a location URI: after the host for nfs, smb and s3
-// ("s3://bucket/sub/"), after host and bucket for object storage.
-func subdirFromURI(uri string, skip int) string {
-	u, err := url.Parse(uri)
-	if err != nil {
-		return ""
-	}
-	p := strings.Trim(u.Path, "/")
-	parts := strings.SplitN(p, "/", skip+1)
-	if len(parts) <= skip {
-		return "/"
-	}
-	return "/" + parts[skip]
-}
-
-// ---- expand ----
-
-// filterRules joins patterns into DataSync's one SIMPLE_PATTERN rule ("a|b").
-func filterRules(ctx context.Context, l types.List) ([]dstypes.FilterRule, diag.Diagnostics) {
-	patterns, d := stringList(ctx, l)
-	if d.HasError() || len(patterns) == 0 {
-		return nil, d
-	}
-	return []dstypes.FilterRule{{FilterType: dstypes.FilterTypeSimplePattern, Value: aws.String(strings.Join(patterns, "|"))}}, d
-}
-
-func (o *optionsModel) expand() *dstypes.Options {
-	if o == nil {
-		return nil
-	}
-	out := &dstypes.Options{
-		VerifyMode:           dstypes.VerifyMode(o.VerifyMode.ValueString()),
-		OverwriteMode:        dstypes.OverwriteMode(o.OverwriteMode.ValueString()),
-		TransferMode:         dstypes.TransferMode(o.TransferMode.ValueString()),
-		PreserveDeletedFiles: dstypes.PreserveDeletedFiles(o.PreserveDeletedFiles.ValueString()),
-		LogLevel:             dstypes.LogLevel(o.LogLevel.ValueString()),
-	}
-	if !o.BandwidthLimit.IsNull() && !o.BandwidthLimit.IsUnknown() {
-		out.BytesPerSecond = aws.Int64(o.BandwidthLimit.ValueInt64())
-	}
-	return out
-}
-
-func (o *optionsModel) flatten(in *dstypes.Options) {
-	if in == nil {
-		return
-	}
-	o.VerifyMode = types.StringValue(string(in.VerifyMode))
-	o.OverwriteMode = types.StringValue(string(in.OverwriteMode))
-	o.TransferMode = types.StringValue(string(in.TransferMode))
-	o.PreserveDeletedFiles = types.StringValue(string(in.PreserveDeletedFiles))
-	o.LogLevel = types.StringValue(string(in.LogLevel))
-	o.BandwidthLimit = types.Int64Value(aws.ToInt64(in.BytesPerSecond))
-	if in.BytesPerSecond == nil {
-		o.BandwidthLimit = types.Int64Value(-1)
-	}
-}
-
-func schedule(v types.String) *dstypes.TaskSchedule {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	return &dstypes.TaskSchedule{ScheduleExpression: aws.String(v.ValueString())}
-}
-
-// expandCreateTask builds CreateTaskInput for the given locations.
-func (m *transferModel) expandCreateTask(ctx context.Context, src, dst string, tags map[string]string) (*datasync.CreateTaskInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	inc, d := filterRules(ctx, m.Includes)
-	diags.Append(d...)
-	exc, d := filterRules(ctx, m.Excludes)
-	diags.Append(d...)
-	return &datasync.CreateTaskInput{
-		Name:                   aws.String(m.Name.ValueString()),
-		SourceLocationArn:      aws.String(src),
-		DestinationLocationArn: aws.String(dst),
-		CloudWatchLogGroupArn:  optString(m.CloudWatchLogGroupARN),
-		Includes:               inc,
-		Excludes:               exc,
-		Options:                m.Options.expand(),
-		Schedule:               schedule(m.Schedule),
-		Tags:                   tagEntries(tags),
-	}, diags
-}
-
-// expandUpdateTask builds UpdateTaskInput with the members that differ from state (nil when none do).
-func (m *transferModel) expandUpdateTask(ctx context.Context, state *transferModel) (*datasync.UpdateTaskInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	in := &datasync.UpdateTaskInput{TaskArn: aws.String(state.ID.ValueString())}
-	changed := false
-	if !m.Name.Equal(state.Name) {
-		in.Name, changed = aws.String(m.Name.ValueString()), true
-	}
-	if !m.Schedule.Equal(state.Schedule) {
-		in.Schedule = schedule(m.Schedule)
-		if in.Schedule == nil {
-			in.Schedule = &dstypes.TaskSchedule{ScheduleExpression: aws.String("")} // removes the schedule
-		}
-		changed = true
-	}
-	if !m.CloudWatchLogGroupARN.Equal(state.CloudWatchLogGroupARN) {
-		in.CloudWatchLogGroupArn, changed = aws.String(m.CloudWatchLogGroupARN.ValueString()), true
-	}
-	if !m.Includes.Equal(state.Includes) {
-		rules, d := filterRules(ctx, m.Includes)
-		diags.Append(d...)
-		in.Includes, changed = append([]dstypes.FilterRule{}, rules...), true
-	}
-	if !m.Excludes.Equal(state.Excludes) {
-		rules, d := filterRules(ctx, m.Excludes)
-		diags.Append(d...)
-		in.Excludes, changed = append([]dstypes.FilterRule{}, rules...), true
-	}
-	if !optionsEqual(m.Options, state.Options) && m.Options != nil {
-		in.Options, changed = m.Options.expand(), true
-	}
-	if !changed {
-		return nil, diags
-	}
-	return in, diags
-}
-
-func optionsEqual(a, b *optionsModel) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.VerifyMode.Equal(b.VerifyMode) && a.OverwriteMode.Equal(b.OverwriteMode) && a.TransferMode.Equal(b.TransferMode) &&
-		a.PreserveDeletedFiles.Equal(b.PreserveDeletedFiles) && a.LogLevel.Equal(b.LogLevel) && a.BandwidthLimit.Equal(b.BandwidthLimit)
-}
-
-// ---- flatten ----
-
-// flattenTask copies what DescribeTask reports into the model. Options are reported only when the
-// configuration manages them (or after import).
-func (m *transferModel) flattenTask(ctx context.Context, out *datasync.DescribeTaskOutput) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.ID = types.StringValue(aws.ToString(out.TaskArn))
-	m.Name = types.StringValue(aws.ToString(out.Name))
-	m.Status = types.StringValue(string(out.Status))
-	m.SourceLocationARN = types.StringValue(aws.ToString(out.SourceLocationArn))
-	m.DestinationLocationARN = types.StringValue(aws.ToString(out.DestinationLocationArn))
-	m.CloudWatchLogGroupARN = types.StringPointerValue(out.CloudWatchLogGroupArn)
-	if out.CloudWatchLogGroupArn != nil && *out.CloudWatchLogGroupArn == "" {
-		m.CloudWatchLogGroupARN = types.StringNull()
-	}
-	m.Schedule = types.StringNull()
-	if out.Schedule != nil && aws.ToString(out.Schedule.ScheduleExpression) != "" {
-		m.Schedule = types.StringValue(aws.ToString(out.Schedule.ScheduleExpression))
-	}
-	var d diag.Diagnostics
-	m.Includes, d = flattenFilter(ctx, out.Includes)
-	diags.Append(d...)
-	m.Excludes, d = flattenFilter(ctx, out.Excludes)
-	diags.Append(d...)
-	if m.Options != nil {
-		m.Options.flatten(out.Options)
-	}
-	return diags
-}
-
-func flattenFilter(ctx context.Context, rules []dstypes.FilterRule) (types.List, diag.Diagnostics) {
-	var patterns []string
-	for _, r := range rules {
-		for _, p := range strings.Split(aws.ToString(r.Value), "|") {
-			if p != "" {
-				patterns = append(patterns, p)
-			}
-		}
-	}
-	return listOf(ctx, patterns)
-}
-
-func bucketARNFromURI(locationARN, uri string) string {
-	partition := "aws"
-	if a, err := arn.Parse(locationARN); err == nil {
-		partition = a.Partition
-	}
-	u, err := url.Parse(uri)
-	if err != nil {
-		return ""
-	}
-	return fmt.Sprintf("arn:%s:s3:::%s", partition, u.Host)
 }
 
 // keepSubdir returns the configured spelling when it denotes the same directory as the API's.
@@ -339,153 +142,296 @@ func keepSubdir(cur types.String, api string) types.String {
 	return types.StringValue(api)
 }
 
-func (s *s3Model) flatten(out *datasync.DescribeLocationS3Output) {
-	s.BucketARN = types.StringValue(bucketARNFromURI(aws.ToString(out.LocationArn), aws.ToString(out.LocationUri)))
-	s.Subdirectory = keepSubdir(s.Subdirectory, subdirFromURI(aws.ToString(out.LocationUri), 0))
-	if out.S3Config != nil {
-		s.BucketAccessRoleARN = types.StringPointerValue(out.S3Config.BucketAccessRoleArn)
+// ---- expand: model to spec ----
+
+// expand turns the model into the spec the plain Go layer works from. The write-only secrets come
+// from the configuration (sec); tags are the resource's own (the caller merges the provider's).
+func (m *transferModel) expand(ctx context.Context, sec secrets) (TransferSpec, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	spec := TransferSpec{
+		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), CloudWatchLogGroupARN: m.CloudWatchLogGroupARN.ValueString(),
+		WaitForCompletion: m.WaitForCompletion.ValueBool(), Options: m.Options.expand(),
 	}
-	if out.S3StorageClass != "" {
-		s.StorageClass = types.StringValue(string(out.S3StorageClass))
+	var d diag.Diagnostics
+	spec.Includes, d = stringList(ctx, m.Includes)
+	diags.Append(d...)
+	spec.Excludes, d = stringList(ctx, m.Excludes)
+	diags.Append(d...)
+	if m.Source != nil {
+		spec.Source, d = m.Source.expand(ctx, sec)
+		diags.Append(d...)
+	}
+	if m.Destination != nil {
+		spec.Destination, d = m.Destination.expand(ctx)
+		diags.Append(d...)
+	}
+	own := map[string]string{}
+	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
+		diags.Append(m.Tags.ElementsAs(ctx, &own, false)...)
+	}
+	spec.Tags = own
+	return spec, diags
+}
+
+// transfer is what the state knows of the transfer, as the plain Go layer's Transfer.
+func (m *transferModel) transfer(ctx context.Context, c *conns.Client) (*Transfer, diag.Diagnostics) {
+	spec, diags := m.expand(ctx, secrets{})
+	spec.Tags = c.MergeTags(spec.Tags)
+	t := &Transfer{TransferSpec: spec, TaskARN: m.ID.ValueString(), SourceLocationARN: m.SourceLocationARN.ValueString(),
+		DestinationLocationARN: m.DestinationLocationARN.ValueString(), Status: m.Status.ValueString()}
+	if arn := lastExecutionField(m.LastExecution, "arn"); arn != "" {
+		t.LastExecution = &Execution{ARN: arn, Status: lastExecutionField(m.LastExecution, "status")}
+	}
+	return t, diags
+}
+
+func (o *optionsModel) expand() *Options {
+	if o == nil {
+		return nil
+	}
+	out := &Options{
+		VerifyMode: o.VerifyMode.ValueString(), OverwriteMode: o.OverwriteMode.ValueString(), TransferMode: o.TransferMode.ValueString(),
+		PreserveDeletedFiles: o.PreserveDeletedFiles.ValueString(), LogLevel: o.LogLevel.ValueString(),
+	}
+	if !o.BandwidthLimit.IsNull() && !o.BandwidthLimit.IsUnknown() {
+		v := o.BandwidthLimit.ValueInt64()
+		out.BytesPerSecond = &v
+	}
+	return out
+}
+
+func (s *sourceModel) expand(ctx context.Context, sec secrets) (Source, diag.Diagnostics) {
+	var out Source
+	var diags diag.Diagnostics
+	switch {
+	case s.NFS != nil:
+		agents, d := stringList(ctx, s.NFS.AgentARNs)
+		diags.Append(d...)
+		out.NFS = &NFS{ServerHostname: s.NFS.ServerHostname.ValueString(), Subdirectory: s.NFS.Subdirectory.ValueString(),
+			AgentARNs: agents, MountVersion: s.NFS.MountVersion.ValueString()}
+	case s.SMB != nil:
+		agents, d := stringList(ctx, s.SMB.AgentARNs)
+		diags.Append(d...)
+		out.SMB = &SMB{ServerHostname: s.SMB.ServerHostname.ValueString(), Subdirectory: s.SMB.Subdirectory.ValueString(),
+			User: s.SMB.User.ValueString(), Domain: s.SMB.Domain.ValueString(), AgentARNs: agents,
+			Password: sec.SMBPassword, PasswordVersion: s.SMB.PasswordVersion.ValueInt64()}
+	case s.S3 != nil:
+		out.S3 = s.S3.expand()
+	case s.ObjectStorage != nil:
+		o := s.ObjectStorage
+		agents, d := stringList(ctx, o.AgentARNs)
+		diags.Append(d...)
+		out.ObjectStorage = &ObjectStorage{ServerHostname: o.ServerHostname.ValueString(), ServerProtocol: o.ServerProtocol.ValueString(),
+			BucketName: o.BucketName.ValueString(), Subdirectory: o.Subdirectory.ValueString(), AccessKey: o.AccessKey.ValueString(),
+			SecretKey: sec.SecretKey, SecretKeyVersion: o.SecretKeyVersion.ValueInt64(), AgentARNs: agents}
+		if !o.ServerPort.IsNull() && !o.ServerPort.IsUnknown() {
+			out.ObjectStorage.ServerPort = int32(o.ServerPort.ValueInt64())
+		}
+	}
+	return out, diags
+}
+
+func (s *s3Model) expand() *S3 {
+	return &S3{BucketARN: s.BucketARN.ValueString(), Subdirectory: s.Subdirectory.ValueString(),
+		BucketAccessRoleARN: s.BucketAccessRoleARN.ValueString(), StorageClass: s.StorageClass.ValueString()}
+}
+
+func (d *destinationModel) expand(ctx context.Context) (Destination, diag.Diagnostics) {
+	var out Destination
+	var diags diag.Diagnostics
+	switch {
+	case d.S3 != nil:
+		out.S3 = d.S3.expand()
+	case d.Lustre != nil:
+		sgs, dd := stringList(ctx, d.Lustre.SecurityGroupARNs)
+		diags.Append(dd...)
+		out.Lustre = &Lustre{WorkspaceID: d.Lustre.WorkspaceID.ValueString(), FileSystemARN: d.Lustre.FileSystemARN.ValueString(),
+			Subdirectory: d.Lustre.Subdirectory.ValueString(), SecurityGroupARNs: sgs}
+	}
+	return out, diags
+}
+
+// ---- flatten: what exists to model ----
+
+// flattenComputed copies the computed attributes after a create or an update: the ARNs, the status,
+// the options DataSync filled in, a server port DataSync chose, and the last execution.
+func (m *transferModel) flattenComputed(t *Transfer) diag.Diagnostics {
+	m.ID = types.StringValue(t.TaskARN)
+	m.SourceLocationARN, m.DestinationLocationARN = types.StringValue(t.SourceLocationARN), types.StringValue(t.DestinationLocationARN)
+	m.Status = types.StringValue(t.Status)
+	if m.Options != nil && t.Options != nil {
+		m.Options.flatten(t.Options)
+	}
+	if o := m.Source.ObjectStorage; o != nil && o.ServerPort.IsUnknown() {
+		o.ServerPort = types.Int64Null()
+		if t.Source.ObjectStorage != nil && t.Source.ObjectStorage.ServerPort > 0 {
+			o.ServerPort = types.Int64Value(int64(t.Source.ObjectStorage.ServerPort))
+		}
+	}
+	return m.flattenLastExecution(t.LastExecution)
+}
+
+func (m *transferModel) flattenLastExecution(e *Execution) diag.Diagnostics {
+	if e == nil || !e.read {
+		// Nothing ran, or what the state holds was not read again: keep it.
+		if m.LastExecution.IsUnknown() || e == nil {
+			m.LastExecution = types.ObjectNull(lastExecutionAttrTypes)
+		}
+		return nil
+	}
+	obj, d := e.object()
+	m.LastExecution = obj
+	return d
+}
+
+// flatten copies what exists into the model (Read and import). Options are reported only when the
+// configuration manages them (or after import); subdirectories keep the configured spelling when
+// they name the same directory.
+func (m *transferModel) flatten(ctx context.Context, t *Transfer, defaults map[string]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID, m.Name, m.Status = types.StringValue(t.TaskARN), types.StringValue(t.Name), types.StringValue(t.Status)
+	m.SourceLocationARN, m.DestinationLocationARN = types.StringValue(t.SourceLocationARN), types.StringValue(t.DestinationLocationARN)
+	m.CloudWatchLogGroupARN, m.Schedule = stringOrNull(t.CloudWatchLogGroupARN), stringOrNull(t.Schedule)
+	var d diag.Diagnostics
+	m.Includes, d = listOf(ctx, t.Includes)
+	diags.Append(d...)
+	m.Excludes, d = listOf(ctx, t.Excludes)
+	diags.Append(d...)
+	if m.Options != nil && t.Options != nil {
+		m.Options.flatten(t.Options)
+	}
+	if m.Source == nil {
+		m.Source = &sourceModel{}
+	}
+	diags.Append(m.Source.flatten(ctx, t.Source)...)
+	if m.Destination == nil {
+		m.Destination = &destinationModel{}
+	}
+	diags.Append(m.Destination.flatten(ctx, t.Destination)...)
+	m.Tags, d = framework.FlattenTags(ctx, t.Tags, m.Tags, defaults)
+	diags.Append(d...)
+	diags.Append(m.flattenLastExecution(t.LastExecution)...)
+	return diags
+}
+
+func (o *optionsModel) flatten(in *Options) {
+	o.VerifyMode = types.StringValue(in.VerifyMode)
+	o.OverwriteMode = types.StringValue(in.OverwriteMode)
+	o.TransferMode = types.StringValue(in.TransferMode)
+	o.PreserveDeletedFiles = types.StringValue(in.PreserveDeletedFiles)
+	o.LogLevel = types.StringValue(in.LogLevel)
+	o.BandwidthLimit = types.Int64Value(-1)
+	if in.BytesPerSecond != nil {
+		o.BandwidthLimit = types.Int64Value(*in.BytesPerSecond)
 	}
 }
 
-func (n *nfsModel) flatten(ctx context.Context, out *datasync.DescribeLocationNfsOutput) diag.Diagnostics {
-	u, _ := url.Parse(aws.ToString(out.LocationUri))
-	if u != nil {
-		n.ServerHostname = types.StringValue(u.Host)
-	}
-	n.Subdirectory = keepSubdir(n.Subdirectory, subdirFromURI(aws.ToString(out.LocationUri), 0))
+func (s *sourceModel) flatten(ctx context.Context, in Source) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if out.OnPremConfig != nil {
-		n.AgentARNs, diags = listOf(ctx, out.OnPremConfig.AgentArns)
-	}
-	if out.MountOptions != nil && out.MountOptions.Version != "" {
-		n.MountVersion = types.StringValue(string(out.MountOptions.Version))
+	var d diag.Diagnostics
+	switch {
+	case in.NFS != nil:
+		if s.NFS == nil {
+			s.NFS = &nfsModel{Subdirectory: types.StringNull()}
+		}
+		n := s.NFS
+		n.ServerHostname, n.Subdirectory = types.StringValue(in.NFS.ServerHostname), keepSubdir(n.Subdirectory, in.NFS.Subdirectory)
+		n.AgentARNs, d = listOf(ctx, in.NFS.AgentARNs)
+		diags.Append(d...)
+		if in.NFS.MountVersion != "" {
+			n.MountVersion = types.StringValue(in.NFS.MountVersion)
+		}
+	case in.SMB != nil:
+		if s.SMB == nil {
+			s.SMB = &smbModel{Subdirectory: types.StringNull(), PasswordVersion: types.Int64Null()}
+		}
+		m := s.SMB
+		m.ServerHostname, m.Subdirectory = types.StringValue(in.SMB.ServerHostname), keepSubdir(m.Subdirectory, in.SMB.Subdirectory)
+		m.User, m.Domain, m.Password = types.StringValue(in.SMB.User), stringOrNull(in.SMB.Domain), types.StringNull() // write-only
+		m.AgentARNs, d = listOf(ctx, in.SMB.AgentARNs)
+		diags.Append(d...)
+	case in.S3 != nil:
+		if s.S3 == nil {
+			s.S3 = &s3Model{Subdirectory: types.StringNull()}
+		}
+		s.S3.flatten(in.S3)
+	case in.ObjectStorage != nil:
+		if s.ObjectStorage == nil {
+			s.ObjectStorage = &objectStorageModel{Subdirectory: types.StringNull(), AgentARNs: types.ListNull(types.StringType), SecretKeyVersion: types.Int64Null()}
+		}
+		diags.Append(s.ObjectStorage.flatten(ctx, in.ObjectStorage)...)
 	}
 	return diags
 }
 
-func (s *smbModel) flatten(ctx context.Context, out *datasync.DescribeLocationSmbOutput) diag.Diagnostics {
-	u, _ := url.Parse(aws.ToString(out.LocationUri))
-	if u != nil {
-		s.ServerHostname = types.StringValue(u.Host)
+func (s *s3Model) flatten(in *S3) {
+	s.BucketARN = types.StringValue(in.BucketARN)
+	s.Subdirectory = keepSubdir(s.Subdirectory, in.Subdirectory)
+	if in.BucketAccessRoleARN != "" {
+		s.BucketAccessRoleARN = types.StringValue(in.BucketAccessRoleARN)
 	}
-	s.Subdirectory = keepSubdir(s.Subdirectory, subdirFromURI(aws.ToString(out.LocationUri), 0))
-	s.User = types.StringPointerValue(out.User)
-	if out.Domain != nil && *out.Domain != "" {
-		s.Domain = types.StringValue(*out.Domain)
-	} else {
-		s.Domain = types.StringNull()
+	if in.StorageClass != "" {
+		s.StorageClass = types.StringValue(in.StorageClass)
 	}
-	s.Password = types.StringNull() // write-only
-	var diags diag.Diagnostics
-	s.AgentARNs, diags = listOf(ctx, out.AgentArns)
-	return diags
 }
 
-func (o *objectStorageModel) flatten(ctx context.Context, out *datasync.DescribeLocationObjectStorageOutput) diag.Diagnostics {
-	u, _ := url.Parse(aws.ToString(out.LocationUri))
-	if u != nil {
-		o.ServerHostname = types.StringValue(u.Host)
-		parts := strings.SplitN(strings.Trim(u.Path, "/"), "/", 2)
-		o.BucketName = types.StringValue(parts[0])
+func (o *objectStorageModel) flatten(ctx context.Context, in *ObjectStorage) diag.Diagnostics {
+	o.ServerHostname, o.BucketName = types.StringValue(in.ServerHostname), types.StringValue(in.BucketName)
+	o.Subdirectory = keepSubdir(o.Subdirectory, in.Subdirectory)
+	if in.ServerPort > 0 {
+		o.ServerPort = types.Int64Value(int64(in.ServerPort))
 	}
-	o.Subdirectory = keepSubdir(o.Subdirectory, subdirFromURI(aws.ToString(out.LocationUri), 1))
-	if out.ServerPort != nil {
-		o.ServerPort = types.Int64Value(int64(*out.ServerPort))
+	if in.ServerProtocol != "" {
+		o.ServerProtocol = types.StringValue(in.ServerProtocol)
 	}
-	if out.ServerProtocol != "" {
-		o.ServerProtocol = types.StringValue(string(out.ServerProtocol))
-	}
-	o.AccessKey = types.StringPointerValue(out.AccessKey)
+	o.AccessKey = stringOrNull(in.AccessKey)
 	o.SecretKey = types.StringNull()
 	var diags diag.Diagnostics
-	if len(out.AgentArns) > 0 || !o.AgentARNs.IsNull() {
-		o.AgentARNs, diags = listOf(ctx, out.AgentArns)
+	if len(in.AgentARNs) > 0 || !o.AgentARNs.IsNull() {
+		o.AgentARNs, diags = listOf(ctx, in.AgentARNs)
 	}
 	return diags
 }
 
-// fileSystemARNFromURI rebuilds the file system ARN from an fsxl://REGION.fs-ID/sub/ URI and the
-// location's ARN (account and partition).
-func fileSystemARNFromURI(locationARN, uri string) string {
-	a, err := arn.Parse(locationARN)
-	if err != nil {
-		return ""
+func (d *destinationModel) flatten(ctx context.Context, in Destination) diag.Diagnostics {
+	switch {
+	case in.S3 != nil:
+		if d.S3 == nil {
+			d.S3 = &s3Model{Subdirectory: types.StringNull()}
+		}
+		d.S3.flatten(in.S3)
+	case in.Lustre != nil:
+		if d.Lustre == nil {
+			d.Lustre = &lustreModel{WorkspaceID: types.StringNull(), FileSystemARN: types.StringNull(), Subdirectory: types.StringNull()}
+		}
+		return d.Lustre.flatten(ctx, in.Lustre)
 	}
-	u, err := url.Parse(uri)
-	if err != nil {
-		return ""
-	}
-	region, id, ok := strings.Cut(u.Host, ".")
-	if !ok {
-		return ""
-	}
-	return fmt.Sprintf("arn:%s:fsx:%s:%s:file-system/%s", a.Partition, region, a.AccountID, id)
+	return nil
 }
 
-func (l *lustreModel) flatten(ctx context.Context, out *datasync.DescribeLocationFsxLustreOutput) diag.Diagnostics {
-	fsARN := fileSystemARNFromURI(aws.ToString(out.LocationArn), aws.ToString(out.LocationUri))
+func (l *lustreModel) flatten(ctx context.Context, in *Lustre) diag.Diagnostics {
 	switch {
 	case l.WorkspaceID.IsNull() && l.FileSystemARN.IsNull():
 		// Import: name the file system the way most configurations do, by workspace ID.
-		l.WorkspaceID = types.StringValue(fsARN[strings.LastIndex(fsARN, "/")+1:])
+		l.WorkspaceID = types.StringValue(in.WorkspaceID)
 	case l.WorkspaceID.IsNull():
-		l.FileSystemARN = types.StringValue(fsARN)
-	case !strings.HasSuffix(fsARN, "/"+l.WorkspaceID.ValueString()):
+		l.FileSystemARN = types.StringValue(in.FileSystemARN)
+	case l.WorkspaceID.ValueString() != in.WorkspaceID:
 		// The location points at another file system than the workspace: report drift.
-		l.WorkspaceID = types.StringValue(fsARN[strings.LastIndex(fsARN, "/")+1:])
+		l.WorkspaceID = types.StringValue(in.WorkspaceID)
 	}
-	l.Subdirectory = keepSubdir(l.Subdirectory, subdirFromURI(aws.ToString(out.LocationUri), 0))
+	l.Subdirectory = keepSubdir(l.Subdirectory, in.Subdirectory)
 	var diags diag.Diagnostics
-	l.SecurityGroupARNs, diags = listOf(ctx, out.SecurityGroupArns)
+	l.SecurityGroupARNs, diags = listOf(ctx, in.SecurityGroupARNs)
 	return diags
 }
 
 // ---- last_execution ----
 
-type executionView struct {
-	ARN              string
-	Status           string
-	BytesTransferred int64
-	FilesTransferred int64
-	StartedAt        *time.Time
-	DurationS        *int64
-	ErrorCode        string
-	ErrorDetail      string
-}
-
-func executionFrom(out *datasync.DescribeTaskExecutionOutput) executionView {
-	v := executionView{
-		ARN:              aws.ToString(out.TaskExecutionArn),
-		Status:           string(out.Status),
-		BytesTransferred: out.BytesTransferred,
-		FilesTransferred: out.FilesTransferred,
-		StartedAt:        out.StartTime,
-	}
-	if out.Result != nil {
-		v.ErrorCode, v.ErrorDetail = aws.ToString(out.Result.ErrorCode), aws.ToString(out.Result.ErrorDetail)
-		if out.Result.TotalDuration != nil {
-			v.DurationS = aws.Int64(*out.Result.TotalDuration / 1000)
-		}
-	}
-	if v.DurationS == nil && out.EndTime != nil && out.StartTime != nil {
-		v.DurationS = aws.Int64(int64(out.EndTime.Sub(*out.StartTime).Seconds()))
-	}
-	return v
-}
-
-func (v executionView) object() (types.Object, diag.Diagnostics) {
+func (v *Execution) object() (types.Object, diag.Diagnostics) {
 	started := types.StringNull()
 	if v.StartedAt != nil {
 		started = types.StringValue(v.StartedAt.UTC().Format(time.RFC3339))
-	}
-	str := func(s string) types.String {
-		if s == "" {
-			return types.StringNull()
-		}
-		return types.StringValue(s)
 	}
 	return types.ObjectValue(lastExecutionAttrTypes, map[string]attr.Value{
 		"arn":               types.StringValue(v.ARN),
@@ -494,12 +440,12 @@ func (v executionView) object() (types.Object, diag.Diagnostics) {
 		"files_transferred": types.Int64Value(v.FilesTransferred),
 		"started_at":        started,
 		"duration_s":        types.Int64PointerValue(v.DurationS),
-		"error_code":        str(v.ErrorCode),
-		"error_detail":      str(v.ErrorDetail),
+		"error_code":        stringOrNull(v.ErrorCode),
+		"error_detail":      stringOrNull(v.ErrorDetail),
 	})
 }
 
-// lastExecutionARN and lastExecutionStatus read the stored last_execution.
+// lastExecutionField reads a member of the stored last_execution.
 func lastExecutionField(o types.Object, name string) string {
 	if o.IsNull() || o.IsUnknown() {
 		return ""

@@ -37,10 +37,12 @@ func TestTaskExpandFlattenRoundTrip(t *testing.T) {
 			LogLevel: types.StringValue("BASIC"), BandwidthLimit: types.Int64Value(1 << 20),
 		},
 	}
-	in, d := m.expandCreateTask(ctx, "src", "dst", map[string]string{"team": "genomics"})
+	spec, d := m.expand(ctx, secrets{})
 	if d.HasError() {
 		t.Fatal(d)
 	}
+	spec.Tags = map[string]string{"team": "genomics"}
+	in := expandCreateTask(spec, "src", "dst")
 	if aws.ToString(in.Includes[0].Value) != "/raw|*.csv" || aws.ToString(in.Excludes[0].Value) != "*.tmp" ||
 		in.Options.VerifyMode != dstypes.VerifyModeOnlyFilesTransferred || in.Options.OverwriteMode != "" ||
 		aws.ToInt64(in.Options.BytesPerSecond) != 1<<20 || aws.ToString(in.Schedule.ScheduleExpression) != "rate(12 hours)" ||
@@ -56,8 +58,10 @@ func TestTaskExpandFlattenRoundTrip(t *testing.T) {
 		Options: &dstypes.Options{VerifyMode: in.Options.VerifyMode, OverwriteMode: dstypes.OverwriteModeAlways, TransferMode: in.Options.TransferMode,
 			PreserveDeletedFiles: dstypes.PreserveDeletedFilesPreserve, LogLevel: in.Options.LogLevel, BytesPerSecond: in.Options.BytesPerSecond},
 	}
-	got := &transferModel{Options: &optionsModel{}}
-	if d := got.flattenTask(ctx, out); d.HasError() {
+	tr := &Transfer{}
+	flattenTask(tr, out)
+	got := &transferModel{Options: &optionsModel{}, Tags: types.MapNull(types.StringType)}
+	if d := got.flatten(ctx, tr, nil); d.HasError() {
 		t.Fatal(d)
 	}
 	if !got.Includes.Equal(m.Includes) || !got.Excludes.Equal(m.Excludes) || !got.Schedule.Equal(m.Schedule) ||
@@ -69,13 +73,15 @@ func TestTaskExpandFlattenRoundTrip(t *testing.T) {
 
 	// No change → no UpdateTask; a removed schedule is sent as an empty expression; cleared filters as [].
 	got.Name, got.RunOnApply = m.Name, m.RunOnApply
-	if upd, _ := got.expandUpdateTask(ctx, got); upd != nil {
+	same, _ := got.expand(ctx, secrets{})
+	if upd := expandUpdateTask(tr, same); upd != nil {
 		t.Errorf("expandUpdateTask without changes = %+v", upd)
 	}
 	next := *got
 	next.Schedule = types.StringNull()
 	next.Excludes = types.ListNull(types.StringType)
-	upd, _ := next.expandUpdateTask(ctx, got)
+	nextSpec, _ := next.expand(ctx, secrets{})
+	upd := expandUpdateTask(tr, nextSpec)
 	if upd == nil || aws.ToString(upd.Schedule.ScheduleExpression) != "" || upd.Excludes == nil || len(upd.Excludes) != 0 || upd.Includes != nil {
 		t.Errorf("expandUpdateTask = %+v", upd)
 	}
@@ -85,16 +91,16 @@ func TestLocationFlatten(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s3 := &s3Model{Subdirectory: types.StringValue("raw")}
-	s3.flatten(&datasync.DescribeLocationS3Output{
+	s3.flatten(s3From(&datasync.DescribeLocationS3Output{
 		LocationArn: aws.String("arn:aws:datasync:us-east-1:123456789012:location/loc-0123456789abcdef0"),
 		LocationUri: aws.String("s3://rayhpc-data-lake/raw/"), S3StorageClass: dstypes.S3StorageClassStandardIa,
 		S3Config: &dstypes.S3Config{BucketAccessRoleArn: aws.String("arn:aws:iam::123456789012:role/r")},
-	})
+	}))
 	if s3.BucketARN.ValueString() != "arn:aws:s3:::rayhpc-data-lake" || s3.Subdirectory.ValueString() != "raw" || s3.StorageClass.ValueString() != "STANDARD_IA" {
 		t.Errorf("s3 flatten kept %+v", s3)
 	}
 	s3.Subdirectory = types.StringValue("/other")
-	s3.flatten(&datasync.DescribeLocationS3Output{LocationUri: aws.String("s3://b/raw/x/")})
+	s3.flatten(s3From(&datasync.DescribeLocationS3Output{LocationUri: aws.String("s3://b/raw/x/")}))
 	if s3.Subdirectory.ValueString() != "/raw/x" {
 		t.Errorf("s3 drift not reported: %s", s3.Subdirectory)
 	}
@@ -106,7 +112,7 @@ func TestLocationFlatten(t *testing.T) {
 	}
 	// Configured by ARN: the ARN is kept up to date.
 	l := &lustreModel{WorkspaceID: types.StringNull(), FileSystemARN: types.StringValue("arn:aws:fsx:us-east-1:123456789012:file-system/fs-old"), Subdirectory: types.StringNull()}
-	if d := l.flatten(ctx, lustreOut); d.HasError() {
+	if d := l.flatten(ctx, lustreFrom(lustreOut)); d.HasError() {
 		t.Fatal(d)
 	}
 	if l.FileSystemARN.ValueString() != "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0" || !l.WorkspaceID.IsNull() || !l.Subdirectory.IsNull() || len(l.SecurityGroupARNs.Elements()) != 1 {
@@ -114,27 +120,34 @@ func TestLocationFlatten(t *testing.T) {
 	}
 	// Imported (nothing known yet): the file system is named by workspace ID, as configurations do.
 	imp := &lustreModel{WorkspaceID: types.StringNull(), FileSystemARN: types.StringNull(), Subdirectory: types.StringNull()}
-	if d := imp.flatten(ctx, lustreOut); d.HasError() {
+	if d := imp.flatten(ctx, lustreFrom(lustreOut)); d.HasError() {
 		t.Fatal(d)
 	}
 	if imp.WorkspaceID.ValueString() != "fs-0123456789abcdef0" || !imp.FileSystemARN.IsNull() {
 		t.Errorf("imported lustre flatten: %+v", imp)
 	}
 	// Switching between the two spellings of the same file system needs no new location.
-	byID := &destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0123456789abcdef0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}}
-	byARN := &destinationModel{Lustre: l}
-	if destinationNeedsReplace(byID, byARN) {
+	expandDest := func(m *destinationModel) Destination {
+		d, diags := m.expand(ctx)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		return d
+	}
+	byID := expandDest(&destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0123456789abcdef0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}})
+	byARN := expandDest(&destinationModel{Lustre: l})
+	if DestinationNeedsReplace(byARN, byID) {
 		t.Error("naming the same file system by ID instead of ARN replaces the location")
 	}
-	other := &destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0fffffffffffffff0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}}
-	if !destinationNeedsReplace(other, byARN) {
+	other := expandDest(&destinationModel{Lustre: &lustreModel{WorkspaceID: types.StringValue("fs-0fffffffffffffff0"), FileSystemARN: types.StringNull(), SecurityGroupARNs: l.SecurityGroupARNs}})
+	if !DestinationNeedsReplace(byARN, other) {
 		t.Error("another file system does not replace the location")
 	}
 
 	o := &objectStorageModel{Subdirectory: types.StringNull(), AgentARNs: types.ListNull(types.StringType)}
-	if d := o.flatten(ctx, &datasync.DescribeLocationObjectStorageOutput{
+	if d := o.flatten(ctx, objectStorageFrom(&datasync.DescribeLocationObjectStorageOutput{
 		LocationUri: aws.String("object-storage://minio.lab/datasets/genomes/"), ServerPort: aws.Int32(9000), ServerProtocol: dstypes.ObjectStorageServerProtocolHttp,
-	}); d.HasError() {
+	}, 0)); d.HasError() {
 		t.Fatal(d)
 	}
 	if o.ServerHostname.ValueString() != "minio.lab" || o.BucketName.ValueString() != "datasets" || o.Subdirectory.ValueString() != "/genomes" || o.ServerPort.ValueInt64() != 9000 {
@@ -165,24 +178,23 @@ func TestExecutionView(t *testing.T) {
 
 func TestReplacementRules(t *testing.T) {
 	t.Parallel()
-	s3 := func(bucket, sub string) *s3Model {
-		return &s3Model{BucketARN: types.StringValue(bucket), Subdirectory: types.StringValue(sub), BucketAccessRoleARN: types.StringValue("r"), StorageClass: types.StringValue("STANDARD")}
+	s3 := func(bucket, sub string) *S3 {
+		return &S3{BucketARN: bucket, Subdirectory: sub, BucketAccessRoleARN: "r", StorageClass: "STANDARD"}
 	}
-	if sourceNeedsReplace(&sourceModel{S3: s3("a", "/x")}, &sourceModel{S3: s3("a", "/y")}) {
+	if SourceNeedsReplace(Source{S3: s3("a", "/y")}, Source{S3: s3("a", "/x")}) {
 		t.Error("an S3 subdirectory change is made in place")
 	}
-	if !sourceNeedsReplace(&sourceModel{S3: s3("a", "/x")}, &sourceModel{S3: s3("b", "/x")}) {
+	if !SourceNeedsReplace(Source{S3: s3("b", "/x")}, Source{S3: s3("a", "/x")}) {
 		t.Error("an S3 bucket change replaces the location")
 	}
-	nfs := &nfsModel{ServerHostname: types.StringValue("h"), Subdirectory: types.StringValue("/e")}
-	if !sourceNeedsReplace(&sourceModel{NFS: nfs}, &sourceModel{S3: s3("a", "/x")}) {
+	if !SourceNeedsReplace(Source{S3: s3("a", "/x")}, Source{NFS: &NFS{ServerHostname: "h", Subdirectory: "/e"}}) {
 		t.Error("changing the kind of source replaces the location")
 	}
-	lus := func(sg string) *lustreModel {
-		return &lustreModel{WorkspaceID: types.StringValue("fs-1"), FileSystemARN: types.StringNull(), Subdirectory: types.StringValue("/a"), SecurityGroupARNs: strList(t, sg)}
+	lus := func(sg string) *Lustre {
+		return &Lustre{WorkspaceID: "fs-1", Subdirectory: "/a", SecurityGroupARNs: []string{sg}}
 	}
-	if destinationNeedsReplace(&destinationModel{Lustre: lus("sg-1")}, &destinationModel{Lustre: lus("sg-1")}) ||
-		!destinationNeedsReplace(&destinationModel{Lustre: lus("sg-2")}, &destinationModel{Lustre: lus("sg-1")}) {
+	if DestinationNeedsReplace(Destination{Lustre: lus("sg-1")}, Destination{Lustre: lus("sg-1")}) ||
+		!DestinationNeedsReplace(Destination{Lustre: lus("sg-1")}, Destination{Lustre: lus("sg-2")}) {
 		t.Error("Lustre destination replacement rules")
 	}
 }

@@ -27,23 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	hostnameRE   = regexp.MustCompile(`^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`)
-	agentARNRE   = regexp.MustCompile(`^arn:aws[\-a-z]*:datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`)
-	bucketARNRE  = regexp.MustCompile(`^arn:aws[\-a-z]*:s3:::[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
-	roleARNRE    = regexp.MustCompile(`^arn:aws[\-a-z]*:iam::[0-9]{12}:role/[\w+=,.@/\-]+$`)
-	sgARNRE      = regexp.MustCompile(`^arn:aws[\-a-z]*:ec2:[a-z\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$`)
-	fsxARNRE     = regexp.MustCompile(`^arn:aws[\-a-z]*:fsx:[a-z\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$`)
-	fsIDRE       = regexp.MustCompile(`^fs-[0-9a-f]{8,21}$`)
-	logGroupRE   = regexp.MustCompile(`^arn:aws[\-a-z]*:logs:[a-z\-0-9]+:[0-9]{12}:log-group:[^:\*]*(:\*)?$`)
-	subdirRE     = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`)
-	objBucketRE  = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\.\(\)\$\p{Zs}]+$`)
-	patternRE    = regexp.MustCompile(`^[^|\x00]+$`)
-	taskARNRE    = regexp.MustCompile(`^arn:aws[\-a-z]*:datasync:[a-z\-0-9]+:[0-9]{12}:task/task-[0-9a-f]{17}$`)
-	tagKeyRE     = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:/-]+$`)
-	lustreSubdir = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]*$`)
-)
-
 func enumValues[T ~string](values []T) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
@@ -114,8 +97,8 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 		MarkdownDescription: "Moves a data set into the S3 data lake or straight into a Lustre workspace with an AWS DataSync task. " +
 			"The source and destination locations belong to the task: they are created with it and deleted after it. " +
 			"Location settings DataSync can update are changed in place; changing one it cannot (the bucket, the file system, " +
-			"the kind of location) replaces that location, and because a DataSync task's locations are fixed, the task is " +
-			"recreated around it while the resource stays (its `id` changes).\n\n" +
+			"the kind of location) needs a new location, and because a DataSync task's locations are fixed, the plan " +
+			"replaces the whole transfer (task and both locations).\n\n" +
 			"With `run_on_apply`, an execution starts when the task is created or its inputs change, and with " +
 			"`wait_for_completion` the apply waits for it and fails with DataSync's error code and message when it fails.",
 		Attributes: map[string]schema.Attribute{
@@ -249,7 +232,7 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the NFS server.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"subdirectory": schema.StringAttribute{
 								Required: true, MarkdownDescription: "Exported path to read (for example `/exports/genomics`).",
-								Validators: []validator.String{stringvalidator.LengthAtMost(4096), stringvalidator.RegexMatches(regexp.MustCompile(`^/[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`), "must be an export path starting with / (letters, digits, spaces and _-+./())")},
+								Validators: []validator.String{stringvalidator.LengthAtMost(4096), stringvalidator.RegexMatches(nfsSubdirRE, "must be an export path starting with / (letters, digits, spaces and _-+./())")},
 							},
 							"agent_arns": agentARNsAttribute(true, "the NFS server"),
 							"mount_version": schema.StringAttribute{

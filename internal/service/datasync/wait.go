@@ -12,16 +12,15 @@ import (
 	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// pollInterval shapes the waiters; tests shorten it.
-var pollInterval = struct{ Min, Max time.Duration }{Min: 1 * time.Second, Max: 15 * time.Second}
-
-func waitTaskAvailable(ctx context.Context, c *datasync.Client, arn string, timeout time.Duration) (*datasync.DescribeTaskOutput, error) {
+// waitTaskAvailable waits until a new task leaves CREATING. The caller's context deadline bounds it.
+func waitTaskAvailable(ctx context.Context, c *conns.Client, arn string) (*datasync.DescribeTaskOutput, error) {
 	w := wait.Waiter[*datasync.DescribeTaskOutput]{
 		Refresh: func(ctx context.Context) (*datasync.DescribeTaskOutput, string, error) {
-			out, err := findTask(ctx, c, arn)
+			out, err := findTask(ctx, c.DataSync(), arn)
 			if err != nil {
 				return nil, "", err
 			}
@@ -35,27 +34,24 @@ func waitTaskAvailable(ctx context.Context, c *datasync.Client, arn string, time
 			}
 			return aws.ToString(out.ErrorCode) + ": " + aws.ToString(out.ErrorDetail)
 		},
-		Timeout:     timeout,
-		MinInterval: pollInterval.Min,
-		MaxInterval: pollInterval.Max,
+		Polling: c.Polling(),
 	}
 	return w.Wait(ctx)
 }
 
-func waitTaskDeleted(ctx context.Context, c *datasync.Client, arn string, timeout time.Duration) error {
+// waitTaskDeleted waits until a task is gone.
+func waitTaskDeleted(ctx context.Context, c *conns.Client, arn string) error {
 	w := wait.Waiter[*datasync.DescribeTaskOutput]{
 		Refresh: func(ctx context.Context) (*datasync.DescribeTaskOutput, string, error) {
-			out, err := findTask(ctx, c, arn)
+			out, err := findTask(ctx, c.DataSync(), arn)
 			if err != nil {
 				return nil, "", err
 			}
 			return out, string(out.Status), nil
 		},
-		Pending:     enumValues(dstypes.TaskStatus("").Values()),
-		TargetGone:  true,
-		Timeout:     timeout,
-		MinInterval: pollInterval.Min,
-		MaxInterval: pollInterval.Max,
+		Pending:    enumValues(dstypes.TaskStatus("").Values()),
+		TargetGone: true,
+		Polling:    c.Polling(),
 	}
 	_, err := w.Wait(ctx)
 	return err
@@ -79,11 +75,11 @@ var executionPending = []string{
 
 // waitExecutionDone waits for a task execution to finish, logging progress (bytes so far and rate) at
 // INFO. An execution that ends in ERROR returns *ExecutionFailedError together with the last output.
-func waitExecutionDone(ctx context.Context, c *datasync.Client, arn string, timeout time.Duration) (*datasync.DescribeTaskExecutionOutput, error) {
+func waitExecutionDone(ctx context.Context, c *conns.Client, arn string) (*datasync.DescribeTaskExecutionOutput, error) {
 	var lastStatus string
 	w := wait.Waiter[*datasync.DescribeTaskExecutionOutput]{
 		Refresh: func(ctx context.Context) (*datasync.DescribeTaskExecutionOutput, string, error) {
-			out, err := findTaskExecution(ctx, c, arn)
+			out, err := findTaskExecution(ctx, c.DataSync(), arn)
 			if err != nil {
 				return nil, "", err
 			}
@@ -97,9 +93,7 @@ func waitExecutionDone(ctx context.Context, c *datasync.Client, arn string, time
 			}
 			return aws.ToString(out.Result.ErrorCode) + ": " + aws.ToString(out.Result.ErrorDetail)
 		},
-		Timeout:     timeout,
-		MinInterval: pollInterval.Min,
-		MaxInterval: pollInterval.Max,
+		Polling: c.Polling(),
 		OnPoll: func(ctx context.Context, out *datasync.DescribeTaskExecutionOutput, state string) {
 			fields := progressFields(out, time.Now())
 			if state != lastStatus {

@@ -13,12 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -53,46 +50,43 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func fakeClient(t *testing.T, script ...string) (*datasync.Client, *fakeAPI) {
+// fakeClient is a provider client whose DataSync endpoint is the fake, polling every 50ms (the
+// provider's poll_interval).
+func fakeClient(t *testing.T, script ...string) (*conns.Client, *fakeAPI) {
 	t.Helper()
 	f := &fakeAPI{script: script}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c := datasync.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("k", "s", ""),
-		BaseEndpoint: aws.String(srv.URL),
-		Retryer: func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 4
-				o.RateLimiter = ratelimit.None
-				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil })
-			})
-		},
+	t.Setenv("AWS_ACCESS_KEY_ID", "k")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "s")
+	c, diags := conns.New(context.Background(), conns.Config{
+		Region: "us-east-1", Endpoints: map[string]string{"datasync": srv.URL}, PollInterval: "50ms", MaxRetries: 3,
+		SkipCredentialsValidation: true,
 	})
+	if diags.HasError() {
+		t.Fatalf("building the client: %v", diags)
+	}
 	return c, f
 }
 
-func fastPolls(t *testing.T) {
-	old := pollInterval
-	pollInterval.Min, pollInterval.Max = 50*time.Millisecond, 100*time.Millisecond
-	t.Cleanup(func() { pollInterval = old })
+// withTimeout is the resource timeout the waiters run under (the context deadline).
+func withTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func TestWaitExecutionDone(t *testing.T) {
-	fastPolls(t)
-	ctx := context.Background()
-
 	// Phases, with throttling and a 5xx in between (the SDK retries them).
 	c, f := fakeClient(t, "QUEUED", "throttle", "LAUNCHING", "5xx", "PREPARING", "TRANSFERRING", "throttle", "throttle", "TRANSFERRING", "VERIFYING", "SUCCESS")
-	out, err := waitExecutionDone(ctx, c, "arn:x", 10*time.Second)
+	out, err := waitExecutionDone(withTimeout(t, 10*time.Second), c, "arn:x")
 	if err != nil || string(out.Status) != "SUCCESS" || f.calls != 11 {
 		t.Fatalf("got %v, %v after %d calls", out, err, f.calls)
 	}
 
 	// An execution that fails carries DataSync's code and message.
 	c, _ = fakeClient(t, "LAUNCHING", "TRANSFERRING", "ERROR")
-	out, err = waitExecutionDone(ctx, c, "arn:x", 10*time.Second)
+	out, err = waitExecutionDone(withTimeout(t, 10*time.Second), c, "arn:x")
 	var failed *ExecutionFailedError
 	if !errors.As(err, &failed) || failed.Code != "S3AccessDenied" || !strings.Contains(err.Error(), "Access denied to s3://lake/raw") || out == nil {
 		t.Fatalf("got %v, %v", out, err)
@@ -100,13 +94,13 @@ func TestWaitExecutionDone(t *testing.T) {
 
 	// Persistent 5xx exhausts the SDK's retries and fails the wait (no endless loop).
 	c, _ = fakeClient(t, "QUEUED", "5xx")
-	if _, err = waitExecutionDone(ctx, c, "arn:x", 10*time.Second); err == nil || !strings.Contains(err.Error(), "InternalException") {
+	if _, err = waitExecutionDone(withTimeout(t, 10*time.Second), c, "arn:x"); err == nil || !strings.Contains(err.Error(), "InternalException") {
 		t.Fatalf("persistent 5xx: %v", err)
 	}
 
 	// A timeout reports the last state.
 	c, _ = fakeClient(t, "TRANSFERRING")
-	_, err = waitExecutionDone(ctx, c, "arn:x", 300*time.Millisecond)
+	_, err = waitExecutionDone(withTimeout(t, 300*time.Millisecond), c, "arn:x")
 	var te *wait.TimeoutError
 	if !errors.As(err, &te) || te.LastState != "TRANSFERRING" {
 		t.Fatalf("timeout: %v", err)
@@ -114,7 +108,7 @@ func TestWaitExecutionDone(t *testing.T) {
 
 	// An execution that disappears is reported as not found after the tolerated checks.
 	c, _ = fakeClient(t, "gone")
-	if _, err = waitExecutionDone(ctx, c, "arn:x", 5*time.Second); !wait.NotFound(err) {
+	if _, err = waitExecutionDone(withTimeout(t, 5*time.Second), c, "arn:x"); !wait.NotFound(err) {
 		t.Fatalf("gone: %v", err)
 	}
 }

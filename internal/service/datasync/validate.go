@@ -12,6 +12,32 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
+// The rules of rayhpc_datasync_transfer, each stated once with its source. The schema validators, the
+// plan checks and the plain Go layer use these values.
+
+// Patterns of the DataSync API model (datasync 2018-11-09 service-2.json): ServerHostname, AgentArn,
+// S3BucketArn, IamRoleArn, Ec2SecurityGroupArn, FsxFilesystemArn, LogGroupArn, S3Subdirectory,
+// ObjectStorageBucketName, FilterValue, TaskArn, TagKey, FsxLustreSubdirectory; the file system ID is
+// FSx's (fsx 2018-03-01 service-2.json, FileSystemId).
+var (
+	hostnameRE  = regexp.MustCompile(`^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`)
+	agentARNRE  = regexp.MustCompile(`^arn:aws[\-a-z]*:datasync:[a-z\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$`)
+	bucketARNRE = regexp.MustCompile(`^arn:aws[\-a-z]*:s3:::[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$`)
+	roleARNRE   = regexp.MustCompile(`^arn:aws[\-a-z]*:iam::[0-9]{12}:role/[\w+=,.@/\-]+$`)
+	sgARNRE     = regexp.MustCompile(`^arn:aws[\-a-z]*:ec2:[a-z\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$`)
+	fsxARNRE    = regexp.MustCompile(`^arn:aws[\-a-z]*:fsx:[a-z\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$`)
+	fsIDRE      = regexp.MustCompile(`^fs-[0-9a-f]{8,21}$`)
+	logGroupRE  = regexp.MustCompile(`^arn:aws[\-a-z]*:logs:[a-z\-0-9]+:[0-9]{12}:log-group:[^:\*]*(:\*)?$`)
+	subdirRE    = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`)
+	objBucketRE = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\.\(\)\$\p{Zs}]+$`)
+	patternRE   = regexp.MustCompile(`^[^|\x00]+$`)
+	taskARNRE   = regexp.MustCompile(`^arn:aws[\-a-z]*:datasync:[a-z\-0-9]+:[0-9]{12}:task/task-[0-9a-f]{17}$`)
+	tagKeyRE    = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:/-]+$`)
+	// nfsSubdirRE: NfsSubdirectory, and DataSync mounts an export path, which starts with /.
+	nfsSubdirRE  = regexp.MustCompile(`^/[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`)
+	lustreSubdir = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]*$`)
+)
+
 // MinScheduleInterval is DataSync's documented minimum interval between scheduled runs of a task
 // (https://docs.aws.amazon.com/datasync/latest/userguide/task-scheduling.html).
 const minScheduleIntervalText = "1 hour"
