@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,25 +113,67 @@ func dsS3Location(t *testing.T, c *datasync.Client, bucket, subdir string) strin
 	return aws.ToString(out.LocationArn)
 }
 
-func dsWaitDone(t *testing.T, c *datasync.Client, arn string) (*datasync.DescribeTaskExecutionOutput, []dstypes.TaskExecutionStatus) {
+// dsWaitFor polls read until it reports one of want (each read's status is recorded, in order and
+// without repeats), and fails the test when none came within 10 seconds. Tests wait on the sandbox's
+// state, never sleep for its timings.
+func dsWaitFor(t *testing.T, what string, read func() string, want ...string) []string {
 	t.Helper()
-	var seen []dstypes.TaskExecutionStatus
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var seen []string
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		st := read()
+		if len(seen) == 0 || seen[len(seen)-1] != st {
+			seen = append(seen, st)
+		}
+		if slices.Contains(want, st) {
+			return seen
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("%s did not reach %v; saw %v", what, want, seen)
+			return seen
+		}
+	}
+}
+
+func dsExecutionStatus(t *testing.T, c *datasync.Client, arn string) func() string {
+	return func() string {
 		out, err := c.DescribeTaskExecution(context.Background(), &datasync.DescribeTaskExecutionInput{TaskExecutionArn: aws.String(arn)})
 		if err != nil {
 			t.Fatalf("DescribeTaskExecution: %v", err)
 		}
-		if len(seen) == 0 || seen[len(seen)-1] != out.Status {
-			seen = append(seen, out.Status)
-		}
-		if out.Status == dstypes.TaskExecutionStatusSuccess || out.Status == dstypes.TaskExecutionStatusError {
-			return out, seen
-		}
-		time.Sleep(20 * time.Millisecond)
+		return string(out.Status)
 	}
-	t.Fatalf("execution %s did not finish; saw %v", arn, seen)
-	return nil, nil
+}
+
+// dsWaitTaskAvailable waits until a new task leaves CREATING.
+func dsWaitTaskAvailable(t *testing.T, c *datasync.Client, arn *string) {
+	t.Helper()
+	dsWaitFor(t, "task "+aws.ToString(arn), func() string {
+		out, err := c.DescribeTask(context.Background(), &datasync.DescribeTaskInput{TaskArn: arn})
+		if err != nil {
+			t.Fatalf("DescribeTask: %v", err)
+		}
+		return string(out.Status)
+	}, string(dstypes.TaskStatusAvailable))
+}
+
+func dsWaitDone(t *testing.T, c *datasync.Client, arn string) (*datasync.DescribeTaskExecutionOutput, []dstypes.TaskExecutionStatus) {
+	t.Helper()
+	seen := dsWaitFor(t, "execution "+arn, dsExecutionStatus(t, c, arn),
+		string(dstypes.TaskExecutionStatusSuccess), string(dstypes.TaskExecutionStatusError))
+	out, err := c.DescribeTaskExecution(context.Background(), &datasync.DescribeTaskExecutionInput{TaskExecutionArn: aws.String(arn)})
+	if err != nil {
+		t.Fatalf("DescribeTaskExecution: %v", err)
+	}
+	statuses := make([]dstypes.TaskExecutionStatus, len(seen))
+	for i, s := range seen {
+		statuses[i] = dstypes.TaskExecutionStatus(s)
+	}
+	return out, statuses
 }
 
 func TestDataSyncTransferFromS3(t *testing.T) {
@@ -184,7 +227,7 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "genomics" {
 		t.Fatalf("ListTagsForResource = %+v, %v", tags, err)
 	}
-	time.Sleep(dsTestTimings.TaskCreate)
+	dsWaitTaskAvailable(t, c, task.TaskArn)
 
 	ex, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
 	if err != nil {
@@ -282,7 +325,7 @@ func TestDataSyncFailureInjectionAndCancel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(dsTestTimings.TaskCreate)
+		dsWaitTaskAvailable(t, c, task.TaskArn)
 		ex, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
 		if err != nil {
 			t.Fatal(err)
@@ -309,10 +352,12 @@ func TestDataSyncFailureInjectionAndCancel(t *testing.T) {
 	if _, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn}); err == nil {
 		t.Error("StartTaskExecution on a CREATING task succeeded")
 	}
-	time.Sleep(dsTestTimings.TaskCreate)
+	dsWaitTaskAvailable(t, c, task.TaskArn)
 	ex1, _ := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
 	ex2, _ := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
-	time.Sleep(dsTestTimings.Queued + dsTestTimings.Launching/2)
+	// Once the first execution has left QUEUED, the second still waits behind it.
+	dsWaitFor(t, "first execution", dsExecutionStatus(t, c, aws.ToString(ex1.TaskExecutionArn)),
+		string(dstypes.TaskExecutionStatusLaunching), string(dstypes.TaskExecutionStatusPreparing), string(dstypes.TaskExecutionStatusTransferring))
 	if d, _ := c.DescribeTaskExecution(ctx, &datasync.DescribeTaskExecutionInput{TaskExecutionArn: ex2.TaskExecutionArn}); d == nil || d.Status != dstypes.TaskExecutionStatusQueued {
 		t.Errorf("second execution should queue behind the first: %+v", d)
 	}
