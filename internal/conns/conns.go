@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -34,12 +35,12 @@ import (
 
 // Services that accept an endpoint override, in the order the provider schema lists them.
 var Services = []string{
-	"batch", "datasync", "ec2", "eks", "fsx", "iam", "lambda", "parallelcluster", "pricing", "s3", "sagemaker", "sts",
+	"batch", "cloudformation", "datasync", "ec2", "eks", "fsx", "iam", "lambda", "parallelcluster", "pricing", "s3", "sagemaker", "sts",
 }
 
 // envNames maps a service to the suffix of its AWS_ENDPOINT_URL_<SERVICE> variable (the service's SDK ID).
 var envNames = map[string]string{
-	"batch": "BATCH", "datasync": "DATASYNC", "ec2": "EC2", "eks": "EKS", "fsx": "FSX", "iam": "IAM",
+	"batch": "BATCH", "cloudformation": "CLOUDFORMATION", "datasync": "DATASYNC", "ec2": "EC2", "eks": "EKS", "fsx": "FSX", "iam": "IAM",
 	"lambda": "LAMBDA", "parallelcluster": "PARALLELCLUSTER", "pricing": "PRICING", "s3": "S3",
 	"sagemaker": "SAGEMAKER", "sts": "STS",
 }
@@ -70,6 +71,9 @@ type Config struct {
 	S3UsePathStyle            bool
 	ProviderVersion           string
 	TerraformVersion          string
+	// ParallelClusterAPIStackName is the CloudFormation stack of the ParallelCluster API, whose invoke URL
+	// output is the API's endpoint when endpoints.parallelcluster is not set.
+	ParallelClusterAPIStackName string
 }
 
 // Client is handed to every resource and data source.
@@ -83,6 +87,8 @@ type Client struct {
 	endpoints      map[string]string
 	s3UsePathStyle bool
 	polling        wait.Polling
+	maxRetries     int
+	pclusterStack  string
 
 	ec2      lazy[*ec2.Client]
 	fsx      lazy[*fsx.Client]
@@ -92,6 +98,9 @@ type Client struct {
 	sts      lazy[*sts.Client]
 	iam      lazy[*iam.Client]
 	eks      lazy[*eks.Client]
+
+	cloudformation lazy[*cloudformation.Client]
+	pcluster       pclusterClient
 }
 
 type lazy[T any] struct {
@@ -197,6 +206,8 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 		s3UsePathStyle: cfg.S3UsePathStyle || endpointFor(cfg.Endpoints, "s3") != "",
 		Partition:      partitionFor(awsCfg.Region),
 		polling:        polling,
+		maxRetries:     maxRetries,
+		pclusterStack:  cfg.ParallelClusterAPIStackName,
 	}
 	if !cfg.SkipCredentialsValidation {
 		account, partition, bd := awsbase.GetAwsAccountIDAndPartition(ctx, awsCfg, base)

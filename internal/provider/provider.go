@@ -49,6 +49,7 @@ type providerModel struct {
 	Endpoints                 types.Object `tfsdk:"endpoints"`
 	DefaultTags               *defaultTags `tfsdk:"default_tags"`
 	MaxRetries                types.Int64  `tfsdk:"max_retries"`
+	ParallelClusterAPIStack   types.String `tfsdk:"parallelcluster_api_stack_name"`
 	PollInterval              types.String `tfsdk:"poll_interval"`
 	RetryMode                 types.String `tfsdk:"retry_mode"`
 	SkipCredentialsValidation types.Bool   `tfsdk:"skip_credentials_validation"`
@@ -98,6 +99,13 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: fmt.Sprintf("How many times an AWS call is attempted when it is throttled or fails "+
 					"transiently. Defaults to %d (or `AWS_MAX_ATTEMPTS`).", conns.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
+			"parallelcluster_api_stack_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Name of the CloudFormation stack of the AWS ParallelCluster API (deployed from " +
+					"ParallelCluster's `parallelcluster-api.yaml` template): the API's endpoint is read from its `" +
+					conns.ParallelClusterAPIInvokeURLOutput + "` output. `endpoints.parallelcluster` (or " +
+					"`AWS_ENDPOINT_URL_PARALLELCLUSTER`) takes precedence.",
 			},
 			"poll_interval": schema.StringAttribute{
 				Optional: true,
@@ -200,16 +208,17 @@ func (p *rayhpcProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	cfg := conns.Config{
-		Region:                    m.Region.ValueString(),
-		Profile:                   m.Profile.ValueString(),
-		MaxRetries:                int(m.MaxRetries.ValueInt64()),
-		PollInterval:              m.PollInterval.ValueString(),
-		RetryMode:                 m.RetryMode.ValueString(),
-		SkipCredentialsValidation: m.SkipCredentialsValidation.ValueBool(),
-		S3UsePathStyle:            m.S3UsePathStyle.ValueBool(),
-		ProviderVersion:           p.version,
-		TerraformVersion:          req.TerraformVersion,
-		Endpoints:                 map[string]string{},
+		Region:                      m.Region.ValueString(),
+		Profile:                     m.Profile.ValueString(),
+		MaxRetries:                  int(m.MaxRetries.ValueInt64()),
+		PollInterval:                m.PollInterval.ValueString(),
+		RetryMode:                   m.RetryMode.ValueString(),
+		SkipCredentialsValidation:   m.SkipCredentialsValidation.ValueBool(),
+		S3UsePathStyle:              m.S3UsePathStyle.ValueBool(),
+		ParallelClusterAPIStackName: m.ParallelClusterAPIStack.ValueString(),
+		ProviderVersion:             p.version,
+		TerraformVersion:            req.TerraformVersion,
+		Endpoints:                   map[string]string{},
 	}
 	resp.Diagnostics.Append(m.SharedConfigFiles.ElementsAs(ctx, &cfg.SharedConfigFiles, false)...)
 	resp.Diagnostics.Append(m.SharedCredentialsFiles.ElementsAs(ctx, &cfg.SharedCredentialsFiles, false)...)

@@ -9,6 +9,7 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
 )
 
@@ -18,6 +19,7 @@ func resources() []func() resource.Resource {
 		datasync.NewTransferResource,
 		efa.NewNetworkResource,
 		lustre.NewWorkspaceResource,
+		pcluster.NewClusterResource,
 		workflow.NewWorkflowPlacementResource,
 	}
 }

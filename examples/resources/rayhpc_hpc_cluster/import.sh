@@ -1,0 +1,2 @@
+# Import by cluster name.
+terraform import rayhpc_hpc_cluster.cfd cfd

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package pcluster_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
+	pc "github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+const resName = "rayhpc_hpc_cluster.test"
+
+// clusterConfig is a cluster on a Lustre workspace with one EFA queue in the EFA network's placement
+// group, and one plain queue.
+type clusterConfig struct {
+	name, subnet string
+	maxCount     int
+	efaType      string // instance type of the EFA compute resource
+	plainType    string // instance type of the second queue
+	scaledown    int
+	extra        string // more arguments of the cluster
+}
+
+func (c clusterConfig) String() string {
+	if c.maxCount == 0 {
+		c.maxCount = 4
+	}
+	if c.efaType == "" {
+		c.efaType = "c5n.18xlarge"
+	}
+	if c.plainType == "" {
+		c.plainType = "c5.xlarge"
+	}
+	if c.scaledown == 0 {
+		c.scaledown = 10
+	}
+	return fmt.Sprintf(`
+resource "rayhpc_efa_network" "test" {
+  name          = %[1]q
+  subnet_id     = %[2]q
+  instance_type = "c5n.18xlarge"
+}
+
+resource "rayhpc_lustre_workspace" "test" {
+  name                 = %[1]q
+  deployment_type      = "SCRATCH_2"
+  storage_capacity_gib = 1200
+  subnet_id            = %[2]q
+}
+
+resource "rayhpc_hpc_cluster" "test" {
+  name = %[1]q
+  os   = "alinux2023"
+
+  head_node {
+    instance_type = "t3.medium"
+    subnet_id     = %[2]q
+  }
+
+  slurm {
+    scaledown_idle_minutes = %[6]d
+  }
+
+  queue {
+    name       = "mpi"
+    subnet_ids = [%[2]q]
+    placement_group {
+      id = rayhpc_efa_network.test.placement_group_name
+    }
+    compute_resource {
+      name          = "efa-nodes"
+      instance_type = %[4]q
+      max_count     = %[3]d
+      efa {}
+    }
+  }
+
+  queue {
+    name       = "serial"
+    subnet_ids = [%[2]q]
+    compute_resource {
+      name          = "small"
+      instance_type = %[5]q
+    }
+  }
+
+  shared_storage {
+    name      = "workspace"
+    mount_dir = "/fsx"
+    fsx_lustre {
+      file_system_id = rayhpc_lustre_workspace.test.id
+    }
+  }
+%[7]s
+  timeouts = {
+    create = "5m"
+  }
+}
+`, c.name, c.subnet, c.maxCount, c.efaType, c.plainType, c.scaledown, c.extra)
+}
+
+func emulator(t *testing.T) *pcluster.Emulator {
+	t.Helper()
+	return acctest.Sandbox(t).ParallelCluster()
+}
+
+// calls returns the emulator's calls for one cluster as "Operation:Detail" (reads left out).
+func calls(e *pcluster.Emulator, cluster string) []string {
+	var out []string
+	for _, c := range e.Calls() {
+		if c.Cluster != cluster || strings.HasPrefix(c.Operation, "Describe") || strings.HasPrefix(c.Operation, "Get") {
+			continue
+		}
+		out = append(out, c.Operation+":"+c.Detail)
+	}
+	return out
+}
+
+func testAccCheckClusterDestroy(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "rayhpc_hpc_cluster" {
+				continue
+			}
+			_, err := pc.FindCluster(context.Background(), apiClient(t), "us-east-1", rs.Primary.ID)
+			if !wait.NotFound(err) {
+				return fmt.Errorf("ParallelCluster cluster %s still exists (%v)", rs.Primary.ID, err)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccHPCCluster_basic(t *testing.T) {
+	acctest.PreCheck(t)
+	cfg := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	sameStack := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg.String(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("status"), knownvalue.StringExact("CREATE_COMPLETE")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("compute_fleet_status"), knownvalue.StringExact("RUNNING")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("version"), knownvalue.StringExact(pcluster.Version)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("head_node_instance_id"), knownvalue.StringRegexp(regexpInstance)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("cloudformation_stack_arn"), knownvalue.StringRegexp(regexpStack)),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("ssh_command"), knownvalue.StringRegexp(regexpSSH)),
+					sameStack.AddStateValue(resName, tfjsonpath.New("cloudformation_stack_arn")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckHeadNodeInMoto(t, resName),
+					testAccCheckConfigMentions(resName, "FsxLustreSettings", "FileSystemId: fs-", "Id: "+cfg.name, "Efa:"),
+				),
+			},
+			{
+				ResourceName:            resName,
+				ImportState:             true,
+				ImportStateId:           cfg.name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Nothing changed: the refresh reads the configuration back and the plan is empty.
+				Config:            cfg.String(),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{sameStack.AddStateValue(resName, tfjsonpath.New("cloudformation_stack_arn"))},
+			},
+		},
+	})
+}
