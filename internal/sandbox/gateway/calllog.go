@@ -9,14 +9,17 @@ import (
 
 // Call is one AWS request seen by the gateway.
 type Call struct {
-	Time      time.Time     `json:"time"`
-	Service   string        `json:"service"`
-	Operation string        `json:"operation"`
-	Region    string        `json:"region,omitempty"`
-	Status    int           `json:"status"` // 0 when the connection was dropped
-	Native    bool          `json:"native"` // served by the gateway rather than moto
-	Fault     string        `json:"fault,omitempty"`
-	Duration  time.Duration `json:"duration_ns"`
+	Time      time.Time `json:"time"`
+	Service   string    `json:"service"`
+	Operation string    `json:"operation"`
+	Region    string    `json:"region,omitempty"`
+	// Status is the HTTP status answered: 0 when the connection was dropped
+	// unserved, and for a lost answer (Fault "lost") the status of the answer
+	// that was served and then not delivered.
+	Status   int           `json:"status"`
+	Native   bool          `json:"native"` // served by the gateway rather than moto
+	Fault    string        `json:"fault,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 	// SignatureVerified: the request's SigV4 signature verified (package sigv4).
 	// A request that fails verification is answered with the protocol's
 	// authentication error and never reaches a service.

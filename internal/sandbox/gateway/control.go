@@ -18,7 +18,9 @@ const controlPrefix = "/_sandbox/"
 //	GET    /_sandbox/calls         JSON list of Call
 //	POST   /_sandbox/calls/reset   empty the call log
 //	GET    /_sandbox/faults        JSON list of Fault
-//	POST   /_sandbox/faults        install a Fault (JSON; latency as "250ms" or milliseconds)
+//	POST   /_sandbox/faults        install a Fault (JSON; latency as "250ms" or milliseconds;
+//	                               {"service":"ec2","operation":"CreateSecurityGroup","lost_rate":1,"times":1}
+//	                               serves the next CreateSecurityGroup and loses its answer)
 //	DELETE /_sandbox/faults        remove every fault
 func (g *Gateway) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, controlPrefix), "/")

@@ -19,12 +19,19 @@ const (
 	FaultError    = "error"
 	FaultDrop     = "drop"
 	FaultLatency  = "latency"
+	// FaultLost is a lost answer: the gateway serves the request (natively or
+	// through moto), so its effect happens, and then closes the connection
+	// without answering, as when a response is lost on the way back.
+	FaultLost = "lost"
 )
 
 // Fault describes faults injected into one operation of one service.
 // Operation "*" (or empty) applies to every operation of the service.
 // Rates are probabilities in [0, 1], drawn independently per request in the
-// order drop, throttle, error; Latency is added before any of them.
+// order drop, lost, throttle, error; Latency is added before any of them.
+// Times, when positive, is how many requests the fault may still hit (drop,
+// lost, throttle or error; latency does not count): "lose the first answer
+// only" is LostRate 1, Times 1.
 type Fault struct {
 	Service      string        `json:"service"`
 	Operation    string        `json:"operation"`
@@ -32,6 +39,8 @@ type Fault struct {
 	ErrorRate    float64       `json:"error_rate,omitempty"`
 	Latency      time.Duration `json:"latency,omitempty"`
 	DropRate     float64       `json:"drop_rate,omitempty"`
+	LostRate     float64       `json:"lost_rate,omitempty"`
+	Times        int           `json:"times,omitempty"`
 }
 
 // UnmarshalJSON accepts Latency as a Go duration string ("250ms") or a number
@@ -61,9 +70,15 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	for _, err := range []error{
 		str("service", &f.Service), str("operation", &f.Operation),
 		num("throttlerate", &f.ThrottleRate), num("errorrate", &f.ErrorRate), num("droprate", &f.DropRate),
+		num("lostrate", &f.LostRate),
 	} {
 		if err != nil {
 			return err
+		}
+	}
+	if v, ok := norm["times"]; ok {
+		if err := json.Unmarshal(v, &f.Times); err != nil {
+			return fmt.Errorf("times: %w", err)
 		}
 	}
 	for _, k := range []string{"latency", "latencyms"} {
@@ -102,8 +117,11 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 		ErrorRate    float64 `json:"error_rate,omitempty"`
 		Latency      string  `json:"latency,omitempty"`
 		DropRate     float64 `json:"drop_rate,omitempty"`
+		LostRate     float64 `json:"lost_rate,omitempty"`
+		Times        int     `json:"times,omitempty"`
 	}
-	o := out{Service: f.Service, Operation: f.Operation, ThrottleRate: f.ThrottleRate, ErrorRate: f.ErrorRate, DropRate: f.DropRate}
+	o := out{Service: f.Service, Operation: f.Operation, ThrottleRate: f.ThrottleRate, ErrorRate: f.ErrorRate,
+		DropRate: f.DropRate, LostRate: f.LostRate, Times: f.Times}
 	if f.Latency > 0 {
 		o.Latency = f.Latency.String()
 	}
@@ -114,13 +132,16 @@ func (f Fault) validate() error {
 	if f.Service == "" {
 		return fmt.Errorf("fault: service is required")
 	}
-	for name, r := range map[string]float64{"throttle_rate": f.ThrottleRate, "error_rate": f.ErrorRate, "drop_rate": f.DropRate} {
+	for name, r := range map[string]float64{"throttle_rate": f.ThrottleRate, "error_rate": f.ErrorRate, "drop_rate": f.DropRate, "lost_rate": f.LostRate} {
 		if r < 0 || r > 1 {
 			return fmt.Errorf("fault: %s must be within [0, 1], got %v", name, r)
 		}
 	}
 	if f.Latency < 0 {
 		return fmt.Errorf("fault: latency must not be negative")
+	}
+	if f.Times < 0 {
+		return fmt.Errorf("fault: times must not be negative")
 	}
 	return nil
 }
@@ -167,26 +188,40 @@ func (g *Gateway) Faults() []Fault {
 }
 
 // decide returns the fault to inject (if any) and the latency to add. An
-// operation-specific fault takes precedence over the service-wide one.
+// operation-specific fault takes precedence over the service-wide one. A
+// fault with Times left counts down and is removed when it reaches zero.
 func (t *faultTable) decide(service, op string, rnd *lockedRand) (string, time.Duration) {
 	t.mu.Lock()
-	f, ok := t.faults[[2]string{service, op}]
+	defer t.mu.Unlock()
+	key := [2]string{service, op}
+	f, ok := t.faults[key]
 	if !ok {
-		f, ok = t.faults[[2]string{service, "*"}]
+		key = [2]string{service, "*"}
+		f, ok = t.faults[key]
 	}
-	t.mu.Unlock()
 	if !ok {
 		return "", 0
 	}
+	kind := ""
 	switch {
 	case f.DropRate > 0 && rnd.Float64() < f.DropRate:
-		return FaultDrop, f.Latency
+		kind = FaultDrop
+	case f.LostRate > 0 && rnd.Float64() < f.LostRate:
+		kind = FaultLost
 	case f.ThrottleRate > 0 && rnd.Float64() < f.ThrottleRate:
-		return FaultThrottle, f.Latency
+		kind = FaultThrottle
 	case f.ErrorRate > 0 && rnd.Float64() < f.ErrorRate:
-		return FaultError, f.Latency
+		kind = FaultError
 	}
-	return "", f.Latency
+	if kind != "" && f.Times > 0 {
+		f.Times--
+		if f.Times == 0 {
+			delete(t.faults, key)
+		} else {
+			t.faults[key] = f
+		}
+	}
+	return kind, f.Latency
 }
 
 // writeInjectedFault answers as AWS does for the request's protocol.

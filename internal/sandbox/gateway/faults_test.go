@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -262,5 +263,99 @@ func TestIdentifyS3(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(r.Body); string(b) != "Action=GetCallerIdentity&Version=2011-06-15" {
 		t.Errorf("body not re-buffered: %q", b)
+	}
+}
+
+// A lost answer: the request is served (the file system exists) but the client gets no answer. With
+// Times 1 only the first request is hit, so an SDK retry of the same request (same ClientRequestToken,
+// which the SDK fills once per call) gets the answer, and the token returns the same file system.
+func TestFaultLostAnswer(t *testing.T) {
+	t.Parallel()
+	g, moto := newTestGateway(t, testTimings)
+	if err := g.SetFault(Fault{Service: "fsx", Operation: "CreateFileSystem", LostRate: 1, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// No retries: the caller sees a transport error, not an API error, yet the file system exists.
+	_, err := fsxClient(g).CreateFileSystem(ctx(t), &fsx.CreateFileSystemInput{
+		FileSystemType: "LUSTRE", StorageCapacity: aws.Int32(1200), SubnetIds: []string{"subnet-0123456789abcdef0"},
+		LustreConfiguration: &types.CreateFileSystemLustreConfiguration{DeploymentType: types.LustreDeploymentTypeScratch2},
+		ClientRequestToken:  aws.String("lost-answer-test"),
+	})
+	var ae smithy.APIError
+	if err == nil || errors.As(err, &ae) {
+		t.Fatalf("lost answer: want a transport error, got %v", err)
+	}
+	calls := g.Calls()
+	if last := calls[len(calls)-1]; last.Fault != FaultLost || last.Status != http.StatusOK || !last.Native {
+		t.Errorf("call log entry %+v, want fault lost with the served status 200", last)
+	}
+	out, err := fsxClient(g).DescribeFileSystems(ctx(t), &fsx.DescribeFileSystemsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.FileSystems) != 1 {
+		t.Fatalf("the lost request was not served: %d file systems", len(out.FileSystems))
+	}
+	first := aws.ToString(out.FileSystems[0].FileSystemId)
+	if len(g.Faults()) != 0 {
+		t.Errorf("a fault with Times 1 is still installed after hitting once: %+v", g.Faults())
+	}
+
+	// Times 1 lets a retrying SDK through; the token returns the file system the lost request made.
+	_ = g.SetFault(Fault{Service: "fsx", Operation: "CreateFileSystem", LostRate: 1, Times: 1})
+	retrying := fsx.NewFromConfig(awsConfig(g, func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxBackoff = 10 * time.Millisecond })
+	}))
+	again, err := retrying.CreateFileSystem(ctx(t), &fsx.CreateFileSystemInput{
+		FileSystemType: "LUSTRE", StorageCapacity: aws.Int32(1200), SubnetIds: []string{"subnet-0123456789abcdef0"},
+		LustreConfiguration: &types.CreateFileSystemLustreConfiguration{DeploymentType: types.LustreDeploymentTypeScratch2},
+		ClientRequestToken:  aws.String("lost-answer-test"),
+	})
+	if err != nil {
+		t.Fatalf("retried create: %v", err)
+	}
+	if id := aws.ToString(again.FileSystem.FileSystemId); id != first {
+		t.Errorf("the retried create with the same token made %s, want the lost one %s", id, first)
+	}
+	if n := g.CountCalls("fsx", "CreateFileSystem"); n != 3 {
+		t.Errorf("CreateFileSystem calls = %d, want 3 (lost, lost then retried)", n)
+	}
+
+	// Through moto: the request reaches moto, the answer is lost.
+	before := len(moto.all())
+	_ = g.SetFault(Fault{Service: "ec2", Operation: "DescribeVpcs", LostRate: 1})
+	if _, err := ec2Client(g).DescribeVpcs(ctx(t), &ec2.DescribeVpcsInput{}); err == nil || errors.As(err, &ae) {
+		t.Errorf("lost EC2 answer: want a transport error, got %v", err)
+	}
+	if len(moto.all()) != before+1 {
+		t.Errorf("the request with a lost answer did not reach moto")
+	}
+	calls = g.Calls()
+	if last := calls[len(calls)-1]; last.Fault != FaultLost || last.Native || last.Status != http.StatusOK {
+		t.Errorf("call log entry %+v", last)
+	}
+}
+
+func TestFaultLostJSON(t *testing.T) {
+	t.Parallel()
+	var f Fault
+	if err := json.Unmarshal([]byte(`{"service":"ec2","operation":"CreateSecurityGroup","lost_rate":1,"times":2}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.LostRate != 1 || f.Times != 2 {
+		t.Errorf("decoded %+v", f)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"lost_rate":1`) || !strings.Contains(string(b), `"times":2`) {
+		t.Errorf("encoded %s", b)
+	}
+	if err := (Fault{Service: "fsx", LostRate: 1.5}).validate(); err == nil {
+		t.Error("lost_rate 1.5 accepted")
+	}
+	if err := (Fault{Service: "fsx", Times: -1}).validate(); err == nil {
+		t.Error("times -1 accepted")
 	}
 }

@@ -260,7 +260,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Operation = info.op
 	}
 
-	if fault, delay := g.faults.decide(info.service, info.op, g.rnd); delay > 0 || fault != "" {
+	fault, delay := g.faults.decide(info.service, info.op, g.rnd)
+	if delay > 0 || (fault != "" && fault != FaultLost) {
 		if delay > 0 {
 			call.Fault = "latency"
 			select {
@@ -268,7 +269,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 			}
 		}
-		if fault != "" {
+		if fault != "" && fault != FaultLost {
 			call.Fault = joinFault(call.Fault, fault)
 			if fault == FaultDrop {
 				// Logged before the drop: the client sees the closed connection at once.
@@ -285,6 +286,25 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if fault == FaultLost {
+		// Serve the request for real, then lose the answer.
+		call.Fault = joinFault(call.Fault, FaultLost)
+		lost := newDiscardWriter()
+		g.serve(lost, r, info, native)
+		dropConnection(w)
+		call.Status = lost.status()
+		call.Duration = g.now().Sub(start)
+		g.record(call)
+		return
+	}
+	g.serve(rec, r, info, native)
+	call.Status = rec.Status()
+	call.Duration = g.now().Sub(start)
+	g.record(call)
+}
+
+// serve answers one identified request natively or through moto.
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, info *requestInfo, native Service) {
 	switch {
 	case native != nil:
 		body := info.body
@@ -297,20 +317,44 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			body = b
 		}
 		r = r.WithContext(withRequestInfo(r.Context(), info))
-		native.Serve(rec, r, info.op, body)
+		native.Serve(w, r, info.op, body)
 	case g.proxy != nil:
 		r = r.WithContext(withRequestInfo(r.Context(), info))
 		if info.body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(info.body))
 			r.ContentLength = int64(len(info.body))
 		}
-		g.proxy.ServeHTTP(rec, r)
+		g.proxy.ServeHTTP(w, r)
 	default:
-		http.Error(rec, fmt.Sprintf("sandbox gateway: no upstream for %s:%s", info.service, info.op), http.StatusNotImplemented)
+		http.Error(w, fmt.Sprintf("sandbox gateway: no upstream for %s:%s", info.service, info.op), http.StatusNotImplemented)
 	}
-	call.Status = rec.Status()
-	call.Duration = g.now().Sub(start)
-	g.record(call)
+}
+
+// discardWriter takes a whole answer and keeps only its status (the lost-answer fault).
+type discardWriter struct {
+	h    http.Header
+	code int
+}
+
+func newDiscardWriter() *discardWriter { return &discardWriter{h: http.Header{}} }
+
+func (d *discardWriter) Header() http.Header { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) {
+	d.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
+
+func (d *discardWriter) WriteHeader(code int) {
+	if d.code == 0 {
+		d.code = code
+	}
+}
+
+func (d *discardWriter) status() int {
+	if d.code == 0 {
+		return http.StatusOK
+	}
+	return d.code
 }
 
 // authenticate buffers the body, verifies the request's signature and notes
