@@ -354,18 +354,6 @@ func ValidateEndpoint(v string) error {
 	return nil
 }
 
-// MergeTags returns the provider's default tags overlaid by the resource's own tags.
-func (c *Client) MergeTags(tags map[string]string) map[string]string {
-	out := make(map[string]string, len(c.DefaultTags)+len(tags))
-	for k, v := range c.DefaultTags {
-		out[k] = v
-	}
-	for k, v := range tags {
-		out[k] = v
-	}
-	return out
-}
-
 // PollIntervalEnv is the environment variable behind the provider's poll_interval.
 const PollIntervalEnv = "RAYHPC_POLL_INTERVAL"
 

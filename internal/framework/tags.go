@@ -4,11 +4,14 @@ package framework
 
 import (
 	"context"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
+
+// The tag toolkit, Terraform side. The AWS side (MergeTags, TagsDiff, sorted EC2/FSx/DataSync tag lists,
+// Update{EC2,FSx,DataSync}Tags) is in internal/conns, so that the plain Go layers can use it without
+// Terraform types.
 
 // FlattenTags turns the tags read from AWS into a resource's `tags` value. Tags that came from the
 // provider's default_tags (same key and value) are left out unless the resource's own configuration
@@ -36,22 +39,4 @@ func FlattenTags(ctx context.Context, remote map[string]string, prior types.Map,
 	out, d := types.MapValueFrom(ctx, types.StringType, own)
 	diags.Append(d...)
 	return out, diags
-}
-
-// TagsDiff says how to get from the tags an object has to the tags it should have: the keys to remove,
-// and the tags to add or change. Keys are sorted so API calls are deterministic.
-func TagsDiff(have, want map[string]string) (remove []string, set map[string]string) {
-	set = map[string]string{}
-	for k := range have {
-		if _, ok := want[k]; !ok {
-			remove = append(remove, k)
-		}
-	}
-	for k, v := range want {
-		if cur, ok := have[k]; !ok || cur != v {
-			set[k] = v
-		}
-	}
-	slices.Sort(remove)
-	return remove, set
 }

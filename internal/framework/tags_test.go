@@ -52,16 +52,3 @@ func TestFlattenTags(t *testing.T) {
 		})
 	}
 }
-
-func TestTagsDiff(t *testing.T) {
-	remove, set := framework.TagsDiff(
-		map[string]string{"keep": "1", "change": "old", "drop": "x", "also-drop": "y"},
-		map[string]string{"keep": "1", "change": "new", "add": "z"},
-	)
-	if len(remove) != 2 || remove[0] != "also-drop" || remove[1] != "drop" {
-		t.Errorf("remove = %v, want [also-drop drop]", remove)
-	}
-	if len(set) != 2 || set["change"] != "new" || set["add"] != "z" {
-		t.Errorf("set = %v, want change=new add=z", set)
-	}
-}

@@ -336,7 +336,7 @@ func updateTags(ctx context.Context, ds *datasync.Client, arns []string, want ma
 		if err != nil {
 			return err
 		}
-		drop, add := framework.TagsDiff(have, want)
+		drop, add := conns.TagsDiff(have, want)
 		if len(drop) > 0 {
 			if _, err := ds.UntagResource(ctx, &datasync.UntagResourceInput{ResourceArn: aws.String(arn), Keys: drop}); err != nil {
 				return err

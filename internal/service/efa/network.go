@@ -17,7 +17,6 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -434,7 +433,7 @@ func updateTags(ctx context.Context, conn *ec2.Client, ids []string, oldTags, ne
 	if len(ids) == 0 {
 		return nil
 	}
-	remove, set := framework.TagsDiff(oldTags, newTags)
+	remove, set := conns.TagsDiff(oldTags, newTags)
 	if len(remove) > 0 {
 		keys := make([]ec2types.Tag, 0, len(remove))
 		for _, k := range remove {

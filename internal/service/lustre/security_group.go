@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -57,20 +58,11 @@ func createSecurityGroup(ctx context.Context, conn *ec2.Client, name, subnetID s
 		return "", fmt.Errorf("subnet %s not found", subnetID)
 	}
 	vpcID := aws.ToString(sn.Subnets[0].VpcId)
-	var ec2Tags []ec2types.Tag
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		ec2Tags = append(ec2Tags, ec2types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
 	out, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
 		GroupName:         aws.String(fmt.Sprintf("%s-lustre-%d", name, time.Now().UnixNano())),
 		Description:       aws.String(fmt.Sprintf("Lustre traffic (TCP 988, 1018-1023) for workspace %s", name)),
 		VpcId:             aws.String(vpcID),
-		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSecurityGroup, Tags: ec2Tags}},
+		TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, tags),
 	})
 	if err != nil {
 		return "", fmt.Errorf("creating security group in %s: %w", vpcID, err)

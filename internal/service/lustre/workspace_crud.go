@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -278,7 +278,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := updateTags(ctx, conn, state.ARN.ValueString(), oldTags, newTags); err != nil {
+	if err := conns.UpdateFSxTags(ctx, conn, state.ARN.ValueString(), oldTags, newTags); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("updating tags of FSx for Lustre file system (%s)", id), err.Error())
 		return
 	}
@@ -406,21 +406,6 @@ func (r *workspaceResource) updateAssociations(ctx context.Context, fsID string,
 			return fmt.Errorf("creating association %s -> %s: %w", p.FileSystemPath.ValueString(), p.S3URI.ValueString(), err)
 		}
 		p.ID = types.StringPointerValue(a.AssociationId)
-	}
-	return nil
-}
-
-func updateTags(ctx context.Context, conn *fsx.Client, arn string, oldTags, newTags map[string]string) error {
-	remove, add := framework.TagsDiff(oldTags, newTags)
-	if len(remove) > 0 {
-		if _, err := conn.UntagResource(ctx, &fsx.UntagResourceInput{ResourceARN: aws.String(arn), TagKeys: remove}); err != nil {
-			return err
-		}
-	}
-	if len(add) > 0 {
-		if _, err := conn.TagResource(ctx, &fsx.TagResourceInput{ResourceARN: aws.String(arn), Tags: expandTags(add)}); err != nil {
-			return err
-		}
 	}
 	return nil
 }

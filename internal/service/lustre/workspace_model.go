@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
@@ -142,7 +143,7 @@ func (m *workspaceModel) expandCreate(_ context.Context, tags map[string]string,
 		StorageType:      fsxtypes.StorageType(st),
 		SubnetIds:        []string{m.SubnetID.ValueString()},
 		SecurityGroupIds: securityGroupIDs,
-		Tags:             expandTags(tags),
+		Tags:             conns.FSxTags(tags),
 		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{
 			DeploymentType: fsxtypes.LustreDeploymentType(dt),
 		},
@@ -213,19 +214,6 @@ func expandUpdate(state, plan *workspaceModel) *fsx.UpdateFileSystemInput {
 		return nil
 	}
 	return in
-}
-
-func expandTags(tags map[string]string) []fsxtypes.Tag {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]fsxtypes.Tag, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, fsxtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
 }
 
 // resourceTags returns the tags to put on the file system: provider default tags, the resource's tags,
