@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -32,6 +33,27 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 var sb *sandbox.Sandbox
 
+var (
+	exitMu    sync.Mutex
+	exitFuncs []func()
+)
+
+// atExit registers clean-up that RunMain runs after the package's tests (and the sandbox stop).
+func atExit(f func()) {
+	exitMu.Lock()
+	exitFuncs = append(exitFuncs, f)
+	exitMu.Unlock()
+}
+
+func runExitFuncs() {
+	exitMu.Lock()
+	defer exitMu.Unlock()
+	for _, f := range exitFuncs {
+		f()
+	}
+	exitFuncs = nil
+}
+
 // RunMain is each acceptance-test package's TestMain body. With TF_ACC set it starts a sandbox (moto +
 // the AWS gateway, fast lifecycle timings), points the AWS SDK at it through the environment, runs the
 // tests and stops the sandbox by PID, whatever the outcome.
@@ -44,7 +66,9 @@ func RunMain(m *testing.M) {
 		resource.TestMain(m) // runs the sweepers, then exits
 		return
 	}
-	os.Exit(runMain(m))
+	code := runMain(m)
+	runExitFuncs()
+	os.Exit(code)
 }
 
 // sweepRequested reports whether the -sweep flag (registered by helper/resource) was given.
