@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 // TransferSpec is everything a user asks of a transfer: the two locations, the task's settings, and
