@@ -11,6 +11,10 @@ import (
 // The rules of rayhpc_efa_network, each stated once with its source. The schema validators, the plan
 // checks and the plain Go layer use these values; the attribute descriptions are written from them.
 
+// PlacementStrategyCluster is NetworkSpec.PlacementStrategy for a cluster placement group (the one EFA
+// workloads use), for the packages that compose the network.
+const PlacementStrategyCluster = strategyCluster
+
 const (
 	strategyCluster = "cluster"
 	strategyNone    = "none"
