@@ -1,0 +1,151 @@
+# A hybrid HPC environment from the individual resources: the same parts, wiring and order as
+# rayhpc_hybrid_cluster, for module authors who want to change one part's settings beyond what the
+# composite resource exposes.
+
+locals {
+  tags = merge(var.tags, { environment = var.name })
+}
+
+# Placement group, EFA security group (all traffic to and from itself) and launch template.
+resource "rayhpc_efa_network" "this" {
+  name          = var.name
+  subnet_id     = var.subnet_id
+  instance_type = var.efa_instance_type
+  tags          = local.tags
+}
+
+# The Lustre workspace on the data lake, reachable from the nodes (which carry the EFA group).
+resource "rayhpc_lustre_workspace" "this" {
+  name                        = var.name
+  deployment_type             = var.lustre.deployment_type
+  storage_capacity_gib        = var.lustre.storage_capacity_gib
+  per_unit_storage_throughput = var.lustre.per_unit_storage_throughput
+  subnet_id                   = var.subnet_id
+  allowed_security_group_ids  = [rayhpc_efa_network.this.security_group_id]
+
+  data_repository {
+    file_system_path = var.lustre.file_system_path
+    s3_uri           = "s3://${var.data_lake_bucket}/${var.data_lake_prefix}"
+    auto_import      = ["NEW", "CHANGED", "DELETED"]
+    auto_export      = ["NEW", "CHANGED"]
+  }
+
+  tags = local.tags
+}
+
+# The Slurm cluster: the workspace mounted on every node, the EFA queues in the placement group.
+resource "rayhpc_hpc_cluster" "this" {
+  name = var.name
+  os   = "alinux2023"
+
+  head_node {
+    instance_type                 = var.head_node_instance_type
+    subnet_id                     = var.subnet_id
+    additional_security_group_ids = [rayhpc_efa_network.this.security_group_id]
+  }
+
+  # Tightly coupled jobs: EFA, in the EFA network's placement group.
+  queue {
+    name       = "mpi"
+    subnet_ids = [var.subnet_id]
+    placement_group {
+      id = rayhpc_efa_network.this.placement_group_name
+    }
+    compute_resource {
+      name          = "efa"
+      instance_type = var.efa_instance_type
+      max_count     = var.mpi_queue.max_count
+      efa {}
+    }
+  }
+
+  queue {
+    name       = "serial"
+    subnet_ids = [var.subnet_id]
+    compute_resource {
+      name          = "nodes"
+      instance_type = var.serial_queue.instance_type
+      min_count     = var.serial_queue.min_count
+      max_count     = var.serial_queue.max_count
+    }
+  }
+
+  shared_storage {
+    name      = "workspace"
+    mount_dir = var.lustre.mount_dir
+    fsx_lustre {
+      file_system_id = rayhpc_lustre_workspace.this.id
+    }
+  }
+
+  stop_compute_fleet_when_required = true
+  tags                             = local.tags
+}
+
+# Ingest: the raw data set into the workspace, once the clusters are up.
+resource "rayhpc_datasync_transfer" "ingest" {
+  count = var.datasync_role_arn == null ? 0 : 1
+  name  = "${var.name}-ingest"
+
+  source = {
+    s3 = {
+      bucket_arn             = "arn:aws:s3:::${var.data_lake_bucket}"
+      subdirectory           = var.ingest_source_prefix
+      bucket_access_role_arn = var.datasync_role_arn
+    }
+  }
+
+  destination = {
+    lustre = {
+      workspace_id        = rayhpc_lustre_workspace.this.id
+      subdirectory        = "/ingest"
+      security_group_arns = ["arn:aws:ec2:${var.region}:${var.account_id}:security-group/${rayhpc_lustre_workspace.this.security_group_id}"]
+    }
+  }
+
+  run_on_apply        = true
+  wait_for_completion = true
+  tags                = local.tags
+
+  depends_on = [rayhpc_hpc_cluster.this]
+}
+
+# The queues as placement pools (the shape of rayhpc_hybrid_cluster's platforms.hpc).
+locals {
+  hpc_pools = [
+    { name = "mpi", instance_type = var.efa_instance_type, min_nodes = 0, max_nodes = var.mpi_queue.max_count, efa = true },
+    { name = "serial", instance_type = var.serial_queue.instance_type, min_nodes = var.serial_queue.min_count, max_nodes = var.serial_queue.max_count, efa = false },
+  ]
+}
+
+# Where each stage of the workflow runs: the environment's queues, Lambda or Fargate.
+resource "rayhpc_workflow_placement" "this" {
+  count          = var.workflow_wfcommons_json == null ? 0 : 1
+  wfcommons_json = var.workflow_wfcommons_json
+  objective      = "balanced"
+
+  dynamic "hpc" {
+    for_each = local.hpc_pools
+    content {
+      name          = hpc.value.name
+      instance_type = hpc.value.instance_type
+      min_nodes     = hpc.value.min_nodes
+      max_nodes     = hpc.value.max_nodes
+      efa           = hpc.value.efa
+    }
+  }
+
+  serverless {
+    name = "lambda"
+  }
+
+  batch {
+    name = "fargate"
+  }
+
+  # Published for the workflow runner as a versioned JSON manifest in the data lake.
+  manifest {
+    bucket = var.data_lake_bucket
+    key    = "placements/${var.name}.json"
+  }
+}
