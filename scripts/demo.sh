@@ -60,6 +60,12 @@ echo "==> what was built"
 
 destroy
 trap stop_sandbox EXIT INT TERM
+
+# Proof, from the services rather than the state, that the destroy left nothing the provider made.
+echo "==> what the sandbox still holds, by kind (must be nothing)"
+if ! "$bin/rayhpc-inventory" -empty; then
+  echo "the sandbox still holds objects the demo made" >&2; exit 1
+fi
 stop_sandbox
 trap - EXIT INT TERM
 
