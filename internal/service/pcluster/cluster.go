@@ -219,19 +219,32 @@ func waitCreated(ctx context.Context, pc API, polling wait.Polling, region, name
 
 // createFailedError adds the stack events that explain a CREATE_FAILED to the waiter's error.
 func createFailedError(ctx context.Context, pc API, region, name string, err error) error {
+	return withStackEvents(ctx, pc, region, name, err, time.Time{},
+		"The cluster stays in the state (tainted); the next apply deletes and recreates it, destroy deletes it.")
+}
+
+// withStackEvents adds the failed stack events since a time to err.
+func withStackEvents(ctx context.Context, pc API, region, name string, err error, since time.Time, hint string) error {
 	events, evErr := findFailedEvents(ctx, pc, region, name)
 	if evErr != nil {
 		return fmt.Errorf("%w (reading the stack events: %v)", err, evErr)
 	}
 	var b strings.Builder
 	b.WriteString(err.Error())
-	if len(events) > 0 {
-		b.WriteString("\nCloudFormation stack events:")
-		for _, e := range events {
-			fmt.Fprintf(&b, "\n  %s %s (%s): %s", e.Timestamp.Format(time.RFC3339), e.LogicalResourceId, e.ResourceStatus, deref(e.ResourceStatusReason))
+	first := true
+	for _, e := range events {
+		if e.Timestamp.Before(since) {
+			continue
 		}
+		if first {
+			b.WriteString("\nCloudFormation stack events:")
+			first = false
+		}
+		fmt.Fprintf(&b, "\n  %s %s (%s): %s", e.Timestamp.Format(time.RFC3339), e.LogicalResourceId, e.ResourceStatus, deref(e.ResourceStatusReason))
 	}
-	b.WriteString("\nThe cluster stays in the state (tainted); the next apply deletes and recreates it, destroy deletes it.")
+	if hint != "" {
+		b.WriteString("\n" + hint)
+	}
 	return errors.New(b.String())
 }
 

@@ -104,7 +104,7 @@ type ebsModel struct {
 func (m *clusterModel) known() bool {
 	vals := []interface {
 		IsUnknown() bool
-	}{m.Name, m.OS, m.CustomAMI, m.Region, m.Tags, m.ConfigOverrides}
+	}{m.Name, m.OS, m.CustomAMI, m.Tags, m.ConfigOverrides}
 	if m.HeadNode != nil {
 		h := m.HeadNode
 		vals = append(vals, h.InstanceType, h.SubnetID, h.KeyName, h.RootVolumeSizeGiB, h.AdditionalIAMPolicies, h.AdditionalSecurityGroupIDs)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
@@ -32,7 +33,7 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
 		for k := range m.Tags.Elements() {
 			if err := ValidateTagKey(k); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("tags").AtMapKey(k), "reserved tag key", err.Error())
+				resp.Diagnostics.AddAttributeError(path.Root("tags").AtMapKey(k), "reserved tag key", fmt.Sprintf("tags[%q]: %s", k, err))
 			}
 		}
 	}
@@ -71,7 +72,7 @@ func validateQueues(queues []queueModel, diags *diag.Diagnostics) {
 	for i, q := range queues {
 		qp := path.Root("queue").AtListIndex(i)
 		if k := q.Name.ValueString(); !q.Name.IsUnknown() && names[k] {
-			diags.AddAttributeError(qp.AtName("name"), "duplicate queue name", fmt.Sprintf("the queue name %q is used twice", k))
+			diags.AddAttributeError(qp.AtName("name"), "duplicate queue name", fmt.Sprintf("%s: the queue name %q is used twice", qp.AtName("name"), k))
 		} else {
 			names[k] = true
 		}
@@ -86,7 +87,7 @@ func validateQueues(queues []queueModel, diags *diag.Diagnostics) {
 			}
 			if !cr.MinCount.IsUnknown() && !cr.MaxCount.IsUnknown() {
 				if err := ValidateCounts(int64Or(cr.MinCount, DefaultMinCount), int64Or(cr.MaxCount, DefaultMaxCount)); err != nil {
-					diags.AddAttributeError(cp.AtName("min_count"), "invalid node counts", err.Error()+" (ParallelCluster ComputeResourceSizeValidator)")
+					diags.AddAttributeError(cp.AtName("min_count"), "invalid node counts", fmt.Sprintf("%s: %s (ParallelCluster ComputeResourceSizeValidator)", cp, err))
 				}
 			}
 			if e := cr.EFA; e != nil && !e.Enabled.IsNull() && !e.Enabled.IsUnknown() && !e.Enabled.ValueBool() && e.GDRSupport.ValueBool() {
@@ -113,11 +114,20 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		state = &clusterModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, planDryRunTimeout)
+	defer cancel()
+	r.checkEFA(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !plan.known() {
 		return
 	}
 	spec, d := plan.expand(ctx, r.Client())
 	resp.Diagnostics.Append(d...)
+	if plan.Region.IsUnknown() {
+		plan.Region = types.StringValue(spec.Region)
+	}
 	doc, err := RenderConfig(spec)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("config_overrides"), "invalid config_overrides", err.Error())
@@ -131,10 +141,7 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.ClusterConfiguration = state.ClusterConfiguration
 		plan.Status, plan.ComputeFleetStatus = state.Status, state.ComputeFleetStatus
 	}
-	ctx, cancel := context.WithTimeout(ctx, planDryRunTimeout)
-	defer cancel()
-	r.checkEFA(ctx, plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() && changed && r.Client().ParallelClusterEndpointKnown() {
+	if changed && r.Client().ParallelClusterEndpointKnown() {
 		replace := state == nil || len(resp.RequiresReplace) > 0
 		r.dryRun(ctx, spec, replace, &resp.Diagnostics)
 	}
@@ -146,15 +153,15 @@ func (r *clusterResource) checkEFA(ctx context.Context, plan clusterModel, diags
 	want := map[string][]path.Path{}
 	for i, q := range plan.Queues {
 		for j, cr := range q.ComputeResources {
-			if cr.EFA == nil || !(cr.EFA.Enabled.IsNull() || cr.EFA.Enabled.ValueBool()) {
+			if cr.EFA == nil || cr.EFA.Enabled.IsUnknown() || cr.InstanceType.IsUnknown() || cr.Instances.IsUnknown() || !(cr.EFA.Enabled.IsNull() || cr.EFA.Enabled.ValueBool()) {
 				continue
 			}
 			p := path.Root("queue").AtListIndex(i).AtName("compute_resource").AtListIndex(j).AtName("efa")
-			types := stringList(ctx, cr.Instances, diags)
+			its := stringList(ctx, cr.Instances, diags)
 			if t := cr.InstanceType.ValueString(); t != "" {
-				types = append(types, t)
+				its = append(its, t)
 			}
-			for _, t := range types {
+			for _, t := range its {
 				want[t] = append(want[t], p)
 			}
 		}
@@ -182,7 +189,7 @@ func (r *clusterResource) checkEFA(ctx context.Context, plan clusterModel, diags
 		}
 		for _, p := range want[t] {
 			diags.AddAttributeError(p, "instance type without EFA",
-				fmt.Sprintf("Instance type '%s' does not support EFA (EC2 DescribeInstanceTypes: NetworkInfo.EfaSupported is false). Use an EFA-capable type (data source rayhpc_efa_instance_types lists them) or remove the efa block.", t))
+				fmt.Sprintf("%s: instance type '%s' does not support EFA (EC2 DescribeInstanceTypes: NetworkInfo.EfaSupported is false). Use an EFA-capable type (data source rayhpc_efa_instance_types lists them) or remove the efa block.", p, t))
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -113,6 +114,30 @@ resource "rayhpc_hpc_cluster" "test" {
 `, c.name, c.subnet, c.maxCount, c.efaType, c.plainType, c.scaledown, c.extra)
 }
 
+// standalone is a cluster whose every value is known at plan time (no other resource), so the plan
+// runs the API's dry run.
+func (c clusterConfig) standalone(placement, instanceType, queueSubnet string) string {
+	return fmt.Sprintf(`
+resource "rayhpc_hpc_cluster" "test" {
+  name = %[1]q
+  os   = "alinux2023"
+  head_node {
+    instance_type = "t3.medium"
+    subnet_id     = %[2]q
+  }
+  queue {
+    name       = "compute"
+    subnet_ids = [%[5]q]
+    %[3]s
+    compute_resource {
+      name          = "nodes"
+      instance_type = %[4]q
+    }
+  }
+}
+`, c.name, c.subnet, placement, instanceType, queueSubnet)
+}
+
 func emulator(t *testing.T) *pcluster.Emulator {
 	t.Helper()
 	return acctest.Sandbox(t).ParallelCluster()
@@ -121,8 +146,10 @@ func emulator(t *testing.T) *pcluster.Emulator {
 // calls returns the emulator's calls for one cluster as "Operation:Detail" (reads left out).
 func calls(e *pcluster.Emulator, cluster string) []string {
 	var out []string
+	from, _ := since.Load(cluster)
+	mark, _ := from.(time.Time)
 	for _, c := range e.Calls() {
-		if c.Cluster != cluster || strings.HasPrefix(c.Operation, "Describe") || strings.HasPrefix(c.Operation, "Get") {
+		if c.Time.Before(mark) || c.Cluster != cluster || strings.HasPrefix(c.Operation, "Describe") || strings.HasPrefix(c.Operation, "Get") {
 			continue
 		}
 		out = append(out, c.Operation+":"+c.Detail)

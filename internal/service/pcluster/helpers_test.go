@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -77,4 +79,15 @@ func testAccCheckConfigMentions(n string, want ...string) func(*terraform.State)
 		}
 		return nil
 	}
+}
+
+func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// since holds, per cluster name, when resetCalls was last called: calls() reports only later calls, so
+// tests running in parallel (each with its own cluster) never reset each other's log.
+var since sync.Map
+
+func resetCalls(t *testing.T, name string) {
+	t.Helper()
+	since.Store(name, time.Now())
 }

@@ -198,7 +198,7 @@ func UpdateCluster(ctx context.Context, c *conns.Client, spec ClusterSpec) (*Clu
 	return updateCluster(ctx, pc, c.Polling(), spec)
 }
 
-func updateCluster(ctx context.Context, pc API, polling wait.Polling, spec ClusterSpec) (_ *Cluster, err error) {
+func updateCluster(ctx context.Context, pc API, polling wait.Polling, spec ClusterSpec) (*Cluster, error) {
 	region, name := spec.Region, spec.Name
 	tflog.Info(ctx, "dry-running the ParallelCluster cluster update")
 	dry, err := dryRunUpdate(ctx, pc, spec)
@@ -212,36 +212,53 @@ func updateCluster(ctx context.Context, pc API, polling wait.Polling, spec Clust
 		tflog.Info(ctx, "the ParallelCluster configuration has no changes")
 		return readCluster(ctx, pc, region, name, nil)
 	}
-	if len(dry.StopRequired) > 0 {
-		if !spec.StopComputeFleetWhenRequired {
-			return nil, &StopRequiredError{Cluster: name, Parameters: dry.StopRequired}
+	if len(dry.StopRequired) == 0 {
+		if err := applyUpdate(ctx, pc, polling, spec, dry.Changes); err != nil {
+			return nil, err
 		}
-		tflog.Info(ctx, "the update needs the compute fleet stopped: stopping it", map[string]any{"settings": dry.StopRequired})
-		if err := setComputeFleet(ctx, pc, polling, region, name, api.RequestedComputeFleetStatusSTOPREQUESTED, api.ComputeFleetStatusSTOPPED); err != nil {
-			return nil, errors.Join(fmt.Errorf("stopping the compute fleet of %s: %w", name, err), restartFleet(ctx, pc, polling, region, name))
-		}
-		defer func() {
-			// Start the fleet again whatever happened to the update.
-			err = errors.Join(err, restartFleet(ctx, pc, polling, region, name))
-		}()
+		return readCluster(ctx, pc, region, name, nil)
 	}
+	if !spec.StopComputeFleetWhenRequired {
+		return nil, &StopRequiredError{Cluster: name, Parameters: dry.StopRequired}
+	}
+	tflog.Info(ctx, "the update needs the compute fleet stopped: stopping it", map[string]any{"settings": dry.StopRequired})
+	if err := setComputeFleet(ctx, pc, polling, region, name, api.RequestedComputeFleetStatusSTOPREQUESTED, api.ComputeFleetStatusSTOPPED); err != nil {
+		return nil, errors.Join(fmt.Errorf("stopping the compute fleet of %s: %w", name, err), restartFleet(ctx, pc, polling, region, name))
+	}
+	err = applyUpdate(ctx, pc, polling, spec, dry.Changes)
+	// Start the fleet again whatever happened to the update.
+	if err := errors.Join(err, restartFleet(ctx, pc, polling, region, name)); err != nil {
+		return nil, err
+	}
+	return readCluster(ctx, pc, region, name, nil)
+}
+
+// applyUpdate sends the update and waits for UPDATE_COMPLETE.
+func applyUpdate(ctx context.Context, pc API, polling wait.Polling, spec ClusterSpec, changes []string) error {
+	region, name := spec.Region, spec.Name
 	doc, err := RenderConfig(spec)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	tflog.Info(ctx, "updating ParallelCluster cluster", map[string]any{"changes": dry.Changes})
+	tflog.Info(ctx, "updating ParallelCluster cluster", map[string]any{"changes": changes})
+	started := time.Now().Add(-time.Minute) // stack event times come from another clock
 	resp, err := updateRequest(ctx, pc, region, name, doc, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if resp.JSON202 == nil {
-		return nil, apiError("UpdateCluster", resp.HTTPResponse, resp.Body)
+		return apiError("UpdateCluster", resp.HTTPResponse, resp.Body)
 	}
 	if _, err := waitClusterUpdated(ctx, pc, polling, region, name, 0); err != nil {
-		return nil, fmt.Errorf("waiting for ParallelCluster cluster %s update: %w", name, err)
+		err = fmt.Errorf("waiting for ParallelCluster cluster %s update: %w", name, err)
+		var unexpected *wait.UnexpectedStateError
+		if errors.As(err, &unexpected) && unexpected.State == string(api.ClusterStatusUPDATEFAILED) {
+			err = withStackEvents(ctx, pc, region, name, err, started, "ParallelCluster rolled the cluster back to its previous configuration.")
+		}
+		return err
 	}
 	tflog.Info(ctx, "ParallelCluster cluster updated")
-	return readCluster(ctx, pc, region, name, nil)
+	return nil
 }
 
 // dryErrors lists what a dry run refuses, beyond a running fleet.

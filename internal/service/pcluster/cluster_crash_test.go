@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package pcluster_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
+)
+
+// withTags adds a tags argument to a standalone configuration.
+func withTags(cfg, tags string) string {
+	i := strings.LastIndex(cfg, "}")
+	return cfg[:i] + "  tags = " + tags + "\n}\n"
+}
+
+// testAccCheckNoHeadNode checks that no instance of the cluster is left in EC2 (terminated aside).
+func testAccCheckNoHeadNode(t *testing.T, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		out, err := ec2.NewFromConfig(acctest.Sandbox(t).AWSConfig()).DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{
+			Filters: []ec2types.Filter{{Name: aws.String("tag:parallelcluster:cluster-name"), Values: []string{name}}},
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range out.Reservations {
+			for _, i := range r.Instances {
+				if i.State != nil && i.State.Name != ec2types.InstanceStateNameTerminated {
+					return fmt.Errorf("instance %s of cluster %s is %s", aws.ToString(i.InstanceId), name, i.State.Name)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// An injected CREATE_FAILED: the error carries ParallelCluster's failure code and reason and the stack
+// events behind them; the cluster stays in state (tainted) and destroy leaves nothing behind.
+func TestAccHPCCluster_createFailed(t *testing.T) {
+	acctest.PreCheck(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	cfg := withTags(c.standalone("", "c5.xlarge", c.subnet), fmt.Sprintf(`{ %q = "HeadNodeBootstrapFailure: Cluster creation failed because the head node bootstrap failed (injected by the sandbox)" }`, pcluster.FailTagKey))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(testAccCheckClusterDestroy(t), testAccCheckNoHeadNode(t, c.name)),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexpMust(`(?s)CREATE_FAILED.*HeadNodeBootstrapFailure:\s+Cluster\s+creation\s+failed.*CloudFormation\s+stack\s+events:.*HeadNodeWaitCondition.*CREATE_FAILED.*tainted`),
+		}},
+	})
+}
+
+// 30% of the ParallelCluster API's answers are API Gateway's 429: create, update and destroy converge.
+// Not parallel: the fault applies to every ParallelCluster API call of the sandbox.
+func TestAccHPCCluster_throttled(t *testing.T) {
+	skipUnlessAcc(t)
+	acctest.PreCheck(t)
+	gw := acctest.Gateway(t)
+	if err := gw.SetFault(gateway.Fault{Service: pcluster.ServiceName, Operation: "*", ThrottleRate: 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.ClearFaults)
+	before := countFaults(gw)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	bigger := strings.Replace(c.standalone("", "c5.xlarge", c.subnet), `instance_type = "c5.xlarge"`, "instance_type = \"c5.xlarge\"\n      max_count     = 20", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: c.standalone("", "c5.xlarge", c.subnet), Check: resource.TestCheckResourceAttr(resName, "status", "CREATE_COMPLETE")},
+			{Config: bigger, Check: resource.TestCheckResourceAttr(resName, "status", "UPDATE_COMPLETE")},
+		},
+	})
+	if n := countFaults(gw) - before; n == 0 {
+		t.Error("no ParallelCluster API call was throttled: the fault was not injected")
+	} else {
+		t.Logf("%d ParallelCluster API calls throttled", n)
+	}
+}
+
+func countFaults(gw *gateway.Gateway) int {
+	n := 0
+	for _, c := range gw.Calls() {
+		if c.Service == pcluster.ServiceName && c.Fault != "" {
+			n++
+		}
+	}
+	return n
+}
