@@ -35,6 +35,21 @@ type Catalog struct {
 	EC2MinBillingS Value `json:"ec2_min_billing_s"`
 	HPCNodeStartS  Value `json:"hpc_node_start_s"`
 	RayNodeStartS  Value `json:"ray_node_start_s"`
+	// HPCIdleS and RayIdleS: how long an idle dynamic node stays up (and is
+	// billed) before the scheduler or autoscaler removes it.
+	HPCIdleS Value `json:"hpc_idle_s"`
+	RayIdleS Value `json:"ray_idle_s"`
+	// SpotDiscount is the fraction of the on-demand price a spot node saves.
+	SpotDiscount Value `json:"spot_discount"`
+	// Fixed costs of running a pool at all, billed for the run's duration:
+	// the ParallelCluster head node, the EKS control plane and the Ray head.
+	HPCHeadNodeType  string `json:"hpc_head_node_type"`
+	EKSControlPlane  Value  `json:"eks_control_plane"`
+	RayHeadNodeType  string `json:"ray_head_node_type"`
+	HPCPoolVCPUs     Value  `json:"hpc_pool_vcpus"`
+	RayPoolVCPUs     Value  `json:"ray_pool_vcpus"`
+	LustreCapacityGB Value  `json:"lustre_capacity_gb"`
+	LustreGBMonth    Value  `json:"lustre_gb_month"`
 
 	// AWS Lambda.
 	LambdaGBSecondX86  Value `json:"lambda_gb_second_x86"`
@@ -48,6 +63,10 @@ type Catalog struct {
 	LambdaColdStartS   Value `json:"lambda_cold_start_s"`
 	LambdaS3Bandwidth  Value `json:"lambda_s3_bandwidth"`
 	LambdaBillingTickS Value `json:"lambda_billing_tick_s"`
+	// Ephemeral storage (/tmp): free size, largest size and price above free.
+	LambdaEphemeralFreeMB   Value `json:"lambda_ephemeral_free_mb"`
+	LambdaEphemeralMaxMB    Value `json:"lambda_ephemeral_max_mb"`
+	LambdaEphemeralGBSecond Value `json:"lambda_ephemeral_gb_second"`
 
 	// AWS Batch on Fargate.
 	FargateVCPUHour    Value `json:"fargate_vcpu_hour"`
@@ -57,6 +76,10 @@ type Catalog struct {
 	FargateMinBillingS Value `json:"fargate_min_billing_s"`
 	BatchStartS        Value `json:"batch_start_s"`
 	BatchMaxVCPUs      Value `json:"batch_max_vcpus"`
+	// Fargate ephemeral storage: free size, largest size and price above free.
+	FargateEphemeralFreeGB Value `json:"fargate_ephemeral_free_gb"`
+	FargateEphemeralMaxGB  Value `json:"fargate_ephemeral_max_gb"`
+	FargateEphemeralGBHour Value `json:"fargate_ephemeral_gb_hour"`
 
 	// Storage and data movement.
 	S3GetPer1000      Value  `json:"s3_get_per_1000"`
@@ -84,6 +107,22 @@ func DefaultCatalog() *Catalog {
 		RayNodeStartS: val(90, "s", "assumption: EKS worker node launch (Karpenter/Cluster Autoscaler) plus "+
 			"Ray worker pod start with a cached image, typically 1-2 minutes"),
 
+		HPCIdleS: val(600, "s", "AWS ParallelCluster User Guide: Slurm ScaledownIdletime, default 10 minutes "+
+			"(an idle dynamic node is terminated after it)"),
+		RayIdleS: val(600, "s", "assumption: Kubernetes Cluster Autoscaler removes an unneeded EKS node after "+
+			"--scale-down-unneeded-time, default 10 minutes (not re-confirmed when written)"),
+		SpotDiscount: val(0.6, "fraction", "assumption: EC2 spot prices of c6i/m6i/r6i in us-east-1 typically 55-70% "+
+			"below on demand (AWS advertises up to 90%); interruptions are not modelled (not confirmed when written)"),
+		HPCHeadNodeType: "c6i.large",
+		EKSControlPlane: prices.EKSClusterHour,
+		RayHeadNodeType: "m6i.xlarge",
+		HPCPoolVCPUs: val(1152, "vCPU", "deployment choice: the default HPC queue's capacity, 16 c5n.18xlarge "+
+			"nodes' worth; right-sized types get max_nodes = 1152 / vCPUs"),
+		RayPoolVCPUs: val(256, "vCPU", "deployment choice: the default Ray worker group's capacity, 64 m6i.xlarge "+
+			"nodes' worth"),
+		LustreCapacityGB: val(1200, "GB", "Amazon FSx for Lustre User Guide: the smallest SCRATCH_2 file system is 1.2 TiB"),
+		LustreGBMonth:    prices.FSxLustreScratch2GBMonth,
+
 		LambdaGBSecondX86:  prices.LambdaGBSecondX86,
 		LambdaGBSecondArm:  prices.LambdaGBSecondArm,
 		LambdaRequest:      prices.LambdaRequest,
@@ -95,6 +134,13 @@ func DefaultCatalog() *Catalog {
 		LambdaColdStartS:   val(1.0, "s", "assumption: typical cold start of a zip-packaged function with its dependencies; billed, as AWS bills the INIT phase since 2025-08-01"),
 		LambdaS3Bandwidth:  val(80e6, "B/s", "assumption: ~80 MB/s S3 throughput per function as measured by Klimovic et al., \"Pocket\", OSDI 2018"),
 		LambdaBillingTickS: val(0.001, "s", prices.SrcLambda+" (duration rounded up to 1 ms)"),
+
+		LambdaEphemeralFreeMB:   val(512, "MB", prices.SrcLambda+": 512 MB of ephemeral storage at no cost"),
+		LambdaEphemeralMaxMB:    val(10240, "MB", srcLambdaQuota+": /tmp up to 10,240 MB"),
+		LambdaEphemeralGBSecond: prices.LambdaEphemeralGBSecond,
+		FargateEphemeralFreeGB:  val(20, "GB", prices.SrcFargate+": 20 GB of ephemeral storage included"),
+		FargateEphemeralMaxGB:   val(200, "GB", "Amazon ECS Developer Guide, Fargate task ephemeral storage: up to 200 GiB"),
+		FargateEphemeralGBHour:  prices.FargateEphemeralGBHour,
 
 		FargateVCPUHour:    prices.FargateVCPUHour,
 		FargateGBHour:      prices.FargateGBHour,

@@ -37,6 +37,7 @@ type fitInfo struct {
 	ok     bool
 	reason string
 	memMB  int // Lambda memory setting (serverless pools only)
+	ephMB  int // Lambda ephemeral storage setting (serverless pools only)
 }
 
 // prepared is a validated problem compiled for fast repeated simulation.
@@ -237,6 +238,9 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 	if st.Stateful && pl.Kind == KindServerless {
 		return no("stateful stages cannot run on serverless functions")
 	}
+	if st.NotServerless != "" && pl.Kind == KindServerless {
+		return no("%s", st.NotServerless)
+	}
 	var maxMem int64
 	maxCores, maxGPUs := 1, 0
 	for _, ti := range g.stageTasks[s] {
@@ -271,6 +275,7 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 		if int64(memMB)<<20 < maxMem {
 			return no("tasks need %d MiB of memory, more than the %d MB function limit", (maxMem+(1<<20)-1)>>20, memMB)
 		}
+		var maxIO int64
 		for _, ti := range g.stageTasks[s] {
 			t := &w.Tasks[ti]
 			// The longest an invocation runs in the simulator: a cold start
@@ -280,8 +285,15 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 			if d > pl.TimeoutS {
 				return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
 			}
+			maxIO = max(maxIO, addBytes(t.InputBytes, t.OutputBytes))
 		}
-		return fitInfo{ok: true, memMB: memMB}
+		// Ephemeral storage (/tmp) holds a task's inputs and outputs.
+		eph := max(int(pl.EphemeralFree), int((maxIO+(1<<20)-1)>>20))
+		if pl.EphemeralMax > 0 && float64(eph) > pl.EphemeralMax {
+			return no("tasks need %d MB of ephemeral storage for their inputs and outputs, more than the %.0f MB limit",
+				eph, pl.EphemeralMax)
+		}
+		return fitInfo{ok: true, memMB: memMB, ephMB: eph}
 	case KindBatch:
 		if maxGPUs > 0 {
 			return no("Fargate tasks have no GPUs")
@@ -294,6 +306,9 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 			}
 			if v, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl); v > pl.MaxVCPUs {
 				return no("task %q needs %d vCPUs, the compute environment has %d", t.ID, v, pl.MaxVCPUs)
+			}
+			if gb := fargateStorageGB(&pr.ct[ti], pl); pl.EphemeralMax > 0 && gb > pl.EphemeralMax {
+				return no("task %q needs %.0f GB of ephemeral storage, more than Fargate's %.0f GB", t.ID, gb, pl.EphemeralMax)
 			}
 		}
 		return fitInfo{ok: true}

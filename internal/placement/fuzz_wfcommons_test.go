@@ -85,7 +85,7 @@ func checkLoad(t *testing.T, data []byte) {
 		}
 		return
 	}
-	checkEvaluation(t, p, sol.Assignment, sol.Evaluation, func(format string, a ...any) {
+	checkEvaluation(t, p, sol.Plan(), sol.Evaluation, func(format string, a ...any) {
 		t.Helper()
 		t.Fatalf(format, a...)
 	})

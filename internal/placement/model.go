@@ -55,6 +55,10 @@ type Stage struct {
 	// ServerlessMemoryMB is the Lambda memory setting for this stage; 0 means
 	// automatic (see [ServerlessMemoryMB]).
 	ServerlessMemoryMB int `json:"serverless_memory_mb,omitempty"`
+	// NotServerless, when set, says why the stage cannot run on serverless
+	// functions at all (the trace loader sets it for tasks beyond AWS
+	// Lambda's hard limits; see [LambdaLimits]).
+	NotServerless string `json:"not_serverless,omitempty"`
 }
 
 // Task is one unit of work.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/prices"
 )
 
 // PlatformKind is the kind of compute a pool offers.
@@ -95,6 +97,32 @@ type Pool struct {
 
 	// S3BandwidthBps is the per-task (per-function) throughput to S3.
 	S3BandwidthBps float64 `json:"s3_bandwidth_bps"`
+
+	// IdleTimeoutS (VM pools): a node started on demand stays up, and is
+	// billed, this long after its last task (ParallelCluster's
+	// ScaledownIdletime, the autoscaler's scale-down delay). Nodes up from
+	// the start (MinNodes) are billed until the end of the run.
+	IdleTimeoutS float64 `json:"idle_timeout_s,omitempty"`
+	// FixedHourlyUSD is billed for the whole run when the pool runs any task:
+	// the ParallelCluster head node, the EKS control plane and the Ray head.
+	FixedHourlyUSD float64 `json:"fixed_hourly_usd,omitempty"`
+	FixedSource    string  `json:"fixed_source,omitempty"`
+	// MinNodesBoot (VM pools): the MinNodes nodes are requested at time 0
+	// and ready StartLatencyS later (a cluster created for the run) instead
+	// of up at time 0 (warm nodes of a standing cluster).
+	MinNodesBoot bool `json:"min_nodes_boot,omitempty"`
+	// Spot marks a VM pool priced at spot (HourlyUSD is then the spot price;
+	// interruptions are not modelled).
+	Spot bool `json:"spot,omitempty"`
+
+	// Ephemeral storage of serverless functions (MB) and Fargate tasks (GB):
+	// a task keeps its inputs and outputs there. EphemeralFree is included
+	// in the price, EphemeralMax is the largest size, and EphemeralUSD is the
+	// price above the free size per GB-second (serverless) or GB-hour
+	// (batch).
+	EphemeralFree float64 `json:"ephemeral_free,omitempty"`
+	EphemeralMax  float64 `json:"ephemeral_max,omitempty"`
+	EphemeralUSD  float64 `json:"ephemeral_usd,omitempty"`
 }
 
 // Storage is the data movement model.
@@ -119,8 +147,11 @@ type Pool struct {
 type Storage struct {
 	Lustre             bool    `json:"lustre"`
 	LustreBandwidthBps float64 `json:"lustre_bandwidth_bps"`
-	S3GetUSD           float64 `json:"s3_get_usd"`
-	S3PutUSD           float64 `json:"s3_put_usd"`
+	// LustreHourlyUSD is the file system's price, billed for the run when any
+	// task runs in the Lustre domain (a file system made for the run).
+	LustreHourlyUSD float64 `json:"lustre_hourly_usd,omitempty"`
+	S3GetUSD        float64 `json:"s3_get_usd"`
+	S3PutUSD        float64 `json:"s3_put_usd"`
 }
 
 // Platforms is the set of pools a workflow may use plus the storage model.
@@ -195,6 +226,7 @@ func NewStorage(c *Catalog) Storage {
 	return Storage{
 		Lustre:             true,
 		LustreBandwidthBps: c.LustreBandwidth.V,
+		LustreHourlyUSD:    c.LustreCapacityGB.V * c.LustreGBMonth.V / prices.HoursPerMonth,
 		S3GetUSD:           c.S3GetPer1000.V / 1000,
 		S3PutUSD:           c.S3PutPer1000.V / 1000,
 	}
@@ -215,14 +247,43 @@ func newVMPool(c *Catalog, kind PlatformKind, name, instanceType string, minNode
 	}, nil
 }
 
-// NewHPCPool returns a ParallelCluster queue of instanceType nodes.
-func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
-	return newVMPool(c, KindHPC, name, instanceType, minNodes, maxNodes, c.HPCNodeStartS.V)
+// headPrice is the hourly price of a head node type (0 when unknown).
+func (c *Catalog) headPrice(instanceType string) float64 {
+	it, _ := c.Instance(instanceType)
+	return it.HourlyUSD
 }
 
-// NewRayPool returns a KubeRay worker group of instanceType nodes.
+// NewHPCPool returns a ParallelCluster queue of instanceType nodes, with the
+// scale-down idle time and the head node as fixed cost.
+func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
+	pl, err := newVMPool(c, KindHPC, name, instanceType, minNodes, maxNodes, c.HPCNodeStartS.V)
+	pl.IdleTimeoutS = c.HPCIdleS.V
+	pl.FixedHourlyUSD = c.headPrice(c.HPCHeadNodeType)
+	pl.FixedSource = "ParallelCluster head node " + c.HPCHeadNodeType + " (deployment choice)"
+	return pl, err
+}
+
+// NewRayPool returns a KubeRay worker group of instanceType nodes, with the
+// autoscaler's idle time and the EKS control plane and Ray head node as
+// fixed cost.
 func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
-	return newVMPool(c, KindRay, name, instanceType, minNodes, maxNodes, c.RayNodeStartS.V)
+	pl, err := newVMPool(c, KindRay, name, instanceType, minNodes, maxNodes, c.RayNodeStartS.V)
+	pl.IdleTimeoutS = c.RayIdleS.V
+	pl.FixedHourlyUSD = c.EKSControlPlane.V + c.headPrice(c.RayHeadNodeType)
+	pl.FixedSource = "EKS control plane (" + c.EKSControlPlane.Source + ") and Ray head node " + c.RayHeadNodeType +
+		" (deployment choice)"
+	return pl, err
+}
+
+// WithSpot returns the pool priced at spot: the on-demand price less the
+// catalog's SpotDiscount.
+func (pl Pool) WithSpot(c *Catalog) Pool {
+	if pl.Kind.isVM() && !pl.Spot {
+		pl.Spot = true
+		pl.HourlyUSD *= 1 - c.SpotDiscount.V
+		pl.PriceSource = fmt.Sprintf("spot: on demand less %.0f%% (%s)", c.SpotDiscount.V*100, c.SpotDiscount.Source)
+	}
+	return pl
 }
 
 // NewServerlessPool returns AWS Lambda for arch "x86_64" or "arm64".
@@ -240,6 +301,8 @@ func NewServerlessPool(c *Catalog, name, arch string) Pool {
 		MBPerVCPU: c.LambdaMBPerVCPU.V, MinMemoryMB: int(c.LambdaMinMemoryMB.V), MaxMemoryMB: int(c.LambdaMaxMemoryMB.V),
 		TimeoutS: c.LambdaTimeoutS.V, Concurrency: int(c.LambdaConcurrency.V), BillingTickS: c.LambdaBillingTickS.V,
 		S3BandwidthBps: c.LambdaS3Bandwidth.V,
+		EphemeralFree:  c.LambdaEphemeralFreeMB.V, EphemeralMax: c.LambdaEphemeralMaxMB.V,
+		EphemeralUSD: c.LambdaEphemeralGBSecond.V,
 	}
 }
 
@@ -251,6 +314,8 @@ func NewBatchPool(c *Catalog, name string) Pool {
 		VCPUHourUSD: c.FargateVCPUHour.V, GBHourUSD: c.FargateGBHour.V, PriceSource: c.FargateVCPUHour.Source,
 		MaxTaskVCPUs: int(c.FargateMaxVCPUs.V), MaxTaskMemoryBytes: int64(c.FargateMaxMemoryGB.V * 1e9),
 		MaxVCPUs: int(c.BatchMaxVCPUs.V), S3BandwidthBps: c.VMS3Bandwidth.V,
+		EphemeralFree: c.FargateEphemeralFreeGB.V, EphemeralMax: c.FargateEphemeralMaxGB.V,
+		EphemeralUSD: c.FargateEphemeralGBHour.V,
 	}
 }
 
@@ -279,6 +344,9 @@ func (p *Problem) Validate() error {
 	if p.Storage.Lustre && !inRange(p.Storage.LustreBandwidthBps, MinBandwidthBps, math.MaxFloat64) {
 		return fmt.Errorf("storage: Lustre bandwidth must be at least %g B/s", MinBandwidthBps)
 	}
+	if !inRange(p.Storage.LustreHourlyUSD, 0, MaxPriceUSD) {
+		return fmt.Errorf("storage: the Lustre price must be between 0 and %g", MaxPriceUSD)
+	}
 	if !inRange(p.Storage.S3GetUSD, 0, MaxPriceUSD) || !inRange(p.Storage.S3PutUSD, 0, MaxPriceUSD) {
 		return fmt.Errorf("storage: S3 request prices must be between 0 and %g", MaxPriceUSD)
 	}
@@ -306,6 +374,12 @@ func (pl *Pool) validate() error {
 	}
 	if !inRange(pl.S3BandwidthBps, MinBandwidthBps, math.MaxFloat64) {
 		return bad("S3 bandwidth must be at least %g B/s", MinBandwidthBps)
+	}
+	if !inRange(pl.IdleTimeoutS, 0, MaxDurationS) || !inRange(pl.FixedHourlyUSD, 0, MaxPriceUSD) {
+		return bad("idle timeout and fixed cost must be between 0 and %g", MaxDurationS)
+	}
+	if !inRange(pl.EphemeralFree, 0, 1e12) || !inRange(pl.EphemeralMax, 0, 1e12) || !inRange(pl.EphemeralUSD, 0, MaxPriceUSD) {
+		return bad("ephemeral storage limits and price must be finite and not negative")
 	}
 	switch pl.Kind {
 	case KindHPC, KindRay:

@@ -205,8 +205,9 @@ func TestEvaluateDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(ev1, ev2) {
 		t.Fatal("two evaluations of the same assignment differ")
 	}
-	// Sum of stage costs equals the total (every pool used has busy time).
-	sum := 0.0
+	// Sum of stage costs and the Lustre file system equals the total (every
+	// pool used has busy time).
+	sum := ev1.StorageUSD
 	for _, s := range ev1.Stages {
 		sum += s.CostUSD
 	}

@@ -269,6 +269,15 @@ func stageName(rt *rawTask) string {
 	return name
 }
 
+// LambdaLimits are AWS Lambda's hard limits (AWS Lambda Developer Guide,
+// "Lambda quotas": memory 128-10,240 MB, timeout 900 s, /tmp up to
+// 10,240 MB). The trace loader marks a stage whose tasks go beyond them as
+// not runnable on serverless functions (Stage.NotServerless).
+var LambdaLimits = struct {
+	MemoryMB, EphemeralMB int64
+	TimeoutS              float64
+}{MemoryMB: 10240, EphemeralMB: 10240, TimeoutS: 900}
+
 func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 	index := make(map[string]int, len(raw))
 	for i := range raw {
@@ -280,6 +289,30 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 		}
 		index[raw[i].id] = i
 	}
+	parents := rawParents(raw, index)
+	level, err := topoLevels(raw, parents)
+	if err != nil {
+		return nil, err
+	}
+	stageOf, names := groupStages(raw, level)
+	w := &Workflow{Name: name, Stages: make([]Stage, len(names)), Tasks: make([]Task, len(raw))}
+	for s, n := range names {
+		w.Stages[s] = Stage{Name: n}
+	}
+	for i := range raw {
+		w.Tasks[i] = rawToTask(&raw[i], stageOf[i], parents[i])
+	}
+	markNotServerless(w)
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// rawParents returns every task's parents: the union of its "parents" and
+// of the tasks listing it among their "children", sorted, without unknown
+// ids, self-edges or duplicates.
+func rawParents(raw []rawTask, index map[string]int) [][]int {
 	parents := make([][]int, len(raw))
 	for i := range raw {
 		for _, p := range raw[i].parents {
@@ -305,7 +338,12 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 		}
 		parents[i] = ps[:k]
 	}
-	// Topological levels (Kahn), for stage ordering and cycle detection.
+	return parents
+}
+
+// topoLevels returns every task's topological level (Kahn), or an error
+// naming a task on a dependency cycle.
+func topoLevels(raw []rawTask, parents [][]int) ([]int, error) {
 	level := make([]int, len(raw))
 	indeg := make([]int, len(raw))
 	children := make([][]int, len(raw))
@@ -324,9 +362,7 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 	for h := 0; h < len(queue); h++ {
 		v := queue[h]
 		for _, c := range children[v] {
-			if level[v]+1 > level[c] {
-				level[c] = level[v] + 1
-			}
+			level[c] = max(level[c], level[v]+1)
 			indeg[c]--
 			if indeg[c] == 0 {
 				queue = append(queue, c)
@@ -340,6 +376,13 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 			}
 		}
 	}
+	return level, nil
+}
+
+// groupStages groups the tasks by program into stages ordered by their
+// earliest topological level, then first appearance; it returns each
+// task's stage and the stage names in order.
+func groupStages(raw []rawTask, level []int) ([]int, []string) {
 	type stageInfo struct {
 		name              string
 		minLevel, firstAt int
@@ -355,9 +398,7 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 			byName[n] = s
 			stages = append(stages, stageInfo{name: n, minLevel: level[i], firstAt: i})
 		}
-		if level[i] < stages[s].minLevel {
-			stages[s].minLevel = level[i]
-		}
+		stages[s].minLevel = min(stages[s].minLevel, level[i])
 		stageOf[i] = s
 	}
 	order := make([]int, len(stages))
@@ -372,34 +413,57 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 		return sa.firstAt < sb.firstAt
 	})
 	rank := make([]int, len(stages))
-	w := &Workflow{Name: name, Stages: make([]Stage, len(stages)), Tasks: make([]Task, len(raw))}
+	names := make([]string, len(stages))
 	for r, s := range order {
 		rank[s] = r
-		w.Stages[r] = Stage{Name: stages[s].name}
+		names[r] = stages[s].name
 	}
-	for i := range raw {
-		rt := &raw[i]
-		t := Task{ID: rt.id, Stage: rank[stageOf[i]], Parents: parents[i], InputBytes: rt.in, OutputBytes: rt.out,
-			RuntimeS: MinRuntimeS, Cores: 1, MemoryBytes: DefaultTaskMemoryBytes}
-		if rt.runtime != nil && *rt.runtime > MinRuntimeS && !math.IsInf(*rt.runtime, 0) {
-			t.RuntimeS = *rt.runtime
+	for i := range stageOf {
+		stageOf[i] = rank[stageOf[i]]
+	}
+	return stageOf, names
+}
+
+// rawToTask converts a trace task with the defaults LoadWfCommons documents.
+func rawToTask(rt *rawTask, stage int, parents []int) Task {
+	t := Task{ID: rt.id, Stage: stage, Parents: parents, InputBytes: rt.in, OutputBytes: rt.out,
+		RuntimeS: MinRuntimeS, Cores: 1, MemoryBytes: DefaultTaskMemoryBytes}
+	if rt.runtime != nil && *rt.runtime > MinRuntimeS && !math.IsInf(*rt.runtime, 0) {
+		t.RuntimeS = *rt.runtime
+	}
+	switch {
+	case rt.cores != nil && *rt.cores >= 1 && *rt.cores < 1e6:
+		t.Cores = int(math.Round(*rt.cores))
+	case rt.avgCPU != nil && *rt.avgCPU > 0 && *rt.avgCPU < 1e8:
+		t.Cores = max(1, int(math.Round(*rt.avgCPU/100)))
+	}
+	if rt.mem != nil && *rt.mem > 0 && *rt.mem < 1e18 {
+		t.MemoryBytes = int64(*rt.mem)
+	}
+	if rt.gpus != nil && *rt.gpus > 0 && *rt.gpus < 1e6 {
+		t.GPUs = int(math.Round(*rt.gpus))
+	}
+	return t
+}
+
+// markNotServerless sets Stage.NotServerless on every stage with a task
+// beyond [LambdaLimits]: more memory, a longer runtime on the reference
+// core, or more input plus output than /tmp holds.
+func markNotServerless(w *Workflow) {
+	for i := range w.Tasks {
+		t := &w.Tasks[i]
+		st := &w.Stages[t.Stage]
+		if st.NotServerless != "" {
+			continue
 		}
 		switch {
-		case rt.cores != nil && *rt.cores >= 1 && *rt.cores < 1e6:
-			t.Cores = int(math.Round(*rt.cores))
-		case rt.avgCPU != nil && *rt.avgCPU > 0 && *rt.avgCPU < 1e8:
-			t.Cores = max(1, int(math.Round(*rt.avgCPU/100)))
+		case t.MemoryBytes > LambdaLimits.MemoryMB<<20:
+			st.NotServerless = fmt.Sprintf("task %q needs %d MiB of memory, beyond Lambda's %d MB", t.ID, t.MemoryBytes>>20, LambdaLimits.MemoryMB)
+		case t.RuntimeS > LambdaLimits.TimeoutS:
+			st.NotServerless = fmt.Sprintf("task %q runs %.0f s, beyond Lambda's %.0f s timeout", t.ID, t.RuntimeS, LambdaLimits.TimeoutS)
+		case addBytes(t.InputBytes, t.OutputBytes) > LambdaLimits.EphemeralMB<<20:
+			st.NotServerless = fmt.Sprintf("task %q reads and writes %d MiB, beyond Lambda's %d MB of /tmp",
+				t.ID, addBytes(t.InputBytes, t.OutputBytes)>>20, LambdaLimits.EphemeralMB)
 		}
-		if rt.mem != nil && *rt.mem > 0 && *rt.mem < 1e18 {
-			t.MemoryBytes = int64(*rt.mem)
-		}
-		if rt.gpus != nil && *rt.gpus > 0 && *rt.gpus < 1e6 {
-			t.GPUs = int(math.Round(*rt.gpus))
-		}
-		w.Tasks[i] = t
 	}
-	if err := w.Validate(); err != nil {
-		return nil, err
-	}
-	return w, nil
 }

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import "math"
+
+// MashupAssignment returns the placement of the Mashup-style decision
+// model, after Roy, Patel, Gadepally and Tiwari, "Mashup: Making Serverless
+// Computing Useful for HPC Workflows via Hybrid Execution" (PPoPP 2022).
+// Only the paper's abstract is public here; the model weighs what that
+// approach weighs — whether a stage's tasks fit serverless functions at all,
+// the stage's width against the VM cluster's size, cold starts against node
+// scale-out, data through S3 against the shared file system, and VM-hours
+// against GB-seconds — with these assumptions:
+//
+//  1. Stages are decided one at a time in workflow order, each on its own
+//     (no overlap with other stages, no queueing behind them); a pinned
+//     stage stays on its pin.
+//  2. The VM option is the first HPC pool the stage fits, else the first Ray
+//     pool. Its time is one node boot when the stage's cores exceed the
+//     warm nodes (MinNodes), plus ceil(width / cluster cores) waves of the
+//     stage's mean task (compute at the pool's speed, input and output
+//     through Lustre — or through S3 when a parent stage went serverless),
+//     and at least its longest task. Its cost is the nodes the stage needs
+//     (at most MaxNodes) for that time plus the scale-down idle time, at the
+//     hourly price.
+//  3. The serverless option is the first serverless pool the stage fits
+//     (memory, timeout, ephemeral storage, not stateful or MPI). Its time is
+//     ceil(tasks / concurrency) waves of the mean invocation (a cold start,
+//     compute slowed when the memory setting gives fewer vCPUs than cores,
+//     input and output through S3 at the per-function bandwidth), at least
+//     the longest invocation. Its cost is every invocation's GB-seconds at
+//     the 1 ms tick, ephemeral storage and requests.
+//  4. The stage goes serverless when that option scores better on the
+//     objective, with both options' cost and time taken relative to the VM
+//     option's (for the weighted objective: w·C_s/C_vm + (1-w)·T_s/T_vm < 1).
+//     When only one option exists it is taken; with neither, the stage's
+//     first allowed pool.
+//
+// The decision is analytic (estimates, not simulation); the placement it
+// gives is then simulated like every other baseline.
+func MashupAssignment(p *Problem, opt Options) (Assignment, error) {
+	o, err := opt.normalised()
+	if err != nil {
+		return nil, err
+	}
+	pr, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.checkAllowed(); err != nil {
+		return nil, err
+	}
+	return mashup(pr, o)
+}
+
+// estimate is a stage's time and cost on one option.
+type estimate struct{ time, cost float64 }
+
+func mashup(pr *prepared, opt Options) (Assignment, error) {
+	a := make(Assignment, len(pr.w.Stages))
+	onS3 := make([]bool, len(pr.w.Stages))
+	parents := pr.stageParents()
+	for s := range a {
+		a[s] = pr.allowed[s][0]
+		if pr.w.Stages[s].Pin != "" {
+			continue
+		}
+		vm, _ := firstOfKind(pr, s, KindHPC)
+		if vm < 0 {
+			vm, _ = firstOfKind(pr, s, KindRay)
+		}
+		sls, _ := firstOfKind(pr, s, KindServerless)
+		switch {
+		case vm < 0 && sls < 0:
+		case vm < 0:
+			a[s] = sls
+		case sls < 0:
+			a[s] = vm
+		default:
+			fromS3 := false
+			for _, ps := range parents[s] {
+				fromS3 = fromS3 || onS3[ps]
+			}
+			v, f := pr.vmEstimate(s, vm, fromS3), pr.serverlessEstimate(s, sls)
+			rel := Normalisation{CostUSD: v.cost, MakespanS: v.time}
+			a[s] = vm
+			if opt.Score(f.cost, f.time, rel) < opt.Score(v.cost, v.time, rel) {
+				a[s] = sls
+			}
+		}
+		onS3[s] = !pr.p.Storage.domainLustre(&pr.p.Pools[a[s]])
+	}
+	return a, nil
+}
+
+// stageParents lists, per stage, the other stages its tasks depend on.
+func (pr *prepared) stageParents() [][]int {
+	g := pr.g
+	seen := make([]map[int]bool, len(pr.w.Stages))
+	out := make([][]int, len(pr.w.Stages))
+	for v := int32(0); int(v) < g.nTasks; v++ {
+		s := int(g.nodeStage[v])
+		for _, p := range g.parents(v) {
+			ps := int(g.nodeStage[p])
+			if ps == s {
+				continue
+			}
+			if seen[s] == nil {
+				seen[s] = map[int]bool{}
+			}
+			if !seen[s][ps] {
+				seen[s][ps] = true
+				out[s] = append(out[s], ps)
+			}
+		}
+	}
+	return out
+}
+
+// vmEstimate is the decision model's estimate of stage s on VM pool k.
+func (pr *prepared) vmEstimate(s, k int, fromS3 bool) estimate {
+	pl := &pr.p.Pools[k]
+	cross := 0.0
+	if fromS3 {
+		cross = 1
+	}
+	var sum, longest float64
+	cores := 0
+	for _, v := range pr.g.stageTasks[s] {
+		d := pr.work(v, pl, 0, cross)
+		sum += d
+		longest = math.Max(longest, d)
+		cores += pr.ct[v].Cores
+	}
+	n := float64(len(pr.g.stageTasks[s]))
+	clusterCores := pl.MaxNodes * pl.VCPUs
+	t := math.Max(longest, float64(ceilDiv(cores, clusterCores))*sum/n)
+	if cores > pl.MinNodes*pl.VCPUs {
+		t += pl.StartLatencyS
+	}
+	nodes := float64(min(pl.MaxNodes, ceilDiv(cores, pl.VCPUs)))
+	return estimate{time: t, cost: nodes * (t + pl.IdleTimeoutS) * pl.HourlyUSD / 3600}
+}
+
+// serverlessEstimate is the decision model's estimate of stage s on
+// serverless pool k.
+func (pr *prepared) serverlessEstimate(s, k int) estimate {
+	pl := &pr.p.Pools[k]
+	fit := &pr.fit[s][k]
+	var sum, longest, cost float64
+	for _, v := range pr.g.stageTasks[s] {
+		d := pr.work(v, pl, fit.memMB, 0) + pl.StartLatencyS
+		sum += d
+		longest = math.Max(longest, d)
+		cost += serverlessCost(d, fit.memMB, fit.ephMB, pl)
+	}
+	n := len(pr.g.stageTasks[s])
+	t := math.Max(longest, float64(ceilDiv(n, pl.Concurrency))*sum/float64(n))
+	return estimate{time: t, cost: cost}
+}
