@@ -15,11 +15,12 @@ output "totals" {
     cost_usd   = data.rayhpc_stage_placement.montage.cost_usd
     method     = data.rayhpc_stage_placement.montage.method
     optimal    = data.rayhpc_stage_placement.montage.optimal
+    found_by   = data.rayhpc_stage_placement.montage.found_by
   }
 }
 
 output "baselines_table" {
-  description = "The chosen placement against all-HPC, all-Ray, all-serverless, all-Batch, the Mashup-style rule and HEFT."
+  description = "The chosen placement against the static cluster, the autoscaled cluster, each single platform and the best of them, the Mashup-style model and HEFT."
   value       = data.rayhpc_stage_placement.montage.baselines_table
 }
 

@@ -145,7 +145,7 @@ func EvaluateBaseline(p *Problem, b *Baseline) (*Evaluation, error) {
 func staticProblem(p *Problem, k, n int, boot bool) *Problem {
 	p2 := *p
 	p2.Pools = append([]Pool(nil), p.Pools...)
-	p2.Pools[k].MinNodes, p2.Pools[k].MaxNodes = n, max(n, p2.Pools[k].MaxNodes)
+	p2.Pools[k].MinNodes, p2.Pools[k].MaxNodes = n, n
 	p2.Pools[k].MinNodesBoot = boot
 	return &p2
 }

@@ -199,13 +199,15 @@ func (sm *simulator) crossShare(v int32, lustre bool) float64 {
 	if len(ps) == 0 {
 		return 0
 	}
-	n := 0
+	n := 0.0
 	for _, p := range ps {
-		if sm.lustre[p] != lustre {
-			n++
+		if lustre {
+			n += 1 - float64(sm.lustre[p])
+		} else {
+			n += float64(sm.lustre[p])
 		}
 	}
-	return float64(n) / float64(len(ps))
+	return n / float64(len(ps))
 }
 
 // workTime is task v's input + compute + output time on pool k (without
@@ -238,8 +240,10 @@ func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, c
 	sm.end[v] = t + d
 	sm.nodeOf[v] = node
 	sm.cold[v] = cold
-	sm.lustre[v] = sm.pr.p.Storage.domainLustre(sp.pool)
-	sm.usedFS = sm.usedFS || sm.lustre[v]
+	sm.lustre[v] = 0
+	if sm.pr.p.Storage.domainLustre(sp.pool) {
+		sm.lustre[v], sm.usedFS = 1, true
+	}
 	sp.tasks++
 	sm.s3Requests(v)
 	sm.events.push(finishEvent(t+d, v))
@@ -253,7 +257,7 @@ func (sm *simulator) s3Requests(v int32) {
 	s := pr.ct[v].Stage
 	st := &pr.p.Storage
 	var c float64
-	if !sm.lustre[v] {
+	if sm.lustre[v] == 0 {
 		c = st.S3GetUSD + st.S3PutUSD
 	} else {
 		if sm.crossShare(v, true) > 0 {

@@ -9,10 +9,9 @@ import (
 
 // HEFTResult is a task-level HEFT schedule and its per-stage reduction.
 type HEFTResult struct {
-	// Assignment is the per-stage reduction that Solve reports and that the
-	// simulator evaluates: each stage goes to the pool that HEFT gave the
-	// largest share of the stage's work (runtime × cores; ties: lower pool
-	// index).
+	// Assignment is the per-stage reduction, a starting point of Solve's
+	// search: each stage goes to the pool that HEFT gave the largest share
+	// of the stage's work (runtime × cores; ties: lower pool index).
 	Assignment Assignment `json:"assignment"`
 	// TaskPools, TaskStartS and TaskFinishS are HEFT's own schedule.
 	TaskPools     []int     `json:"task_pools"`
@@ -41,12 +40,10 @@ type HEFTResult struct {
 // order), and each is put on the pool giving the earliest finish time, using
 // the non-insertion policy (a slot is next free after its last task).
 //
-// HEFT places tasks, but the engine places stages, so the task-level
-// schedule is not comparable as such (it may split a stage over pools and it
-// ignores node billing). For a fair comparison the baseline reported by
-// [Solve] is the per-stage reduction of HEFT's mapping (see Assignment)
-// evaluated by the same simulator as every other placement; HEFT's own
-// schedule length is reported alongside for information.
+// The heft baseline of [Solve] is HEFT's own task-level mapping (TaskPools)
+// run by the same simulator as every other placement, so that node boots,
+// billing, queueing and data movement are counted alike; HEFT's own
+// estimate of its schedule length (TaskMakespanS) is reported alongside.
 func HEFT(p *Problem) (*HEFTResult, error) {
 	pr, err := prepare(p)
 	if err != nil {
@@ -101,40 +98,50 @@ func (h *slotHeap) pop() float64 {
 	return top
 }
 
-func heft(pr *prepared) *HEFTResult {
-	g := pr.g
-	w := pr.w
-	pools := pr.p.Pools
-	st := &pr.p.Storage
-	nP := len(pools)
-
-	need := func(v int32, k int) int {
-		t := &w.Tasks[v]
-		switch pools[k].Kind {
-		case KindServerless:
-			return 1
-		case KindBatch:
-			vc, _, _ := fargateSize(t.Cores, t.MemoryBytes, &pools[k])
-			return vc
-		}
-		return t.Cores
+// heftNeed is the number of slots task v takes on pool k.
+func heftNeed(pr *prepared, v int32, k int) int {
+	t := &pr.ct[v]
+	pl := &pr.p.Pools[k]
+	switch pl.Kind {
+	case KindServerless:
+		return 1
+	case KindBatch:
+		vc, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl)
+		return vc
 	}
-	// Slots. A pool never needs more slots than its tasks can take in total
-	// (Σ need over the tasks that may use it): every task takes the earliest
-	// free slots, so slots beyond that many earliest ones are never used.
-	// Without this cap a pool configured with, say, 10^5 vCPUs × 10^4 nodes
-	// would allocate 10^9 slots.
-	demand := make([]int, nP)
+	return t.Cores
+}
+
+// heftCost is HEFT's computation cost of task v on pool k with the share
+// cross of its input from the other storage domain.
+func heftCost(pr *prepared, v int32, k int, cross float64) float64 {
+	pl := &pr.p.Pools[k]
+	c := pr.work(v, pl, pr.fit[pr.ct[v].Stage][k].memMB, cross)
+	if pl.Kind == KindBatch {
+		c += pl.StartLatencyS
+	}
+	return c
+}
+
+// heftSlots returns every pool's slots with the time each is first free. A
+// pool never needs more slots than its tasks can take in total (Σ need over
+// the tasks that may use it): every task takes the earliest free slots, so
+// slots beyond that many earliest ones are never used. Without this cap a
+// pool configured with, say, 10^5 vCPUs × 10^4 nodes would allocate 10^9
+// slots.
+func heftSlots(pr *prepared) []slotHeap {
+	pools := pr.p.Pools
+	demand := make([]int, len(pools))
 	for s, al := range pr.allowed {
 		for _, k := range al {
-			for _, v := range g.stageTasks[s] {
+			for _, v := range pr.g.stageTasks[s] {
 				if demand[k] < math.MaxInt32 {
-					demand[k] += need(v, k)
+					demand[k] += heftNeed(pr, v, k)
 				}
 			}
 		}
 	}
-	slots := make([]slotHeap, nP)
+	slots := make([]slotHeap, len(pools))
 	for k := range pools {
 		pl := &pools[k]
 		add := func(n int, t float64) {
@@ -144,8 +151,12 @@ func heft(pr *prepared) *HEFTResult {
 		}
 		switch pl.Kind {
 		case KindHPC, KindRay:
+			warm := 0.0
+			if pl.MinNodesBoot {
+				warm = pl.StartLatencyS
+			}
 			// Nodes up at time 0 first, then the nodes that boot.
-			add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, 0)
+			add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, warm)
 			add(max(0, pl.MaxNodes-pl.MinNodes)*pl.VCPUs, pl.StartLatencyS)
 		case KindServerless:
 			add(pl.Concurrency, pl.StartLatencyS)
@@ -153,16 +164,14 @@ func heft(pr *prepared) *HEFTResult {
 			add(pl.MaxVCPUs, 0)
 		}
 	}
-	cost := func(v int32, k int, cross float64) float64 {
-		s := w.Tasks[v].Stage
-		c := pr.work(v, &pools[k], pr.fit[s][k].memMB, cross)
-		if pools[k].Kind == KindBatch {
-			c += pools[k].StartLatencyS
-		}
-		return c
-	}
+	return slots
+}
 
-	// Upward ranks.
+// heftOrder returns the graph's nodes by decreasing upward rank (mean
+// computation cost over the pools a task may use plus the largest upward
+// rank of a child; ties: topological order).
+func heftOrder(pr *prepared) []int32 {
+	g := pr.g
 	rank := make([]float64, g.nNodes)
 	topoPos := make([]int32, g.nNodes)
 	for i, v := range g.topo {
@@ -178,7 +187,7 @@ func heft(pr *prepared) *HEFTResult {
 			al := pr.allowed[g.nodeStage[v]]
 			sum := 0.0
 			for _, k := range al {
-				sum += cost(v, k, 0)
+				sum += heftCost(pr, v, k, 0)
 			}
 			r += sum / float64(len(al))
 		}
@@ -193,85 +202,109 @@ func heft(pr *prepared) *HEFTResult {
 		}
 		return topoPos[a] < topoPos[b]
 	})
+	return order
+}
 
+// heftState is HEFT's schedule under construction.
+type heftState struct {
+	pr         *prepared
+	slots      []slotHeap
+	aft        []float64 // actual finish time of every node
+	lustreFrac []float32 // share of a node's output in the Lustre domain
+	popped     []float64
+}
+
+func heft(pr *prepared) *HEFTResult {
+	g := pr.g
 	res := &HEFTResult{
 		TaskPools:   make([]int, g.nTasks),
 		TaskStartS:  make([]float64, g.nTasks),
 		TaskFinishS: make([]float64, g.nTasks),
 	}
-	aft := make([]float64, g.nNodes)
-	lustreFrac := make([]float32, g.nNodes)
-	var popped []float64
-	for _, v := range order {
+	hs := &heftState{pr: pr, slots: heftSlots(pr), aft: make([]float64, g.nNodes), lustreFrac: make([]float32, g.nNodes)}
+	for _, v := range heftOrder(pr) {
 		ready := 0.0
 		ps := g.parents(v)
 		for _, p := range ps {
-			ready = max(ready, aft[p])
+			ready = max(ready, hs.aft[p])
 		}
 		if int(v) >= g.nTasks { // barrier
-			aft[v] = ready
+			hs.aft[v] = ready
 			sum := float32(0)
 			for _, p := range ps {
-				sum += lustreFrac[p]
+				sum += hs.lustreFrac[p]
 			}
 			if len(ps) > 0 {
-				lustreFrac[v] = sum / float32(len(ps))
+				hs.lustreFrac[v] = sum / float32(len(ps))
 			}
 			continue
 		}
-		bestK, bestStart, bestEnd := -1, 0.0, 0.0
-		for _, k := range pr.allowed[g.nodeStage[v]] {
-			me := st.domainLustre(&pools[k])
-			cross := 0.0
-			if len(ps) > 0 {
-				for _, p := range ps {
-					if me {
-						cross += 1 - float64(lustreFrac[p])
-					} else {
-						cross += float64(lustreFrac[p])
-					}
-				}
-				cross /= float64(len(ps))
-			}
-			n := need(v, k)
-			popped = popped[:0]
-			for i := 0; i < n; i++ {
-				popped = append(popped, slots[k].pop())
-			}
-			start := max(ready, popped[n-1])
-			for _, x := range popped {
-				slots[k].push(x)
-			}
-			end := start + cost(v, k, cross)
-			if bestK < 0 || end < bestEnd {
-				bestK, bestStart, bestEnd = k, start, end
-			}
-		}
-		for i, n := 0, need(v, bestK); i < n; i++ {
-			slots[bestK].pop()
-		}
-		for i, n := 0, need(v, bestK); i < n; i++ {
-			slots[bestK].push(bestEnd)
-		}
-		aft[v] = bestEnd
-		if st.domainLustre(&pools[bestK]) {
-			lustreFrac[v] = 1
-		}
-		res.TaskPools[v] = bestK
-		res.TaskStartS[v] = bestStart
-		res.TaskFinishS[v] = bestEnd
-		res.TaskMakespanS = max(res.TaskMakespanS, bestEnd)
+		k, start, end := hs.place(v, ready)
+		res.TaskPools[v], res.TaskStartS[v], res.TaskFinishS[v] = k, start, end
+		res.TaskMakespanS = max(res.TaskMakespanS, end)
 	}
+	res.Assignment = heftReduce(pr, res.TaskPools)
+	return res
+}
 
-	// Per-stage reduction by work share.
-	res.Assignment = make(Assignment, len(w.Stages))
-	share := make([]float64, nP)
-	for s := range w.Stages {
+// place puts task v, ready at time ready, on the pool giving the earliest
+// finish time (non-insertion: a slot is next free after its last task).
+func (hs *heftState) place(v int32, ready float64) (int, float64, float64) {
+	pr := hs.pr
+	st := &pr.p.Storage
+	ps := pr.g.parents(v)
+	bestK, bestStart, bestEnd := -1, 0.0, 0.0
+	for _, k := range pr.allowed[pr.g.nodeStage[v]] {
+		me := st.domainLustre(&pr.p.Pools[k])
+		cross := 0.0
+		for _, p := range ps {
+			if me {
+				cross += 1 - float64(hs.lustreFrac[p])
+			} else {
+				cross += float64(hs.lustreFrac[p])
+			}
+		}
+		if len(ps) > 0 {
+			cross /= float64(len(ps))
+		}
+		n := heftNeed(pr, v, k)
+		hs.popped = hs.popped[:0]
+		for i := 0; i < n; i++ {
+			hs.popped = append(hs.popped, hs.slots[k].pop())
+		}
+		start := max(ready, hs.popped[n-1])
+		for _, x := range hs.popped {
+			hs.slots[k].push(x)
+		}
+		if end := start + heftCost(pr, v, k, cross); bestK < 0 || end < bestEnd {
+			bestK, bestStart, bestEnd = k, start, end
+		}
+	}
+	n := heftNeed(pr, v, bestK)
+	for i := 0; i < n; i++ {
+		hs.slots[bestK].pop()
+	}
+	for i := 0; i < n; i++ {
+		hs.slots[bestK].push(bestEnd)
+	}
+	hs.aft[v] = bestEnd
+	if st.domainLustre(&pr.p.Pools[bestK]) {
+		hs.lustreFrac[v] = 1
+	}
+	return bestK, bestStart, bestEnd
+}
+
+// heftReduce maps every stage to the pool that HEFT gave the largest share
+// of the stage's work (runtime × cores; ties: lower pool index).
+func heftReduce(pr *prepared, taskPools []int) Assignment {
+	a := make(Assignment, len(pr.w.Stages))
+	share := make([]float64, len(pr.p.Pools))
+	for s := range pr.w.Stages {
 		for k := range share {
 			share[k] = 0
 		}
-		for _, t := range g.stageTasks[s] {
-			share[res.TaskPools[t]] += w.Tasks[t].RuntimeS * float64(w.Tasks[t].Cores)
+		for _, t := range pr.g.stageTasks[s] {
+			share[taskPools[t]] += pr.ct[t].RuntimeS * float64(pr.ct[t].Cores)
 		}
 		best := pr.allowed[s][0]
 		for _, k := range pr.allowed[s] {
@@ -279,7 +312,7 @@ func heft(pr *prepared) *HEFTResult {
 				best = k
 			}
 		}
-		res.Assignment[s] = best
+		a[s] = best
 	}
-	return res
+	return a
 }

@@ -22,6 +22,7 @@ type Manifest struct {
 	Options           Options         `json:"options"`
 	Method            string          `json:"method"`
 	Optimal           bool            `json:"optimal"`
+	FoundBy           string          `json:"found_by,omitempty"`
 	ExpectedCostUSD   float64         `json:"expected_cost_usd"`
 	ExpectedMakespanS float64         `json:"expected_makespan_s"`
 	Stages            []ManifestStage `json:"stages"`
@@ -36,9 +37,14 @@ type ManifestStage struct {
 	InstanceType string       `json:"instance_type"`
 	Tasks        int          `json:"tasks"`
 	MemoryMB     int          `json:"memory_mb,omitempty"`
-	StartS       float64      `json:"start_s"`
-	FinishS      float64      `json:"finish_s"`
-	CostUSD      float64      `json:"cost_usd"`
+	// BurstPool, when set, is where the stage's tasks go that find no free
+	// capacity on Pool when they are ready (fill Pool, burst the rest);
+	// BurstTasks is how many did in the simulation.
+	BurstPool  string  `json:"burst_pool,omitempty"`
+	BurstTasks int     `json:"burst_tasks,omitempty"`
+	StartS     float64 `json:"start_s"`
+	FinishS    float64 `json:"finish_s"`
+	CostUSD    float64 `json:"cost_usd"`
 }
 
 // ManifestPool is a pool used by at least one stage.
@@ -58,16 +64,19 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 	ev := sol.Evaluation
 	m := &Manifest{
 		Version: ManifestVersion, Workflow: p.Workflow.Name, InputHash: InputHash(p),
-		Options: sol.Options, Method: sol.Method, Optimal: sol.Optimal,
+		Options: sol.Options, Method: sol.Method, Optimal: sol.Optimal, FoundBy: sol.FoundBy,
 		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS,
 	}
 	used := make([]bool, len(p.Pools))
-	for _, r := range ev.Stages {
-		m.Stages = append(m.Stages, ManifestStage{Name: r.Stage, Platform: r.Platform, Pool: r.Pool,
-			InstanceType: r.InstanceType, Tasks: r.Tasks, MemoryMB: r.MemoryMB, StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
-	}
-	for _, k := range sol.Assignment {
-		used[k] = true
+	for s, r := range ev.Stages {
+		ms := ManifestStage{Name: r.Stage, Platform: r.Platform, Pool: r.Pool, InstanceType: r.InstanceType, Tasks: r.Tasks,
+			MemoryMB: r.MemoryMB, StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD}
+		used[sol.Assignment[s]] = true
+		if b := sol.Plan().burstOf(s); b >= 0 {
+			ms.BurstPool, ms.BurstTasks = p.Pools[b].Name, r.BurstTasks
+			used[b] = true
+		}
+		m.Stages = append(m.Stages, ms)
 	}
 	for k, u := range used {
 		if u {

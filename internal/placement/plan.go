@@ -59,7 +59,7 @@ type Plan struct {
 }
 
 // burstOf returns the burst pool of stage s, or -1.
-func (pl *Plan) burstOf(s int) int {
+func (pl Plan) burstOf(s int) int {
 	if pl.Burst == nil {
 		return -1
 	}

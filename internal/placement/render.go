@@ -69,10 +69,17 @@ func Table(ev *Evaluation) string {
 	tasks := 0
 	for _, r := range ev.Stages {
 		tasks += r.Tasks
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.1f\t%.1f\t%.4f\n", r.Stage, r.Platform, r.Pool, r.InstanceType, r.Tasks, r.StartS, r.FinishS, r.CostUSD)
+		pool := r.Pool
+		if r.BurstTasks > 0 {
+			pool = fmt.Sprintf("%s + %d on %s", r.Pool, r.BurstTasks, r.BurstPool)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%.1f\t%.1f\t%.4f\n", r.Stage, r.Platform, pool, r.InstanceType, r.Tasks, r.StartS, r.FinishS, r.CostUSD)
 	}
 	if ev.S3RequestUSD > 0 {
 		fmt.Fprintf(tw, "(S3 requests, included above)\t\t\t\t\t\t\t%.4f\n", ev.S3RequestUSD)
+	}
+	if ev.StorageUSD > 0 {
+		fmt.Fprintf(tw, "(Lustre file system)\t\t\t\t\t\t\t%.4f\n", ev.StorageUSD)
 	}
 	fmt.Fprintf(tw, "TOTAL\t\t\t\t%d\t0.0\t%.1f\t%.4f\n", tasks, ev.MakespanS, ev.CostUSD)
 	tw.Flush()
@@ -85,13 +92,20 @@ func BaselineTable(sol *Solution) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PLACEMENT\tMAKESPAN (s)\tCOST (USD)\tMAKESPAN REDUCTION\tCOST REDUCTION")
-	fmt.Fprintf(tw, "solution (%s)\t%.1f\t%.4f\t-\t-\n", sol.Method, sol.Evaluation.MakespanS, sol.Evaluation.CostUSD)
+	fmt.Fprintf(tw, "solution (found by %s)\t%.1f\t%.4f\t-\t-\n", sol.FoundBy, sol.Evaluation.MakespanS, sol.Evaluation.CostUSD)
 	for _, bl := range sol.Baselines {
+		name := bl.Name
+		switch {
+		case bl.Of != "":
+			name += " (" + bl.Of + ")"
+		case bl.Nodes > 0:
+			name += fmt.Sprintf(" (%d nodes)", bl.Nodes)
+		}
 		if !bl.Feasible {
-			fmt.Fprintf(tw, "%s\tinfeasible\t-\t-\t-\n", bl.Name)
+			fmt.Fprintf(tw, "%s\tinfeasible\t-\t-\t-\n", name)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.4f\t%.1f%%\t%.1f%%\n", bl.Name, bl.MakespanS, bl.CostUSD, bl.MakespanReductionPct, bl.CostReductionPct)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.4f\t%.1f%%\t%.1f%%\n", name, bl.MakespanS, bl.CostUSD, bl.MakespanReductionPct, bl.CostReductionPct)
 	}
 	tw.Flush()
 	return b.String()

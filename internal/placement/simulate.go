@@ -146,8 +146,8 @@ type simulator struct {
 	end       []float64
 	nodeOf    []int32
 	cold      []bool
-	poolOf    []int32 // per task: the pool it is queued on or ran on
-	lustre    []bool  // per node: ran (barrier: its stage's pool is) in the Lustre domain
+	poolOf    []int32   // per task: the pool it is queued on or ran on
+	lustre    []float32 // per node: 1 when it ran in the Lustre domain (barrier: the share of its parents that did)
 	events    eventHeap
 	plan      *Plan
 	mayS3     []bool // per stage: a pool the plan gives it is in the S3 domain
@@ -172,7 +172,7 @@ func newSimulator(pr *prepared) *simulator {
 		nodeOf:    make([]int32, g.nTasks),
 		cold:      make([]bool, g.nTasks),
 		poolOf:    make([]int32, g.nTasks),
-		lustre:    make([]bool, g.nNodes),
+		lustre:    make([]float32, g.nNodes),
 		mayS3:     make([]bool, nS),
 		exportsS3: make([]bool, nS),
 		stageCost: make([]float64, nS),
@@ -361,8 +361,13 @@ func (sm *simulator) plannedPool(v int32) int {
 // makeReady handles a node whose dependencies are all done at time t.
 func (sm *simulator) makeReady(v int32, t float64) {
 	g := sm.pr.g
-	if int(v) >= g.nTasks { // barrier: completes at once, in its stage's domain
-		sm.lustre[v] = sm.pr.p.Storage.domainLustre(&sm.pr.p.Pools[sm.plan.Stages[g.nodeStage[v]]])
+	if int(v) >= g.nTasks { // barrier: completes at once; its stage's output is where its tasks ran
+		sum := float32(0)
+		ps := g.parents(v)
+		for _, p := range ps {
+			sum += sm.lustre[p]
+		}
+		sm.lustre[v] = sum / float32(max(1, len(ps)))
 		sm.finishNode(v, t)
 		return
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,6 +28,9 @@ type inputsModel struct {
 	CostWeight    types.Float64 `tfsdk:"cost_weight"`
 	DeadlineS     types.Float64 `tfsdk:"deadline_s"`
 	BudgetUSD     types.Float64 `tfsdk:"budget_usd"`
+	SplitStages   types.Bool    `tfsdk:"split_stages"`
+	StaticNodes   types.Int64   `tfsdk:"static_cluster_nodes"`
+	StaticUp      types.Bool    `tfsdk:"static_cluster_up"`
 }
 
 // outputsModel holds the computed placement both share.
@@ -37,6 +39,7 @@ type outputsModel struct {
 	MakespanS      types.Float64 `tfsdk:"makespan_s"`
 	CostUSD        types.Float64 `tfsdk:"cost_usd"`
 	Method         types.String  `tfsdk:"method"`
+	FoundBy        types.String  `tfsdk:"found_by"`
 	Optimal        types.Bool    `tfsdk:"optimal"`
 	ParetoFront    types.List    `tfsdk:"pareto_front"`
 	Baselines      types.List    `tfsdk:"baselines"`
@@ -83,6 +86,8 @@ type vmPoolModel struct {
 	MemoryGiB     types.Float64 `tfsdk:"memory_gib"`
 	GPUs          types.Int64   `tfsdk:"gpus"`
 	EFA           types.Bool    `tfsdk:"efa"`
+	Spot          types.Bool    `tfsdk:"spot"`
+	IdleTimeoutS  types.Float64 `tfsdk:"idle_timeout_s"`
 }
 
 type serverlessPoolModel struct {
@@ -261,88 +266,137 @@ func unknownOverrideStage(i int, name string, w *placement.Workflow) diag.Diagno
 		fmt.Sprintf("%s: %q is not a stage of the wfcommons_json trace; its stages are: %s.", p, name, strings.Join(names, ", ")))
 }
 
-// expandPlatforms builds the pools from the platform blocks, or the engine's defaults when there are
-// none. Pools keep the order hpc, ray, serverless, batch, each in configuration order.
-func expandPlatforms(d *decodedInputs) (placement.Platforms, diag.Diagnostics) {
+// expandPlatforms builds the pools from the platform blocks, or the engine's defaults right-sized for w
+// when there are none. Pools keep the order hpc, ray, serverless, batch, each in configuration order.
+func expandPlatforms(d *decodedInputs, w *placement.Workflow) (placement.Platforms, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if !d.hasPlatforms() {
-		return placement.DefaultPlatforms(), diags
-	}
 	cat := placement.DefaultCatalog()
+	if !d.hasPlatforms() {
+		pls, err := placement.DefaultPlatformsFor(w, cat)
+		if err != nil {
+			diags.AddError("choosing the default platforms", err.Error())
+		}
+		return pls, diags
+	}
 	out := placement.Platforms{Storage: placement.NewStorage(cat)}
-	vm := func(block string, i int, m vmPoolModel, kind placement.PlatformKind) {
-		it := m.InstanceType.ValueString()
+	for i, m := range d.hpc {
+		pl, ds := expandVMPool(cat, w, path.Root("hpc").AtListIndex(i), m, placement.KindHPC)
+		diags.Append(ds...)
+		out.Pools = append(out.Pools, pl)
+	}
+	for i, m := range d.ray {
+		pl, ds := expandVMPool(cat, w, path.Root("ray").AtListIndex(i), m, placement.KindRay)
+		diags.Append(ds...)
+		out.Pools = append(out.Pools, pl)
+	}
+	for _, m := range d.serverless {
+		out.Pools = append(out.Pools, expandServerlessPool(cat, m))
+	}
+	for _, m := range d.batch {
+		out.Pools = append(out.Pools, expandBatchPool(cat, m))
+	}
+	return out, diags
+}
+
+// vmInstanceType is a VM block's instance type: the configured one (added to the catalog from vcpus,
+// memory_gib, gpus, efa and price_per_hour when the catalog lacks it), or one right-sized for w.
+func vmInstanceType(cat *placement.Catalog, w *placement.Workflow, m vmPoolModel, kind placement.PlatformKind) (string, error) {
+	if it := m.InstanceType.ValueString(); it != "" {
 		if _, ok := cat.Instance(it); !ok {
 			cat.Instances[it] = placement.InstanceType{Name: it, VCPUs: int(i64or(m.VCPUs, 1)),
 				MemoryGiB: m.MemoryGiB.ValueFloat64(), GPUs: int(i64or(m.GPUs, 0)), EFA: m.EFA.ValueBool(),
 				Arch: "x86_64", HourlyUSD: m.PricePerHour.ValueFloat64(), PriceSource: "configuration (price_per_hour)",
 				SpecSource: "configuration (vcpus, memory_gib, gpus, efa)"}
 		}
-		def := int64(placement.DefaultHPCMaxNodes)
-		ctor := placement.NewHPCPool
-		if kind == placement.KindRay {
-			def, ctor = placement.DefaultRayMaxNodes, placement.NewRayPool
-		}
-		pl, err := ctor(cat, m.Name.ValueString(), it, int(i64or(m.MinNodes, 0)), int(i64or(m.MaxNodes, def)))
-		if err != nil {
-			diags.AddAttributeError(path.Root(block).AtListIndex(i).AtName("instance_type"), "Unknown instance type", err.Error())
-			return
-		}
-		if !m.PricePerHour.IsNull() {
-			pl.HourlyUSD, pl.PriceSource = m.PricePerHour.ValueFloat64(), "configuration (price_per_hour)"
-		}
-		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
-		set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
-		if !m.VCPUs.IsNull() {
-			pl.VCPUs = int(m.VCPUs.ValueInt64())
-		}
-		if !m.MemoryGiB.IsNull() {
-			pl.MemoryBytes = int64(m.MemoryGiB.ValueFloat64() * (1 << 30))
-		}
-		if !m.GPUs.IsNull() {
-			pl.GPUs = int(m.GPUs.ValueInt64())
-		}
-		set(m.EFA, m.EFA.ValueBool, &pl.EFA)
-		out.Pools = append(out.Pools, pl)
+		return it, nil
 	}
-	for i, m := range d.hpc {
-		vm("hpc", i, m, placement.KindHPC)
+	families := placement.RayFamilies
+	if kind == placement.KindHPC {
+		for _, s := range w.Stages {
+			if s.Coupling == placement.CouplingMPI {
+				return placement.MPIInstanceType, nil
+			}
+		}
+		families = placement.HPCFamilies
 	}
-	for i, m := range d.ray {
-		vm("ray", i, m, placement.KindRay)
+	it, err := placement.RightSize(cat, w, families)
+	return it.Name, err
+}
+
+func expandVMPool(cat *placement.Catalog, w *placement.Workflow, at path.Path, m vmPoolModel, kind placement.PlatformKind) (placement.Pool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	it, err := vmInstanceType(cat, w, m, kind)
+	if err != nil {
+		diags.AddAttributeError(at.AtName("instance_type"), "No instance type fits the workflow", err.Error())
+		return placement.Pool{}, diags
 	}
-	for _, m := range d.serverless {
-		arch := "x86_64"
-		set(m.Architecture, m.Architecture.ValueString, &arch)
-		pl := placement.NewServerlessPool(cat, m.Name.ValueString(), arch)
-		if !m.MemoryMB.IsNull() {
-			pl.MaxMemoryMB = int(m.MemoryMB.ValueInt64())
-		}
-		if !m.Concurrency.IsNull() {
-			pl.Concurrency = int(m.Concurrency.ValueInt64())
-		}
-		set(m.TimeoutS, m.TimeoutS.ValueFloat64, &pl.TimeoutS)
-		set(m.ColdStartS, m.ColdStartS.ValueFloat64, &pl.StartLatencyS)
-		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
-		if !m.PricePerGBSecond.IsNull() {
-			pl.GBSecondUSD, pl.PriceSource = m.PricePerGBSecond.ValueFloat64(), "configuration (price_per_gb_second)"
-		}
-		out.Pools = append(out.Pools, pl)
+	def := int64(placement.DefaultHPCMaxNodes)
+	ctor, capacity := placement.NewHPCPool, cat.HPCPoolVCPUs.V
+	if kind == placement.KindRay {
+		def, ctor, capacity = placement.DefaultRayMaxNodes, placement.NewRayPool, cat.RayPoolVCPUs.V
 	}
-	for _, m := range d.batch {
-		pl := placement.NewBatchPool(cat, m.Name.ValueString())
-		if !m.MaxVCPUs.IsNull() {
-			pl.MaxVCPUs = int(m.MaxVCPUs.ValueInt64())
-		}
-		set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
-		set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
-		if !m.PricePerVCPUHour.IsNull() {
-			pl.VCPUHourUSD, pl.PriceSource = m.PricePerVCPUHour.ValueFloat64(), "configuration (price_per_vcpu_hour)"
-		}
-		set(m.PricePerGBHour, m.PricePerGBHour.ValueFloat64, &pl.GBHourUSD)
-		out.Pools = append(out.Pools, pl)
+	if m.InstanceType.ValueString() == "" { // right-sized: as many nodes as the default pool's vCPUs
+		def = max(1, int64(capacity)/int64(cat.Instances[it].VCPUs))
 	}
-	return out, diags
+	pl, err := ctor(cat, m.Name.ValueString(), it, int(i64or(m.MinNodes, 0)), int(i64or(m.MaxNodes, def)))
+	if err != nil {
+		diags.AddAttributeError(at.AtName("instance_type"), "Unknown instance type", err.Error())
+		return pl, diags
+	}
+	if m.Spot.ValueBool() && m.PricePerHour.IsNull() {
+		pl = pl.WithSpot(cat)
+	}
+	if !m.PricePerHour.IsNull() {
+		pl.HourlyUSD, pl.PriceSource = m.PricePerHour.ValueFloat64(), "configuration (price_per_hour)"
+		pl.Spot = m.Spot.ValueBool()
+	}
+	set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+	set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
+	set(m.IdleTimeoutS, m.IdleTimeoutS.ValueFloat64, &pl.IdleTimeoutS)
+	if !m.VCPUs.IsNull() {
+		pl.VCPUs = int(m.VCPUs.ValueInt64())
+	}
+	if !m.MemoryGiB.IsNull() {
+		pl.MemoryBytes = int64(m.MemoryGiB.ValueFloat64() * (1 << 30))
+	}
+	if !m.GPUs.IsNull() {
+		pl.GPUs = int(m.GPUs.ValueInt64())
+	}
+	set(m.EFA, m.EFA.ValueBool, &pl.EFA)
+	return pl, diags
+}
+
+func expandServerlessPool(cat *placement.Catalog, m serverlessPoolModel) placement.Pool {
+	arch := "x86_64"
+	set(m.Architecture, m.Architecture.ValueString, &arch)
+	pl := placement.NewServerlessPool(cat, m.Name.ValueString(), arch)
+	if !m.MemoryMB.IsNull() {
+		pl.MaxMemoryMB = int(m.MemoryMB.ValueInt64())
+	}
+	if !m.Concurrency.IsNull() {
+		pl.Concurrency = int(m.Concurrency.ValueInt64())
+	}
+	set(m.TimeoutS, m.TimeoutS.ValueFloat64, &pl.TimeoutS)
+	set(m.ColdStartS, m.ColdStartS.ValueFloat64, &pl.StartLatencyS)
+	set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+	if !m.PricePerGBSecond.IsNull() {
+		pl.GBSecondUSD, pl.PriceSource = m.PricePerGBSecond.ValueFloat64(), "configuration (price_per_gb_second)"
+	}
+	return pl
+}
+
+func expandBatchPool(cat *placement.Catalog, m batchPoolModel) placement.Pool {
+	pl := placement.NewBatchPool(cat, m.Name.ValueString())
+	if !m.MaxVCPUs.IsNull() {
+		pl.MaxVCPUs = int(m.MaxVCPUs.ValueInt64())
+	}
+	set(m.StartLatencyS, m.StartLatencyS.ValueFloat64, &pl.StartLatencyS)
+	set(m.Speed, m.Speed.ValueFloat64, &pl.Speed)
+	if !m.PricePerVCPUHour.IsNull() {
+		pl.VCPUHourUSD, pl.PriceSource = m.PricePerVCPUHour.ValueFloat64(), "configuration (price_per_vcpu_hour)"
+	}
+	set(m.PricePerGBHour, m.PricePerGBHour.ValueFloat64, &pl.GBHourUSD)
+	return pl
 }
 
 // expandOptions maps objective, cost_weight, deadline_s and budget_usd to solver options.
@@ -358,6 +412,9 @@ func expandOptions(m *inputsModel) placement.Options {
 	}
 	set(m.DeadlineS, m.DeadlineS.ValueFloat64, &o.DeadlineS)
 	set(m.BudgetUSD, m.BudgetUSD.ValueFloat64, &o.BudgetUSD)
+	o.NoSplit = !m.SplitStages.IsNull() && !m.SplitStages.ValueBool()
+	o.StaticNodes = int(i64or(m.StaticNodes, 0))
+	o.StaticUp = m.StaticUp.ValueBool()
 	return o
 }
 
@@ -378,7 +435,10 @@ func (m *inputsModel) expand(ctx context.Context) (*placement.Problem, placement
 	}
 	w, ds := expandWorkflow(ctx, m, &d)
 	diags.Append(ds...)
-	pls, ds := expandPlatforms(&d)
+	if diags.HasError() {
+		return nil, placement.Options{}, diags
+	}
+	pls, ds := expandPlatforms(&d, w)
 	diags.Append(ds...)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
@@ -442,155 +502,4 @@ func infeasiblePath(ctx context.Context, m *inputsModel, ie *placement.Infeasibl
 		}
 	}
 	return path.Empty()
-}
-
-// Object types of the computed lists.
-var (
-	stageOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"name": types.StringType, "platform": types.StringType, "pool": types.StringType, "instance_type": types.StringType,
-		"task_count": types.Int64Type, "memory_mb": types.Int64Type, "start_s": types.Float64Type,
-		"finish_s": types.Float64Type, "cost_usd": types.Float64Type,
-	}}
-	paretoOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"cost_usd": types.Float64Type, "makespan_s": types.Float64Type, "assignment": types.MapType{ElemType: types.StringType},
-	}}
-	baselineOutputType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"name": types.StringType, "feasible": types.BoolType, "reason": types.StringType, "makespan_s": types.Float64Type,
-		"cost_usd": types.Float64Type, "meets_constraints": types.BoolType,
-		"makespan_improvement_pct": types.Float64Type, "cost_improvement_pct": types.Float64Type,
-	}}
-)
-
-// stageRow is one element of `stages`.
-type stageRow struct {
-	Name         string
-	Platform     string
-	Pool         string
-	InstanceType string
-	TaskCount    int64
-	MemoryMB     int64
-	StartS       float64
-	FinishS      float64
-	CostUSD      float64
-}
-
-func stageRowsFromEvaluation(ev *placement.Evaluation) []stageRow {
-	rows := make([]stageRow, 0, len(ev.Stages))
-	for _, r := range ev.Stages {
-		rows = append(rows, stageRow{Name: r.Stage, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
-			TaskCount: int64(r.Tasks), MemoryMB: int64(r.MemoryMB), StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
-	}
-	return rows
-}
-
-func stageRowsFromManifest(m *placement.Manifest) []stageRow {
-	rows := make([]stageRow, 0, len(m.Stages))
-	for _, r := range m.Stages {
-		rows = append(rows, stageRow{Name: r.Name, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
-			TaskCount: int64(r.Tasks), MemoryMB: int64(r.MemoryMB), StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD})
-	}
-	return rows
-}
-
-// flattenStageRows builds `stages`, rounding times and costs (see round), whether the rows come from a
-// solution or from a manifest read back.
-func flattenStageRows(rows []stageRow) (types.List, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	vals := make([]attr.Value, 0, len(rows))
-	for _, r := range rows {
-		o, d := types.ObjectValue(stageOutputType.AttrTypes, map[string]attr.Value{
-			"name": types.StringValue(r.Name), "platform": types.StringValue(r.Platform), "pool": types.StringValue(r.Pool),
-			"instance_type": types.StringValue(r.InstanceType), "task_count": types.Int64Value(r.TaskCount),
-			"memory_mb": types.Int64Value(r.MemoryMB), "start_s": roundedFloat(r.StartS, seconds),
-			"finish_s": roundedFloat(r.FinishS, seconds), "cost_usd": roundedFloat(r.CostUSD, usd),
-		})
-		diags.Append(d...)
-		vals = append(vals, o)
-	}
-	l, d := types.ListValue(stageOutputType, vals)
-	diags.Append(d...)
-	return l, diags
-}
-
-// expandStageRows reads `stages` back (for the plan's move summary).
-func expandStageRows(ctx context.Context, l types.List) ([]stageRow, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if l.IsNull() || l.IsUnknown() {
-		return nil, diags
-	}
-	type row struct {
-		Name         types.String  `tfsdk:"name"`
-		Platform     types.String  `tfsdk:"platform"`
-		Pool         types.String  `tfsdk:"pool"`
-		InstanceType types.String  `tfsdk:"instance_type"`
-		TaskCount    types.Int64   `tfsdk:"task_count"`
-		MemoryMB     types.Int64   `tfsdk:"memory_mb"`
-		StartS       types.Float64 `tfsdk:"start_s"`
-		FinishS      types.Float64 `tfsdk:"finish_s"`
-		CostUSD      types.Float64 `tfsdk:"cost_usd"`
-	}
-	var in []row
-	diags.Append(l.ElementsAs(ctx, &in, false)...)
-	out := make([]stageRow, 0, len(in))
-	for _, r := range in {
-		out = append(out, stageRow{Name: r.Name.ValueString(), Platform: r.Platform.ValueString(), Pool: r.Pool.ValueString(),
-			InstanceType: r.InstanceType.ValueString(), TaskCount: r.TaskCount.ValueInt64(), MemoryMB: r.MemoryMB.ValueInt64(),
-			StartS: r.StartS.ValueFloat64(), FinishS: r.FinishS.ValueFloat64(), CostUSD: r.CostUSD.ValueFloat64()})
-	}
-	return out, diags
-}
-
-// flatten fills the outputs from a solution of problem p. Float outputs are rounded (see round).
-func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) diag.Diagnostics {
-	var diags diag.Diagnostics
-	ev := sol.Evaluation
-	var d diag.Diagnostics
-	o.Stages, d = flattenStageRows(stageRowsFromEvaluation(ev))
-	diags.Append(d...)
-	o.MakespanS = roundedFloat(ev.MakespanS, seconds)
-	o.CostUSD = roundedFloat(ev.CostUSD, usd)
-	o.Method = types.StringValue(sol.Method)
-	o.Optimal = types.BoolValue(sol.Optimal)
-
-	pareto := make([]attr.Value, 0, len(sol.Pareto))
-	for _, pt := range sol.Pareto {
-		am := make(map[string]attr.Value, len(pt.Pools))
-		for s, pool := range pt.Pools {
-			am[p.Workflow.Stages[s].Name] = types.StringValue(pool)
-		}
-		mv, d := types.MapValue(types.StringType, am)
-		diags.Append(d...)
-		ov, d := types.ObjectValue(paretoOutputType.AttrTypes, map[string]attr.Value{
-			"cost_usd": roundedFloat(pt.CostUSD, usd), "makespan_s": roundedFloat(pt.MakespanS, seconds), "assignment": mv,
-		})
-		diags.Append(d...)
-		pareto = append(pareto, ov)
-	}
-	o.ParetoFront, d = types.ListValue(paretoOutputType, pareto)
-	diags.Append(d...)
-
-	bls := make([]attr.Value, 0, len(sol.Baselines))
-	for _, b := range sol.Baselines {
-		ov, d := types.ObjectValue(baselineOutputType.AttrTypes, map[string]attr.Value{
-			"name": types.StringValue(b.Name), "feasible": types.BoolValue(b.Feasible), "reason": types.StringValue(b.Reason),
-			"makespan_s": roundedFloat(b.MakespanS, seconds), "cost_usd": roundedFloat(b.CostUSD, usd),
-			"meets_constraints":        types.BoolValue(b.MeetsConstraints),
-			"makespan_improvement_pct": roundedFloat(b.MakespanReductionPct, percent),
-			"cost_improvement_pct":     roundedFloat(b.CostReductionPct, percent),
-		})
-		diags.Append(d...)
-		bls = append(bls, ov)
-	}
-	o.Baselines, d = types.ListValue(baselineOutputType, bls)
-	diags.Append(d...)
-
-	title := p.Workflow.Name
-	if title == "" || title == "stages" {
-		title = "workflow"
-	}
-	o.GanttMermaid = types.StringValue(placement.GanttMermaid(title+" placement", p, ev))
-	o.Table = types.StringValue(placement.Table(ev))
-	o.BaselinesTable = types.StringValue(placement.BaselineTable(sol))
-	o.InputHash = types.StringValue(placement.InputHash(p))
-	return diags
 }

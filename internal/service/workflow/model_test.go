@@ -51,6 +51,9 @@ func nullInputs(t *testing.T) inputsModel {
 		Objective:     types.StringNull(),
 		CostWeight:    types.Float64Null(),
 		DeadlineS:     types.Float64Null(),
+		SplitStages:   types.BoolNull(),
+		StaticNodes:   types.Int64Null(),
+		StaticUp:      types.BoolNull(),
 		BudgetUSD:     types.Float64Null(),
 	}
 }
@@ -74,7 +77,7 @@ func vmPool(name, it string) vmPoolModel {
 	return vmPoolModel{Name: types.StringValue(name), InstanceType: types.StringValue(it), MinNodes: types.Int64Null(),
 		MaxNodes: types.Int64Null(), PricePerHour: types.Float64Null(), Speed: types.Float64Null(),
 		StartLatencyS: types.Float64Null(), VCPUs: types.Int64Null(), MemoryGiB: types.Float64Null(), GPUs: types.Int64Null(),
-		EFA: types.BoolNull()}
+		EFA: types.BoolNull(), Spot: types.BoolNull(), IdleTimeoutS: types.Float64Null()}
 }
 
 func lambdaPool(name string) serverlessPoolModel {
@@ -126,8 +129,14 @@ func TestExpand_stagesToWorkflow(t *testing.T) {
 	if got := w.Tasks[4]; got.Cores != 8 || got.MemoryBytes != placement.DefaultTaskMemoryBytes {
 		t.Errorf("task solve_0 = %+v (default memory %d)", got, placement.DefaultTaskMemoryBytes)
 	}
-	// No platform blocks: the engine's defaults.
-	def := placement.DefaultPlatforms()
+	// No platform blocks: the engine's defaults, right-sized for the workflow (c5n.18xlarge for the mpi stage).
+	def, err := placement.DefaultPlatformsFor(w, placement.DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Pools[0].InstanceType != placement.MPIInstanceType {
+		t.Errorf("hpc pool of %s nodes, want %s for the mpi stage", p.Pools[0].InstanceType, placement.MPIInstanceType)
+	}
 	if len(p.Pools) != len(def.Pools) {
 		t.Fatalf("got %d pools, want the %d default ones", len(p.Pools), len(def.Pools))
 	}
@@ -214,8 +223,10 @@ func TestExpandOptions(t *testing.T) {
 }
 
 // The hand-checkable case of the acceptance test: one c5n.18xlarge node at $3.60/h (a cent per 10 s),
-// starting at once. prep: 4 x 10 s in parallel; solve (8 cores, MPI) 50 s after it: makespan 60 s, one
-// node billed 60 s = $0.06, split by busy core-seconds (40 : 400).
+// starting at once, removed as soon as it is idle. prep: 4 x 10 s in parallel; solve (8 cores, MPI) 50 s
+// after it: makespan 60 s. The pool costs the node billed 60 s = $0.06 plus the ParallelCluster head node
+// (c6i.large, $0.085/h) for the run, $0.0014167: $0.0614167, split by busy core-seconds (40 : 400). The
+// Lustre file system of the run (1,200 GB SCRATCH_2 at $0.14/GB-month = $0.230137/h) adds $0.0038356.
 func TestSolve_handChecked(t *testing.T) {
 	m := nullInputs(t)
 	solveStage := stage("solve", 1, 50, "prep")
@@ -223,6 +234,7 @@ func TestSolve_handChecked(t *testing.T) {
 	m.Stage = listOf(t, "stage", []stageModel{stage("prep", 4, 10), solveStage})
 	h := vmPool("hpc", "c5n.18xlarge")
 	h.MaxNodes, h.PricePerHour, h.StartLatencyS = types.Int64Value(1), types.Float64Value(3.6), types.Float64Value(0)
+	h.IdleTimeoutS = types.Float64Value(0)
 	m.HPC = listOf(t, "hpc", []vmPoolModel{h})
 	m.Objective = types.StringValue(objectiveCost)
 
@@ -242,20 +254,20 @@ func TestSolve_handChecked(t *testing.T) {
 		}
 	}
 	near("makespan_s", out.MakespanS.ValueFloat64(), 60)
-	near("cost_usd", out.CostUSD.ValueFloat64(), 0.06)
+	near("cost_usd", out.CostUSD.ValueFloat64(), 0.065252)
 	rows, d := expandStageRows(context.Background(), out.Stages)
 	if d.HasError() || len(rows) != 2 {
 		t.Fatalf("stages: %v %v", rows, d)
 	}
 	near("prep finish", rows[0].FinishS, 10)
 	near("solve start", rows[1].StartS, 10)
-	// $0.06 x 40/440 = 0.0054545... and x 400/440 = 0.054545..., rounded to 6 decimals.
-	near("prep cost", rows[0].CostUSD, 0.005455)
-	near("solve cost", rows[1].CostUSD, 0.054545)
+	// $0.0614167 x 40/440 = 0.0055833... and x 400/440 = 0.0558333..., rounded to 6 decimals.
+	near("prep cost", rows[0].CostUSD, 0.005583)
+	near("solve cost", rows[1].CostUSD, 0.055833)
 	if !out.Optimal.ValueBool() || out.Method.ValueString() != "exhaustive" {
 		t.Errorf("method %s optimal %v, want exhaustive and optimal", out.Method, out.Optimal)
 	}
-	if len(out.Baselines.Elements()) != 6 || len(out.ParetoFront.Elements()) != 1 {
+	if len(out.Baselines.Elements()) != 8 || len(out.ParetoFront.Elements()) != 1 {
 		t.Errorf("%d baselines, %d Pareto points", len(out.Baselines.Elements()), len(out.ParetoFront.Elements()))
 	}
 	if !strings.HasPrefix(out.GanttMermaid.ValueString(), "gantt\n") || !strings.Contains(out.Table.ValueString(), "solve") {

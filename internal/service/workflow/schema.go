@@ -124,13 +124,21 @@ var stageOverrideBlock = func() block {
 }()
 
 func vmPoolFields(kind string, defaultMax int64) []field {
+	families, mpiNote, capacity := "m6i, c6i and r6i", "", "256"
+	if kind == "HPC" {
+		families, mpiNote, capacity = "c6i, m6i and r6i", " (`"+placement.MPIInstanceType+"` with EFA when a stage is coupled `mpi`)", "1152"
+	}
+	idle := strconv.FormatFloat(placement.DefaultCatalog().HPCIdleS.V, 'f', -1, 64)
 	return []field{
 		{name: "name", kind: kString, required: true, desc: "Pool name, unique among all pools (it is what `pin` and the outputs refer to).",
 			str: nameValidators("pool name")},
-		{name: "instance_type", kind: kString, required: true,
-			desc: "EC2 instance type of the " + kind + " nodes. Types outside the built-in catalog need `vcpus`, `memory_gib` and `price_per_hour`.",
-			str:  []validator.String{stringvalidator.LengthBetween(3, 64)}},
-		{name: "min_nodes", kind: kInt, optional: true, desc: "Nodes that are always up (at most `max_nodes`). Defaults to `0`.",
+		{name: "instance_type", kind: kString, optional: true,
+			desc: "EC2 instance type of the " + kind + " nodes. Types outside the built-in catalog need `vcpus`, `memory_gib` and `price_per_hour`. " +
+				"When omitted, a type right-sized for the workflow: among the catalog's " + families + " types that hold its largest task, the one with " +
+				"the lowest price per task slot" + mpiNote + "; `max_nodes` then defaults to as many nodes as give " + capacity + " vCPUs.",
+			str: []validator.String{stringvalidator.LengthBetween(3, 64)}},
+		{name: "min_nodes", kind: kInt, optional: true, desc: "Warm nodes: up before the workflow starts and billed for the whole run " +
+			"(at most `max_nodes`). Defaults to `0`: every node is started on demand and pays the start latency.",
 			i64: []validator.Int64{int64validator.Between(0, 100_000)}},
 		{name: "max_nodes", kind: kInt, optional: true,
 			desc: "Most nodes the pool scales to. Defaults to `" + strconv.FormatInt(defaultMax, 10) + "`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
@@ -145,13 +153,20 @@ func vmPoolFields(kind string, defaultMax int64) []field {
 		{name: "memory_gib", kind: kFloat, optional: true, desc: "Memory per node in GiB, overriding the catalog.", f64: positiveFloat()},
 		{name: "gpus", kind: kInt, optional: true, desc: "GPUs per node, overriding the catalog.", i64: atLeast(0)},
 		{name: "efa", kind: kBool, optional: true, desc: "Whether the nodes have EFA (needed by `mpi` stages), overriding the catalog."},
+		{name: "spot", kind: kBool, optional: true,
+			desc: "Whether the nodes are spot instances: priced at the on-demand price less the catalog's assumed spot discount (60%), " +
+				"unless `price_per_hour` gives the spot price. Interruptions are not modelled. Defaults to `false`."},
+		{name: "idle_timeout_s", kind: kFloat, optional: true,
+			desc: "Seconds an idle node started on demand stays up, and is billed, before it is removed (ParallelCluster's " +
+				"`ScaledownIdletime`, the autoscaler's scale-down delay). Defaults to `" + idle + "`.", f64: durationRange()},
 	}
 }
 
 var platformBlocks = []block{
 	{name: "hpc", desc: "An HPC pool: a ParallelCluster Slurm queue (for example wired from `rayhpc_hpc_cluster` outputs). " +
-		"When no `hpc`, `ray`, `serverless` or `batch` block is given, the engine's default platforms are used " +
-		"(`hpc` c5n.18xlarge 0-16 nodes, `ray` m6i.xlarge 0-64 nodes, `lambda` x86_64, `batch` Fargate 256 vCPUs).",
+		"When no `hpc`, `ray`, `serverless` or `batch` block is given, the engine's default platforms are used, right-sized for the " +
+		"workflow: `hpc` (c6i/m6i/r6i nodes up to 1,152 vCPUs, or c5n.18xlarge with EFA for `mpi` stages), `ray` (m6i/c6i/r6i nodes up " +
+		"to 256 vCPUs), `lambda` x86_64 and `batch` Fargate 256 vCPUs, no warm nodes.",
 		fields: vmPoolFields("HPC", 16)},
 	{name: "ray", desc: "A Ray pool: a KubeRay worker group on EKS (for example wired from `rayhpc_ray_cluster` outputs).",
 		fields: vmPoolFields("Ray", 64)},
@@ -205,6 +220,15 @@ func inputFields() []field {
 			f64:  []validator.Float64{float64validator.Between(0.001, 0.999)}},
 		{name: "deadline_s", kind: kFloat, optional: true, desc: "Hard limit on the makespan in seconds.", f64: positiveFloat()},
 		{name: "budget_usd", kind: kFloat, optional: true, desc: "Hard limit on the total cost in USD.", f64: positiveFloat()},
+		{name: "split_stages", kind: kBool, optional: true,
+			desc: "Whether a stage may be split over two pools: its tasks fill the free capacity of one pool (warm nodes, nodes already up, " +
+				"concurrency) and the rest burst to another. Defaults to `true`."},
+		{name: "static_cluster_nodes", kind: kInt, optional: true,
+			desc: "Node count of the `static-cluster` baseline. Defaults to enough nodes of the first HPC pool (else Ray pool) for the widest " +
+				"stage to run at once, at most its `max_nodes`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
+		{name: "static_cluster_up", kind: kBool, optional: true,
+			desc: "Whether the `static-cluster` baseline is up before the workflow starts (a standing cluster: no boot in its makespan, billed " +
+				"only for the run). Defaults to `false`: the cluster is created for the run and its nodes boot like every other pool's."},
 	}
 }
 
@@ -218,6 +242,9 @@ var stageOutputFields = []field{
 	{name: "start_s", kind: kFloat, computed: true, desc: "Simulated start of the stage's first task, in seconds from submission, rounded to the millisecond."},
 	{name: "finish_s", kind: kFloat, computed: true, desc: "Simulated finish of the stage's last task, in seconds from submission, rounded to the millisecond."},
 	{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost of the stage in USD, rounded to 6 decimals."},
+	{name: "burst_pool", kind: kString, computed: true,
+		desc: "When the stage is split: the pool its tasks go to when `pool` has no free capacity for them (empty otherwise)."},
+	{name: "burst_tasks", kind: kInt, computed: true, desc: "How many of the stage's tasks ran on `burst_pool` in the simulation."},
 }
 
 func outputFields() []field {
@@ -228,6 +255,8 @@ func outputFields() []field {
 		{name: "method", kind: kString, computed: true,
 			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
 		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},
+		{name: "found_by", kind: kString, computed: true,
+			desc: "The search step that found the placement: `baseline <name>`, `exhaustive`, `local-search` or `splitting`."},
 		{name: "pareto_front", kind: kObjectList, computed: true,
 			desc: "The cost/makespan Pareto front of the placements simulated, by increasing makespan.",
 			nested: []field{
@@ -236,8 +265,10 @@ func outputFields() []field {
 				{name: "assignment", kind: kStringMap, computed: true, desc: "Pool of every stage (stage name to pool name)."},
 			}},
 		{name: "baselines", kind: kObjectList, computed: true,
-			desc: "Reference placements evaluated by the same simulator: `all-hpc`, `all-ray`, `all-serverless`, `all-batch`, " +
-				"`mashup` (the Mashup-style rule) and `heft`.",
+			desc: "Reference placements evaluated by the same simulator, in this order: `static-cluster` (a fixed-size cluster of the first " +
+				"HPC pool's nodes for the whole run, billed idle), `all-hpc` (the autoscaled cluster, scale-down idle time billed), `all-ray`, " +
+				"`all-serverless`, `all-batch`, `best-single-platform` (the best of the four all-platform baselines), `mashup` (a " +
+				"Mashup-style per-stage decision model) and `heft` (HEFT's own task-level mapping).",
 			nested: []field{
 				{name: "name", kind: kString, computed: true, desc: "Baseline name."},
 				{name: "feasible", kind: kBool, computed: true, desc: "Whether the baseline can run at all on the platforms given."},
@@ -249,6 +280,8 @@ func outputFields() []field {
 					desc: "How much shorter the chosen placement's makespan is than the baseline's, in percent to 2 decimals (negative when longer)."},
 				{name: "cost_improvement_pct", kind: kFloat, computed: true,
 					desc: "How much cheaper the chosen placement is than the baseline, in percent to 2 decimals (negative when dearer)."},
+				{name: "of", kind: kString, computed: true, desc: "For `best-single-platform`: the all-platform baseline it is."},
+				{name: "nodes", kind: kInt, computed: true, desc: "For `static-cluster`: its node count."},
 			}},
 		{name: "gantt_mermaid", kind: kString, computed: true,
 			desc: "A Mermaid Gantt chart of the stages on their platforms (renders on GitHub inside a ```` ```mermaid ```` fence)."},

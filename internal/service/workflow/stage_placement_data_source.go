@@ -41,8 +41,10 @@ func (d *stagePlacementDataSource) Schema(_ context.Context, _ datasource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Computes where each stage of a workflow should run — HPC nodes (ParallelCluster/Slurm), Ray " +
 			"workers (KubeRay on EKS), serverless functions (Lambda) or AWS Batch on Fargate — with the expected cost and " +
-			"makespan, the cost/makespan Pareto front, the baselines (all-HPC, all-Ray, all-serverless, all-Batch, a " +
-			"Mashup-style rule, HEFT) evaluated by the same simulator, a Mermaid Gantt chart and a plain-text table. " +
+			"makespan, the cost/makespan Pareto front, the baselines a user would run (a static cluster, the autoscaled cluster, " +
+			"each single platform and the best of them, a Mashup-style decision model, HEFT's task-level schedule) evaluated by " +
+			"the same simulator, a Mermaid Gantt chart and a plain-text table. A stage may be split over two pools (fill one, " +
+			"burst the rest). " +
 			"Pure computation: no AWS call is made. The result is deterministic.",
 		Attributes: attrs,
 		Blocks:     dsBlocks(inputBlocks()),

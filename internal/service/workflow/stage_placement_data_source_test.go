@@ -102,8 +102,9 @@ data "rayhpc_stage_placement" "test" {
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages"), knownvalue.ListSizeExact(8)),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("mProject")),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("task_count"), knownvalue.Int64Exact(12)),
-				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines"), knownvalue.ListSizeExact(6)),
-				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines").AtSliceIndex(4).AtMapKey("name"), knownvalue.StringExact("mashup")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines"), knownvalue.ListSizeExact(8)),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines").AtSliceIndex(6).AtMapKey("name"), knownvalue.StringExact("mashup")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("found_by"), knownvalue.StringExact("baseline all-serverless")),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("input_hash"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("gantt_mermaid"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)^gantt\n.*dateFormat X.*section `))),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("table"), knownvalue.StringRegexp(regexp.MustCompile(`(?m)^STAGE .*\n(.|\n)*^TOTAL +58 `))),
@@ -198,8 +199,11 @@ data "rayhpc_stage_placement" "test" {
 }
 
 // Stage blocks with hand-checkable numbers: one c5n.18xlarge node at $3.60/h (one cent per 10 s),
-// starting at once. prep runs 4 x 10 s tasks side by side, then solve (8 cores, MPI) runs 50 s: the
-// makespan is 60 s and the one node is billed 60 s = $0.06, shared by busy core-seconds 40 : 400.
+// starting at once and removed when idle. prep runs 4 x 10 s tasks side by side, then solve (8 cores, MPI)
+// runs 50 s: the makespan is 60 s. The pool costs the node billed 60 s ($0.06) plus the head node
+// (c6i.large, $0.085/h) for the run ($0.0014167), shared by busy core-seconds 40 : 400; the Lustre file
+// system of the run (1,200 GB SCRATCH_2, $0.230137/h) adds $0.0038356: $0.065252 in all. The static
+// cluster (one node, sized for solve's 8 cores) is the same placement.
 func TestAccStagePlacementDataSource_stagesHandChecked(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -226,13 +230,14 @@ data "rayhpc_stage_placement" "test" {
     max_nodes       = 1
     price_per_hour  = 3.6
     start_latency_s = 0
+    idle_timeout_s  = 0
   }
   objective = "cost"
 }
 `,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttrWith(dsName, "makespan_s", approx(60)),
-				resource.TestCheckResourceAttrWith(dsName, "cost_usd", approx(0.06)),
+				resource.TestCheckResourceAttrWith(dsName, "cost_usd", approx(0.065252)),
 				resource.TestCheckResourceAttr(dsName, "method", "exhaustive"),
 				resource.TestCheckResourceAttr(dsName, "optimal", "true"),
 				resource.TestCheckResourceAttr(dsName, "stages.#", "2"),
@@ -241,17 +246,24 @@ data "rayhpc_stage_placement" "test" {
 				resource.TestCheckResourceAttr(dsName, "stages.0.task_count", "4"),
 				resource.TestCheckResourceAttrWith(dsName, "stages.0.start_s", approx(0)),
 				resource.TestCheckResourceAttrWith(dsName, "stages.0.finish_s", approx(10)),
-				// 0.06 x 40/440 and x 400/440, rounded to 6 decimals in state.
-				resource.TestCheckResourceAttr(dsName, "stages.0.cost_usd", "0.005455"),
+				// 0.0614167 x 40/440 and x 400/440, rounded to 6 decimals in state.
+				resource.TestCheckResourceAttr(dsName, "stages.0.cost_usd", "0.005583"),
 				resource.TestCheckResourceAttrWith(dsName, "stages.1.start_s", approx(10)),
 				resource.TestCheckResourceAttrWith(dsName, "stages.1.finish_s", approx(60)),
-				resource.TestCheckResourceAttr(dsName, "stages.1.cost_usd", "0.054545"),
-				resource.TestCheckResourceAttr(dsName, "baselines.0.name", "all-hpc"),
-				resource.TestCheckResourceAttr(dsName, "baselines.0.feasible", "true"),
-				resource.TestCheckResourceAttrWith(dsName, "baselines.0.cost_improvement_pct", approx(0)),
-				resource.TestCheckResourceAttr(dsName, "baselines.1.name", "all-ray"),
-				resource.TestCheckResourceAttr(dsName, "baselines.1.feasible", "false"),
-				resource.TestCheckResourceAttr(dsName, "baselines.1.reason", `stage "prep" no ray pool is configured`),
+				resource.TestCheckResourceAttr(dsName, "stages.1.cost_usd", "0.055833"),
+				resource.TestCheckResourceAttr(dsName, "stages.1.burst_pool", ""),
+				resource.TestCheckResourceAttr(dsName, "baselines.#", "8"),
+				resource.TestCheckResourceAttr(dsName, "baselines.0.name", "static-cluster"),
+				resource.TestCheckResourceAttr(dsName, "baselines.0.nodes", "1"),
+				resource.TestCheckResourceAttrWith(dsName, "baselines.0.cost_usd", approx(0.065252)),
+				resource.TestCheckResourceAttr(dsName, "baselines.1.name", "all-hpc"),
+				resource.TestCheckResourceAttr(dsName, "baselines.1.feasible", "true"),
+				resource.TestCheckResourceAttrWith(dsName, "baselines.1.cost_improvement_pct", approx(0)),
+				resource.TestCheckResourceAttr(dsName, "baselines.2.name", "all-ray"),
+				resource.TestCheckResourceAttr(dsName, "baselines.2.feasible", "false"),
+				resource.TestCheckResourceAttr(dsName, "baselines.2.reason", `stage "prep" no ray pool is configured`),
+				resource.TestCheckResourceAttr(dsName, "baselines.5.name", "best-single-platform"),
+				resource.TestCheckResourceAttr(dsName, "baselines.5.of", "all-hpc"),
 				resource.TestCheckResourceAttr(dsName, "pareto_front.#", "1"),
 				resource.TestCheckResourceAttr(dsName, "pareto_front.0.assignment.solve", "hpc"),
 			),

@@ -52,7 +52,8 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 	for name, dst := range map[string]any{
 		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "stage_override": &m.StageOverride, "hpc": &m.HPC, "ray": &m.Ray,
 		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
-		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD,
+		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD, "split_stages": &m.SplitStages,
+		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp,
 	} {
 		diags.Append(get(ctx, path.Root(name), dst)...)
 	}

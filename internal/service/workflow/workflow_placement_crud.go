@@ -102,6 +102,7 @@ func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadR
 		state.CostUSD = roundedFloat(m.ExpectedCostUSD, usd)
 		state.Method = types.StringValue(m.Method)
 		state.Optimal = types.BoolValue(m.Optimal)
+		state.FoundBy = types.StringValue(m.FoundBy)
 		state.InputHash = types.StringValue(m.InputHash)
 	} else {
 		tflog.Warn(ctx, "the manifest object is not a placement manifest; the next apply rewrites it")
