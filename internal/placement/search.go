@@ -294,19 +294,50 @@ func (se *searcher) pareto() []ParetoPoint {
 	return out
 }
 
+// mayBurst reports whether stage s, on pool a[s], can ever find that pool
+// full: a VM pool with warm nodes or used by another stage (a split never
+// scales the pool out, so a cold pool of its own would burst every task), a
+// serverless pool narrower than the stage, a Batch pool with fewer vCPUs
+// than the stage's tasks take. Other splits simulate as the whole stage
+// on one pool and are not tried.
+func (se *searcher) mayBurst(s int, a Assignment) bool {
+	pr := se.pr
+	k := a[s]
+	pl := &pr.p.Pools[k]
+	tasks := pr.g.stageTasks[s]
+	switch pl.Kind {
+	case KindServerless:
+		return len(tasks) > pl.Concurrency
+	case KindBatch:
+		need := 0
+		for _, v := range tasks {
+			vc, _, _ := fargateSize(pr.ct[v].Cores, pr.ct[v].MemoryBytes, pl)
+			need += vc
+		}
+		return need > pl.MaxVCPUs
+	}
+	if pl.MinNodes > 0 {
+		return true
+	}
+	for t, j := range a {
+		if t != s && j == k {
+			return true
+		}
+	}
+	return false
+}
+
 // split improves candidate cur by splitting stages (see [Plan]): for each
 // stage in turn it tries bursting to every other pool the stage may use,
 // and swapping the stage's pool with its burst pool, and keeps the best
-// improvement; passes repeat until none improves or the budget is spent.
+// improvement; passes repeat until none improves or the budget
+// (Options.SearchWork / (2 × tasks) evaluations) is spent.
 func (se *searcher) split(cur int) int {
 	allowed := se.pr.allowed
 	nS := len(allowed)
-	budget := se.evals + max(se.opt.SearchWork/max(1, len(se.pr.w.Tasks)), 0)
-	onePass := 0
-	for _, a := range allowed {
-		onePass += 2 * (len(a) - 1)
-	}
-	budget = max(budget, se.evals+onePass)
+	// Best effort within the work bound (evaluations × tasks): large
+	// workflows get few splitting evaluations.
+	budget := se.evals + se.opt.SearchWork/max(1, 2*len(se.pr.w.Tasks))
 	pl := Plan{Stages: make(Assignment, nS), Burst: make([]int, nS)}
 	for improved := true; improved && se.evals < budget; {
 		improved = false
@@ -325,6 +356,9 @@ func (se *searcher) split(cur int) int {
 					pl.Stages[s], pl.Burst[s] = orig, k
 					if swap {
 						pl.Stages[s], pl.Burst[s] = k, orig
+					}
+					if !se.mayBurst(s, pl.Stages) {
+						continue
 					}
 					if c := se.eval(pl); se.better(c, best) {
 						best = c
