@@ -24,26 +24,39 @@
 //   - [Evaluate] simulates a per-stage [Assignment] (task-level list
 //     scheduling) and returns an [Evaluation]: makespan, cost per platform,
 //     utilisation, a per-stage summary and a per-task timeline.
-//   - [Solve] searches for the best assignment for an [Objective] under an
-//     optional deadline and budget, and reports the Pareto front and the
-//     baselines (all-HPC, all-Ray, all-serverless, all-Batch, a Mashup-style
-//     rule, HEFT), all evaluated by the same simulator.
+//   - [Solve] searches for the best placement for an [Objective] under an
+//     optional deadline and budget, stages split over two pools where that
+//     helps, and reports the Pareto front and the baselines (a static
+//     cluster, the autoscaled cluster, each single platform and the best of
+//     them, a Mashup-style decision model, HEFT's task-level mapping), all
+//     evaluated by the same simulator. [DefaultPlatformsFor] right-sizes the
+//     default pools for a workflow.
 //   - [GanttMermaid], [Table] and [NewManifest] render a solution for humans
 //     and for workflow runners; [InputHash] fingerprints a problem.
 //
 // Everything is deterministic: the same inputs always give byte-identical
 // outputs (no map iteration order dependence, no randomness).
 //
-// # What the model leaves out
+// # The model and what it leaves out
 //
-// These simplifications are deliberate and shape the figures `make bench` reports:
-//   - VM nodes are billed from their start until their last task ends (60 s
-//     minimum); the idle time before a scheduler scales them in (ParallelCluster's
-//     ScaledownIdletime, 10 minutes by default) is not billed. This favours VMs.
+// Every constant is in the [Catalog] with its source (prices in the
+// provider's catalogue, internal/prices); figures that could not be
+// confirmed against a published AWS page say so. What is modelled: node boot
+// and warm nodes, per-second billing with minimums, the scale-down idle time
+// of nodes started on demand, fixed costs of a pool (head node, EKS control
+// plane) and of the Lustre file system for the run, right-sized instance
+// types, spot pricing, Lambda's 1 ms billing tick, cold starts, memory-bound
+// vCPU share, timeout, concurrency and ephemeral storage, Fargate sizes and
+// storage, S3 requests, data through S3 between storage domains, and stages
+// split over two pools (see [Plan]). These simplifications are deliberate
+// and shape the figures `make bench` reports:
 //   - A task runs on one node: multi-node MPI ranks are not modelled.
 //   - Bandwidth to S3 and Lustre is per task, without contention.
 //   - A pool's queue is served in priority order without backfill.
-//   - Lambda warm environments never expire within a run.
+//   - A node started on demand stays up until the run ends and is billed
+//     for idle gaps between its tasks (a real scheduler might stop and
+//     restart it); Lambda warm environments never expire within a run.
+//   - Spot nodes are never interrupted.
 //
 // # Units
 //
