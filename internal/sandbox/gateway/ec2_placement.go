@@ -3,7 +3,8 @@
 package gateway
 
 // EC2 placement groups (moto 5.2 does not implement them): CreatePlacementGroup,
-// DescribePlacementGroups and DeletePlacementGroup in the EC2 query protocol,
+// DescribePlacementGroups and DeletePlacementGroup in the EC2 query protocol (instances in a
+// group: ec2_placement_instances.go; tags on a group: ec2_placement_tags.go),
 // following the EC2 API (ec2 2016-11-15) and "Placement groups" in the EC2 User
 // Guide: strategies cluster, spread (SpreadLevel rack|host) and partition
 // (PartitionCount 1-7 per Availability Zone); names unique per account and Region,
@@ -29,6 +30,7 @@ type placementGroup struct {
 	PartitionCount int
 	SpreadLevel    string
 	Tags           []fsTag
+	Instances      []string // launched into the group through RunInstances (ec2_placement_instances.go)
 	seq            int
 }
 
@@ -47,7 +49,8 @@ func (s *placementGroupService) Name() string { return "ec2" }
 
 func (s *placementGroupService) Handles(op string) bool {
 	switch op {
-	case "CreatePlacementGroup", "DescribePlacementGroups", "DeletePlacementGroup":
+	case "CreatePlacementGroup", "DescribePlacementGroups", "DeletePlacementGroup",
+		"RunInstances", "CreateTags", "DeleteTags", "DescribeTags":
 		return true
 	}
 	return false
@@ -97,7 +100,13 @@ func (s *placementGroupService) Serve(w http.ResponseWriter, r *http.Request, op
 	case "DescribePlacementGroups":
 		err = s.describe(w, region, params)
 	case "DeletePlacementGroup":
-		err = s.delete(w, region, params)
+		err = s.delete(w, r, region, params)
+	case "RunInstances":
+		err = s.runInstances(w, r, region, body)
+	case "CreateTags", "DeleteTags":
+		err = s.retag(w, r, op, region, body)
+	case "DescribeTags":
+		err = s.describeTags(w, r, region, body)
 	}
 	if err != nil {
 		WriteEC2APIError(w, err)
@@ -289,7 +298,7 @@ func (s *placementGroupService) describe(w http.ResponseWriter, region string, p
 	return nil
 }
 
-func (s *placementGroupService) delete(w http.ResponseWriter, region string, params url.Values) error {
+func (s *placementGroupService) delete(w http.ResponseWriter, r *http.Request, region string, params url.Values) error {
 	name := params.Get("GroupName")
 	if name == "" {
 		return ec2Err("MissingParameter", "The request must contain the parameter groupName")
@@ -297,10 +306,24 @@ func (s *placementGroupService) delete(w http.ResponseWriter, region string, par
 	if err := dryRun(params); err != nil {
 		return err
 	}
+	key := region + "/" + name
+	s.mu.Lock()
+	pg := s.groups[key]
+	var instances []string
+	if pg != nil {
+		instances = append(instances, pg.Instances...)
+	}
+	s.mu.Unlock()
+	if pg == nil {
+		return ec2Err("InvalidPlacementGroup.Unknown", "The Placement Group '%s' is unknown.", name)
+	}
+	// A group that holds instances which are not terminated cannot be deleted.
+	if live, ok := s.liveInstances(r.Context(), region, instances); ok && len(live) > 0 {
+		return ec2Err("InvalidPlacementGroup.InUse", "The placement group '%s' is in use and cannot be deleted. Terminate its instances first: %s.", name, strings.Join(live, ", "))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := region + "/" + name
-	if s.groups[key] == nil {
+	if s.groups[key] != pg {
 		return ec2Err("InvalidPlacementGroup.Unknown", "The Placement Group '%s' is unknown.", name)
 	}
 	delete(s.groups, key)

@@ -341,17 +341,35 @@ func UpdateNetwork(ctx context.Context, c *conns.Client, from *Network, spec Net
 		n.InstanceType, n.EFAInterfaceCount, n.GPUCount = r.Type.Name, r.Type.efaInterfaceCount(), r.Type.GPUs
 		n.AdditionalSecurityGroupIDs, n.LaunchTemplate = spec.AdditionalSecurityGroupIDs, spec.LaunchTemplate
 	}
+	if err := updateNetworkTags(ctx, conn, from, spec.Tags); err != nil {
+		return &n, fmt.Errorf("updating tags: %w", err)
+	}
+	n.Tags = spec.Tags
+	return &n, nil
+}
+
+// updateNetworkTags brings the tags of every part (security group, launch template, placement group,
+// tagged by its pg- ID) from from.Tags to want.
+func updateNetworkTags(ctx context.Context, conn *ec2.Client, from *Network, want map[string]string) error {
+	if remove, set := framework.TagsDiff(from.Tags, want); len(remove) == 0 && len(set) == 0 {
+		return nil
+	}
 	ids := []string{}
 	for _, id := range []string{from.SecurityGroupID, from.LaunchTemplateID} {
 		if id != "" {
 			ids = append(ids, id)
 		}
 	}
-	if err := updateTags(ctx, conn, ids, from.Tags, spec.Tags); err != nil {
-		return &n, fmt.Errorf("updating tags: %w", err)
+	if from.PlacementGroupName != "" {
+		pg, err := findPlacementGroup(ctx, conn, from.PlacementGroupName)
+		switch {
+		case err == nil && aws.ToString(pg.GroupId) != "":
+			ids = append(ids, aws.ToString(pg.GroupId))
+		case err != nil && !wait.NotFound(err):
+			return err
+		}
 	}
-	n.Tags = spec.Tags
-	return &n, nil
+	return updateTags(ctx, conn, ids, from.Tags, want)
 }
 
 // DeleteNetwork deletes the launch template, then the security group and the placement group (each
