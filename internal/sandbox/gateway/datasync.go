@@ -39,7 +39,11 @@ import (
 const DataSyncFailTrigger = "sandbox-fail"
 
 // DataSyncInjectedErrorCode is the Result.ErrorCode of an injected failure
-// when the fail tag gives none.
+// when the fail tag gives none. Unverified: DataSync's documentation lists no
+// ErrorCode values for task executions (searched the API reference and user
+// guide, 2026-11-27), so this is the sandbox's own code for its injected
+// fault, not one AWS is known to send; tests that need a real code set it with
+// the fail tag.
 const DataSyncInjectedErrorCode = "SourceLocationReadError"
 
 type dataSyncService struct {
@@ -84,7 +88,7 @@ func (s *dataSyncService) operations() *jsonOps {
 		"CreateLocationSmb":           opRegion(s.createLocationSmb),
 		"CreateLocationS3":            opReq(s.createLocationS3),
 		"CreateLocationObjectStorage": opRegion(s.createLocationObjectStorage),
-		"CreateLocationFsxLustre":     opRegion(s.createLocationFsxLustre),
+		"CreateLocationFsxLustre":     opReq(s.createLocationFsxLustre),
 		"UpdateLocationNfs":           op(s.updateLocationNfs),
 		"UpdateLocationSmb":           op(s.updateLocationSmb),
 		"UpdateLocationS3":            op(s.updateLocationS3),
@@ -231,7 +235,12 @@ type dsTag struct {
 
 func (t dsTag) tagKey() string { return t.Key }
 
-var dsTagKeyRE = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:/-]+$`)
+// Tag keys and values, and task names (shape TagValue), follow the patterns of the DataSync model
+// (datasync 2018-11-09 service-2.json: TagKey ^[a-zA-Z0-9\s+=._:/-]+$, TagValue ^[a-zA-Z0-9\s+=._:@/-]+$).
+var (
+	dsTagKeyRE   = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:/-]+$`)
+	dsTagValueRE = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:@/-]*$`)
+)
 
 func dsTags(in []dstypes.TagListEntry) ([]dsTag, error) {
 	out := make([]dsTag, 0, len(in))
@@ -243,6 +252,9 @@ func dsTags(in []dstypes.TagListEntry) ([]dsTag, error) {
 		v := dsDeref(t.Value)
 		if len(v) > 256 {
 			return nil, dsInvalid("InvalidParameters", "Tag value for %q is longer than 256 characters.", k)
+		}
+		if !dsTagValueRE.MatchString(v) {
+			return nil, dsInvalid("InvalidParameters", "1 validation error detected: Value '%s' at 'tags.%s.value' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9\\s+=._:@/-]+$", v, k)
 		}
 		out = mergeTags(out, []dsTag{{Key: k, Value: v}})
 	}

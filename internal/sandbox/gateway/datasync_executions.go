@@ -121,6 +121,9 @@ func (e *dsExecution) status(s *dataSyncService, now time.Time) string {
 
 func (e *dsExecution) errorOf(s *dataSyncService, now time.Time) (code, detail string) {
 	if !e.CancelledAt.IsZero() && e.CancelledAt.Before(e.phases(s).end) {
+		// Unverified: no AWS document or model found lists the ErrorCode of a cancelled execution
+		// (searched the DataSync API reference and user guide, 2026-11-27); "OpCancelled" is the
+		// sandbox's choice. The provider does not depend on the value.
 		return "OpCancelled", "The task execution was cancelled."
 	}
 	return e.FailCode, e.FailDetail
@@ -167,9 +170,12 @@ func (s *dataSyncService) startTaskExecution(r *http.Request, _ string, in *data
 		return nil, err
 	}
 	src := s.locations[t.Source]
-	var srcCopy dsLocation
+	var srcCopy, dstCopy dsLocation
 	if src != nil {
 		srcCopy = *src
+	}
+	if dst := s.locations[t.Dest]; dst != nil {
+		dstCopy = *dst
 	}
 	failCode, failDetail := s.injectedFailure(t, src)
 	s.mu.Unlock()
@@ -178,6 +184,9 @@ func (s *dataSyncService) startTaskExecution(r *http.Request, _ string, in *data
 	files, bytes, err := s.sourceSize(ctx, &srcCopy, inc, exc)
 	if err != nil {
 		return nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalException", Message: "sandbox: sizing the source: " + err.Error()}
+	}
+	if code, detail := s.locationGone(ctx, &srcCopy, &dstCopy); code != "" {
+		failCode, failDetail, files, bytes = code, detail, 0, 0
 	}
 
 	s.mu.Lock()
@@ -202,6 +211,31 @@ func (s *dataSyncService) startTaskExecution(r *http.Request, _ string, in *data
 	s.execs[e.ARN] = e
 	t.Execs = append(t.Execs, e.ARN)
 	return map[string]string{"TaskExecutionArn": e.ARN}, nil
+}
+
+// locationGone fails an execution whose source bucket or destination bucket or file system no longer
+// exists: DataSync cannot read or write it, and the execution ends in ERROR with nothing transferred.
+// The error codes are the storage services' own for a missing bucket (S3 API reference, Error
+// responses: NoSuchBucket) and a missing file system (fsx 2018-03-01 service-2.json, exception
+// FileSystemNotFound); DataSync's documentation does not list the ErrorCode values of a task
+// execution, so the sandbox passes those on.
+func (s *dataSyncService) locationGone(ctx context.Context, src, dst *dsLocation) (code, detail string) {
+	for _, l := range []struct {
+		loc  *dsLocation
+		role string
+	}{{src, "source"}, {dst, "destination"}} {
+		switch l.loc.Kind {
+		case "S3":
+			if exists, ok := s.g.bucketExists(ctx, l.loc.Region, l.loc.Bucket); ok && !exists {
+				return "NoSuchBucket", fmt.Sprintf("DataSync could not access the %s location %s: the S3 bucket %s does not exist.", l.role, l.loc.ARN, l.loc.Bucket)
+			}
+		case "FsxLustre":
+			if exists, ok := s.g.fsxFileSystemExists(l.loc.FsxArn); ok && !exists {
+				return "FileSystemNotFound", fmt.Sprintf("DataSync could not mount the %s location %s: the FSx for Lustre file system %s does not exist.", l.role, l.loc.ARN, l.loc.FsxArn)
+			}
+		}
+	}
+	return "", ""
 }
 
 // injectedFailure implements the failure trigger documented in datasync.go.

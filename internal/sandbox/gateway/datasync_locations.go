@@ -295,21 +295,37 @@ func (g *Gateway) fsxFileSystemExists(arn string) (exists, ok bool) {
 	return false, true
 }
 
-func (s *dataSyncService) createLocationFsxLustre(region string, in *datasync.CreateLocationFsxLustreInput) (any, error) {
+// createLocationFsxLustre needs a file system DataSync can mount and security groups that exist:
+// DataSync reaches the file system through network interfaces it places in the file system's subnet
+// with the given groups ("The security groups must be able to access the file system's ports. The
+// file system must also allow access from the security groups", CreateLocationFsxLustre,
+// SecurityGroupArns, datasync 2018-11-09 service-2.json), so the groups must exist and the file
+// system must be AVAILABLE (a CREATING file system has no network interfaces yet; FSx for Lustre
+// User Guide, "File system status").
+func (s *dataSyncService) createLocationFsxLustre(r *http.Request, region string, in *datasync.CreateLocationFsxLustreInput) (any, error) {
 	arn := dsDeref(in.FsxFilesystemArn)
-	if !dsFsxARNRE.MatchString(arn) {
+	m := dsFsxARNRE.FindStringSubmatch(arn)
+	if m == nil {
 		return nil, dsInvalid("InvalidParameters", "Invalid FSx file system ARN %q.", arn)
 	}
 	if exists, ok := s.g.fsxFileSystemExists(arn); ok && !exists {
 		return nil, dsInvalid("InvalidParameters", "FSx for Lustre file system %s does not exist.", arn)
 	}
+	if fs, ok := s.g.FileSystem(m[1]); ok && fs.Lifecycle != "AVAILABLE" {
+		return nil, dsInvalid("InvalidParameters", "FSx for Lustre file system %s is %s; DataSync can create a location only for an AVAILABLE file system.", m[1], fs.Lifecycle)
+	}
 	if len(in.SecurityGroupArns) == 0 || len(in.SecurityGroupArns) > 5 {
 		return nil, dsInvalid("InvalidParameters", "SecurityGroupArns must contain between 1 and 5 security group ARNs.")
 	}
+	var sgIDs []string
 	for _, sg := range in.SecurityGroupArns {
 		if !dsSGARNRE.MatchString(sg) {
 			return nil, dsInvalid("InvalidParameters", "Invalid security group ARN %q.", sg)
 		}
+		sgIDs = append(sgIDs, sg[strings.LastIndex(sg, "/")+1:])
+	}
+	if missing, ok := s.g.lookupSecurityGroups(r.Context(), region, sgIDs); ok && missing != "" {
+		return nil, dsInvalid("InvalidParameters", "Security group %s does not exist; DataSync needs existing security groups to reach the file system.", missing)
 	}
 	if err := dsCheckSubdir("Subdirectory", dsDeref(in.Subdirectory), false); err != nil {
 		return nil, err

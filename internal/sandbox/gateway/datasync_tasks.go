@@ -229,6 +229,7 @@ type dsTask struct {
 	Schedule  *dsSchedule
 	Tags      []dsTag
 	Execs     []string
+	TaskMode  string // BASIC (the default) or ENHANCED, as created
 	t         DataSyncTimings
 }
 
@@ -269,8 +270,8 @@ func (s *dataSyncService) createTask(region string, in *datasync.CreateTaskInput
 		return nil, dsInvalid("InvalidParameters", "Invalid TaskMode %q.", in.TaskMode)
 	}
 	name := dsDeref(in.Name)
-	if len(name) > 256 {
-		return nil, dsInvalid("InvalidParameters", "Name must be at most 256 characters.")
+	if err := checkTaskName(name); err != nil {
+		return nil, err
 	}
 	opts := defaultDSOptions()
 	if err := opts.merge(in.Options); err != nil {
@@ -311,6 +312,13 @@ func (s *dataSyncService) createTask(region string, in *datasync.CreateTaskInput
 	if src.ARN == dst.ARN {
 		return nil, dsInvalid("InvalidParameters", "The source and destination locations must be different.")
 	}
+	mode := string(in.TaskMode)
+	if mode == "" {
+		mode = string(dstypes.TaskModeBasic)
+	}
+	if mode == string(dstypes.TaskModeEnhanced) && !enhancedSupported(src, dst) {
+		return nil, dsInvalid("InvalidParameters", "Enhanced mode is not supported for transfers from %s to %s: it is available for transfers between Amazon S3 locations, and between other clouds' object storage (without an agent) and Amazon S3. Use TaskMode BASIC.", src.Kind, dst.Kind)
+	}
 	if dst.Kind == "S3" && opts.VerifyMode == string(dstypes.VerifyModePointInTimeConsistent) &&
 		(dst.StorageClass == string(dstypes.S3StorageClassGlacier) || dst.StorageClass == string(dstypes.S3StorageClassDeepArchive)) {
 		return nil, dsInvalid("InvalidParameters", "VerifyMode POINT_IN_TIME_CONSISTENT can't be used with a destination in the %s storage class.", dst.StorageClass)
@@ -329,11 +337,33 @@ func (s *dataSyncService) createTask(region string, in *datasync.CreateTaskInput
 		Options:   opts,
 		Schedule:  sched,
 		Tags:      tags,
+		TaskMode:  mode,
 		t:         s.timings,
 	}
 	s.tasks[t.ARN] = t
 	s.taskOrder = append(s.taskOrder, t.ARN)
 	return map[string]string{"TaskArn": t.ARN}, nil
+}
+
+// checkTaskName applies the Name member's shape, TagValue (datasync 2018-11-09 service-2.json: at
+// most 256 characters of ^[a-zA-Z0-9\s+=._:@/-]+$).
+func checkTaskName(name string) error {
+	if len(name) > 256 {
+		return dsInvalid("InvalidParameters", "Name must be at most 256 characters.")
+	}
+	if name != "" && !dsTagValueRE.MatchString(name) {
+		return dsInvalid("InvalidParameters", "1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9\\s+=._:@/-]+$", name)
+	}
+	return nil
+}
+
+// enhancedSupported says whether a task between these locations may run in Enhanced mode: "Enhanced
+// mode is currently available for transfers between Amazon S3 locations, transfers between Azure
+// Blob and Amazon S3 without an agent, and transfers between other clouds and Amazon S3 without an
+// agent" (CreateTaskRequest, TaskMode, datasync 2018-11-09 service-2.json).
+func enhancedSupported(src, dst *dsLocation) bool {
+	agentless := func(l *dsLocation) bool { return l.Kind == "ObjectStorage" && len(l.AgentArns) == 0 }
+	return (src.Kind == "S3" && dst.Kind == "S3") || (agentless(src) && dst.Kind == "S3") || (src.Kind == "S3" && agentless(dst))
 }
 
 func newDSSchedule(in *dstypes.TaskSchedule) (*dsSchedule, error) {
@@ -368,7 +398,7 @@ func (s *dataSyncService) describeTask(in *datasync.DescribeTaskInput) (any, err
 		"DestinationLocationArn": t.Dest,
 		"CreationTime":           Epoch(t.CreatedAt),
 		"Options":                t.Options,
-		"TaskMode":               string(dstypes.TaskModeBasic),
+		"TaskMode":               t.TaskMode,
 		"Includes":               emptyIfNil(t.Includes),
 		"Excludes":               emptyIfNil(t.Excludes),
 	}
@@ -438,8 +468,10 @@ func (s *dataSyncService) updateTask(in *datasync.UpdateTaskInput) (any, error) 
 	if in.CloudWatchLogGroupArn != nil && *in.CloudWatchLogGroupArn != "" && !dsLogGroupRE.MatchString(*in.CloudWatchLogGroupArn) {
 		return nil, dsInvalid("InvalidParameters", "Invalid CloudWatchLogGroupArn %q.", *in.CloudWatchLogGroupArn)
 	}
-	if in.Name != nil && len(*in.Name) > 256 {
-		return nil, dsInvalid("InvalidParameters", "Name must be at most 256 characters.")
+	if in.Name != nil {
+		if err := checkTaskName(*in.Name); err != nil {
+			return nil, err
+		}
 	}
 	t.Options = opts
 	if in.Includes != nil {

@@ -14,8 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
 	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 )
 
@@ -117,6 +120,35 @@ func lustreFileSystemARN(ctx context.Context, client *conns.Client, l *Lustre) (
 		return "", fmt.Errorf("no Lustre workspace %s: check destination.lustre.workspace_id", id)
 	}
 	return aws.ToString(out.FileSystems[0].ResourceARN), nil
+}
+
+// checkLustreDestination checks, before anything is created, what CreateLocationFsxLustre needs: an
+// AVAILABLE file system and security groups that exist (DataSync reaches the file system through
+// network interfaces with those groups; CreateLocationFsxLustre, SecurityGroupArns, datasync
+// 2018-11-09 service-2.json).
+func checkLustreDestination(ctx context.Context, client *conns.Client, l *Lustre) error {
+	id := l.fileSystemID()
+	out, err := client.FSx().DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{FileSystemIds: []string{id}})
+	switch {
+	case awserr.Is(err, "FileSystemNotFound") || (err == nil && len(out.FileSystems) == 0):
+		return fmt.Errorf("destination.lustre: file system %s does not exist", id)
+	case err != nil:
+		return fmt.Errorf("looking up destination file system %s: %w", id, err)
+	}
+	if lc := out.FileSystems[0].Lifecycle; lc != fsxtypes.FileSystemLifecycleAvailable {
+		return fmt.Errorf("destination.lustre: file system %s is %s; DataSync can use only an AVAILABLE file system", id, lc)
+	}
+	ids := make([]string, 0, len(l.SecurityGroupARNs))
+	for _, a := range l.SecurityGroupARNs {
+		ids = append(ids, a[strings.LastIndex(a, "/")+1:])
+	}
+	if _, err := client.EC2().DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids}); err != nil {
+		if awserr.Is(err, "InvalidGroup.NotFound", "InvalidGroupId.NotFound", "InvalidGroupId.Malformed") {
+			return fmt.Errorf("destination.lustre.security_group_arns: %w", err)
+		}
+		return fmt.Errorf("looking up destination.lustre.security_group_arns: %w", err)
+	}
+	return nil
 }
 
 // createDestination creates the destination location and returns its ARN.

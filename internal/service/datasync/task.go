@@ -89,6 +89,7 @@ func expandCreateTask(spec TransferSpec, src, dst string) *datasync.CreateTaskIn
 		Options:                spec.Options.expand(),
 		Schedule:               schedule(spec.Schedule),
 		Tags:                   tagEntries(spec.Tags),
+		TaskMode:               dstypes.TaskMode(spec.TaskMode),
 	}
 }
 
@@ -135,6 +136,10 @@ func flattenTask(t *Transfer, out *datasync.DescribeTaskOutput) {
 	}
 	t.Includes, t.Excludes = flattenFilter(out.Includes), flattenFilter(out.Excludes)
 	t.Options = optionsFrom(out.Options)
+	t.TaskMode = string(out.TaskMode)
+	if t.TaskMode == "" {
+		t.TaskMode = string(dstypes.TaskModeBasic) // DataSync's default
+	}
 }
 
 // executionFrom is the execution as DescribeTaskExecution reports it.

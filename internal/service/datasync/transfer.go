@@ -26,6 +26,7 @@ type TransferSpec struct {
 	Source                Source
 	Destination           Destination
 	Schedule              string // "" for none
+	TaskMode              string // BASIC or ENHANCED ("" for DataSync's default, BASIC)
 	Options               *Options
 	Includes, Excludes    []string
 	CloudWatchLogGroupARN string
@@ -125,6 +126,11 @@ type Execution struct {
 // returned with the error so the caller can record it.
 func CreateTransfer(ctx context.Context, c *conns.Client, spec TransferSpec) (*Transfer, error) {
 	ds := c.DataSync()
+	if l := spec.Destination.Lustre; l != nil {
+		if err := checkLustreDestination(ctx, c, l); err != nil {
+			return nil, err
+		}
+	}
 	src, err := createSource(ctx, ds, spec.Source, spec.Tags)
 	if err != nil {
 		return nil, fmt.Errorf("creating the source location: %w", err)

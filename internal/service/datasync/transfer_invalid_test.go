@@ -24,9 +24,12 @@ func TestAccDataSyncTransfer_planTimeErrors(t *testing.T) {
 		cfg  transferConfig
 		want string
 	}{
-		{"no_source", transferConfig{source: "", dest: dst}, `(?s)No attribute specified.*source`},
-		{"two_sources", transferConfig{source: src + "\n" + nfsLoc("nfs.lab", "/e"), dest: dst}, `(?s)Invalid Attribute Combination`},
-		{"two_destinations", transferConfig{source: src, dest: dst + "\n    lustre = {\n      workspace_id = \"fs-0123456789abcdef0\"\n      security_group_arns = [\"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123\"]\n    }"}, `(?s)Invalid Attribute Combination`},
+		{"no_source", transferConfig{source: "", dest: dst}, `(?s)Invalid source.*none is set`},
+		{"two_sources", transferConfig{source: src + "\n" + nfsLoc("nfs.lab", "/e"), dest: dst}, `(?s)Invalid source.*nfs and s3 are set together`},
+		{"two_destinations", transferConfig{source: src, dest: dst + "\n    lustre = {\n      workspace_id = \"fs-0123456789abcdef0\"\n      security_group_arns = [\"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123\"]\n    }"}, `(?s)Invalid destination.*s3 and lustre are set together`},
+		{"task_name_pattern", transferConfig{source: src, dest: dst}, `(?s)name.*TagValue pattern`},
+		{"tag_value_pattern", transferConfig{source: src, dest: dst, extra: `  tags = { team = "a&b" }`}, `(?s)tags.*TagValue pattern`},
+		{"enhanced_into_lustre", transferConfig{source: src, dest: "    lustre = {\n      workspace_id = \"fs-0123456789abcdef0\"\n      security_group_arns = [\"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123\"]\n    }", extra: `  task_mode = "ENHANCED"`}, `(?s)Enhanced mode not available`},
 		{"lustre_both_ids", transferConfig{source: src, dest: "    lustre = {\n      workspace_id = \"fs-0123456789abcdef0\"\n      file_system_arn = \"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0\"\n      security_group_arns = [\"arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123\"]\n    }"}, `(?s)Invalid Attribute Combination`},
 		{"lustre_bad_sg", transferConfig{source: src, dest: "    lustre = {\n      workspace_id = \"fs-0123456789abcdef0\"\n      security_group_arns = [\"sg-0123\"]\n    }"}, `(?s)security_group_arns.*security group ARN`},
 		{"bad_bucket_arn", transferConfig{source: strings.Replace(src, "arn:aws:s3:::", "s3://", 1), dest: dst}, `(?s)bucket_arn.*S3 bucket ARN`},
@@ -57,6 +60,9 @@ func TestAccDataSyncTransfer_planTimeErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.name = acctest.RandomName()
+			if tc.name == "task_name_pattern" {
+				tc.cfg.name = "bad name & symbols!!"
+			}
 			gw.ResetCalls()
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },

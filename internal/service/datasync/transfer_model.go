@@ -24,6 +24,7 @@ type transferModel struct {
 	SourceLocationARN      types.String      `tfsdk:"source_location_arn"`
 	DestinationLocationARN types.String      `tfsdk:"destination_location_arn"`
 	Schedule               types.String      `tfsdk:"schedule"`
+	TaskMode               types.String      `tfsdk:"task_mode"`
 	Options                *optionsModel     `tfsdk:"options"`
 	Includes               types.List        `tfsdk:"includes"`
 	Excludes               types.List        `tfsdk:"excludes"`
@@ -150,7 +151,7 @@ func (m *transferModel) expand(ctx context.Context, sec secrets) (TransferSpec, 
 	var diags diag.Diagnostics
 	spec := TransferSpec{
 		Name: m.Name.ValueString(), Schedule: m.Schedule.ValueString(), CloudWatchLogGroupARN: m.CloudWatchLogGroupARN.ValueString(),
-		WaitForCompletion: m.WaitForCompletion.ValueBool(), Options: m.Options.expand(),
+		WaitForCompletion: m.WaitForCompletion.ValueBool(), Options: m.Options.expand(), TaskMode: m.TaskMode.ValueString(),
 	}
 	var d diag.Diagnostics
 	spec.Includes, d = stringList(ctx, m.Includes)
@@ -292,6 +293,7 @@ func (m *transferModel) flatten(ctx context.Context, t *Transfer, defaults map[s
 	m.ID, m.Name, m.Status = types.StringValue(t.TaskARN), types.StringValue(t.Name), types.StringValue(t.Status)
 	m.SourceLocationARN, m.DestinationLocationARN = types.StringValue(t.SourceLocationARN), types.StringValue(t.DestinationLocationARN)
 	m.CloudWatchLogGroupARN, m.Schedule = stringOrNull(t.CloudWatchLogGroupARN), stringOrNull(t.Schedule)
+	m.TaskMode = types.StringValue(t.TaskMode)
 	var d diag.Diagnostics
 	m.Includes, d = listOf(ctx, t.Includes)
 	diags.Append(d...)

@@ -37,9 +37,29 @@ func (r *transferResource) ValidateConfig(ctx context.Context, req resource.Vali
 			}
 		}
 	}
+	if m.Source != nil {
+		set := map[string]bool{"nfs": m.Source.NFS != nil, "smb": m.Source.SMB != nil, "s3": m.Source.S3 != nil, "object_storage": m.Source.ObjectStorage != nil}
+		if err := oneOf("source", set, "nfs", "smb", "s3", "object_storage"); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("source"), "Invalid source", err.Error()+".")
+		}
+	}
+	if m.Destination != nil {
+		set := map[string]bool{"s3": m.Destination.S3 != nil, "lustre": m.Destination.Lustre != nil}
+		if err := oneOf("destination", set, "s3", "lustre"); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("destination"), "Invalid destination", err.Error()+".")
+		}
+	}
+	if m.TaskMode.ValueString() == string(dstypes.TaskModeEnhanced) && m.Source != nil && m.Destination != nil {
+		src, _ := m.Source.expand(ctx, secrets{})
+		dst, _ := m.Destination.expand(ctx)
+		if !EnhancedSupported(src, dst) {
+			resp.Diagnostics.AddAttributeError(path.Root("task_mode"), "Enhanced mode not available for these locations",
+				`task_mode = "ENHANCED" works only for transfers into S3 from S3 or from object storage without agents (DataSync's rule); use "BASIC".`)
+		}
+	}
 	if m.Source != nil && m.Destination != nil && m.Source.S3 != nil && m.Destination.S3 != nil &&
 		m.Source.S3.BucketARN.Equal(m.Destination.S3.BucketARN) && sameSubdir(m.Source.S3.Subdirectory.ValueString(), m.Destination.S3.Subdirectory.ValueString()) &&
-		!m.Source.S3.BucketARN.IsUnknown() && !m.Source.S3.Subdirectory.IsUnknown() && !m.Destination.S3.Subdirectory.IsUnknown() {
+		!m.Source.S3.BucketARN.IsUnknown() && !m.Source.S3.BucketARN.IsNull() && !m.Source.S3.Subdirectory.IsUnknown() && !m.Destination.S3.Subdirectory.IsUnknown() {
 		resp.Diagnostics.AddAttributeError(path.Root("destination").AtName("s3").AtName("subdirectory"), "Source and destination overlap",
 			"destination.s3 names the same bucket and subdirectory as source.s3; transfer into a different prefix.")
 	}

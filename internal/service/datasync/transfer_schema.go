@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -114,13 +113,11 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"s3": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3 bucket (the data lake).",
-						Validators:          []validator.Object{exactlyOneOf("lustre")},
 						Attributes:          s3LocationAttributes("to write to"),
 					},
 					"lustre": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An FSx for Lustre file system, given as a `rayhpc_lustre_workspace` id or a file system ARN.",
-						Validators:          []validator.Object{exactlyOneOf("s3")},
 						Attributes: map[string]schema.Attribute{
 							"workspace_id": schema.StringAttribute{
 								Optional:            true,
@@ -188,8 +185,9 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the DataSync task. Updated in place.",
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
+				MarkdownDescription: "Name of the DataSync task, at most 256 letters, digits, spaces and `+=._:@/-` (DataSync's pattern). Updated in place.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, maxTagValueLength),
+					stringvalidator.RegexMatches(tagValueRE, msgTagValue)},
 			},
 			"options": schema.SingleNestedAttribute{
 				Optional:            true,
@@ -227,7 +225,6 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"nfs": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An NFS export, reached through DataSync agents. All settings are updated in place.",
-						Validators:          []validator.Object{exactlyOneOf("smb", "s3", "object_storage")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the NFS server.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"subdirectory": schema.StringAttribute{
@@ -245,7 +242,6 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"smb": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An SMB share, reached through DataSync agents with NTLM authentication. All settings are updated in place.",
-						Validators:          []validator.Object{exactlyOneOf("nfs", "s3", "object_storage")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the SMB server.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"subdirectory":    subdirectoryAttribute("Share and path to read (for example `/share/data`).", subdirRE, true),
@@ -263,13 +259,11 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"s3": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3 bucket (for example the seeded data lake).",
-						Validators:          []validator.Object{exactlyOneOf("nfs", "smb", "object_storage")},
 						Attributes:          s3LocationAttributes("to read"),
 					},
 					"object_storage": schema.SingleNestedAttribute{
 						Optional:            true,
 						MarkdownDescription: "An S3-compatible object storage system.",
-						Validators:          []validator.Object{exactlyOneOf("nfs", "smb", "s3")},
 						Attributes: map[string]schema.Attribute{
 							"server_hostname": schema.StringAttribute{Required: true, MarkdownDescription: "DNS name or IP address of the object storage server. Updated in place.", Validators: []validator.String{stringvalidator.LengthAtMost(255), stringvalidator.RegexMatches(hostnameRE, "must be a DNS name or IPv4 address")}},
 							"server_port": schema.Int64Attribute{
@@ -305,6 +299,13 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Computed:            true,
 				MarkdownDescription: "Task status: `AVAILABLE`, `CREATING`, `QUEUED`, `RUNNING` or `UNAVAILABLE`.",
 			},
+			"task_mode": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(string(dstypes.TaskModeBasic)),
+				MarkdownDescription: "`BASIC` (default) or `ENHANCED`. Enhanced mode works only between S3 locations, and between " +
+					"agentless object storage and S3 (DataSync's rule). Changing it replaces the transfer (DataSync cannot change a task's mode).",
+				Validators:    []validator.String{stringvalidator.OneOf(enumValues(dstypes.TaskMode("").Values())...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
 			"tags": schema.MapAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -312,7 +313,7 @@ func (r *transferResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators: []validator.Map{
 					mapvalidator.SizeAtMost(50),
 					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 256), stringvalidator.RegexMatches(tagKeyRE, "may contain only letters, digits, spaces and _.:/=+-@")),
-					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(256)),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(maxTagValueLength), stringvalidator.RegexMatches(tagValueRE, msgTagValue)),
 				},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
@@ -336,13 +337,4 @@ var lastExecutionAttrTypes = map[string]attr.Type{
 	"duration_s":        types.Int64Type,
 	"error_code":        types.StringType,
 	"error_detail":      types.StringType,
-}
-
-// exactlyOneOf, set on each alternative, requires exactly one of it and its named siblings.
-func exactlyOneOf(siblings ...string) validator.Object {
-	paths := make([]path.Expression, len(siblings))
-	for i, n := range siblings {
-		paths[i] = path.MatchRelative().AtParent().AtName(n)
-	}
-	return objectvalidator.ExactlyOneOf(paths...)
 }

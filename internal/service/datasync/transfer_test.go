@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsdatasync "github.com/aws/aws-sdk-go-v2/service/datasync"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -383,6 +385,97 @@ func TestAccDataSyncTransfer_lustreDestination(t *testing.T) {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// The sandbox refuses an FSx for Lustre location whose security groups do not exist or whose file
+// system is not AVAILABLE, as DataSync does; the provider says so before it creates anything.
+func TestAccDataSyncTransfer_lustreDestinationRules(t *testing.T) {
+	bucket := acctest.Var(t, "data_lake_bucket")
+	name := acctest.RandomName()
+	cfg := lustreDestConfig(name, acctest.Var(t, "subnet_id"), acctest.Var(t, "region"), bucket)
+	missingSG := fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/sg-0fffffffffffffff0", acctest.Var(t, "region"), accountOf(roleARN))
+	bad := strings.Replace(cfg, fmt.Sprintf(`"arn:aws:ec2:%s:%s:security-group/${rayhpc_lustre_workspace.x.security_group_id}"`, acctest.Var(t, "region"), accountOf(roleARN)), strconv.Quote(missingSG), 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkLustreDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      bad,
+				ExpectError: regexp.MustCompile(`(?s)destination\.lustre\.security_group_arns.*sg-0fffffffffffffff0`),
+			},
+			{
+				// The sandbox itself: CreateLocationFsxLustre with a missing group, and with a file system
+				// that is still CREATING, is refused.
+				Config: strings.SplitN(cfg, `resource "rayhpc_datasync_transfer"`, 2)[0],
+				Check: func(s *terraform.State) error {
+					ctx, c := context.Background(), dsClient(t)
+					ws := s.RootModule().Resources[wsName].Primary.Attributes
+					_, err := c.CreateLocationFsxLustre(ctx, &awsdatasync.CreateLocationFsxLustreInput{
+						FsxFilesystemArn: aws.String(ws["arn"]), SecurityGroupArns: []string{missingSG},
+					})
+					if err == nil || !strings.Contains(err.Error(), "sg-0fffffffffffffff0 does not exist") {
+						return fmt.Errorf("a location with a missing security group: %v", err)
+					}
+					fsc := fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+					out, err := fsc.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
+						FileSystemType: "LUSTRE", StorageCapacity: aws.Int32(1200), SubnetIds: []string{acctest.Var(t, "subnet_id")},
+						LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
+					})
+					if err != nil {
+						return err
+					}
+					defer func() {
+						_, _ = fsc.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: out.FileSystem.FileSystemId}) //nolint:errcheck // best effort
+					}()
+					sg := fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", acctest.Var(t, "region"), accountOf(roleARN), ws["security_group_id"])
+					_, err = c.CreateLocationFsxLustre(ctx, &awsdatasync.CreateLocationFsxLustreInput{
+						FsxFilesystemArn: out.FileSystem.ResourceARN, SecurityGroupArns: []string{sg},
+					})
+					if err == nil || !strings.Contains(err.Error(), "is CREATING") {
+						return fmt.Errorf("a location on a CREATING file system: %v", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// An execution whose source bucket is gone ends in ERROR with the sandbox's (S3's) error, and the
+// apply says so.
+func TestAccDataSyncTransfer_sourceBucketGone(t *testing.T) {
+	bucket := acctest.RandomName()
+	dest := acctest.Var(t, "data_lake_bucket")
+	s3c := s3.NewFromConfig(acctest.Sandbox(t).AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	name := acctest.RandomName()
+	cfg := func(run bool) string {
+		return transferConfig{name: name, source: s3Loc(bucket, "/in"), dest: s3Loc(dest, "/gone-source"), extra: fmt.Sprintf("  run_on_apply = %t", run)}.String()
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					if _, err := s3c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(false),
+			},
+			{
+				PreConfig: func() {
+					if _, err := s3c.DeleteBucket(context.Background(), &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      cfg(true),
+				ExpectError: regexp.MustCompile(`(?s)failed.*NoSuchBucket.*does not exist`),
 			},
 		},
 	})

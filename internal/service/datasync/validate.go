@@ -33,10 +33,44 @@ var (
 	patternRE   = regexp.MustCompile(`^[^|\x00]+$`)
 	taskARNRE   = regexp.MustCompile(`^arn:aws[\-a-z]*:datasync:[a-z\-0-9]+:[0-9]{12}:task/task-[0-9a-f]{17}$`)
 	tagKeyRE    = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:/-]+$`)
+	// tagValueRE: TagValue, also the shape of a task's Name.
+	tagValueRE = regexp.MustCompile(`^[a-zA-Z0-9\s+=._:@/-]*$`)
 	// nfsSubdirRE: NfsSubdirectory, and DataSync mounts an export path, which starts with /.
 	nfsSubdirRE  = regexp.MustCompile(`^/[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`)
 	lustreSubdir = regexp.MustCompile(`^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]*$`)
 )
+
+const (
+	// maxTagValueLength: TagValue's max, also a task name's.
+	maxTagValueLength = 256
+	msgTagValue       = "may contain only letters, digits, spaces and +=._:@/- (DataSync's TagValue pattern)"
+)
+
+// EnhancedSupported says whether a task between these locations may run in Enhanced mode: "Enhanced
+// mode is currently available for transfers between Amazon S3 locations, transfers between Azure
+// Blob and Amazon S3 without an agent, and transfers between other clouds and Amazon S3 without an
+// agent" (CreateTaskRequest, TaskMode, datasync 2018-11-09 service-2.json).
+func EnhancedSupported(src Source, dst Destination) bool {
+	agentlessSource := src.ObjectStorage != nil && len(src.ObjectStorage.AgentARNs) == 0
+	return dst.S3 != nil && (src.S3 != nil || agentlessSource)
+}
+
+// oneOf checks that exactly one of the named blocks is set, and says which are set when not.
+func oneOf(block string, set map[string]bool, names ...string) error {
+	var got []string
+	for _, n := range names {
+		if set[n] {
+			got = append(got, n)
+		}
+	}
+	switch len(got) {
+	case 1:
+		return nil
+	case 0:
+		return fmt.Errorf("%s needs exactly one of %s; none is set", block, strings.Join(names, ", "))
+	}
+	return fmt.Errorf("%s needs exactly one of %s; %s are set together: keep one", block, strings.Join(names, ", "), strings.Join(got, " and "))
+}
 
 // MinScheduleInterval is DataSync's documented minimum interval between scheduled runs of a task
 // (https://docs.aws.amazon.com/datasync/latest/userguide/task-scheduling.html).
