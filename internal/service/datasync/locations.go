@@ -41,7 +41,7 @@ func s3Input(s *S3, tags []dstypes.TagListEntry) *datasync.CreateLocationS3Input
 
 // createSource creates the source location and returns its ARN.
 func createSource(ctx context.Context, c *datasync.Client, s Source, tags map[string]string) (string, error) {
-	t := tagEntries(tags)
+	t := conns.DataSyncTags(tags)
 	var arn *string
 	var err error
 	switch {
@@ -154,7 +154,7 @@ func checkLustreDestination(ctx context.Context, client *conns.Client, l *Lustre
 // createDestination creates the destination location and returns its ARN.
 func createDestination(ctx context.Context, client *conns.Client, d Destination, tags map[string]string) (string, error) {
 	c := client.DataSync()
-	t := tagEntries(tags)
+	t := conns.DataSyncTags(tags)
 	switch {
 	case d.S3 != nil:
 		out, err := c.CreateLocationS3(ctx, s3Input(d.S3, t))
@@ -511,20 +511,4 @@ func fileSystemARNFromURI(locationARN, uri string) string {
 		return ""
 	}
 	return fmt.Sprintf("arn:%s:fsx:%s:%s:file-system/%s", a.Partition, region, a.AccountID, id)
-}
-
-func tagEntries(tags map[string]string) []dstypes.TagListEntry {
-	if len(tags) == 0 {
-		return nil
-	}
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]dstypes.TagListEntry, 0, len(tags))
-	for _, k := range keys {
-		out = append(out, dstypes.TagListEntry{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
 }

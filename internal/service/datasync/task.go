@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
 	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 )
 
 // filterRules joins patterns into DataSync's one SIMPLE_PATTERN rule ("a|b").
@@ -88,7 +90,7 @@ func expandCreateTask(spec TransferSpec, src, dst string) *datasync.CreateTaskIn
 		Excludes:               filterRules(spec.Excludes),
 		Options:                spec.Options.expand(),
 		Schedule:               schedule(spec.Schedule),
-		Tags:                   tagEntries(spec.Tags),
+		Tags:                   conns.DataSyncTags(spec.Tags),
 		TaskMode:               dstypes.TaskMode(spec.TaskMode),
 	}
 }

@@ -341,16 +341,8 @@ func updateTags(ctx context.Context, ds *datasync.Client, arns []string, want ma
 		if err != nil {
 			return err
 		}
-		drop, add := conns.TagsDiff(have, want)
-		if len(drop) > 0 {
-			if _, err := ds.UntagResource(ctx, &datasync.UntagResourceInput{ResourceArn: aws.String(arn), Keys: drop}); err != nil {
-				return err
-			}
-		}
-		if len(add) > 0 {
-			if _, err := ds.TagResource(ctx, &datasync.TagResourceInput{ResourceArn: aws.String(arn), Tags: tagEntries(add)}); err != nil {
-				return err
-			}
+		if err := conns.UpdateDataSyncTags(ctx, ds, arn, have, want); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -357,20 +357,3 @@ func flattenSettings(d *ec2types.ResponseLaunchTemplateData) *LaunchTemplateSett
 	}
 	return &s
 }
-
-func ec2Tags(tags map[string]string) []ec2types.Tag {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]ec2types.Tag, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, ec2types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
-}
-
-func tagSpec(resourceType ec2types.ResourceType, tags map[string]string) []ec2types.TagSpecification {
-	return []ec2types.TagSpecification{{ResourceType: resourceType, Tags: ec2Tags(tags)}}
-}

@@ -121,7 +121,7 @@ func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Net
 		if _, err := conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{
 			GroupName:         aws.String(spec.Name),
 			Strategy:          ec2types.PlacementStrategyCluster,
-			TagSpecifications: tagSpec(ec2types.ResourceTypePlacementGroup, spec.Tags),
+			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypePlacementGroup, spec.Tags),
 		}); err != nil {
 			return n, fmt.Errorf("creating cluster placement group: %w\nA placement group of this name may already exist; choose another name or import it", err)
 		}
@@ -133,7 +133,7 @@ func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Net
 		GroupName:         aws.String(spec.Name),
 		Description:       aws.String(efaGroupDescriptionPrefix + "all traffic to and from itself (rayhpc_efa_network " + spec.Name + ")"),
 		VpcId:             aws.String(r.VPCID),
-		TagSpecifications: tagSpec(ec2types.ResourceTypeSecurityGroup, spec.Tags),
+		TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, spec.Tags),
 	})
 	if err != nil {
 		return n, fmt.Errorf("creating EFA security group: %w", err)
@@ -147,7 +147,7 @@ func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Net
 		LaunchTemplateName: aws.String(spec.Name),
 		LaunchTemplateData: launchTemplateData(spec, r, n.SecurityGroupID, n.PlacementGroupName),
 		VersionDescription: aws.String(r.Type.Name),
-		TagSpecifications:  tagSpec(ec2types.ResourceTypeLaunchTemplate, spec.Tags),
+		TagSpecifications:  conns.EC2TagSpecs(ec2types.ResourceTypeLaunchTemplate, spec.Tags),
 	})
 	if err != nil {
 		return n, fmt.Errorf("creating launch template: %w", err)
@@ -351,7 +351,7 @@ func UpdateNetwork(ctx context.Context, c *conns.Client, from *Network, spec Net
 // updateNetworkTags brings the tags of every part (security group, launch template, placement group,
 // tagged by its pg- ID) from from.Tags to want.
 func updateNetworkTags(ctx context.Context, conn *ec2.Client, from *Network, want map[string]string) error {
-	if remove, set := framework.TagsDiff(from.Tags, want); len(remove) == 0 && len(set) == 0 {
+	if remove, set := conns.TagsDiff(from.Tags, want); len(remove) == 0 && len(set) == 0 {
 		return nil
 	}
 	ids := []string{}
@@ -369,7 +369,10 @@ func updateNetworkTags(ctx context.Context, conn *ec2.Client, from *Network, wan
 			return err
 		}
 	}
-	return updateTags(ctx, conn, ids, from.Tags, want)
+	if len(ids) == 0 {
+		return nil
+	}
+	return conns.UpdateEC2Tags(ctx, conn, ids, from.Tags, want)
 }
 
 // DeleteNetwork deletes the launch template, then the security group and the placement group (each
@@ -444,27 +447,4 @@ func deletePlacementGroup(ctx context.Context, c *conns.Client, name string) err
 // its own: the caller's context deadline bounds it.
 func deleteWhileInUse(ctx context.Context, inUse []string, del func(context.Context) error) error {
 	return wait.RetryWhile(ctx, 0, func(err error) bool { return awserr.Is(err, inUse...) }, del)
-}
-
-// updateTags applies a tag change to EC2 resources.
-func updateTags(ctx context.Context, conn *ec2.Client, ids []string, oldTags, newTags map[string]string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	remove, set := conns.TagsDiff(oldTags, newTags)
-	if len(remove) > 0 {
-		keys := make([]ec2types.Tag, 0, len(remove))
-		for _, k := range remove {
-			keys = append(keys, ec2types.Tag{Key: aws.String(k)})
-		}
-		if _, err := conn.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: ids, Tags: keys}); err != nil {
-			return err
-		}
-	}
-	if len(set) > 0 {
-		if _, err := conn.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(set)}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
