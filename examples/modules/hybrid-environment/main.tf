@@ -113,8 +113,8 @@ resource "rayhpc_datasync_transfer" "ingest" {
 # The queues as placement pools (the shape of rayhpc_hybrid_cluster's platforms.hpc).
 locals {
   hpc_pools = [
-    { name = "mpi", instance_type = var.efa_instance_type, min_nodes = 0, max_nodes = var.mpi_queue.max_count, efa = true },
-    { name = "serial", instance_type = var.serial_queue.instance_type, min_nodes = var.serial_queue.min_count, max_nodes = var.serial_queue.max_count, efa = false },
+    { name = "mpi", instance_type = var.efa_instance_type, min_nodes = 0, max_nodes = var.mpi_queue.max_count, efa = true, spot = false },
+    { name = "serial", instance_type = var.serial_queue.instance_type, min_nodes = var.serial_queue.min_count, max_nodes = var.serial_queue.max_count, efa = false, spot = false },
   ]
 }
 
@@ -132,6 +132,7 @@ resource "rayhpc_workflow_placement" "this" {
       min_nodes     = hpc.value.min_nodes
       max_nodes     = hpc.value.max_nodes
       efa           = hpc.value.efa
+      spot          = hpc.value.spot
     }
   }
 
