@@ -141,7 +141,7 @@ func (g *Gateway) verify(r *http.Request, info *requestInfo, body []byte) (sigv4
 // forms (InvalidSignatureException, UnrecognizedClientException,
 // IncompleteSignatureException, MissingAuthenticationTokenException).
 func writeAuthError(w http.ResponseWriter, info *requestInfo, e *sigv4.Error) {
-	switch info.protocol {
+	switch authProtocol(info) {
 	case ProtoS3:
 		writeS3AuthError(w, e)
 	case ProtoEC2:
@@ -184,6 +184,24 @@ func writeAuthError(w http.ResponseWriter, info *requestInfo, e *sigv4.Error) {
 			WriteRESTJSONError(w, http.StatusForbidden, code, e.Message)
 		}
 	}
+}
+
+// queryServices speak the AWS query protocol (botocore service-2.json "protocol": "query").
+var queryServices = map[string]bool{"iam": true, "sts": true, "sns": true, "sqs": true, "cloudformation": true,
+	"elasticloadbalancing": true, "autoscaling": true, "rds": true, "elasticache": true, "ses": true, "cloudwatch": true}
+
+// authProtocol is the protocol to answer in. A body corrupted in transit may hide the Action that
+// identify looks for; the scope's service still tells EC2 and query services apart from REST-JSON.
+func authProtocol(info *requestInfo) Protocol {
+	if info.protocol == ProtoRESTJSON {
+		switch {
+		case info.service == "ec2":
+			return ProtoEC2
+		case queryServices[info.service]:
+			return ProtoQuery
+		}
+	}
+	return info.protocol
 }
 
 func writeS3AuthError(w http.ResponseWriter, e *sigv4.Error) {

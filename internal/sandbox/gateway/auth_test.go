@@ -142,6 +142,7 @@ func TestSigV4_protocolAnswers(t *testing.T) {
 		{"ec2 changed body", with(ec2Call, func(c *signedCall) { c.tamper = changeBody("Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-1") }), 401, "AuthFailure", ""},
 		{"ec2 skewed clock", with(ec2Call, func(c *signedCall) { c.at = skewed }), 400, "RequestExpired", ""},
 		{"ec2 unknown key", with(ec2Call, func(c *signedCall) { c.creds = unknown }), 401, "AuthFailure", ""},
+		{"ec2 body without its Action", with(ec2Call, func(c *signedCall) { c.tamper = changeBody("Version=2016-11-15&SubnetId.1=subnet-1") }), 401, "AuthFailure", ""},
 		{"sts changed body", with(stsCall, func(c *signedCall) { c.tamper = changeBody("Action=GetCallerIdentity&Version=2011-06-16") }), 403, "SignatureDoesNotMatch", "does not match"},
 		{"sts region changed after signing", with(stsCall, func(c *signedCall) { c.tamper = scopeRegion("us-west-2") }), 403, "SignatureDoesNotMatch", ""},
 		{"sts skewed clock", with(stsCall, func(c *signedCall) { c.at = skewed }), 403, "SignatureDoesNotMatch", "Signature expired"},
