@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 )
 
 // How many of each resource the configuration makes: with the one transfer, more resources than
@@ -43,19 +46,23 @@ func TestAccConcurrentApplyDestroy(t *testing.T) {
 	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-parallelism=10"); err != nil {
 		t.Fatalf("terraform apply -parallelism=10: %v\n%s%s", err, unverified(gw.Calls()), out)
 	}
-	inv := takeInventory(ctx, t, sb.AWSConfig(), prefix)
-	want := inventory{
-		fileSystems: workspaces, associations: workspaces, securityGroups: workspaces + networks,
-		placementGroups: networks, launchTemplates: networks, tasks: 1, locations: 2,
+	// The package's sandbox serves this test alone: everything in it is this configuration's.
+	want := map[string]int{
+		"fsx file system": workspaces, "fsx data repository association": workspaces,
+		"ec2 security group": workspaces + networks, "ec2 placement group": networks,
+		"ec2 launch template": networks, "datasync task": 1, "datasync location": 2,
 	}
-	if inv != want {
-		t.Errorf("after apply the sandbox holds %+v, want %+v (something was created twice or not at all)", inv, want)
+	inv := list(ctx, t, sb.AWSConfig())
+	for _, kind := range inventory.Kinds {
+		if len(inv[kind]) != want[kind] {
+			t.Errorf("after apply the sandbox holds %d of %s, want %d (created twice or not at all):\n%s", len(inv[kind]), kind, want[kind], inv)
+		}
 	}
 	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-parallelism=10"); err != nil {
 		t.Fatalf("terraform destroy -parallelism=10: %v\n%s%s", err, unverified(gw.Calls()), out)
 	}
-	if inv := takeInventory(ctx, t, sb.AWSConfig(), prefix); inv != (inventory{}) {
-		t.Errorf("after destroy the sandbox still holds %+v", inv)
+	if inv := list(ctx, t, sb.AWSConfig()); inv.Count() != 0 {
+		t.Errorf("after destroy the sandbox still holds:\n%s", inv)
 	}
 
 	calls := gw.Calls()
@@ -66,6 +73,16 @@ func TestAccConcurrentApplyDestroy(t *testing.T) {
 		t.Errorf("%d CreateFileSystem calls for %d workspaces: the apply did not run what it should", n, workspaces)
 	}
 	t.Logf("%d AWS calls, all signatures verified", len(calls))
+}
+
+// list reads what the sandbox holds from the services themselves, never from Terraform's state.
+func list(ctx context.Context, t *testing.T, cfg aws.Config) inventory.Inventory {
+	t.Helper()
+	inv, err := inventory.List(ctx, inventory.Options{AWS: cfg})
+	if err != nil {
+		t.Fatalf("listing the sandbox: %v", err)
+	}
+	return inv
 }
 
 // unverified lists the calls whose signature did not verify (empty when all did).
