@@ -29,19 +29,11 @@ func (sb *Sandbox) startParallelCluster(t pcluster.Timings, logf func(string, ..
 		EC2Client:      ec2.NewFromConfig(moto),
 		FileSystem:     sb.gw.FileSystem,
 		PlacementGroup: sb.gw.PlacementGroup,
-		Keys:           sb.keys,
+		Keys:           sb.gw.Keys,
 		ConfigURL:      store.URL,
 		Logf:           logf,
 	})
 	sb.gw.Register(sb.pc)
-}
-
-// keys are the credentials the sandbox's SigV4 verification accepts.
-func (sb *Sandbox) keys(accessKeyID string) (string, bool) {
-	if accessKeyID == AccessKeyID {
-		return SecretAccessKey, true
-	}
-	return "", false
 }
 
 // ParallelCluster is the ParallelCluster API emulator (call log, failure injection).

@@ -8,16 +8,12 @@ package pcluster
 // INVALID_SIGNATURE, UNAUTHORIZED / EXPIRED_TOKEN).
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/sigv4"
 )
 
 type authError struct {
@@ -28,47 +24,39 @@ type authError struct {
 
 func (e *authError) Error() string { return e.errType + ": " + e.message }
 
-// maxSkew is how far a request's X-Amz-Date may be from the server's clock (SigV4: 5 minutes... API
-// Gateway answers "Signature expired" beyond it).
-const maxSkew = 5 * time.Minute
-
-// verify checks the request's SigV4 signature against the sandbox's keys. It is the one place the
-// emulator verifies signatures.
-func (e *Emulator) verify(r *http.Request, body []byte) *authError {
-	auth := r.Header.Get("Authorization")
-	if auth == "" {
-		return &authError{http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token"}
-	}
-	fields, ok := parseAuthorization(auth)
-	if !ok {
-		return &authError{http.StatusForbidden, "IncompleteSignatureException",
-			fmt.Sprintf("Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=%s", auth)}
-	}
-	scope := strings.Split(fields["Credential"], "/")
-	if len(scope) != 5 || scope[4] != "aws4_request" {
-		return &authError{http.StatusForbidden, "IncompleteSignatureException", "Credential should be scoped to a valid region and service."}
-	}
-	if scope[3] != ServiceName {
-		return &authError{http.StatusForbidden, "InvalidSignatureException", fmt.Sprintf("Credential should be scoped to correct service: '%s'.", ServiceName)}
-	}
-	secret, known := e.keys()(scope[0])
-	if !known {
-		return &authError{http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid."}
-	}
-	signedAt, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+// verify checks the request's SigV4 signature (package sigv4) against the sandbox's keys, and that a
+// temporary key has not expired. It is the one place the emulator verifies signatures (served through
+// the gateway, the gateway has verified them too; served alone, in unit tests, this is the check).
+func (e *Emulator) verify(r *http.Request, body []byte) (string, *authError) {
+	now := e.cfg.Now()
+	res, err := sigv4.Verify(r, body, sigv4.Keys(e.keys()), now)
 	if err != nil {
-		return &authError{http.StatusForbidden, "IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."}
+		var se *sigv4.Error
+		if !errors.As(err, &se) {
+			return res.AccessKeyID, &authError{http.StatusForbidden, "IncompleteSignatureException", err.Error()}
+		}
+		switch se.Kind {
+		case sigv4.Missing:
+			return res.AccessKeyID, &authError{http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token"}
+		case sigv4.Incomplete:
+			return res.AccessKeyID, &authError{http.StatusForbidden, "IncompleteSignatureException", se.Message}
+		case sigv4.UnknownKey:
+			return res.AccessKeyID, &authError{http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid."}
+		case sigv4.Mismatch, sigv4.PayloadHashMismatch:
+			return res.AccessKeyID, &authError{http.StatusForbidden, "InvalidSignatureException", sigv4.MismatchMessage}
+		}
+		return res.AccessKeyID, &authError{http.StatusForbidden, "InvalidSignatureException", se.Message}
 	}
-	if now := e.cfg.Now(); signedAt.Before(now.Add(-maxSkew)) || signedAt.After(now.Add(maxSkew)) {
-		return &authError{http.StatusForbidden, "InvalidSignatureException", fmt.Sprintf(
-			"Signature expired: %s is now earlier than %s (%s - 5 min.)",
-			signedAt.Format("20060102T150405Z"), now.Add(-maxSkew).UTC().Format("20060102T150405Z"), now.UTC().Format("20060102T150405Z"))}
+	if res.Service != ServiceName {
+		return res.AccessKeyID, &authError{http.StatusForbidden, "InvalidSignatureException", fmt.Sprintf("Credential should be scoped to correct service: '%s'.", ServiceName)}
 	}
-	want, err := resign(r, body, fields["SignedHeaders"], scope, secret, signedAt)
-	if err != nil || want != fields["Signature"] {
-		return &authError{http.StatusForbidden, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
+	if e.cfg.KeyExpiry != nil {
+		if exp, ok := e.cfg.KeyExpiry(res.AccessKeyID); ok && now.After(exp) {
+			// An expired session's token (IAM User Guide, "Using temporary credentials with AWS resources").
+			return res.AccessKeyID, &authError{http.StatusForbidden, "ExpiredTokenException", "The security token included in the request is expired"}
+		}
 	}
-	return nil
+	return res.AccessKeyID, nil
 }
 
 func (e *Emulator) keys() Keys {
@@ -76,51 +64,6 @@ func (e *Emulator) keys() Keys {
 		return e.cfg.Keys
 	}
 	return func(string) (string, bool) { return "", false }
-}
-
-func parseAuthorization(v string) (map[string]string, bool) {
-	rest, ok := strings.CutPrefix(v, "AWS4-HMAC-SHA256 ")
-	if !ok {
-		return nil, false
-	}
-	out := map[string]string{}
-	for _, part := range strings.Split(rest, ",") {
-		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if ok {
-			out[k] = val
-		}
-	}
-	return out, out["Credential"] != "" && out["SignedHeaders"] != "" && out["Signature"] != ""
-}
-
-// resign signs a copy of the request carrying only the headers the client signed, at the client's
-// time, and returns the signature.
-func resign(r *http.Request, body []byte, signedHeaders string, scope []string, secret string, at time.Time) (string, error) {
-	c, err := http.NewRequest(r.Method, "http://"+r.Host+r.URL.RequestURI(), nil)
-	if err != nil {
-		return "", err
-	}
-	c.Host = r.Host
-	c.ContentLength = int64(len(body))
-	for _, h := range strings.Split(signedHeaders, ";") {
-		if h == "host" {
-			continue
-		}
-		if v, ok := r.Header[http.CanonicalHeaderKey(h)]; ok {
-			c.Header[http.CanonicalHeaderKey(h)] = v
-		}
-	}
-	sum := sha256.Sum256(body)
-	payload := hex.EncodeToString(sum[:])
-	creds := aws.Credentials{AccessKeyID: scope[0], SecretAccessKey: secret}
-	if err := v4.NewSigner().SignHTTP(r.Context(), creds, c, payload, scope[3], scope[2], at); err != nil {
-		return "", err
-	}
-	fields, ok := parseAuthorization(c.Header.Get("Authorization"))
-	if !ok {
-		return "", fmt.Errorf("re-signing produced no signature")
-	}
-	return fields["Signature"], nil
 }
 
 func writeAuthError(w http.ResponseWriter, e *authError) {

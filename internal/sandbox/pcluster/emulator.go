@@ -87,6 +87,9 @@ type Config struct {
 	PlacementGroup func(region, name string) (strategy string, ok bool)
 	// Keys are the credentials whose signatures verify.
 	Keys Keys
+	// KeyExpiry, if set, gives the expiry of temporary keys: requests signed with an expired one are
+	// refused (403 ExpiredTokenException).
+	KeyExpiry func(accessKeyID string) (time.Time, bool)
 	// ConfigURL returns the URL DescribeCluster reports for a cluster's configuration (empty: none).
 	ConfigURL func(ctx context.Context, cluster, config string) string
 	Now       func() time.Time
@@ -101,6 +104,9 @@ type Call struct {
 	Status    int       `json:"status"`
 	// Detail: "dryrun" for dry runs, the requested status of UpdateComputeFleet.
 	Detail string `json:"detail,omitempty"`
+	// AccessKeyID signed the request; Error is the error type of a refused one.
+	AccessKeyID string `json:"access_key_id,omitempty"`
+	Error       string `json:"error,omitempty"`
 }
 
 // Emulator is the ParallelCluster API emulator.
@@ -162,9 +168,10 @@ func (e *Emulator) OperationName(r *http.Request) string {
 
 // Serve answers one request (the gateway has read its body).
 func (e *Emulator) Serve(w http.ResponseWriter, r *http.Request, _ string, body []byte) {
-	if err := e.verify(r, body); err != nil {
-		writeAuthError(w, err)
-		e.record(Call{Time: e.cfg.Now(), Operation: e.OperationName(r), Status: err.status})
+	key, authErr := e.verify(r, body)
+	if authErr != nil {
+		writeAuthError(w, authErr)
+		e.record(Call{Time: e.cfg.Now(), Operation: e.OperationName(r), Status: authErr.status, AccessKeyID: key, Error: authErr.errType})
 		return
 	}
 	r2 := r.Clone(r.Context())
@@ -174,7 +181,9 @@ func (e *Emulator) Serve(w http.ResponseWriter, r *http.Request, _ string, body 
 	r2.ContentLength = int64(len(body))
 	rec := &gateway.StatusRecorder{ResponseWriter: w}
 	e.handler.ServeHTTP(rec, r2)
-	e.record(e.describeCall(r2, body, rec.Status()))
+	call := e.describeCall(r2, body, rec.Status())
+	call.AccessKeyID = key
+	e.record(call)
 }
 
 // describeCall is the call log's entry for a request.

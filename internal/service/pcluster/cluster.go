@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
@@ -162,7 +163,7 @@ func createCluster(ctx context.Context, pc API, polling wait.Polling, spec Clust
 		}
 		if resp.StatusCode() == http.StatusConflict {
 			// The create was made before (a lost answer, retried): adopt it if it is ours.
-			return adoptCluster(ctx, pc, polling, region, name)
+			return adoptCluster(ctx, pc, polling, region, name, doc)
 		}
 		if resp.JSON202 == nil {
 			return nil, apiError("CreateCluster", resp.HTTPResponse, resp.Body)
@@ -174,7 +175,7 @@ func createCluster(ctx context.Context, pc API, polling wait.Polling, spec Clust
 		return nil, err
 	default:
 		tflog.Info(ctx, "found a ParallelCluster cluster of this name", map[string]any{"status": string(existing.ClusterStatus)})
-		return adoptCluster(ctx, pc, polling, region, name)
+		return adoptCluster(ctx, pc, polling, region, name, doc)
 	}
 	return waitCreated(ctx, pc, polling, region, name)
 }
@@ -187,19 +188,43 @@ func deref2[T any](p *[]T) []T {
 }
 
 // adoptCluster takes over a cluster an interrupted create of ours made: it must carry the ownership tag.
-func adoptCluster(ctx context.Context, pc API, polling wait.Polling, region, name string) (*Cluster, error) {
+func adoptCluster(ctx context.Context, pc API, polling wait.Polling, region, name, doc string) (*Cluster, error) {
 	d, err := findCluster(ctx, pc, region, name)
 	if err != nil {
 		return nil, err
 	}
-	if tagMap(d.Tags)[OwnerTagKey] != name {
+	if tagMap(d.Tags)[OwnerTagKey] != OwnerValue(name) {
 		return nil, fmt.Errorf("creating ParallelCluster cluster %s: %w", name, ErrNotOwned)
 	}
-	tflog.Info(ctx, "adopting the ParallelCluster cluster an interrupted create made", map[string]any{"status": string(d.ClusterStatus)})
-	if d.ClusterStatus == api.ClusterStatusDELETEINPROGRESS {
+	switch d.ClusterStatus {
+	case api.ClusterStatusDELETEINPROGRESS:
 		return nil, fmt.Errorf("ParallelCluster cluster %s is being deleted; apply again once it is gone", name)
+	case api.ClusterStatusCREATEINPROGRESS, api.ClusterStatusCREATEFAILED:
+	default:
+		// Its create finished: adopt it only when it is what this create asks for.
+		same, err := sameConfiguration(ctx, d, doc)
+		if err != nil {
+			return nil, err
+		}
+		if !same {
+			return nil, &owner.ConflictError{Owner: owner.New(ResourceType, name), What: "ParallelCluster cluster " + name + " (with another configuration)"}
+		}
 	}
+	tflog.Info(ctx, "adopting the ParallelCluster cluster an interrupted create made", map[string]any{"status": string(d.ClusterStatus)})
 	return waitCreated(ctx, pc, polling, region, name)
+}
+
+// sameConfiguration reports whether the cluster's configuration means the same as doc.
+func sameConfiguration(ctx context.Context, d *api.DescribeClusterResponseContent, doc string) (bool, error) {
+	u := deref(d.ClusterConfiguration.Url)
+	if u == "" {
+		return false, nil
+	}
+	have, err := FetchConfiguration(ctx, u)
+	if err != nil {
+		return false, err
+	}
+	return SemanticallyEqual(have, doc), nil
 }
 
 func waitCreated(ctx context.Context, pc API, polling wait.Polling, region, name string) (*Cluster, error) {

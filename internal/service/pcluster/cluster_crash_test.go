@@ -98,3 +98,49 @@ func countFaults(gw *gateway.Gateway) int {
 	}
 	return n
 }
+
+// created counts the cluster's CreateCluster calls that created it (not dry runs, not refused).
+func created(e *pcluster.Emulator, name string) int {
+	n := 0
+	for _, c := range e.Calls() {
+		if c.Cluster == name && c.Operation == "CreateCluster" && c.Detail == "" && c.Status == 202 {
+			n++
+		}
+	}
+	return n
+}
+
+// terraform is killed (SIGKILL, with the provider) while the cluster is being created; the next apply
+// adopts the cluster (it carries the ownership tag and is still creating) instead of creating it again,
+// the plan after it is empty, and destroy leaves nothing.
+func TestAccHPCCluster_crashDuringCreate(t *testing.T) {
+	skipUnlessAcc(t)
+	acctest.PreCheck(t)
+	e := emulator(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(c.standalone("", "c5.xlarge", c.subnet))
+	cli.KillDuringApply(func([]gateway.Call) bool { return created(e, c.name) > 0 })
+	if got := cli.StateResources(); len(got) != 0 {
+		t.Fatalf("the killed apply saved %v", got)
+	}
+	cli.Apply()
+	if n := created(e, c.name); n != 1 {
+		t.Errorf("the cluster was created %d times, want once", n)
+	}
+	if got := cli.StateResources()[resName]; got != c.name {
+		t.Errorf("state holds %q for %s, want %s", got, resName, c.name)
+	}
+	if changes, out := cli.Plan(); changes {
+		t.Errorf("the plan after the adopting apply is not empty:\n%s", out)
+	}
+	cli.Destroy()
+	if err := testAccCheckClusterDestroy(t)(&terraform.State{Modules: []*terraform.ModuleState{{Path: []string{"root"}, Resources: map[string]*terraform.ResourceState{
+		resName: {Type: "rayhpc_hpc_cluster", Primary: &terraform.InstanceState{ID: c.name}},
+	}}}}); err != nil {
+		t.Error(err)
+	}
+	if err := testAccCheckNoHeadNode(t, c.name)(nil); err != nil {
+		t.Error(err)
+	}
+}

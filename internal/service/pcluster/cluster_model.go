@@ -14,6 +14,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
 type clusterModel struct {
@@ -221,7 +222,7 @@ func (m *clusterModel) expand(ctx context.Context, c *conns.Client) (ClusterSpec
 	} else {
 		spec.Tags = own
 	}
-	spec.Tags[OwnerTagKey] = spec.Name
+	spec.Tags[OwnerTagKey] = OwnerValue(spec.Name)
 	return spec, diags
 }
 
@@ -305,7 +306,7 @@ func (m *clusterModel) nullComputed() {
 func (m *clusterModel) flattenTags(ctx context.Context, remote map[string]string, c *conns.Client) diag.Diagnostics {
 	own := map[string]string{}
 	for k, v := range remote {
-		if k == OwnerTagKey || strings.HasPrefix(k, ReservedTagPrefix) {
+		if owner.IsOwnTag(k) || strings.HasPrefix(k, ReservedTagPrefix) {
 			continue
 		}
 		own[k] = v

@@ -14,12 +14,25 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
-// OwnerTagKey is the tag (in the configuration's Tags, so on the cluster and everything ParallelCluster
-// creates for it) that marks a cluster as made by this provider; its value is the cluster name. A
-// create that finds a cluster of its name carrying it adopts the cluster instead of failing.
-const OwnerTagKey = "rayhpc:hpc-cluster"
+// OwnerTagKey is the provider's ownership tag (package owner), in the configuration's Tags, so on the
+// cluster and everything ParallelCluster creates for it; its value is OwnerValue(name). A create that
+// finds a cluster of its name carrying it adopts the cluster instead of failing.
+//
+// ParallelCluster cannot change a cluster's tags (Tags: UpdatePolicy.UNSUPPORTED in cluster_schema.py),
+// so the owner package's "create pending" tag cannot be removed when the create ends; instead, a cluster
+// whose create has finished is adopted only when its configuration means the same as the one being
+// created (the same intent), and is otherwise a conflict.
+const OwnerTagKey = owner.TagOwner
+
+// ResourceType is the Terraform type of the cluster resource (the owner identity's type).
+const ResourceType = "rayhpc_hpc_cluster"
+
+// OwnerValue is the ownership tag's value for a cluster name.
+func OwnerValue(name string) string { return owner.New(ResourceType, name).Value() }
 
 type m = map[string]any
 

@@ -29,7 +29,7 @@ func testSpec() ClusterSpec {
 			{Name: "home", MountDir: "/home2", EFSFileSystemID: "fs-01234567"},
 			{Name: "data", MountDir: "/data", EBS: &EBSSpec{SizeGiB: 500}},
 		},
-		Tags: map[string]string{"project": "cfd", OwnerTagKey: "cfd"},
+		Tags: map[string]string{"project": "cfd", OwnerTagKey: OwnerValue("cfd")},
 	}
 }
 

@@ -117,7 +117,7 @@ func dryRunCreate(ctx context.Context, pc API, spec ClusterSpec) (*DryRun, error
 	case resp.StatusCode() == http.StatusConflict:
 		out.Exists = true
 		if d, err := findCluster(ctx, pc, spec.Region, spec.Name); err == nil {
-			out.Owned = tagMap(d.Tags)[OwnerTagKey] == spec.Name
+			out.Owned = tagMap(d.Tags)[OwnerTagKey] == OwnerValue(spec.Name)
 		}
 	case resp.StatusCode() == http.StatusBadRequest:
 		var e *APIError

@@ -59,7 +59,7 @@ func choreoSpec() ClusterSpec {
 		Slurm:    SlurmSpec{ScaledownIdleMinutes: 10},
 		Queues: []QueueSpec{{Name: "compute", SubnetIDs: []string{"subnet-0123456789abcdef0"},
 			ComputeResources: []ComputeResourceSpec{{Name: "c5", InstanceType: "c5.xlarge", MaxCount: 4}}}},
-		Tags:                         map[string]string{OwnerTagKey: "hpc"},
+		Tags:                         map[string]string{OwnerTagKey: OwnerValue("hpc")},
 		StopComputeFleetWhenRequired: true,
 	}
 }
@@ -209,7 +209,7 @@ func TestCreateCluster_failedAndAdopted(t *testing.T) {
 	}
 	mine := choreoSpec()
 	mine.Name = "theirs"
-	mine.Tags = map[string]string{OwnerTagKey: "theirs"}
+	mine.Tags = map[string]string{OwnerTagKey: OwnerValue("theirs")}
 	if _, err := createCluster(context.Background(), pc, testPolling, mine); !errors.Is(err, ErrNotOwned) {
 		t.Errorf("create over a foreign cluster = %v, want ErrNotOwned", err)
 	}
