@@ -81,7 +81,14 @@ func sweepRequested() bool {
 }
 
 func runMain(m *testing.M) int {
-	if os.Getenv("TF_ACC") == "" || os.Getenv("RAYHPC_REAL_AWS") != "" {
+	if RealAWS() {
+		if err := exportRealAWSVars(); err != nil {
+			fmt.Fprintf(os.Stderr, "exporting the real-AWS test variables: %s\n", err)
+			return 1
+		}
+		return m.Run()
+	}
+	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
 	ctx := context.Background()
@@ -105,16 +112,20 @@ func runMain(m *testing.M) int {
 // PreCheck skips nothing: it fails the test when the sandbox was expected but is not running.
 func PreCheck(t *testing.T) {
 	t.Helper()
-	if sb == nil && os.Getenv("RAYHPC_REAL_AWS") == "" {
+	if sb == nil && !RealAWS() {
 		t.Fatal("the sandbox is not running: the test package's TestMain must call acctest.RunMain")
 	}
 }
 
-// Sandbox returns the package's running sandbox.
+// Sandbox returns the package's running sandbox. A test that needs it (the gateway's call log, fault
+// injection, an emulator) fails on real AWS, saying so: it is never skipped.
 func Sandbox(t *testing.T) *sandbox.Sandbox {
 	t.Helper()
 	if sb == nil {
-		t.Skip("needs the local sandbox (TF_ACC=1 and acctest.RunMain)")
+		if RealAWS() {
+			t.Fatal(sandboxOnlyMessage(t.Name()))
+		}
+		t.Fatal("the sandbox is not running: the test package's TestMain must call acctest.RunMain (with TF_ACC=1)")
 	}
 	return sb
 }
@@ -125,9 +136,14 @@ func Gateway(t *testing.T) *gateway.Gateway {
 	return Sandbox(t).Gateway()
 }
 
-// Var returns a value the sandbox seeded (data_lake_bucket, subnet_id, vpc_id, region ...).
+// Var returns a value the test environment provides: what the sandbox seeded (data_lake_bucket,
+// subnet_id, vpc_id, region, ...) or, on real AWS, the RealAWSVars environment variable for it; a missing
+// one fails the test naming the variable.
 func Var(t *testing.T, name string) string {
 	t.Helper()
+	if sb == nil && RealAWS() {
+		return realAWSValue(t, name)
+	}
 	v, ok := Sandbox(t).Vars()[name]
 	if !ok {
 		t.Fatalf("the sandbox seeded no %q", name)

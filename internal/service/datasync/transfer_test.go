@@ -76,7 +76,7 @@ func nfsLoc(host, subdir string) string {
 
 func dsClient(t *testing.T) *awsdatasync.Client {
 	t.Helper()
-	return awsdatasync.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	return awsdatasync.NewFromConfig(acctest.AWSConfig(t))
 }
 
 func checkDestroy(t *testing.T) resource.TestCheckFunc {
@@ -300,7 +300,7 @@ func checkLustreLocation(t *testing.T) resource.TestCheckFunc {
 			return fmt.Errorf("destination location security groups %v, want the workspace's %s", out.SecurityGroupArns, ws.Primary.Attributes["security_group_id"])
 		}
 		// The ARN the location resolves to is the file system's own (FSx agrees).
-		fss, err := fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig()).DescribeFileSystems(context.Background(), &fsx.DescribeFileSystemsInput{FileSystemIds: []string{fsID}})
+		fss, err := fsx.NewFromConfig(acctest.AWSConfig(t)).DescribeFileSystems(context.Background(), &fsx.DescribeFileSystemsInput{FileSystemIds: []string{fsID}})
 		if err != nil {
 			return err
 		}
@@ -327,7 +327,7 @@ func checkLustreDestroy(t *testing.T) resource.TestCheckFunc {
 					return fmt.Errorf("DataSync location %s still exists (err %v)", l, err)
 				}
 			case "rayhpc_lustre_workspace":
-				conn := fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+				conn := fsx.NewFromConfig(acctest.AWSConfig(t))
 				if _, err := lustre.FindFileSystemByID(ctx, conn, rs.Primary.ID); !wait.NotFound(err) {
 					return fmt.Errorf("FSx for Lustre file system %s still exists (err %v)", rs.Primary.ID, err)
 				}
@@ -420,7 +420,7 @@ func TestAccDataSyncTransfer_lustreDestinationRules(t *testing.T) {
 					if err == nil || !strings.Contains(err.Error(), "sg-0fffffffffffffff0 does not exist") {
 						return fmt.Errorf("a location with a missing security group: %v", err)
 					}
-					fsc := fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+					fsc := fsx.NewFromConfig(acctest.AWSConfig(t))
 					out, err := fsc.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
 						FileSystemType: "LUSTRE", StorageCapacity: aws.Int32(1200), SubnetIds: []string{acctest.Var(t, "subnet_id")},
 						LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
@@ -450,7 +450,7 @@ func TestAccDataSyncTransfer_lustreDestinationRules(t *testing.T) {
 func TestAccDataSyncTransfer_sourceBucketGone(t *testing.T) {
 	bucket := acctest.RandomName()
 	dest := acctest.Var(t, "data_lake_bucket")
-	s3c := s3.NewFromConfig(acctest.Sandbox(t).AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	s3c := s3.NewFromConfig(acctest.AWSConfig(t), func(o *s3.Options) { o.UsePathStyle = true })
 	name := acctest.RandomName()
 	cfg := func(run bool) string {
 		return transferConfig{name: name, source: s3Loc(bucket, "/in"), dest: s3Loc(dest, "/gone-source"), extra: fmt.Sprintf("  run_on_apply = %t", run)}.String()

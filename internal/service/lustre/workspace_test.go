@@ -28,7 +28,7 @@ const resName = "rayhpc_lustre_workspace.test"
 
 func fsxClient(t *testing.T) *fsx.Client {
 	t.Helper()
-	return fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	return fsx.NewFromConfig(acctest.AWSConfig(t))
 }
 
 func testAccCheckWorkspaceDestroy(t *testing.T) resource.TestCheckFunc {

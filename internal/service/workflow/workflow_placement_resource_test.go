@@ -33,7 +33,7 @@ const resName = "rayhpc_workflow_placement.test"
 
 func s3Client(t *testing.T) *s3.Client {
 	t.Helper()
-	return s3.NewFromConfig(acctest.Sandbox(t).AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
+	return s3.NewFromConfig(acctest.AWSConfig(t), func(o *s3.Options) { o.UsePathStyle = true })
 }
 
 func manifestKey() string { return "placements/" + acctest.RandomName() + ".json" }
