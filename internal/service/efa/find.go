@@ -189,3 +189,20 @@ func findLaunchTemplateVersion(ctx context.Context, conn *ec2.Client, id, versio
 	}
 	return &out.LaunchTemplateVersions[0], nil
 }
+
+// findSecurityGroupByName finds the security group of this name in a VPC (names are unique per VPC).
+func findSecurityGroupByName(ctx context.Context, conn *ec2.Client, vpcID, name string) (*ec2types.SecurityGroup, error) {
+	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("group-name"), Values: []string{name}},
+		{Name: aws.String("vpc-id"), Values: []string{vpcID}},
+	}})
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range out.SecurityGroups {
+		if aws.ToString(sg.GroupName) == name {
+			return &sg, nil
+		}
+	}
+	return nil, wait.NewNotFound(fmt.Sprintf("security group named %s in %s", name, vpcID), nil)
+}

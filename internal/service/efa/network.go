@@ -17,6 +17,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -101,9 +102,11 @@ func resolve(ctx context.Context, conn *ec2.Client, spec NetworkSpec, needSubnet
 	return r, nil
 }
 
-// CreateNetwork creates the placement group (strategy cluster), the EFA security group with its rules
-// and the launch template. On failure it returns what it created with the error, so the caller can
-// record it: nothing is left untracked.
+// CreateNetwork creates the EFA security group with its rules, the placement group (strategy cluster)
+// and the launch template, each tagged with the network's ownership tags and looked for before it is
+// created (network_owner.go), so a create interrupted by a crash or a lost answer is adopted by the next
+// one. On failure it returns what it created with the error, so the caller can record it: nothing is
+// left untracked.
 func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Network, error) {
 	conn := c.EC2()
 	r, err := resolve(ctx, conn, spec, true)
@@ -116,44 +119,37 @@ func CreateNetwork(ctx context.Context, c *conns.Client, spec NetworkSpec) (*Net
 		AdditionalSecurityGroupIDs: spec.AdditionalSecurityGroupIDs, LaunchTemplate: spec.LaunchTemplate,
 		EFAInterfaceCount: r.Type.efaInterfaceCount(), GPUCount: r.Type.GPUs, Tags: spec.Tags,
 	}
-	if spec.PlacementStrategy == strategyCluster {
-		tflog.Debug(ctx, "creating cluster placement group")
-		if _, err := conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{
-			GroupName:         aws.String(spec.Name),
-			Strategy:          ec2types.PlacementStrategyCluster,
-			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypePlacementGroup, spec.Tags),
-		}); err != nil {
-			return n, fmt.Errorf("creating cluster placement group: %w\nA placement group of this name may already exist; choose another name or import it", err)
-		}
-		n.PlacementGroupName = spec.Name
-	}
-
+	id := ownerOf(spec.Name)
+	// The security group first: it is the network's main object and says whether an earlier create of
+	// this network was interrupted (then its parts are adopted) or another network holds the name.
 	tflog.Debug(ctx, "creating EFA security group", map[string]any{"vpc_id": r.VPCID})
-	sg, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
-		GroupName:         aws.String(spec.Name),
-		Description:       aws.String(efaGroupDescriptionPrefix + "all traffic to and from itself (rayhpc_efa_network " + spec.Name + ")"),
-		VpcId:             aws.String(r.VPCID),
-		TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, spec.Tags),
-	})
+	sgID, adopted, err := ensureSecurityGroup(ctx, conn, id, spec, r.VPCID)
 	if err != nil {
 		return n, fmt.Errorf("creating EFA security group: %w", err)
 	}
-	n.SecurityGroupID = aws.ToString(sg.GroupId)
+	n.SecurityGroupID = sgID
+	if adopted {
+		tflog.Info(ctx, "adopted the security group of an interrupted create", map[string]any{"security_group_id": sgID})
+	}
 	if err := authorizeEFARules(ctx, conn, n.SecurityGroupID); err != nil {
 		return n, fmt.Errorf("authorizing EFA security group (%s) rules: %w", n.SecurityGroupID, err)
 	}
-
-	lt, err := conn.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
-		LaunchTemplateName: aws.String(spec.Name),
-		LaunchTemplateData: launchTemplateData(spec, r, n.SecurityGroupID, n.PlacementGroupName),
-		VersionDescription: aws.String(r.Type.Name),
-		TagSpecifications:  conns.EC2TagSpecs(ec2types.ResourceTypeLaunchTemplate, spec.Tags),
-	})
+	if spec.PlacementStrategy == strategyCluster {
+		tflog.Debug(ctx, "creating cluster placement group")
+		if _, err := ensurePlacementGroup(ctx, conn, id, spec); err != nil {
+			return n, fmt.Errorf("creating cluster placement group: %w", err)
+		}
+		n.PlacementGroupName = spec.Name
+	}
+	lt, _, err := ensureLaunchTemplate(ctx, conn, id, spec, launchTemplateData(spec, r, n.SecurityGroupID, n.PlacementGroupName), r.Type.Name)
 	if err != nil {
 		return n, fmt.Errorf("creating launch template: %w", err)
 	}
-	n.LaunchTemplateID = aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
-	n.LaunchTemplateLatestVersion = aws.ToInt64(lt.LaunchTemplate.LatestVersionNumber)
+	n.LaunchTemplateID = aws.ToString(lt.LaunchTemplateId)
+	n.LaunchTemplateLatestVersion = aws.ToInt64(lt.LatestVersionNumber)
+	if err := finishCreate(ctx, conn, n.SecurityGroupID); err != nil {
+		return n, fmt.Errorf("marking the network created: %w", err)
+	}
 	return n, nil
 }
 
@@ -252,10 +248,7 @@ func readSecurityGroup(ctx context.Context, conn *ec2.Client, n *Network) error 
 	n.VPCID = aws.ToString(sg.VpcId)
 	// The security group carries the network's tags, as its launch template does (moto does not report
 	// tags added to a launch template after its creation; security groups it does).
-	n.Tags = make(map[string]string, len(sg.Tags))
-	for _, t := range sg.Tags {
-		n.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
+	n.Tags = owner.WithoutOwnTags(conns.EC2TagMap(sg.Tags))
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
 // The sandbox ties placement groups to moto's instances as EC2 does: an instance cannot be launched
@@ -97,12 +98,15 @@ func checkPlacementGroupTags(t *testing.T, want map[string]string) resource.Test
 		for _, tag := range pg.Tags {
 			got[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("placement group tags %v, want %v", got, want)
+		if got[owner.TagOwner] != "rayhpc_efa_network/"+name {
+			return fmt.Errorf("placement group tags %v: no ownership tag", got)
+		}
+		if mine := owner.WithoutOwnTags(got); fmt.Sprint(mine) != fmt.Sprint(want) {
+			return fmt.Errorf("placement group tags %v, want %v", mine, want)
 		}
 		tags, err := conn.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{aws.ToString(pg.GroupId)}}}})
-		if err != nil || len(tags.Tags) != len(want) {
-			return fmt.Errorf("DescribeTags of %s: %v, %d tags, want %d", aws.ToString(pg.GroupId), err, len(tags.Tags), len(want))
+		if err != nil || len(tags.Tags) != len(got) {
+			return fmt.Errorf("DescribeTags of %s: %v, %d tags, want %d", aws.ToString(pg.GroupId), err, len(tags.Tags), len(got))
 		}
 		byTag, err := conn.DescribePlacementGroups(ctx, &ec2.DescribePlacementGroupsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:team"), Values: []string{want["team"]}}}})
 		if err != nil {
