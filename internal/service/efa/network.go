@@ -91,6 +91,15 @@ func resolve(ctx context.Context, conn *ec2.Client, spec NetworkSpec, needSubnet
 			return r, err
 		}
 		r.VPCID, r.AZ = aws.ToString(sn.VpcId), aws.ToString(sn.AvailabilityZone)
+		// The plan checks this too, but only warns for an existing network (network_plan.go): the
+		// apply stops here, before anything changes.
+		offered, err := offeredTypes(ctx, conn, r.AZ, spec.InstanceType)
+		if err != nil {
+			return r, err
+		}
+		if !offered[spec.InstanceType] {
+			return r, fmt.Errorf("instance type %s is not offered in %s, the Availability Zone of subnet %s (DescribeInstanceTypeOfferings)", spec.InstanceType, r.AZ, spec.SubnetID)
+		}
 	}
 	if lt := spec.LaunchTemplate; lt != nil && lt.RootVolumeSizeGiB > 0 && lt.ImageID != "" {
 		img, err := findImage(ctx, conn, lt.ImageID)
@@ -312,7 +321,7 @@ func UpdateNetwork(ctx context.Context, c *conns.Client, from *Network, spec Net
 	conn := c.EC2()
 	n := *from
 	if launchTemplateChanged(from, spec) {
-		r, err := resolve(ctx, conn, spec, false)
+		r, err := resolve(ctx, conn, spec, true)
 		if err != nil {
 			return from, err
 		}

@@ -214,14 +214,23 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.EFAInterfaceCount, plan.GPUCount = types.Int64Unknown(), types.Int64Unknown()
 	} else if state == nil || inputsChanged(state, &plan) {
 		c, diags := checkInputs(ctx, r.Client().EC2(), &plan)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		plan.EFAInterfaceCount = types.Int64Value(int64(c.Type.efaInterfaceCount()))
-		plan.GPUCount = types.Int64Value(int64(c.Type.GPUs))
-		if c.AZ != "" {
-			plan.AvailabilityZone, plan.VPCID = types.StringValue(c.AZ), types.StringValue(c.VPCID)
+		if state != nil && diags.HasError() {
+			// Terraform plans a destroy after a normal plan that refreshes the state, and an error here
+			// would block the destroy of a network that exists. So for an existing network a rule that
+			// needs EC2's answer is a warning at plan time and an error at apply, before anything changes
+			// (resolve, in CreateNetwork and UpdateNetwork).
+			resp.Diagnostics.Append(asWarnings(diags, "The apply will stop with this error before it changes anything.")...)
+			plan.EFAInterfaceCount, plan.GPUCount = types.Int64Unknown(), types.Int64Unknown()
+		} else {
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			plan.EFAInterfaceCount = types.Int64Value(int64(c.Type.efaInterfaceCount()))
+			plan.GPUCount = types.Int64Value(int64(c.Type.GPUs))
+			if c.AZ != "" {
+				plan.AvailabilityZone, plan.VPCID = types.StringValue(c.AZ), types.StringValue(c.VPCID)
+			}
 		}
 	}
 
@@ -329,4 +338,21 @@ func (tagsValidator) ValidateMap(_ context.Context, req validator.MapRequest, re
 			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tag", err.Error()+".")
 		}
 	}
+}
+
+// asWarnings turns error diagnostics into warnings that add note to their detail.
+func asWarnings(in diag.Diagnostics, note string) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range in {
+		if d.Severity() != diag.SeverityError {
+			out.Append(d)
+			continue
+		}
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeWarning(wp.Path(), d.Summary(), d.Detail()+"\n\n"+note)
+		} else {
+			out.AddWarning(d.Summary(), d.Detail()+"\n\n"+note)
+		}
+	}
+	return out
 }
