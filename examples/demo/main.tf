@@ -87,6 +87,40 @@ resource "rayhpc_efa_network" "mpi" {
   }
 }
 
+# The Slurm side: an AWS ParallelCluster cluster mounting the Lustre workspace at /fsx, its MPI queue in
+# the EFA network's placement group.
+resource "rayhpc_hpc_cluster" "slurm" {
+  name = "rayhpc-demo"
+  os   = "alinux2023"
+
+  head_node {
+    instance_type = "c5.xlarge"
+    subnet_id     = var.subnet_id
+  }
+
+  queue {
+    name       = "mpi"
+    subnet_ids = [var.subnet_id]
+    placement_group {
+      id = rayhpc_efa_network.mpi.placement_group_name
+    }
+    compute_resource {
+      name          = "c5n"
+      instance_type = rayhpc_efa_network.mpi.instance_type
+      max_count     = 16
+      efa {}
+    }
+  }
+
+  shared_storage {
+    name      = "workspace"
+    mount_dir = "/fsx"
+    fsx_lustre {
+      file_system_id = rayhpc_lustre_workspace.shared.id
+    }
+  }
+}
+
 # A hybrid pipeline: ingest and preprocess wide and short, an MPI simulation that needs the EFA nodes,
 # feature extraction, then a long stateful training stage.
 locals {

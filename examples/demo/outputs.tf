@@ -32,6 +32,18 @@ output "efa_network" {
   }
 }
 
+output "hpc_cluster" {
+  description = "The Slurm cluster on the Lustre workspace."
+  value = {
+    status    = rayhpc_hpc_cluster.slurm.status
+    compute   = rayhpc_hpc_cluster.slurm.compute_fleet_status
+    version   = rayhpc_hpc_cluster.slurm.version
+    head_node = rayhpc_hpc_cluster.slurm.head_node_instance_id
+    ssh       = rayhpc_hpc_cluster.slurm.ssh_command
+    stack     = rayhpc_hpc_cluster.slurm.cloudformation_stack_arn
+  }
+}
+
 output "placement_table" {
   description = "Where each workflow stage should run, when, and what it costs."
   value       = rayhpc_workflow_placement.pipeline.table

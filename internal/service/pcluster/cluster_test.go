@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 	pc "github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
@@ -208,6 +209,84 @@ func TestAccHPCCluster_basic(t *testing.T) {
 				Config:            cfg.String(),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{sameStack.AddStateValue(resName, tfjsonpath.New("cloudformation_stack_arn"))},
+			},
+		},
+	})
+}
+
+// deleteOutOfBand deletes the cluster through the API, as someone outside Terraform would, and waits
+// until it is gone.
+func deleteOutOfBand(t *testing.T, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c := apiClient(t)
+		if _, err := c.DeleteClusterWithResponse(context.Background(), name, nil); err != nil {
+			return err
+		}
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if r, err := describe(t, name); err == nil && r.StatusCode() == 404 {
+				return nil
+			}
+		}
+		return fmt.Errorf("cluster %s not gone a minute after DeleteCluster", name)
+	}
+}
+
+// Deleted outside Terraform: the refresh drops it from state with a warning and the next plan creates it.
+func TestAccHPCCluster_disappears(t *testing.T) {
+	acctest.PreCheck(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{{
+			Config:             c.standalone("", "c5.xlarge", c.subnet),
+			Check:              deleteOutOfBand(t, c.name),
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+			}},
+		}},
+	})
+}
+
+// A configuration changed outside Terraform (MaxCount raised through the API) is read back, and the next
+// apply updates the cluster back to what the configuration says.
+func TestAccHPCCluster_configurationDrift(t *testing.T) {
+	acctest.PreCheck(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	cfg := c.standalone("", "c5.xlarge", c.subnet)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					r, err := describe(t, c.name)
+					if err != nil || r.JSON200 == nil || r.JSON200.ClusterConfiguration.Url == nil {
+						t.Fatalf("describe: %v", err)
+					}
+					doc, err := pc.FetchConfiguration(context.Background(), *r.JSON200.ClusterConfiguration.Url)
+					if err != nil {
+						t.Fatal(err)
+					}
+					drifted := strings.Replace(doc, "MaxCount: 10", "MaxCount: 12", 1)
+					u, err := apiClient(t).UpdateClusterWithResponse(context.Background(), c.name, nil, api.UpdateClusterJSONRequestBody{ClusterConfiguration: drifted})
+					if err != nil || u.JSON202 == nil {
+						t.Fatalf("out-of-band update: %v %s", err, u.Body)
+					}
+					for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+						if r, err := describe(t, c.name); err == nil && r.JSON200 != nil && r.JSON200.ClusterStatus == "UPDATE_COMPLETE" {
+							return
+						}
+					}
+					t.Fatal("the out-of-band update did not complete")
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+				}},
+				Check: testAccCheckConfigMentions(resName, "MaxCount: 10"),
 			},
 		},
 	})
