@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/sigv4"
 )
@@ -27,6 +28,7 @@ var DefaultAccessKeys = map[string]string{"testing": "testing"}
 // credentials, IAM access keys).
 type issuedKey struct {
 	secret, sessionToken string
+	expires              time.Time // zero: does not expire (IAM access keys)
 }
 
 type keyStore struct {
@@ -125,6 +127,9 @@ func (g *Gateway) verify(r *http.Request, info *requestInfo, body []byte) (sigv4
 		if token != k.sessionToken {
 			return res, &sigv4.Error{Kind: sigv4.UnknownKey, Message: "The security token included in the request is invalid."}
 		}
+		if !k.expires.IsZero() && g.now().After(k.expires) {
+			return res, &sigv4.Error{Kind: sigv4.TokenExpired, Message: "The security token included in the request is expired"}
+		}
 	}
 	return res, nil
 }
@@ -132,7 +137,8 @@ func (g *Gateway) verify(r *http.Request, info *requestInfo, body []byte) (sigv4
 // writeAuthError answers a verification failure with the protocol's own error.
 // Sources: the "Common Errors" pages of the API references (IAM, STS, FSx,
 // DataSync: IncompleteSignature 400, InvalidClientTokenId 403,
-// MissingAuthenticationToken 403, RequestExpired 400, SignatureDoesNotMatch 403),
+// MissingAuthenticationToken 403, RequestExpired 400, SignatureDoesNotMatch 403;
+// STS: ExpiredToken "The security token included in the request is expired"),
 // the EC2 API Reference "Error codes" (AuthFailure, RequestExpired,
 // IncompleteSignature, MissingAuthenticationToken), the S3 API Reference
 // "Error responses" (SignatureDoesNotMatch 403, XAmzContentSHA256Mismatch 400,
@@ -149,7 +155,7 @@ func writeAuthError(w http.ResponseWriter, info *requestInfo, e *sigv4.Error) {
 		switch e.Kind {
 		case sigv4.Incomplete:
 			status, code, msg = http.StatusBadRequest, "IncompleteSignature", e.Message
-		case sigv4.Skewed, sigv4.Expired:
+		case sigv4.Skewed, sigv4.Expired, sigv4.TokenExpired:
 			status, code, msg = http.StatusBadRequest, "RequestExpired", "Request has expired."
 		case sigv4.Missing:
 			status, code, msg = http.StatusUnauthorized, "MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate."
@@ -166,6 +172,8 @@ func writeAuthError(w http.ResponseWriter, info *requestInfo, e *sigv4.Error) {
 			status, code = http.StatusBadRequest, "RequestExpired"
 		case sigv4.Missing:
 			code = "MissingAuthenticationToken"
+		case sigv4.TokenExpired:
+			code = "ExpiredToken"
 		}
 		WriteQueryError(w, status, "Sender", code, e.Message)
 	default: // AWS JSON (X-Amz-Target) and REST-JSON
@@ -177,6 +185,8 @@ func writeAuthError(w http.ResponseWriter, info *requestInfo, e *sigv4.Error) {
 			code = "UnrecognizedClientException"
 		case sigv4.Missing:
 			code = "MissingAuthenticationTokenException"
+		case sigv4.TokenExpired:
+			code = "ExpiredTokenException"
 		}
 		if info.protocol == ProtoJSON {
 			WriteJSONError(w, http.StatusBadRequest, code, e.Message)
@@ -219,6 +229,8 @@ func writeS3AuthError(w http.ResponseWriter, e *sigv4.Error) {
 		code, msg = "AccessDenied", "Request has expired"
 	case sigv4.Missing:
 		code, msg = "AccessDenied", "Access Denied"
+	case sigv4.TokenExpired:
+		status, code, msg = http.StatusBadRequest, "ExpiredToken", "The provided token has expired."
 	}
 	WriteS3Error(w, status, code, msg)
 }
@@ -277,7 +289,7 @@ func parseIssuedKey(doc []byte) (string, issuedKey) {
 		}
 		var v string
 		switch se.Name.Local {
-		case "AccessKeyId", "SecretAccessKey", "SessionToken":
+		case "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration":
 			if dec.DecodeElement(&v, &se) != nil {
 				return id, k
 			}
@@ -294,6 +306,10 @@ func parseIssuedKey(doc []byte) (string, issuedKey) {
 		case "SessionToken":
 			if k.sessionToken == "" {
 				k.sessionToken = strings.TrimSpace(v)
+			}
+		case "Expiration":
+			if t, err := time.Parse(time.RFC3339, strings.TrimSpace(v)); err == nil && k.expires.IsZero() {
+				k.expires = t
 			}
 		}
 	}

@@ -257,3 +257,45 @@ func TestSigV4_learnsIssuedCredentials(t *testing.T) {
 		t.Error("Keys does not know the issued key")
 	}
 }
+
+// Temporary credentials stop working when they expire, with each protocol's answer.
+func TestSigV4_expiredSessionCredentials(t *testing.T) {
+	t.Parallel()
+	g, _ := newTestGateway(t, testTimings)
+	expired := aws.Credentials{AccessKeyID: "ASIAEXPIRED0001", SecretAccessKey: "old", SessionToken: "oldtoken"}
+	g.keys.learn(expired.AccessKeyID, issuedKey{secret: "old", sessionToken: "oldtoken", expires: time.Now().Add(-time.Minute)})
+	cases := []struct {
+		call         signedCall
+		status       int
+		code, reason string
+	}{
+		{signedCall{method: "POST", path: "/", contentType: "application/x-amz-json-1.1",
+			target: "AWSSimbaAPIService_v20180301.DescribeFileSystems", body: `{}`, service: "fsx"}, 400, "ExpiredTokenException", "expired"},
+		{signedCall{method: "POST", path: "/", contentType: "application/x-www-form-urlencoded; charset=utf-8",
+			body: "Action=GetCallerIdentity&Version=2011-06-15", service: "sts"}, 403, "ExpiredToken", "expired"},
+		{signedCall{method: "POST", path: "/", contentType: "application/x-www-form-urlencoded; charset=utf-8",
+			body: "Action=DescribeVpcs&Version=2016-11-15", service: "ec2"}, 400, "RequestExpired", ""},
+		{signedCall{method: "GET", path: "/rayhpc-data-lake", service: "s3", s3Hash: true}, 400, "ExpiredToken", "expired"},
+	}
+	for _, tc := range cases {
+		tc.call.creds = expired
+		status, code, body := tc.call.send(t, g)
+		if status != tc.status || code != tc.code || !strings.Contains(body, tc.reason) {
+			t.Errorf("%s: got %d %q %s; want %d %q", tc.call.service, status, code, body, tc.status, tc.code)
+		}
+	}
+	if issuedKeyExpiry(t, `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>`+
+		`<SecretAccessKey>s</SecretAccessKey><SessionToken>tok</SessionToken><Expiration>2026-11-27T10:00:00Z</Expiration>`+
+		`</Credentials></AssumeRoleResult></AssumeRoleResponse>`) != time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) {
+		t.Error("the Expiration of an AssumeRole answer is not read")
+	}
+}
+
+func issuedKeyExpiry(t *testing.T, doc string) time.Time {
+	t.Helper()
+	id, k := parseIssuedKey([]byte(doc))
+	if id != "ASIA1" || k.secret != "s" || k.sessionToken != "tok" {
+		t.Errorf("parsed %s %+v", id, k)
+	}
+	return k.expires
+}

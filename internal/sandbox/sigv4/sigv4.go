@@ -72,6 +72,7 @@ type Result struct {
 //	PayloadHashMismatch SignatureDoesNotMatch AuthFailure        InvalidSignatureException        XAmzContentSHA256Mismatch
 //	Expired             RequestExpired        RequestExpired     InvalidSignatureException        AccessDenied
 //	Missing             MissingAuthenticationToken ...           MissingAuthenticationTokenException AccessDenied
+//	TokenExpired        ExpiredToken          RequestExpired     ExpiredTokenException            ExpiredToken
 type Kind int
 
 const (
@@ -90,11 +91,14 @@ const (
 	Expired
 	// Missing: the request carries no SigV4 authentication at all.
 	Missing
+	// TokenExpired: the temporary credentials signing the request have expired. Verify never returns
+	// it (it knows no tokens); callers that track issued credentials do.
+	TokenExpired
 )
 
 var kindNames = map[Kind]string{
 	Incomplete: "Incomplete", Mismatch: "Mismatch", Skewed: "Skewed", UnknownKey: "UnknownKey",
-	PayloadHashMismatch: "PayloadHashMismatch", Expired: "Expired", Missing: "Missing",
+	PayloadHashMismatch: "PayloadHashMismatch", Expired: "Expired", Missing: "Missing", TokenExpired: "TokenExpired",
 }
 
 func (k Kind) String() string {
