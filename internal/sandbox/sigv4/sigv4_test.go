@@ -19,6 +19,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/sigv4"
 )
@@ -328,4 +331,28 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The token `aws eks get-token` makes: the STS presign client's GetCallerIdentity URL with the
+// x-k8s-aws-id header signed, verified as an EKS authenticator verifies it.
+func TestVerifyURL_stsPresignClient(t *testing.T) {
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, "")}
+	presigner := sts.NewPresignClient(sts.NewFromConfig(cfg))
+	req, err := presigner.PresignGetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{}, func(o *sts.PresignOptions) {
+		o.ClientOptions = append(o.ClientOptions, sts.WithAPIOptions(smithyhttp.AddHeaderValue("x-k8s-aws-id", "rayhpc-eks")))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sigv4.VerifyURL(req.Method, u, http.Header{"X-K8s-Aws-Id": {"rayhpc-eks"}}, keys, time.Now())
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	if res.Service != "sts" || !contains(res.SignedHeaders, "x-k8s-aws-id") {
+		t.Errorf("result %+v", res)
+	}
 }
