@@ -126,7 +126,10 @@ func retryable(resp *http.Response, err error) (string, bool) {
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		return "throttled", true
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// The AWS SDKs retry these as transient (aws-sdk-go-v2 aws/retry DefaultRetryableHTTPStatusCodes:
+		// 500, 502, 503, 504); the ParallelCluster API answers a transient failure of its Lambda with 500
+		// InternalServerErrorException.
 		return resp.Status, true
 	case http.StatusForbidden:
 		// API Gateway answers an expired session token with 403 ExpiredTokenException: fetch fresh
