@@ -46,6 +46,9 @@ data "rayhpc_stage_placement" "montage" {
   # Cost and makespan weighted equally, each relative to the best baseline.
   objective = "balanced"
 
+  # No AWS call: the provider's offline prices (us-east-1) instead of the Price List API.
+  pricing_api = false
+
   # The static-cluster baseline: 4 nodes of the hpc pool, up before the run (a standing cluster).
   static_cluster_nodes = 4
   static_cluster_up    = true

@@ -265,53 +265,70 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 		if maxGPUs > 0 {
 			return no("serverless functions have no GPUs")
 		}
-		memMB := st.ServerlessMemoryMB
-		if memMB == 0 {
-			memMB = autoLambdaMemory(maxMem, maxCores, pl)
-		}
-		if memMB > pl.MaxMemoryMB || memMB < pl.MinMemoryMB {
-			return no("memory setting %d MB is outside %d..%d MB", memMB, pl.MinMemoryMB, pl.MaxMemoryMB)
-		}
-		if int64(memMB)<<20 < maxMem {
-			return no("tasks need %d MiB of memory, more than the %d MB function limit", (maxMem+(1<<20)-1)>>20, memMB)
-		}
-		var maxIO int64
-		for _, ti := range g.stageTasks[s] {
-			t := &w.Tasks[ti]
-			// The longest an invocation runs in the simulator: a cold start
-			// plus the work, computed exactly as the simulator does (summing
-			// the byte counts as int64 could overflow and wrap negative).
-			d := pr.work(ti, pl, memMB, 0) + pl.StartLatencyS
-			if d > pl.TimeoutS {
-				return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
-			}
-			maxIO = max(maxIO, addBytes(t.InputBytes, t.OutputBytes))
-		}
-		// Ephemeral storage (/tmp) holds a task's inputs and outputs.
-		eph := max(int(pl.EphemeralFree), int((maxIO+(1<<20)-1)>>20))
-		if pl.EphemeralMax > 0 && float64(eph) > pl.EphemeralMax {
-			return no("tasks need %d MB of ephemeral storage for their inputs and outputs, more than the %.0f MB limit",
-				eph, pl.EphemeralMax)
-		}
-		return fitInfo{ok: true, memMB: memMB, ephMB: eph}
+		return pr.serverlessFit(s, pl, maxMem, maxCores)
 	case KindBatch:
 		if maxGPUs > 0 {
 			return no("Fargate tasks have no GPUs")
 		}
-		for _, ti := range g.stageTasks[s] {
-			t := &w.Tasks[ti]
-			if _, _, ok := fargateSize(t.Cores, t.MemoryBytes, pl); !ok {
-				return no("task %q (%d cores, %d MiB) exceeds the Fargate size limits (%d vCPU, %d GB)",
-					t.ID, t.Cores, t.MemoryBytes>>20, pl.MaxTaskVCPUs, pl.MaxTaskMemoryBytes/1e9)
-			}
-			if v, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl); v > pl.MaxVCPUs {
-				return no("task %q needs %d vCPUs, the compute environment has %d", t.ID, v, pl.MaxVCPUs)
-			}
-			if gb := fargateStorageGB(&pr.ct[ti], pl); pl.EphemeralMax > 0 && gb > pl.EphemeralMax {
-				return no("task %q needs %.0f GB of ephemeral storage, more than Fargate's %.0f GB", t.ID, gb, pl.EphemeralMax)
-			}
-		}
-		return fitInfo{ok: true}
+		return pr.batchFit(s, pl)
 	}
 	return no("unknown pool kind")
+}
+
+// serverlessFit checks a stage against a serverless pool: the memory
+// setting, every task's duration against the timeout, and /tmp.
+func (pr *prepared) serverlessFit(s int, pl *Pool, maxMem int64, maxCores int) fitInfo {
+	w, g := pr.w, pr.g
+	st := &w.Stages[s]
+	no := func(format string, a ...any) fitInfo { return fitInfo{reason: fmt.Sprintf(format, a...)} }
+	memMB := st.ServerlessMemoryMB
+	if memMB == 0 {
+		memMB = autoLambdaMemory(maxMem, maxCores, pl)
+	}
+	if memMB > pl.MaxMemoryMB || memMB < pl.MinMemoryMB {
+		return no("memory setting %d MB is outside %d..%d MB", memMB, pl.MinMemoryMB, pl.MaxMemoryMB)
+	}
+	if int64(memMB)<<20 < maxMem {
+		return no("tasks need %d MiB of memory, more than the %d MB function limit", (maxMem+(1<<20)-1)>>20, memMB)
+	}
+	var maxIO int64
+	for _, ti := range g.stageTasks[s] {
+		t := &w.Tasks[ti]
+		// The longest an invocation runs in the simulator: a cold start
+		// plus the work, computed exactly as the simulator does (summing
+		// the byte counts as int64 could overflow and wrap negative).
+		d := pr.work(ti, pl, memMB, 0) + pl.StartLatencyS
+		if d > pl.TimeoutS {
+			return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
+		}
+		maxIO = max(maxIO, addBytes(t.InputBytes, t.OutputBytes))
+	}
+	// Ephemeral storage (/tmp) holds a task's inputs and outputs.
+	eph := max(int(pl.EphemeralFree), int((maxIO+(1<<20)-1)>>20))
+	if pl.EphemeralMax > 0 && float64(eph) > pl.EphemeralMax {
+		return no("tasks need %d MB of ephemeral storage for their inputs and outputs, more than the %.0f MB limit",
+			eph, pl.EphemeralMax)
+	}
+	return fitInfo{ok: true, memMB: memMB, ephMB: eph}
+}
+
+// batchFit checks every task of a stage against a Fargate pool's sizes,
+// vCPUs and ephemeral storage.
+func (pr *prepared) batchFit(s int, pl *Pool) fitInfo {
+	w, g := pr.w, pr.g
+	no := func(format string, a ...any) fitInfo { return fitInfo{reason: fmt.Sprintf(format, a...)} }
+	for _, ti := range g.stageTasks[s] {
+		t := &w.Tasks[ti]
+		if _, _, ok := fargateSize(t.Cores, t.MemoryBytes, pl); !ok {
+			return no("task %q (%d cores, %d MiB) exceeds the Fargate size limits (%d vCPU, %d GB)",
+				t.ID, t.Cores, t.MemoryBytes>>20, pl.MaxTaskVCPUs, pl.MaxTaskMemoryBytes/1e9)
+		}
+		if v, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl); v > pl.MaxVCPUs {
+			return no("task %q needs %d vCPUs, the compute environment has %d", t.ID, v, pl.MaxVCPUs)
+		}
+		if gb := fargateStorageGB(&pr.ct[ti], pl); pl.EphemeralMax > 0 && gb > pl.EphemeralMax {
+			return no("task %q needs %.0f GB of ephemeral storage, more than Fargate's %.0f GB", t.ID, gb, pl.EphemeralMax)
+		}
+	}
+	return fitInfo{ok: true}
 }

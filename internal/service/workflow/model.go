@@ -31,6 +31,12 @@ type inputsModel struct {
 	SplitStages   types.Bool    `tfsdk:"split_stages"`
 	StaticNodes   types.Int64   `tfsdk:"static_cluster_nodes"`
 	StaticUp      types.Bool    `tfsdk:"static_cluster_up"`
+	PricingAPI    types.Bool    `tfsdk:"pricing_api"`
+
+	// Not attributes: the decoded blocks and the parsed trace, kept by decode and validateInputs so
+	// that expand and the diagnostics do not decode or parse them again.
+	decoded *decodedInputs      `tfsdk:"-"`
+	trace   *placement.Workflow `tfsdk:"-"`
 }
 
 // outputsModel holds the computed placement both share.
@@ -151,6 +157,7 @@ func (m *inputsModel) decode(ctx context.Context) (decodedInputs, diag.Diagnosti
 	d.batch, k[4] = elems[batchPoolModel](ctx, m.Batch, &diags)
 	d.overrides, k[5] = elems[stageOverrideModel](ctx, m.StageOverride, &diags)
 	d.known = k[0] && k[1] && k[2] && k[3] && k[4] && k[5]
+	m.decoded = &d
 	return d, diags
 }
 
@@ -185,11 +192,15 @@ func set[T any](v interface{ IsNull() bool }, get func() T, dst *T) {
 func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*placement.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !m.WfCommonsJSON.IsNull() {
-		w, err := placement.LoadWfCommons(strings.NewReader(m.WfCommonsJSON.ValueString()))
-		if err != nil {
-			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
-				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
-			return nil, diags
+		w := m.trace // parsed by validateInputs
+		if w == nil {
+			var ds diag.Diagnostics
+			if w, ds = validateWorkflowSource(m, d); w == nil {
+				if !ds.HasError() {
+					ds.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow", "wfcommons_json is not known")
+				}
+				return nil, ds
+			}
 		}
 		diags.Append(applyStageOverrides(w, d.overrides)...)
 		if diags.HasError() {
@@ -268,9 +279,8 @@ func unknownOverrideStage(i int, name string, w *placement.Workflow) diag.Diagno
 
 // expandPlatforms builds the pools from the platform blocks, or the engine's defaults right-sized for w
 // when there are none. Pools keep the order hpc, ray, serverless, batch, each in configuration order.
-func expandPlatforms(d *decodedInputs, w *placement.Workflow) (placement.Platforms, diag.Diagnostics) {
+func expandPlatforms(cat *placement.Catalog, d *decodedInputs, w *placement.Workflow) (placement.Platforms, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	cat := placement.DefaultCatalog()
 	if !d.hasPlatforms() {
 		pls, err := placement.DefaultPlatformsFor(w, cat)
 		if err != nil {
@@ -420,7 +430,7 @@ func expandOptions(m *inputsModel) placement.Options {
 
 // expand validates the inputs and converts them into an engine problem and solver options. The inputs
 // must be known.
-func (m *inputsModel) expand(ctx context.Context) (*placement.Problem, placement.Options, diag.Diagnostics) {
+func (m *inputsModel) expand(ctx context.Context, lookup priceLookup) (*placement.Problem, placement.Options, diag.Diagnostics) {
 	d, diags := m.decode(ctx)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
@@ -438,10 +448,14 @@ func (m *inputsModel) expand(ctx context.Context) (*placement.Problem, placement
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
 	}
-	pls, ds := expandPlatforms(&d, w)
+	cat := placement.DefaultCatalog()
+	pls, ds := expandPlatforms(cat, &d, w)
 	diags.Append(ds...)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
+	}
+	if m.PricingAPI.IsNull() || m.PricingAPI.ValueBool() {
+		diags.Append(applyPricingAPI(ctx, lookup, cat, &pls)...)
 	}
 	return placement.NewProblem(w, pls), expandOptions(m), diags
 }
@@ -485,18 +499,20 @@ func infeasiblePath(ctx context.Context, m *inputsModel, ie *placement.Infeasibl
 	case ie.Constraint == placement.ConstraintBoth:
 		return path.Empty()
 	}
-	var diags diag.Diagnostics
+	d := m.decoded
+	if d == nil { // not expanded: decode for the diagnostic
+		dd, _ := m.decode(ctx)
+		d = &dd
+	}
 	if !m.WfCommonsJSON.IsNull() {
-		overrides, _ := elems[stageOverrideModel](ctx, m.StageOverride, &diags)
-		for i, o := range overrides {
+		for i, o := range d.overrides {
 			if o.Name.ValueString() == ie.Stage {
 				return path.Root("stage_override").AtListIndex(i)
 			}
 		}
 		return path.Root("wfcommons_json")
 	}
-	stages, _ := elems[stageModel](ctx, m.Stage, &diags)
-	for i, s := range stages {
+	for i, s := range d.stages {
 		if s.Name.ValueString() == ie.Stage {
 			return path.Root("stage").AtListIndex(i)
 		}

@@ -54,6 +54,7 @@ func nullInputs(t *testing.T) inputsModel {
 		SplitStages:   types.BoolNull(),
 		StaticNodes:   types.Int64Null(),
 		StaticUp:      types.BoolNull(),
+		PricingAPI:    types.BoolNull(),
 		BudgetUSD:     types.Float64Null(),
 	}
 }
@@ -93,7 +94,7 @@ func batchPool(name string) batchPoolModel {
 
 func mustExpand(t *testing.T, m *inputsModel) (*placement.Problem, placement.Options) {
 	t.Helper()
-	p, o, d := m.expand(context.Background())
+	p, o, d := m.expand(context.Background(), nil)
 	if d.HasError() {
 		t.Fatalf("expand: %v", d)
 	}

@@ -226,6 +226,10 @@ func inputFields() []field {
 		{name: "static_cluster_nodes", kind: kInt, optional: true,
 			desc: "Node count of the `static-cluster` baseline. Defaults to enough nodes of the first HPC pool (else Ray pool) for the widest " +
 				"stage to run at once, at most its `max_nodes`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
+		{name: "pricing_api", kind: kBool, optional: true,
+			desc: "Whether to price the HPC and Ray nodes with the AWS Price List API for the provider's Region (on demand, Linux). " +
+				"When the API fails or lacks a type, the provider's offline catalogue (us-east-1) is used and a warning says so. " +
+				"Prices set with `price_per_hour` are never replaced. Defaults to `true`; `false` makes no AWS call at all."},
 		{name: "static_cluster_up", kind: kBool, optional: true,
 			desc: "Whether the `static-cluster` baseline is up before the workflow starts (a standing cluster: no boot in its makespan, billed " +
 				"only for the run). Defaults to `false`: the cluster is created for the run and its nodes boot like every other pool's."},

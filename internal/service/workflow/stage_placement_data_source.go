@@ -45,7 +45,8 @@ func (d *stagePlacementDataSource) Schema(_ context.Context, _ datasource.Schema
 			"each single platform and the best of them, a Mashup-style decision model, HEFT's task-level schedule) evaluated by " +
 			"the same simulator, a Mermaid Gantt chart and a plain-text table. A stage may be split over two pools (fill one, " +
 			"burst the rest). " +
-			"Pure computation: no AWS call is made. The result is deterministic.",
+			"EC2 prices come from the AWS Price List API for the provider's Region (`pricing_api`), with the provider's offline " +
+			"catalogue as the fallback; with `pricing_api = false` no AWS call is made. The result is deterministic for given prices.",
 		Attributes: attrs,
 		Blocks:     dsBlocks(inputBlocks()),
 	}
@@ -61,7 +62,7 @@ func (d *stagePlacementDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, opts, diags := data.expand(ctx)
+	p, opts, diags := data.expand(ctx, pricingAPI(d.Client()))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

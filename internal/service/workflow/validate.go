@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/prices"
 )
 
 // inputsValidator checks the cross-attribute rules of the placement inputs at plan time, for the data
@@ -53,7 +54,7 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "stage_override": &m.StageOverride, "hpc": &m.HPC, "ray": &m.Ray,
 		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
 		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD, "split_stages": &m.SplitStages,
-		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp,
+		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "pricing_api": &m.PricingAPI,
 	} {
 		diags.Append(get(ctx, path.Root(name), dst)...)
 	}
@@ -76,15 +77,30 @@ func validateConfig(ctx context.Context, cfg tfsdk.Config) diag.Diagnostics {
 
 // validateInputs checks the cross-attribute rules. Unknown values skip the rules that need them unless
 // requireKnown is set (at read or apply time everything is known). With wfcommons_json known it also
-// parses the document, so a bad trace fails the plan.
+// parses the document, so a bad trace fails the plan, and keeps the parsed trace in m for expand.
 func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requireKnown bool) diag.Diagnostics {
-	var diags diag.Diagnostics
+	trace, diags := validateWorkflowSource(m, d)
+	m.trace = trace
+	pools, ds := validatePools(d)
+	diags.Append(ds...)
+	diags.Append(validateStages(ctx, d, pools)...)
+	diags.Append(validateOverrides(m, d, trace, pools)...)
+	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
+		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
+			fmt.Sprintf("cost_weight only applies to objective = \"weighted\" (objective is %q).", objectiveOrDefault(m)))
+	}
+	if requireKnown && !d.known {
+		diags.AddError("computing the workflow placement", "some inputs are not known yet")
+	}
+	return diags
+}
 
-	// The workflow: exactly one of wfcommons_json and stage.
-	var trace *placement.Workflow // the parsed wfcommons_json, when valid
-	stagesKnown := !m.Stage.IsUnknown()
+// validateWorkflowSource checks that exactly one of wfcommons_json and stage gives the workflow, and
+// parses the trace (returned when valid).
+func validateWorkflowSource(m *inputsModel, d *decodedInputs) (*placement.Workflow, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	switch {
-	case m.WfCommonsJSON.IsUnknown() || !stagesKnown:
+	case m.WfCommonsJSON.IsUnknown() || m.Stage.IsUnknown():
 	case m.WfCommonsJSON.IsNull() && len(d.stages) == 0:
 		diags.AddAttributeError(path.Root("wfcommons_json"), "Missing workflow",
 			"Give the workflow either as wfcommons_json (a WfCommons JSON document, e.g. file(\"montage.json\")) or as at least one stage block.")
@@ -96,86 +112,111 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		if err != nil {
 			diags.AddAttributeError(path.Root("wfcommons_json"), "Invalid WfCommons workflow",
 				fmt.Sprintf("wfcommons_json must be a WfCommons WfFormat JSON document (schema 1.4 or 1.5): %s", err))
-		} else {
-			trace = w
+			return nil, diags
 		}
+		return w, diags
 	}
+	return nil, diags
+}
 
-	// Pools: unique names, node bounds, instance types.
-	poolNames := map[string]string{} // name -> path
-	poolsKnown := d.known
-	addPool := func(p path.Path, name interface {
-		IsUnknown() bool
-		IsNull() bool
-		ValueString() string
-	}) {
+// poolSet is the pool names of the configuration (or of the default platforms) with the path that
+// defines each; known is false while a name is unknown.
+type poolSet struct {
+	names map[string]string
+	known bool
+}
+
+type stringValue interface {
+	IsUnknown() bool
+	IsNull() bool
+	ValueString() string
+}
+
+// validatePools checks unique pool names, node bounds and instance types outside the catalogue.
+func validatePools(d *decodedInputs) (poolSet, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ps := poolSet{names: map[string]string{}, known: d.known}
+	add := func(p path.Path, name stringValue) {
 		if name.IsUnknown() || name.IsNull() {
-			poolsKnown = false
+			ps.known = false
 			return
 		}
-		if prev, dup := poolNames[name.ValueString()]; dup {
+		if prev, dup := ps.names[name.ValueString()]; dup {
 			diags.AddAttributeError(p.AtName("name"), "Duplicate pool name",
 				fmt.Sprintf("pool name %q is already used by %s; pool names must be unique across hpc, ray, serverless and batch blocks.",
 					name.ValueString(), prev))
 			return
 		}
-		poolNames[name.ValueString()] = p.String()
+		ps.names[name.ValueString()] = p.String()
 	}
-	cat := placement.DefaultCatalog()
 	for _, blk := range []struct {
 		name  string
 		pools []vmPoolModel
 	}{{"hpc", d.hpc}, {"ray", d.ray}} {
 		for i, pl := range blk.pools {
 			p := path.Root(blk.name).AtListIndex(i)
-			addPool(p, pl.Name)
-			if !pl.MinNodes.IsNull() && !pl.MinNodes.IsUnknown() && !pl.MaxNodes.IsUnknown() {
-				maxN := int64(placement.DefaultHPCMaxNodes)
-				if blk.name == "ray" {
-					maxN = placement.DefaultRayMaxNodes
-				}
-				if !pl.MaxNodes.IsNull() {
-					maxN = pl.MaxNodes.ValueInt64()
-				}
-				if pl.MinNodes.ValueInt64() > maxN {
-					diags.AddAttributeError(p.AtName("min_nodes"), "Invalid node bounds",
-						fmt.Sprintf("min_nodes (%d) must not exceed max_nodes (%d).", pl.MinNodes.ValueInt64(), maxN))
-				}
-			}
-			if it := pl.InstanceType; !it.IsUnknown() && !it.IsNull() {
-				if _, ok := cat.Instance(it.ValueString()); !ok {
-					var missing []string
-					if pl.VCPUs.IsNull() {
-						missing = append(missing, "vcpus")
-					}
-					if pl.MemoryGiB.IsNull() {
-						missing = append(missing, "memory_gib")
-					}
-					if pl.PricePerHour.IsNull() {
-						missing = append(missing, "price_per_hour")
-					}
-					if len(missing) > 0 {
-						diags.AddAttributeError(p.AtName("instance_type"), "Instance type not in the catalog",
-							fmt.Sprintf("instance type %q is not in the built-in catalog (%s); set %s for it.",
-								it.ValueString(), strings.Join(cat.InstanceNames(), ", "), strings.Join(missing, ", ")))
-					}
-				}
-			}
+			add(p, pl.Name)
+			diags.Append(validateVMPool(p, blk.name, pl)...)
 		}
 	}
 	for i, pl := range d.serverless {
-		addPool(path.Root("serverless").AtListIndex(i), pl.Name)
+		add(path.Root("serverless").AtListIndex(i), pl.Name)
 	}
 	for i, pl := range d.batch {
-		addPool(path.Root("batch").AtListIndex(i), pl.Name)
+		add(path.Root("batch").AtListIndex(i), pl.Name)
 	}
-	if poolsKnown && !d.hasPlatforms() {
+	if ps.known && !d.hasPlatforms() {
 		for _, pl := range placement.DefaultPlatforms().Pools {
-			poolNames[pl.Name] = "the default platforms"
+			ps.names[pl.Name] = "the default platforms"
 		}
 	}
+	return ps, diags
+}
 
-	// Stages: unique names, known dependencies, no cycles, pins.
+// validateVMPool checks min_nodes <= max_nodes and that an instance type outside the catalogue comes with
+// vcpus, memory_gib and price_per_hour.
+func validateVMPool(p path.Path, block string, pl vmPoolModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !pl.MinNodes.IsNull() && !pl.MinNodes.IsUnknown() && !pl.MaxNodes.IsUnknown() {
+		maxN := int64(placement.DefaultHPCMaxNodes)
+		if block == "ray" {
+			maxN = placement.DefaultRayMaxNodes
+		}
+		if !pl.MaxNodes.IsNull() {
+			maxN = pl.MaxNodes.ValueInt64()
+		}
+		if pl.MinNodes.ValueInt64() > maxN {
+			diags.AddAttributeError(p.AtName("min_nodes"), "Invalid node bounds",
+				fmt.Sprintf("min_nodes (%d) must not exceed max_nodes (%d).", pl.MinNodes.ValueInt64(), maxN))
+		}
+	}
+	it := pl.InstanceType
+	if it.IsUnknown() || it.IsNull() {
+		return diags
+	}
+	if _, ok := prices.InstanceType(it.ValueString()); ok {
+		return diags
+	}
+	var missing []string
+	for _, f := range []struct {
+		name string
+		null bool
+	}{{"vcpus", pl.VCPUs.IsNull()}, {"memory_gib", pl.MemoryGiB.IsNull()}, {"price_per_hour", pl.PricePerHour.IsNull()}} {
+		if f.null {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		diags.AddAttributeError(p.AtName("instance_type"), "Instance type not in the catalog",
+			fmt.Sprintf("instance type %q is not in the built-in catalog (%s); set %s for it.",
+				it.ValueString(), strings.Join(prices.InstanceNames(), ", "), strings.Join(missing, ", ")))
+	}
+	return diags
+}
+
+// validateStages checks unique stage names, known dependencies without cycles, and pins.
+func validateStages(ctx context.Context, d *decodedInputs, pools poolSet) diag.Diagnostics {
+	var diags diag.Diagnostics
 	names := map[string]int{}
 	for i, s := range d.stages {
 		if s.Name.IsUnknown() || s.Name.IsNull() {
@@ -210,8 +251,8 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 				deps[i] = append(deps[i], j)
 			}
 		}
-		if poolsKnown {
-			diags.Append(validatePin(p.AtName("pin"), s.Name.ValueString(), s.Pin, poolNames)...)
+		if pools.known {
+			diags.Append(validatePin(p.AtName("pin"), s.Name.ValueString(), s.Pin, pools.names)...)
 		}
 	}
 	if depsKnown && !diags.HasError() {
@@ -224,8 +265,13 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 				fmt.Sprintf("the stages depend on each other in a cycle: %s. A workflow must be a DAG.", strings.Join(chain, " -> ")))
 		}
 	}
+	return diags
+}
 
-	// Stage overrides: only with wfcommons_json, one per stage, naming a stage of the trace.
+// validateOverrides checks that stage_override blocks come only with wfcommons_json, once per stage,
+// naming a stage of the trace, with valid pins.
+func validateOverrides(m *inputsModel, d *decodedInputs, trace *placement.Workflow, pools poolSet) diag.Diagnostics {
+	var diags diag.Diagnostics
 	if !m.StageOverride.IsUnknown() && len(d.overrides) > 0 && !m.WfCommonsJSON.IsUnknown() && m.WfCommonsJSON.IsNull() {
 		diags.AddAttributeError(path.Root("stage_override").AtListIndex(0), "stage_override needs wfcommons_json",
 			"stage_override blocks need wfcommons_json: they apply to the stages of a WfCommons trace. With stage blocks, set "+
@@ -249,28 +295,15 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 			diags.Append(unknownOverrideStage(i, n, trace))
 			continue
 		}
-		if poolsKnown {
-			diags.Append(validatePin(p.AtName("pin"), n, o.Pin, poolNames)...)
+		if pools.known {
+			diags.Append(validatePin(p.AtName("pin"), n, o.Pin, pools.names)...)
 		}
-	}
-
-	// Objective.
-	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
-		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
-			fmt.Sprintf("cost_weight only applies to objective = \"weighted\" (objective is %q).", objectiveOrDefault(m)))
-	}
-	if requireKnown && !d.known {
-		diags.AddError("computing the workflow placement", "some inputs are not known yet")
 	}
 	return diags
 }
 
 // validatePin checks that a known pin names a pool or a platform kind.
-func validatePin(p path.Path, stage string, pin interface {
-	IsUnknown() bool
-	IsNull() bool
-	ValueString() string
-}, poolNames map[string]string) diag.Diagnostics {
+func validatePin(p path.Path, stage string, pin stringValue, poolNames map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if pin.IsNull() || pin.IsUnknown() {
 		return diags

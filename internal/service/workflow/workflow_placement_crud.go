@@ -27,7 +27,7 @@ func (r *workflowPlacementResource) write(ctx context.Context, plan, state *work
 	var diags diag.Diagnostics
 	bucket, key := plan.location()
 	if plan.ManifestJSON.IsUnknown() {
-		diags.Append(planPlacement(ctx, plan, state, false)...)
+		diags.Append(planPlacement(ctx, plan, state, false, pricingAPI(r.Client()))...)
 		if diags.HasError() {
 			return diags
 		}

@@ -42,7 +42,7 @@ func (r *workflowPlacementResource) ModifyPlan(ctx context.Context, req resource
 	}
 	bucket, key := plan.location()
 	ctx = tflog.SetField(ctx, "manifest", s3URI(bucket, key))
-	resp.Diagnostics.Append(planPlacement(ctx, &plan, state, true)...)
+	resp.Diagnostics.Append(planPlacement(ctx, &plan, state, true, pricingAPI(r.Client()))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -52,8 +52,8 @@ func (r *workflowPlacementResource) ModifyPlan(ctx context.Context, req resource
 // planPlacement computes every computed attribute of plan except the manifest's ETag and version ID,
 // which it copies from state when the manifest content and location are unchanged (no write needed)
 // and otherwise leaves unknown. warn adds a warning listing the stages that move.
-func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, warn bool) diag.Diagnostics {
-	p, opts, diags := plan.expand(ctx)
+func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, warn bool, lookup priceLookup) diag.Diagnostics {
+	p, opts, diags := plan.expand(ctx, lookup)
 	if diags.HasError() {
 		return diags
 	}

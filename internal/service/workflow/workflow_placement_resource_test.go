@@ -171,6 +171,9 @@ func TestAccWorkflowPlacement_basic(t *testing.T) {
 					// Computed at plan time: known before apply.
 					plancheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(1).AtMapKey("platform"), knownvalue.StringExact("hpc")),
 					plancheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"), knownvalue.StringRegexp(regexp.MustCompile(`"version": 1`))),
+					// The default hpc pool (c5n.18xlarge, for the mpi stage) is priced by the sandbox's Price List API.
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"),
+						knownvalue.StringRegexp(regexp.MustCompile(`"instance_type": "c5n.18xlarge",\s+"max_nodes": 16,\s+"price_source": "AWS Price List API, us-east-1, on demand, Linux"`))),
 					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_etag")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{

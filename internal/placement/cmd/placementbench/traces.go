@@ -212,17 +212,25 @@ func heftCheck(ws []trace) {
 		fmt.Fprintln(os.Stderr, "placementbench:", err)
 		return
 	}
-	var worse []string
-	sum := 0.0
+	var worse, worseOwn []string
+	sum, sumOwn := 0.0, 0.0
 	for _, r := range rows {
 		h := r.sol.Baseline(placement.BaselineHEFT)
+		ours := r.sol.Evaluation.MakespanS
 		sum += h.MakespanReductionPct
-		if r.sol.Evaluation.MakespanS > h.MakespanS*(1+1e-9) {
-			worse = append(worse, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, r.sol.Evaluation.MakespanS, h.MakespanS))
+		sumOwn += (h.TaskLevelMakespanS - ours) / h.TaskLevelMakespanS * 100
+		if ours > h.MakespanS*(1+1e-9) {
+			worse = append(worse, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, h.MakespanS))
+		}
+		if ours > h.TaskLevelMakespanS*(1+1e-9) {
+			worseOwn = append(worseOwn, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, h.TaskLevelMakespanS))
 		}
 	}
-	fmt.Printf("Objective makespan: vs HEFT's task-level schedule (simulated) makespan %.1f%% less on average; longer on %d of %d traces%s\n\n",
-		sum/float64(len(rows)), len(worse), len(rows), names(worse))
+	n := float64(len(rows))
+	fmt.Printf("Objective makespan: vs HEFT's task-level mapping run by the simulator, makespan %.1f%% less on average, longer on %d of %d traces%s\n",
+		sum/n, len(worse), len(rows), names(worse))
+	fmt.Printf("Objective makespan: vs HEFT's own estimate of its schedule (its model: no node billing granularity, slots free at boot), "+
+		"makespan %.1f%% less on average, longer on %d of %d traces%s\n\n", sumOwn/n, len(worseOwn), len(rows), names(worseOwn))
 }
 
 func sensitivityTable(ws []trace, opt placement.Options) {
