@@ -4,7 +4,9 @@ package placement
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/prices"
 )
@@ -196,4 +198,43 @@ func (c *Catalog) SetInstancePrice(name string, usdPerHour float64, source strin
 	it.PriceSource = source
 	c.Instances[name] = it
 	return nil
+}
+
+// ValueNames returns the names (JSON field names) of the catalog's numeric
+// defaults, sorted: the keys [Catalog.Set] accepts.
+func (c *Catalog) ValueNames() []string {
+	var out []string
+	v := reflect.ValueOf(c).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if v.Field(i).Type() == reflect.TypeOf(Value{}) {
+			out = append(out, jsonName(v.Type().Field(i)))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Set overrides the numeric default with the given JSON field name (for
+// example "hpc_node_start_s" or "lambda_cold_start_s") and records the
+// override as its source. Negative and non-finite values are refused.
+func (c *Catalog) Set(name string, value float64, source string) error {
+	if !(value >= 0 && value <= MaxPriceUSD) {
+		return fmt.Errorf("%s: value must be between 0 and %g", name, MaxPriceUSD)
+	}
+	v := reflect.ValueOf(c).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if f.Type() != reflect.TypeOf(Value{}) || jsonName(v.Type().Field(i)) != name {
+			continue
+		}
+		old := f.Interface().(Value)
+		f.Set(reflect.ValueOf(Value{V: value, Unit: old.Unit, Source: source}))
+		return nil
+	}
+	return fmt.Errorf("%q is not a catalog value (known: %s)", name, strings.Join(c.ValueNames(), ", "))
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
 }

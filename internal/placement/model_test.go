@@ -274,3 +274,28 @@ func TestLoadWfCommons_marksNotServerless(t *testing.T) {
 		t.Fatalf("Solve with only Lambda: %v, want an infeasible error for big or long", err)
 	}
 }
+
+// Every numeric default of the catalog can be overridden by name, and an unknown name or a bad value is
+// an error naming it.
+func TestCatalogSet(t *testing.T) {
+	c := DefaultCatalog()
+	if err := c.Set("hpc_node_start_s", 240, "measured"); err != nil {
+		t.Fatal(err)
+	}
+	if c.HPCNodeStartS.V != 240 || c.HPCNodeStartS.Unit != "s" || c.HPCNodeStartS.Source != "measured" {
+		t.Errorf("hpc_node_start_s = %+v", c.HPCNodeStartS)
+	}
+	pl, _ := NewHPCPool(c, "hpc", "c6i.large", 0, 2)
+	if pl.StartLatencyS != 240 {
+		t.Errorf("pool start latency %v, want the override", pl.StartLatencyS)
+	}
+	if err := c.Set("no_such_value", 1, ""); err == nil || !strings.Contains(err.Error(), "lambda_cold_start_s") {
+		t.Errorf("unknown name: %v", err)
+	}
+	if err := c.Set("spot_discount", math.NaN(), ""); err == nil {
+		t.Error("NaN accepted")
+	}
+	if n := len(c.ValueNames()); n < 30 {
+		t.Errorf("%d value names", n)
+	}
+}

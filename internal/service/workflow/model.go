@@ -32,6 +32,7 @@ type inputsModel struct {
 	StaticNodes   types.Int64   `tfsdk:"static_cluster_nodes"`
 	StaticUp      types.Bool    `tfsdk:"static_cluster_up"`
 	PricingAPI    types.Bool    `tfsdk:"pricing_api"`
+	ModelOverride types.Map     `tfsdk:"model_overrides"`
 
 	// Not attributes: the decoded blocks and the parsed trace, kept by decode and validateInputs so
 	// that expand and the diagnostics do not decode or parse them again.
@@ -409,6 +410,28 @@ func expandBatchPool(cat *placement.Catalog, m batchPoolModel) placement.Pool {
 	return pl
 }
 
+// expandCatalog is the engine's catalog with model_overrides applied.
+func expandCatalog(ctx context.Context, m *inputsModel) (*placement.Catalog, diag.Diagnostics) {
+	cat := placement.DefaultCatalog()
+	var diags diag.Diagnostics
+	if m.ModelOverride.IsNull() || m.ModelOverride.IsUnknown() {
+		return cat, diags
+	}
+	for _, e := range m.ModelOverride.Elements() {
+		if e.IsUnknown() {
+			return cat, diags
+		}
+	}
+	var overrides map[string]float64
+	diags.Append(m.ModelOverride.ElementsAs(ctx, &overrides, false)...)
+	for _, k := range sortedKeys(overrides) {
+		if err := cat.Set(k, overrides[k], "configuration (model_overrides)"); err != nil {
+			diags.AddAttributeError(path.Root("model_overrides").AtMapKey(k), "Invalid model override", err.Error())
+		}
+	}
+	return cat, diags
+}
+
 // expandOptions maps objective, cost_weight, deadline_s and budget_usd to solver options.
 func expandOptions(m *inputsModel) placement.Options {
 	o := placement.Options{Objective: placement.ObjectiveWeighted, CostWeight: placement.DefaultCostWeight}
@@ -448,7 +471,8 @@ func (m *inputsModel) expand(ctx context.Context, lookup priceLookup) (*placemen
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
 	}
-	cat := placement.DefaultCatalog()
+	cat, ds := expandCatalog(ctx, m)
+	diags.Append(ds...)
 	pls, ds := expandPlatforms(cat, &d, w)
 	diags.Append(ds...)
 	if diags.HasError() {

@@ -55,6 +55,7 @@ func nullInputs(t *testing.T) inputsModel {
 		StaticNodes:   types.Int64Null(),
 		StaticUp:      types.BoolNull(),
 		PricingAPI:    types.BoolNull(),
+		ModelOverride: types.MapNull(types.Float64Type),
 		BudgetUSD:     types.Float64Null(),
 	}
 }
@@ -397,4 +398,19 @@ func TestManifestRoundTrip(t *testing.T) {
 			t.Errorf("parseManifest(%q) should be nil", bad)
 		}
 	}
+}
+
+// model_overrides changes the engine's constants by name; an unknown name is an error at that key.
+func TestExpand_modelOverrides(t *testing.T) {
+	m := nullInputs(t)
+	m.Stage = listOf(t, "stage", []stageModel{stage("a", 4, 10)})
+	m.ModelOverride = types.MapValueMust(types.Float64Type, map[string]attr.Value{
+		"hpc_node_start_s": types.Float64Value(240), "lambda_cold_start_s": types.Float64Value(2.5)})
+	p, _ := mustExpand(t, &m)
+	if p.Pools[0].StartLatencyS != 240 || p.Pools[2].StartLatencyS != 2.5 {
+		t.Errorf("start latencies %v and %v, want 240 and 2.5", p.Pools[0].StartLatencyS, p.Pools[2].StartLatencyS)
+	}
+	m.ModelOverride = types.MapValueMust(types.Float64Type, map[string]attr.Value{"hpc_boot": types.Float64Value(1)})
+	d, _ := m.decode(context.Background())
+	assertAttrError(t, validateInputs(context.Background(), &m, &d, false), `model_overrides["hpc_boot"]`, "hpc_node_start_s")
 }

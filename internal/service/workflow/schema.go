@@ -5,6 +5,7 @@ package workflow
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -226,6 +227,11 @@ func inputFields() []field {
 		{name: "static_cluster_nodes", kind: kInt, optional: true,
 			desc: "Node count of the `static-cluster` baseline. Defaults to enough nodes of the first HPC pool (else Ray pool) for the widest " +
 				"stage to run at once, at most its `max_nodes`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
+		{name: "model_overrides", kind: kFloatMap, optional: true,
+			desc: "Overrides of the engine's model constants by name, for example `{ hpc_node_start_s = 240, lambda_cold_start_s = 2, " +
+				"spot_discount = 0.5, hpc_idle_s = 300 }`. The names are the catalog's: " + "`" +
+				strings.Join(placement.DefaultCatalog().ValueNames(), "`, `") + "`" + ". Each default, its unit and its source are in the " +
+				"provider's `internal/placement/catalog.go`. Values must not be negative."},
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the HPC and Ray nodes with the AWS Price List API for the provider's Region (on demand, Linux). " +
 				"When the API fails or lacks a type, the provider's offline catalogue (us-east-1) is used and a warning says so. " +

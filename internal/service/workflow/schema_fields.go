@@ -21,6 +21,7 @@ const (
 	kBool
 	kStringList
 	kStringMap
+	kFloatMap
 	kObjectList // computed list of objects (nested attributes)
 )
 
@@ -66,6 +67,8 @@ func dsAttr(f field) dschema.Attribute {
 	case kStringMap:
 		return dschema.MapAttribute{ElementType: types.StringType, Required: f.required, Optional: f.optional,
 			Computed: f.computed, MarkdownDescription: f.desc}
+	case kFloatMap:
+		return dschema.MapAttribute{ElementType: types.Float64Type, Optional: f.optional, MarkdownDescription: f.desc}
 	case kObjectList:
 		return dschema.ListNestedAttribute{Computed: true, MarkdownDescription: f.desc,
 			NestedObject: dschema.NestedAttributeObject{Attributes: dsAttrs(f.nested)}}
@@ -110,6 +113,8 @@ func rsAttr(f field) rschema.Attribute {
 	case kStringMap:
 		return rschema.MapAttribute{ElementType: types.StringType, Required: f.required, Optional: f.optional,
 			Computed: f.computed, MarkdownDescription: f.desc}
+	case kFloatMap:
+		return rschema.MapAttribute{ElementType: types.Float64Type, Optional: f.optional, MarkdownDescription: f.desc}
 	case kObjectList:
 		return rschema.ListNestedAttribute{Computed: true, MarkdownDescription: f.desc,
 			NestedObject: rschema.NestedAttributeObject{Attributes: rsAttrs(f.nested)}}

@@ -55,6 +55,7 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
 		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD, "split_stages": &m.SplitStages,
 		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "pricing_api": &m.PricingAPI,
+		"model_overrides": &m.ModelOverride,
 	} {
 		diags.Append(get(ctx, path.Root(name), dst)...)
 	}
@@ -85,6 +86,10 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	diags.Append(ds...)
 	diags.Append(validateStages(ctx, d, pools)...)
 	diags.Append(validateOverrides(m, d, trace, pools)...)
+	if !m.ModelOverride.IsUnknown() {
+		_, ds := expandCatalog(ctx, m) // unknown names and bad values, naming the key
+		diags.Append(ds...)
+	}
 	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
 		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
 			fmt.Sprintf("cost_weight only applies to objective = \"weighted\" (objective is %q).", objectiveOrDefault(m)))
