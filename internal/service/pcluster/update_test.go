@@ -9,13 +9,16 @@ package pcluster
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
@@ -32,9 +35,41 @@ func (fakeEC2) Subnet(string) (bool, string, error) { return true, "vpc-1", nil 
 
 var testPolling = wait.Polling{MinInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond}
 
+// configStore serves cluster configurations at URLs, as the API's S3 bucket does.
+type configStore struct {
+	mu   sync.Mutex
+	docs map[string]string
+	srv  *httptest.Server
+}
+
+func newConfigStore(t *testing.T) *configStore {
+	s := &configStore{docs: map[string]string{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		doc, ok := s.docs[strings.TrimPrefix(r.URL.Path, "/")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(doc))
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *configStore) url(_ context.Context, cluster, config string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.docs[cluster] = config
+	return s.srv.URL + "/" + cluster
+}
+
 func startEmulator(t *testing.T) (*pcluster.Emulator, API) {
 	t.Helper()
+	store := newConfigStore(t)
 	e := pcluster.New(pcluster.Config{
+		ConfigURL: store.url,
 		Timings: pcluster.Timings{Create: 100 * time.Millisecond, Update: 100 * time.Millisecond, Delete: 50 * time.Millisecond, FleetStop: 60 * time.Millisecond, FleetStart: 60 * time.Millisecond},
 		EC2:     fakeEC2{},
 		FileSystem: func(id string) (gateway.FileSystemInfo, bool) {
@@ -197,6 +232,22 @@ func TestCreateCluster_failedAndAdopted(t *testing.T) {
 	}
 	if got := mutations(e); got != "CreateCluster:" {
 		t.Errorf("calls = %s, want one CreateCluster", got)
+	}
+
+	// Its create finished: adopted again only with the same configuration (ParallelCluster tags cannot
+	// change, so no "create pending" tag tells a finished create from an interrupted one).
+	e.ResetCalls()
+	if cl, err := createCluster(context.Background(), pc, testPolling, spec); err != nil || cl.Status != "CREATE_COMPLETE" {
+		t.Errorf("create of the same configuration over the finished cluster = %+v, %v; want it adopted", cl, err)
+	}
+	differs := choreoSpec()
+	differs.Queues[0].ComputeResources[0].MaxCount = 9
+	var conflict *owner.ConflictError
+	if _, err := createCluster(context.Background(), pc, testPolling, differs); !errors.As(err, &conflict) {
+		t.Errorf("create of another configuration over the finished cluster = %v, want an owner.ConflictError", err)
+	}
+	if got := mutations(e); got != "" {
+		t.Errorf("calls = %s, want no create", got)
 	}
 
 	// A cluster of the name without the ownership tag is not ours.
