@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // TransferSpec is everything a user asks of a transfer: the two locations, the task's settings, and
@@ -105,6 +107,7 @@ type Transfer struct {
 	DestinationLocationARN string
 	Status                 string
 	LastExecution          *Execution
+	Missing                []string // parts found deleted outside Terraform (ReadTransfer)
 }
 
 // Execution is a task execution as the transfer reports it.
@@ -131,21 +134,29 @@ func CreateTransfer(ctx context.Context, c *conns.Client, spec TransferSpec) (*T
 			return nil, err
 		}
 	}
-	src, err := createSource(ctx, ds, spec.Source, spec.Tags)
+	id := ownerOf(spec.Name)
+	src, err := ensureLocation(ctx, ds, id, partSource, func(ctx context.Context) (string, error) {
+		return createSource(ctx, ds, spec.Source, withTags(spec.Tags, id.Tags(partSource)))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the source location: %w", err)
 	}
-	dst, err := createDestination(ctx, c, spec.Destination, spec.Tags)
+	dst, err := ensureLocation(ctx, ds, id, partDestination, func(ctx context.Context) (string, error) {
+		return createDestination(ctx, c, spec.Destination, withTags(spec.Tags, id.Tags(partDestination)))
+	})
 	if err != nil {
 		cleanupLocations(ctx, ds, src)
 		return nil, fmt.Errorf("creating the destination location: %w", err)
 	}
-	out, err := ds.CreateTask(ctx, expandCreateTask(spec, src, dst))
+	taskARN, err := createTask(ctx, ds, id, spec, src, dst)
 	if err != nil {
-		cleanupLocations(ctx, ds, src, dst)
-		return nil, fmt.Errorf("creating the task: %w\nThe locations just created were deleted again", err)
+		if taskARN == "" {
+			cleanupLocations(ctx, ds, src, dst)
+			return nil, fmt.Errorf("creating the task: %w\nThe locations just created were deleted again", err)
+		}
+		return &Transfer{TransferSpec: spec, TaskARN: taskARN, SourceLocationARN: src, DestinationLocationARN: dst}, err
 	}
-	t := &Transfer{TransferSpec: spec, TaskARN: aws.ToString(out.TaskArn), SourceLocationARN: src, DestinationLocationARN: dst,
+	t := &Transfer{TransferSpec: spec, TaskARN: taskARN, SourceLocationARN: src, DestinationLocationARN: dst,
 		Status: string(dstypes.TaskStatusCreating)}
 	t.Source, t.Destination = withoutSecrets(spec.Source), spec.Destination
 	ctx = tflog.SetField(ctx, "datasync_task_arn", t.TaskARN)
@@ -158,7 +169,12 @@ func CreateTransfer(ctx context.Context, c *conns.Client, spec TransferSpec) (*T
 		return t, err
 	}
 	if spec.Run {
-		return t, runTransfer(ctx, c, t)
+		if err := runTransfer(ctx, c, t); err != nil {
+			return t, err
+		}
+	}
+	if err := finishCreate(ctx, ds, t.TaskARN); err != nil {
+		return t, fmt.Errorf("marking the transfer created: %w", err)
 	}
 	return t, nil
 }
@@ -224,24 +240,40 @@ func (e *StartError) Error() string { return "starting the task execution: " + e
 func (e *StartError) Unwrap() error { return e.Err }
 
 // ReadTransfer reads the task known as prior.TaskARN and its locations. The kinds of the locations
-// come from prior (on import, when prior knows none, from the locations' URIs). A task or location
-// that no longer exists gives a NotFoundError. An execution that was still running is read again.
+// come from prior (on import, when prior knows none, from the locations' URIs). A part deleted outside
+// Terraform is listed in Missing with its ARN emptied (the plan then replaces the transfer, and the
+// destroy removes what is left of it); when no part exists it returns a NotFoundError. An execution
+// that was still running is read again.
 func ReadTransfer(ctx context.Context, c *conns.Client, prior Transfer) (*Transfer, error) {
 	ds := c.DataSync()
 	t := prior
+	t.Missing = nil
 	task, err := findTask(ctx, ds, prior.TaskARN)
-	if err != nil {
+	switch {
+	case wait.NotFound(err) || prior.TaskARN == "":
+		if prior.TaskARN != "" {
+			t.Missing = append(t.Missing, "task "+prior.TaskARN)
+		}
+		t.TaskARN = ""
+	case err != nil:
 		return nil, err
+	default:
+		flattenTask(&t, task)
 	}
-	flattenTask(&t, task)
 	if err := readLocations(ctx, ds, &t); err != nil {
 		return nil, err
+	}
+	if t.TaskARN == "" && t.SourceLocationARN == "" && t.DestinationLocationARN == "" {
+		return nil, wait.NewNotFound(fmt.Sprintf("DataSync transfer (%s)", prior.TaskARN), nil)
+	}
+	if t.TaskARN == "" {
+		return &t, nil
 	}
 	tags, err := listTags(ctx, ds, t.TaskARN)
 	if err != nil {
 		return nil, fmt.Errorf("reading tags: %w", err)
 	}
-	t.Tags = tags
+	t.Tags = owner.WithoutOwnTags(tags)
 	if e := t.LastExecution; e != nil && e.Status != string(dstypes.TaskExecutionStatusSuccess) && e.Status != string(dstypes.TaskExecutionStatusError) {
 		if ex, err := findTaskExecution(ctx, ds, e.ARN); err == nil {
 			t.LastExecution = executionFrom(ex)
@@ -250,17 +282,33 @@ func ReadTransfer(ctx context.Context, c *conns.Client, prior Transfer) (*Transf
 	return &t, nil
 }
 
-// readLocations reads both locations into t.
+// readLocations reads both locations into t; one that no longer exists is listed in t.Missing and its
+// ARN emptied.
 func readLocations(ctx context.Context, ds *datasync.Client, t *Transfer) error {
-	src, err := readSource(ctx, ds, t.SourceLocationARN, t.Source)
-	if err != nil {
-		return err
+	if t.SourceLocationARN != "" {
+		src, err := readSource(ctx, ds, t.SourceLocationARN, t.Source)
+		switch {
+		case wait.NotFound(err):
+			t.Missing = append(t.Missing, "source location "+t.SourceLocationARN)
+			t.SourceLocationARN = ""
+		case err != nil:
+			return err
+		default:
+			t.Source = src
+		}
 	}
-	dst, err := readDestination(ctx, ds, t.DestinationLocationARN, t.Destination)
-	if err != nil {
-		return err
+	if t.DestinationLocationARN != "" {
+		dst, err := readDestination(ctx, ds, t.DestinationLocationARN, t.Destination)
+		switch {
+		case wait.NotFound(err):
+			t.Missing = append(t.Missing, "destination location "+t.DestinationLocationARN)
+			t.DestinationLocationARN = ""
+		case err != nil:
+			return err
+		default:
+			t.Destination = dst
+		}
 	}
-	t.Source, t.Destination = src, dst
 	return nil
 }
 
@@ -341,7 +389,8 @@ func updateTags(ctx context.Context, ds *datasync.Client, arns []string, want ma
 		if err != nil {
 			return err
 		}
-		if err := conns.UpdateDataSyncTags(ctx, ds, arn, have, want); err != nil {
+		// The ownership tags stay as they are.
+		if err := conns.UpdateDataSyncTags(ctx, ds, arn, owner.WithoutOwnTags(have), want); err != nil {
 			return err
 		}
 	}

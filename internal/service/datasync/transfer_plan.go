@@ -85,7 +85,27 @@ func (r *transferResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var plan, state transferModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.Source == nil || plan.Destination == nil || state.Source == nil || state.Destination == nil {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A part deleted outside Terraform (Read empties its ARN): replace the whole transfer, so the
+	// destroy removes what is left of it.
+	for _, p := range []struct {
+		v    types.String
+		name string
+	}{{state.ID, "id"}, {state.SourceLocationARN, "source_location_arn"}, {state.DestinationLocationARN, "destination_location_arn"}} {
+		if p.v.ValueString() == "" {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(p.name))
+		}
+	}
+	if len(resp.RequiresReplace) > 0 {
+		// The new parts' ARNs are not known yet: the difference makes Terraform replace.
+		for _, name := range []string{"id", "source_location_arn", "destination_location_arn", "status"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+		}
+		return
+	}
+	if plan.Source == nil || plan.Destination == nil || state.Source == nil || state.Destination == nil {
 		return
 	}
 	// Options members left unset keep the values DataSync reported (the object may be new in the plan,

@@ -149,6 +149,10 @@ func (r *transferResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.Diagnostics.AddError(fmt.Sprintf("reading DataSync transfer (%s)", arn), err.Error())
 		return
 	}
+	if len(t.Missing) > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("DataSync transfer (%s) partly deleted outside Terraform", arn),
+			fmt.Sprintf("No longer found: %v. The next apply replaces the transfer: it deletes what is left (a task never outlives its locations, nor a location its task) and creates it again.", t.Missing))
+	}
 	resp.Diagnostics.Append(state.flatten(ctx, t, r.Client().DefaultTags)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -209,9 +209,17 @@ func TestAccDataSyncTransfer_disappears(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: transferConfig{name: acctest.RandomName(), source: s3Loc(bucket, "/raw"), dest: s3Loc(bucket, "/gone")}.String(),
 			Check: func(s *terraform.State) error {
-				id := s.RootModule().Resources[resName].Primary.ID
-				_, err := dsClient(t).DeleteTask(context.Background(), &awsdatasync.DeleteTaskInput{TaskArn: aws.String(id)})
-				return err
+				a := s.RootModule().Resources[resName].Primary.Attributes
+				c := dsClient(t)
+				if _, err := c.DeleteTask(context.Background(), &awsdatasync.DeleteTaskInput{TaskArn: aws.String(a["id"])}); err != nil {
+					return err
+				}
+				for _, l := range []string{a["source_location_arn"], a["destination_location_arn"]} {
+					if _, err := c.DeleteLocation(context.Background(), &awsdatasync.DeleteLocationInput{LocationArn: aws.String(l)}); err != nil {
+						return err
+					}
+				}
+				return nil
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
