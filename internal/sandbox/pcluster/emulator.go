@@ -11,7 +11,8 @@
 // (config.go, resources.go), applies ParallelCluster's update policies (update.go), launches the head
 // node as an EC2 instance in moto, and moves clusters and compute fleets through their statuses on the
 // clock (Timings). A cluster whose configuration has the tag "sandbox:fail" fails to create, with the
-// tag's value as the failure reason ("Code: reason" sets the failure code too).
+// tag's value as the failure reason ("Code: reason" sets the failure code too); the tag
+// "sandbox:create-duration" (a Go duration) makes one cluster's create take that long.
 package pcluster
 
 import (
@@ -38,6 +39,9 @@ const Version = "3.12.0"
 
 // FailTagKey is the configuration tag that makes a cluster's creation fail.
 const FailTagKey = gateway.FailTagKey
+
+// CreateDurationTagKey is the configuration tag that sets one cluster's create duration.
+const CreateDurationTagKey = "sandbox:create-duration"
 
 // Timings are how long the emulator's status transitions take.
 type Timings struct {

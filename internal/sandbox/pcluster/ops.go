@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -142,6 +143,9 @@ func (e *Emulator) CreateCluster(ctx context.Context, req CreateClusterRequestOb
 		stackID: fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/%08x-0000-4000-8000-%012x", region, e.cfg.AccountID, name, e.seq, now.UnixNano()%1e12),
 	}
 	for _, t := range cfg.Tags {
+		if d, err := time.ParseDuration(t.Value); t.Key == CreateDurationTagKey && err == nil && d > 0 {
+			c.createTime = d
+		}
 		if t.Key == FailTagKey {
 			c.failCode, c.failReason = "ClusterCreationFailure", t.Value
 			if code, reason, ok := strings.Cut(t.Value, ": "); ok && !strings.Contains(code, " ") {

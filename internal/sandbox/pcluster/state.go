@@ -50,6 +50,8 @@ type cluster struct {
 
 	phase      phase
 	phaseStart time.Time
+	// createTime overrides Timings.Create for this cluster (CreateDurationTagKey).
+	createTime time.Duration
 	// pending is the configuration an update in progress applies; updateFail its injected failure.
 	pending       string
 	pendingParsed *pcConfig
@@ -76,10 +78,14 @@ func (e *Emulator) settle(c *cluster, now time.Time) bool {
 	t := e.cfg.Timings
 	switch c.phase {
 	case phaseCreate:
-		if now.Before(c.phaseStart.Add(t.Create)) {
+		create := t.Create
+		if c.createTime > 0 {
+			create = c.createTime
+		}
+		if now.Before(c.phaseStart.Add(create)) {
 			return true
 		}
-		end := c.phaseStart.Add(t.Create)
+		end := c.phaseStart.Add(create)
 		c.phase = phaseNone
 		if c.failReason != "" {
 			c.status, c.stackStatus = ClusterStatusCREATEFAILED, CloudFormationStackStatusROLLBACKCOMPLETE
