@@ -144,7 +144,7 @@ func ownConfig(t *testing.T, name, extra string) string {
 // The answer to a create is lost (DataSync served it, the response never arrived, the SDK sent it
 // again): the apply keeps one location or task and deletes the duplicate, so nothing is orphaned.
 func TestAccDataSyncTransfer_lostAnswers(t *testing.T) {
-	for _, op := range []string{"CreateLocationS3", "CreateTask"} {
+	for _, op := range []string{"CreateLocationS3", "CreateLocationFsxLustre", "CreateTask"} {
 		t.Run(op, func(t *testing.T) {
 			gw := acctest.Gateway(t)
 			if err := gw.SetFault(gateway.Fault{Service: "datasync", Operation: op, LostRate: 1, Times: 1}); err != nil {
@@ -154,6 +154,11 @@ func TestAccDataSyncTransfer_lostAnswers(t *testing.T) {
 			name := acctest.RandomName()
 			// The source is named after the test too, so its location is counted.
 			cfg := transferConfig{name: name, source: s3Loc(acctest.Var(t, "data_lake_bucket"), "/raw/"+name), dest: s3Loc(acctest.Var(t, "data_lake_bucket"), "/"+name)}.String()
+			if op == "CreateLocationFsxLustre" {
+				cfg = lustreDestConfig(name, acctest.Var(t, "subnet_id"), acctest.Var(t, "region"), acctest.Var(t, "data_lake_bucket"))
+				cfg = strings.Replace(cfg, `subdirectory        = "/ingest"`, `subdirectory        = "/`+name+`"`, 1)
+				cfg = strings.Replace(cfg, `subdirectory           = "/raw"`, `subdirectory           = "/raw/`+name+`"`, 1)
+			}
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
