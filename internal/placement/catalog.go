@@ -85,6 +85,7 @@ type Catalog struct {
 
 	// Storage and data movement.
 	S3GetPer1000      Value  `json:"s3_get_per_1000"`
+	S3AggregateBps    Value  `json:"s3_aggregate_bandwidth"`
 	S3PutPer1000      Value  `json:"s3_put_per_1000"`
 	VMS3Bandwidth     Value  `json:"vm_s3_bandwidth"`
 	LustreBandwidth   Value  `json:"lustre_bandwidth"`
@@ -153,7 +154,9 @@ func DefaultCatalog() *Catalog {
 			"ENI attachment, image pull), typically 30-60 s; billed from image pull, charged here in full"),
 		BatchMaxVCPUs: val(256, "vCPU", "deployment choice: the Batch compute environment's maxvCpus (default of this engine)"),
 
-		S3GetPer1000:    prices.S3GetPer1000,
+		S3GetPer1000: prices.S3GetPer1000,
+		S3AggregateBps: val(0, "B/s", "Amazon S3 performance guidelines publish request rates per prefix (5,500 GET/s) "+
+			"and per-instance bandwidth, no aggregate bandwidth limit: 0 means none; set one to model a shared network path"),
 		S3PutPer1000:    prices.S3PutPer1000,
 		VMS3Bandwidth:   val(90e6, "B/s", "Amazon S3 performance guidelines: about 85-90 MB/s per request stream"),
 		LustreBandwidth: val(500e6, "B/s", "assumption: per-task read/write throughput on the FSx for Lustre workspace (contention not modelled)"),

@@ -211,17 +211,33 @@ func (sm *simulator) crossShare(v int32, lustre bool) float64 {
 }
 
 // workTime is task v's input + compute + output time on pool k (without
-// start latencies).
+// start latencies). A task that moves data through S3 counts towards the
+// S3 aggregate bandwidth (Storage.S3AggregateBps) until it finishes.
 func (sm *simulator) workTime(v int32, k int) float64 {
 	pl := &sm.pr.p.Pools[k]
-	cross := sm.crossShare(v, sm.pr.p.Storage.domainLustre(pl))
-	return sm.pr.work(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross)
+	st := &sm.pr.p.Storage
+	lustre := st.domainLustre(pl)
+	cross := sm.crossShare(v, lustre)
+	bw := pl.S3BandwidthBps
+	sm.usesS3[v] = !lustre || cross > 0
+	if sm.usesS3[v] {
+		sm.s3Active++
+		if st.S3AggregateBps > 0 {
+			bw = math.Min(bw, st.S3AggregateBps/float64(sm.s3Active))
+		}
+	}
+	return sm.pr.workBW(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross, bw)
 }
 
 // work is the input + compute + output time of task v on pool pl with memMB
 // of Lambda memory (serverless) when the share cross of its input comes from
 // the other storage domain.
 func (pr *prepared) work(v int32, pl *Pool, memMB int, cross float64) float64 {
+	return pr.workBW(v, pl, memMB, cross, pl.S3BandwidthBps)
+}
+
+// workBW is work with the S3 bandwidth s3bw.
+func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross, s3bw float64) float64 {
 	task := &pr.ct[v]
 	compute := task.RuntimeS / pl.Speed
 	if pl.Kind == KindServerless {
@@ -230,9 +246,9 @@ func (pr *prepared) work(v int32, pl *Pool, memMB int, cross float64) float64 {
 	in, out := float64(task.InputBytes), float64(task.OutputBytes)
 	if pr.p.Storage.domainLustre(pl) {
 		lb := pr.p.Storage.LustreBandwidthBps
-		return in*(1-cross)/lb + in*cross/pl.S3BandwidthBps + compute + out/lb
+		return in*(1-cross)/lb + in*cross/s3bw + compute + out/lb
 	}
-	return (in+out)/pl.S3BandwidthBps + compute
+	return (in+out)/s3bw + compute
 }
 
 func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, cold bool) {

@@ -51,7 +51,9 @@
 // split over two pools (see [Plan]). These simplifications are deliberate
 // and shape the figures `make bench` reports:
 //   - A task runs on one node: multi-node MPI ranks are not modelled.
-//   - Bandwidth to S3 and Lustre is per task, without contention.
+//   - Bandwidth to Lustre is per task, without contention; S3 is shared
+//     only through Storage.S3AggregateBps (none by default: AWS publishes
+//     no aggregate limit), and a task keeps the share it started with.
 //   - A pool's queue is served in priority order without backfill.
 //   - A node started on demand stays up until the run ends and is billed
 //     for idle gaps between its tasks (a real scheduler might stop and

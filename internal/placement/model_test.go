@@ -299,3 +299,24 @@ func TestCatalogSet(t *testing.T) {
 		t.Errorf("%d value names", n)
 	}
 }
+
+// The S3 aggregate bandwidth is shared by the tasks moving data through S3: two functions reading 100 MB
+// each at 100 MB/s per function, with 100 MB/s for all: the first starts alone (1 s of input), the second
+// shares (50 MB/s, 2 s). With a 1 s cold start and 1 s of compute: 3 s and 4 s.
+func TestS3AggregateBandwidth(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "read", TaskCount: 2, RuntimeS: 1, ServerlessMemoryMB: 1024, InputBytes: 100e6}})
+	st := testStorage()
+	p := NewProblem(w, Platforms{Pools: []Pool{lambdaTestPool("fn")}, Storage: st})
+	if ev := evalOK(t, p, Assignment{0}); ev.MakespanS != 3 {
+		t.Fatalf("no aggregate limit: makespan %v, want 3", ev.MakespanS)
+	}
+	p.Storage.S3AggregateBps = 100e6
+	ev := evalOK(t, p, Assignment{0})
+	if ev.MakespanS != 4 || ev.Tasks[0].FinishS != 3 || ev.Tasks[1].FinishS != 4 {
+		t.Fatalf("aggregate 100 MB/s: tasks finish at %v and %v, want 3 and 4", ev.Tasks[0].FinishS, ev.Tasks[1].FinishS)
+	}
+	p.Storage.S3AggregateBps = -1
+	if _, err := Evaluate(p, Assignment{0}); err == nil {
+		t.Error("a negative aggregate bandwidth was accepted")
+	}
+}

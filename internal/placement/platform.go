@@ -151,7 +151,11 @@ type Storage struct {
 	// task runs in the Lustre domain (a file system made for the run).
 	LustreHourlyUSD float64 `json:"lustre_hourly_usd,omitempty"`
 	S3GetUSD        float64 `json:"s3_get_usd"`
-	S3PutUSD        float64 `json:"s3_put_usd"`
+	// S3AggregateBps, when positive, caps the S3 throughput of all tasks
+	// together: a task starting while n tasks move data through S3 gets at
+	// most S3AggregateBps / n (fixed for the task's duration).
+	S3AggregateBps float64 `json:"s3_aggregate_bps,omitempty"`
+	S3PutUSD       float64 `json:"s3_put_usd"`
 }
 
 // Platforms is the set of pools a workflow may use plus the storage model.
@@ -228,6 +232,7 @@ func NewStorage(c *Catalog) Storage {
 		LustreBandwidthBps: c.LustreBandwidth.V,
 		LustreHourlyUSD:    c.LustreCapacityGB.V * c.LustreGBMonth.V / prices.HoursPerMonth,
 		S3GetUSD:           c.S3GetPer1000.V / 1000,
+		S3AggregateBps:     c.S3AggregateBps.V,
 		S3PutUSD:           c.S3PutPer1000.V / 1000,
 	}
 }
@@ -343,6 +348,9 @@ func (p *Problem) Validate() error {
 	}
 	if p.Storage.Lustre && !inRange(p.Storage.LustreBandwidthBps, MinBandwidthBps, math.MaxFloat64) {
 		return fmt.Errorf("storage: Lustre bandwidth must be at least %g B/s", MinBandwidthBps)
+	}
+	if !inRange(p.Storage.S3AggregateBps, 0, math.MaxFloat64) {
+		return errors.New("storage: the S3 aggregate bandwidth must not be negative")
 	}
 	if !inRange(p.Storage.LustreHourlyUSD, 0, MaxPriceUSD) {
 		return fmt.Errorf("storage: the Lustre price must be between 0 and %g", MaxPriceUSD)
