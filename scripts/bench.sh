@@ -14,7 +14,7 @@ go run ./internal/benchtools/startup -bin .build/bin/terraform-provider-rayhpc -
 
 echo
 echo "== AWS API calls per operation (sandbox call log)"
-TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(command -v terraform) \
+TF_ACC=1 TF_ACC_TERRAFORM_PATH=${TERRAFORM:-$(command -v terraform)} \
   go test -count=1 -run 'APICalls' -v ./internal/service/... 2>&1 | grep -E 'bench:|^(FAIL|ok|---)' | sed 's/^ *//'
 
 echo

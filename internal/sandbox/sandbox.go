@@ -48,7 +48,7 @@ const (
 )
 
 // MotoRequiredMessage is the error text when python3 or moto is missing.
-const MotoRequiredMessage = "python3 with moto is required: pip install 'moto[server]'"
+const MotoRequiredMessage = "python3 with moto is required (make test and make demo set it up; scripts/tools.sh moto says how): pip install 'moto[server]>=5.2,<6'"
 
 // ErrMotoUnavailable is returned (wrapped) by Start when python3 or moto is missing.
 var ErrMotoUnavailable = errors.New(MotoRequiredMessage)

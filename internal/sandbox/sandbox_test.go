@@ -158,7 +158,7 @@ func TestStartSeedStop(t *testing.T) {
 func TestMotoMissingMessage(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	err := MotoAvailable()
-	if !errors.Is(err, ErrMotoUnavailable) || !strings.Contains(err.Error(), "pip install 'moto[server]'") {
+	if !errors.Is(err, ErrMotoUnavailable) || !strings.Contains(err.Error(), "pip install 'moto[server]>=5.2,<6'") {
 		t.Errorf("MotoAvailable without python3: %v", err)
 	}
 	if _, err := Start(context.Background(), Options{}); !errors.Is(err, ErrMotoUnavailable) {
