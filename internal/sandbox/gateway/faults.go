@@ -229,14 +229,12 @@ func writeInjectedFault(w http.ResponseWriter, info *requestInfo, fault string) 
 	throttle := fault == FaultThrottle
 	switch info.protocol {
 	case ProtoJSON:
+		// The 5xx error is the model's fault shape (wire.go: jsonModels).
 		if throttle {
-			WriteJSONError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
+			writeModelJSONError(w, info.service, &APIError{Status: http.StatusBadRequest, Code: "ThrottlingException", Message: "Rate exceeded"})
 		} else {
-			code := "InternalServerError"
-			if info.service != "fsx" {
-				code = "InternalFailure"
-			}
-			WriteJSONError(w, http.StatusInternalServerError, code, "We encountered an internal error. Please try again. (sandbox fault injection)")
+			writeModelJSONError(w, info.service, &APIError{Status: http.StatusInternalServerError, Code: jsonModelOf(info.service).fault,
+				Message: "We encountered an internal error. Please try again. (sandbox fault injection)"})
 		}
 	case ProtoEC2:
 		if throttle {

@@ -31,7 +31,7 @@ const DefaultRegion = "us-east-1"
 // Config configures a Gateway.
 type Config struct {
 	// MotoURL is the base URL of the moto server requests are forwarded to.
-	// Empty means there is no upstream: unhandled requests get a 501.
+	// Empty means there is no upstream: unhandled requests get the protocol's unknown-operation error.
 	MotoURL string
 	// Timings are the lifecycle durations of natively served resources.
 	// The zero value means FastTimings.
@@ -133,7 +133,12 @@ func New(cfg Config) (*Gateway, error) {
 				g.logf("gateway: upstream error for %s %s: %v", r.Method, r.URL.Path, err)
 				http.Error(w, "sandbox gateway: moto unreachable: "+err.Error(), http.StatusBadGateway)
 			},
-			ModifyResponse: g.learnCredentials,
+			ModifyResponse: func(resp *http.Response) error {
+				if err := g.learnCredentials(resp); err != nil {
+					return err
+				}
+				return g.answerUnimplemented(resp) // unimplemented.go
+			},
 		}
 	}
 	g.Register(newFSxService(g))
@@ -326,7 +331,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, info *requestInf
 		}
 		g.proxy.ServeHTTP(w, r)
 	default:
-		http.Error(w, fmt.Sprintf("sandbox gateway: no upstream for %s:%s", info.service, info.op), http.StatusNotImplemented)
+		writeUnimplemented(w, info, fmt.Sprintf("The sandbox does not implement %s operation %s (no moto upstream).", info.service, info.op))
 	}
 }
 

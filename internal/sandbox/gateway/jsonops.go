@@ -66,7 +66,7 @@ func (t *jsonOps) serve(w http.ResponseWriter, r *http.Request, op string, body 
 		err = t.unknown(op)
 	}
 	if err != nil {
-		WriteJSONAPIError(w, err)
+		WriteJSONAPIErrorFor(w, r, err)
 		return
 	}
 	WriteJSON(w, out)

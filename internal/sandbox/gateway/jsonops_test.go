@@ -36,6 +36,7 @@ func TestJSONOpsErrors(t *testing.T) {
 			}
 			w := httptest.NewRecorder()
 			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+			r = r.WithContext(withRequestInfo(r.Context(), &requestInfo{service: tc.svc.Name(), op: tc.op, protocol: ProtoJSON}))
 			tc.svc.Serve(w, r, tc.op, []byte(tc.body))
 			if w.Code != http.StatusBadRequest {
 				t.Errorf("status %d, want 400", w.Code)
@@ -50,7 +51,9 @@ func TestJSONOpsErrors(t *testing.T) {
 			if got, _ := body["errorCode"].(string); got != tc.errorCode {
 				t.Errorf("errorCode %q, want %q", got, tc.errorCode)
 			}
-			if got, _ := body["Message"].(string); !strings.HasPrefix(got, tc.message) {
+			// The message member as the model names it: DataSync's error shapes have "message".
+			member := jsonModelOf(tc.svc.Name()).message
+			if got, _ := body[member].(string); !strings.HasPrefix(got, tc.message) {
 				t.Errorf("Message %q, want prefix %q", got, tc.message)
 			}
 		})

@@ -8,8 +8,10 @@ package gateway
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 )
@@ -70,6 +72,7 @@ func WriteJSON(w http.ResponseWriter, v any) {
 		WriteJSONError(w, http.StatusInternalServerError, "InternalServerError", "sandbox: encoding response: "+err.Error())
 		return
 	}
+	b = dropNulls(b)
 	h := w.Header()
 	h.Set("Content-Type", "application/x-amz-json-1.1")
 	h.Set("X-Amzn-RequestId", NewRequestID())
@@ -84,29 +87,11 @@ func WriteJSONError(w http.ResponseWriter, status int, code, message string) {
 	WriteJSONAPIError(w, &APIError{Status: status, Code: code, Message: message})
 }
 
-// WriteJSONAPIError writes e (or, for another error, an InternalServerError)
-// in the AWS JSON 1.1 error format.
+// WriteJSONAPIError writes e (or, for another error, an InternalFailure) in
+// the AWS JSON 1.1 error format with a Message member. A service's handler
+// uses WriteJSONAPIErrorFor, which follows the service's model.
 func WriteJSONAPIError(w http.ResponseWriter, err error) {
-	e, ok := err.(*APIError)
-	if !ok {
-		e = &APIError{Status: http.StatusInternalServerError, Code: "InternalServerError", Message: err.Error()}
-	}
-	status := e.Status
-	if status == 0 {
-		status = http.StatusBadRequest
-	}
-	body := map[string]any{"__type": e.Code, "Message": e.Message}
-	for k, v := range e.Fields {
-		body[k] = v
-	}
-	b, _ := json.Marshal(body)
-	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.1")
-	h.Set("X-Amzn-ErrorType", e.Code)
-	h.Set("X-Amzn-RequestId", NewRequestID())
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeModelJSONError(w, "", err)
 }
 
 // WriteRESTJSONError writes a REST-JSON error (EKS, Lambda, Batch style).
@@ -131,33 +116,38 @@ func Epoch(t interface{ UnixMilli() int64 }) *EpochSeconds {
 	return &v
 }
 
-// JSONPage paginates a slice of n items for an opaque NextToken: it returns the
-// [start, end) window and the next token ("" at the end). Tokens are the
-// decimal offset prefixed with a label, so a token from another listing is
-// rejected.
+// JSONPage paginates a slice of n items: it returns the [start, end) window and
+// the next token ("" at the end). label names the listing; its model (pageModels
+// in wire.go) gives the MaxResults range, which is enforced, and the NextToken
+// encoding: tokens are opaque base64 in the model's pattern, and a token of
+// another listing is refused. defaultMax is the page size without MaxResults.
 func JSONPage(n int, maxResults *int32, nextToken *string, label string, defaultMax int) (start, end int, next string, err error) {
+	model, ok := pageModels[label]
+	if !ok {
+		model = pageModel{min: 1, max: math.MaxInt32, enc: base64.StdEncoding}
+	}
 	limit := defaultMax
 	if maxResults != nil {
-		if *maxResults < 1 {
-			return 0, 0, "", Errorf("BadRequest", "MaxResults must be greater than 0.")
+		if err := model.checkMaxResults(*maxResults); err != nil {
+			return 0, 0, "", err
 		}
-		if int(*maxResults) < limit {
+		if *maxResults > 0 {
 			limit = int(*maxResults)
 		}
 	}
 	if nextToken != nil && *nextToken != "" {
-		var off int
-		if _, e := fmt.Sscanf(*nextToken, label+"-%d", &off); e != nil || off < 0 || off > n {
-			return 0, 0, "", Errorf("BadRequest", "Invalid NextToken.")
+		off, ok := model.decodeToken(label, *nextToken)
+		if !ok || off > n {
+			return 0, 0, "", errInvalidNextToken()
 		}
 		start = off
 	}
-	end = start + limit
-	if end > n {
-		end = n
+	end = n
+	if limit < n-start {
+		end = start + limit
 	}
 	if end < n {
-		next = fmt.Sprintf("%s-%d", label, end)
+		next = model.encodeToken(label, end)
 	}
 	return start, end, next, nil
 }

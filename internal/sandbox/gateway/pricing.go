@@ -114,7 +114,7 @@ func (s *pricingService) Handles(op string) bool {
 	return false
 }
 
-func (s *pricingService) Serve(w http.ResponseWriter, _ *http.Request, op string, body []byte) {
+func (s *pricingService) Serve(w http.ResponseWriter, r *http.Request, op string, body []byte) {
 	var err error
 	switch op {
 	case "GetProducts":
@@ -123,7 +123,7 @@ func (s *pricingService) Serve(w http.ResponseWriter, _ *http.Request, op string
 		err = s.describeServices(w, body)
 	}
 	if err != nil {
-		WriteJSONAPIError(w, err)
+		WriteJSONAPIErrorFor(w, r, err)
 	}
 }
 
