@@ -167,8 +167,9 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 			Duration:    ar.Duration,
 		}}
 	}
-	// SDK and request logs go to tflog, with credentials masked.
-	ctx, logger := logging.NewTfLogger(MaskSecrets(ctx))
+	// SDK and request logs go to tflog, with credentials and the API models' sensitive members masked.
+	ctx, tfLogger := logging.NewTfLogger(MaskSecrets(ctx))
+	logger := maskingLogger{Logger: tfLogger}
 	base.Logger = logger
 
 	// Credentials are validated once, below, by the same GetCallerIdentity call that reads the account

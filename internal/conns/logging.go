@@ -44,3 +44,5 @@ func addRequestLogger(logger logging.Logger) func(*middleware.Stack) error {
 		return stack.Initialize.Add(requestLogger{logger: logger}, middleware.Before)
 	}
 }
+
+//go:generate go run ./internal/sensitivegen -o sensitive_gen.go
