@@ -33,16 +33,16 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// Services that accept an endpoint override, in the order the provider schema lists them.
+// Services that accept an endpoint override, in the order the provider schema lists them: the services
+// the provider's code calls (parallelcluster: the ParallelCluster API).
 var Services = []string{
-	"batch", "cloudformation", "datasync", "ec2", "eks", "fsx", "iam", "lambda", "parallelcluster", "pricing", "s3", "sagemaker", "sts",
+	"cloudformation", "datasync", "ec2", "eks", "fsx", "iam", "parallelcluster", "pricing", "s3", "sts",
 }
 
 // envNames maps a service to the suffix of its AWS_ENDPOINT_URL_<SERVICE> variable (the service's SDK ID).
 var envNames = map[string]string{
-	"batch": "BATCH", "cloudformation": "CLOUDFORMATION", "datasync": "DATASYNC", "ec2": "EC2", "eks": "EKS", "fsx": "FSX", "iam": "IAM",
-	"lambda": "LAMBDA", "parallelcluster": "PARALLELCLUSTER", "pricing": "PRICING", "s3": "S3",
-	"sagemaker": "SAGEMAKER", "sts": "STS",
+	"cloudformation": "CLOUDFORMATION", "datasync": "DATASYNC", "ec2": "EC2", "eks": "EKS", "fsx": "FSX", "iam": "IAM",
+	"parallelcluster": "PARALLELCLUSTER", "pricing": "PRICING", "s3": "S3", "sts": "STS",
 }
 
 // AssumeRole is the provider's assume_role block.

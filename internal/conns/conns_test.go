@@ -88,7 +88,10 @@ func TestNew_assumeRoleCredentialsAreRefreshed(t *testing.T) {
 	if again.AccessKeyID != first.AccessKeyID {
 		t.Errorf("credentials re-fetched before expiry: %s then %s", first.AccessKeyID, again.AccessKeyID)
 	}
-	time.Sleep(2500 * time.Millisecond)
+	// Wait for the expiry the credentials carry, not a fixed sleep: they must be replaced once it passes.
+	for time.Now().Before(first.Expires) {
+		time.Sleep(time.Until(first.Expires))
+	}
 	later, err := c.AWS.Credentials.Retrieve(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -44,19 +44,22 @@ func (l maskingLogger) SubLogger(ctx context.Context, name string) (context.Cont
 	return ctx, maskingLogger{sub}
 }
 
+// maskedLogFields are fields aws-sdk-go-base logs outside a call (in its "Assuming IAM Role" line, through
+// its own subsystem logger, which the root logger's masks do not reach).
+var maskedLogFields = map[string]bool{"tf_aws.assume_role.external_id": true}
+
 // maskFields returns fields with the sensitive members of the call's bodies and headers masked.
 func maskFields(ctx context.Context, fields []map[string]any) []map[string]any {
 	m := maskerFor(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
-	if m == nil {
-		return fields
-	}
 	out := make([]map[string]any, len(fields))
 	for i, f := range fields {
 		out[i] = make(map[string]any, len(f))
 		for k, v := range f {
 			s, ok := v.(string)
 			switch {
-			case !ok:
+			case maskedLogFields[k]:
+				out[i][k] = Masked
+			case !ok || m == nil:
 				out[i][k] = v
 			case k == "http.request.body" || k == "http.response.body":
 				out[i][k] = m.body(s)
@@ -100,7 +103,24 @@ type sensitiveMember struct {
 	Wire []string
 }
 
+// providerSensitive is what the provider keeps out of logs beyond the models' trait: the session token
+// STS answers with temporary credentials (it authenticates together with the secret key, which the model
+// does mark), and assume_role's external ID (Sensitive in the provider schema: STS allows any string
+// "such as a passphrase", and the value is shared only between the two accounts).
+var providerSensitive = map[string]map[string][]sensitiveMember{
+	"STS": {
+		"AssumeRole":                {{"ExternalId", nil}, {"SessionToken", nil}},
+		"AssumeRoleWithSAML":        {{"SessionToken", nil}},
+		"AssumeRoleWithWebIdentity": {{"SessionToken", nil}},
+		"GetFederationToken":        {{"SessionToken", nil}},
+		"GetSessionToken":           {{"SessionToken", nil}},
+	},
+}
+
 func sensitiveNames(service, op string) []string {
+	if extra, ok := providerSensitive[service][op]; ok {
+		return append(wireNames(sensitiveMembers[service][op]), wireNames(extra)...)
+	}
 	if members, ok := sensitiveMembers[service][op]; ok {
 		return wireNames(members)
 	}

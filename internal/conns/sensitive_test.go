@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
@@ -260,4 +261,35 @@ func providerCalls(t *testing.T) map[string]map[string]bool {
 		t.Fatalf("the scan of the provider's calls found too little: %v", calls)
 	}
 	return calls
+}
+
+// The AssumeRole call the provider makes for assume_role: the external ID it sends (sensitive in the
+// provider's schema, see providerSensitive), the secret key it gets back (sensitive in the STS model) and
+// the session token (which the model does not mark) are masked in the log.
+func TestClient_assumeRoleIsLoggedMasked(t *testing.T) {
+	isolateEnv(t)
+	srv, issued := fakeSTS(t, time.Hour)
+	const externalID = "partner-passphrase-Zq81XkLp"
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	c, diags := conns.New(ctx, conns.Config{
+		Region:     "us-east-1",
+		Endpoints:  map[string]string{"sts": srv.URL},
+		AssumeRole: &conns.AssumeRole{RoleARN: "arn:aws:iam::123456789012:role/deploy", SessionName: "s", ExternalID: externalID},
+	})
+	if diags.HasError() {
+		t.Fatalf("New: %v", diags)
+	}
+	if _, err := c.AWS.Credentials.Retrieve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	log := buf.String()
+	if issued.Load() == 0 || !strings.Contains(log, "Action=AssumeRole") || !strings.Contains(log, "ASIAFAKE0001") {
+		t.Fatalf("the AssumeRole call and its answer were not logged (%d calls):\n%s", issued.Load(), log)
+	}
+	for _, secret := range []string{externalID, "secret1", "token1"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("%q reached the log:\n%s", secret, log)
+		}
+	}
 }

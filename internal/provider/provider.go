@@ -159,9 +159,11 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 						Validators:          []validator.String{framework.DurationBetween(15*time.Minute, 12*time.Hour)},
 					},
 					"external_id": schema.StringAttribute{
-						Optional:            true,
-						MarkdownDescription: "External ID the role's trust policy requires.",
-						Validators:          []validator.String{stringvalidator.LengthBetween(2, 1224)},
+						Optional:  true,
+						Sensitive: true,
+						MarkdownDescription: "External ID the role's trust policy requires. Sensitive: STS accepts any string here, " +
+							"such as a passphrase agreed between the two accounts, so it is kept out of plans and logs.",
+						Validators: []validator.String{stringvalidator.LengthBetween(2, 1224)},
 					},
 					"role_arn": schema.StringAttribute{
 						Optional:            true,
