@@ -34,7 +34,7 @@ import (
 )
 
 // Services that accept an endpoint override, in the order the provider schema lists them: the services
-// the provider's code calls (parallelcluster: the ParallelCluster API).
+// the provider's code calls (parallelcluster: the ParallelCluster API; cloudformation: finding its API stack).
 var Services = []string{
 	"cloudformation", "datasync", "ec2", "eks", "fsx", "iam", "parallelcluster", "pricing", "s3", "sts",
 }

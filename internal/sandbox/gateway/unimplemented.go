@@ -28,10 +28,19 @@ func (g *Gateway) answerUnimplemented(resp *http.Response) error {
 		return nil
 	}
 	info, ok := resp.Request.Context().Value(ctxKey{}).(*requestInfo)
-	if !ok {
+	if !ok || resp.Request.Method == http.MethodHead {
+		return nil // a HEAD answer has no body: its status (S3's 404 for a missing key) is the answer
+	}
+	// Only Flask's own error page: moto answers AWS errors in the protocol's format.
+	page, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if head := bytes.ToLower(bytes.TrimSpace(page[:min(len(page), 64)])); !bytes.HasPrefix(head, []byte("<!doctype html")) && !bytes.HasPrefix(head, []byte("<html")) {
+		resp.Body = io.NopCloser(bytes.NewReader(page))
 		return nil
 	}
-	_ = resp.Body.Close()
 	msg := fmt.Sprintf("The sandbox does not implement %s operation %s (moto answered HTTP %d).", info.service, info.op, resp.StatusCode)
 	g.logf("gateway: %s", msg)
 	rec := httptest.NewRecorder()

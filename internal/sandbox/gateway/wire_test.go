@@ -222,4 +222,20 @@ func TestUnimplementedOperationIsAnAWSError(t *testing.T) {
 		!bytes.Contains(b, []byte("DescribeCapacityBlockOfferings")) || bytes.Contains(b, []byte("<html")) {
 		t.Errorf("ec2: %d %s", resp.StatusCode, b)
 	}
+
+	// A HEAD answer has no page to replace: S3's 404 for a missing key stays a 404.
+	head, _ := http.NewRequest(http.MethodHead, g.URL()+"/clusters-bucket/missing.json", nil)
+	head.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	if err := v4.NewSigner().SignHTTP(ctx(t), aws.Credentials{AccessKeyID: "testing", SecretAccessKey: "testing"}, head,
+		"UNSIGNED-PAYLOAD", "s3", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.DefaultClient.Do(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") == "application/xml" {
+		t.Errorf("S3 HEAD: status %d, want moto's own 404", resp.StatusCode)
+	}
 }
