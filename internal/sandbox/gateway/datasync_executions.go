@@ -170,13 +170,7 @@ func (s *dataSyncService) startTaskExecution(r *http.Request, _ string, in *data
 		return nil, err
 	}
 	src := s.locations[t.Source]
-	var srcCopy, dstCopy dsLocation
-	if src != nil {
-		srcCopy = *src
-	}
-	if dst := s.locations[t.Dest]; dst != nil {
-		dstCopy = *dst
-	}
+	srcCopy, dstCopy := copyLocation(src), copyLocation(s.locations[t.Dest])
 	failCode, failDetail := s.injectedFailure(t, src)
 	s.mu.Unlock()
 
@@ -211,6 +205,14 @@ func (s *dataSyncService) startTaskExecution(r *http.Request, _ string, in *data
 	s.execs[e.ARN] = e
 	t.Execs = append(t.Execs, e.ARN)
 	return map[string]string{"TaskExecutionArn": e.ARN}, nil
+}
+
+// copyLocation is a copy of l (the zero location for nil), to read outside the lock.
+func copyLocation(l *dsLocation) dsLocation {
+	if l == nil {
+		return dsLocation{}
+	}
+	return *l
 }
 
 // locationGone fails an execution whose source bucket or destination bucket or file system no longer

@@ -21,13 +21,15 @@ import (
 	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
 )
 
+// Each phase lasts long enough that a poll every 10ms sees it even on a loaded machine (the tests
+// assert every status an execution goes through).
 var dsTestTimings = DataSyncTimings{
 	TaskCreate:   100 * time.Millisecond,
-	Queued:       100 * time.Millisecond,
-	Launching:    100 * time.Millisecond,
-	Preparing:    100 * time.Millisecond,
-	Transferring: 300 * time.Millisecond,
-	Verifying:    100 * time.Millisecond,
+	Queued:       250 * time.Millisecond,
+	Launching:    250 * time.Millisecond,
+	Preparing:    250 * time.Millisecond,
+	Transferring: 400 * time.Millisecond,
+	Verifying:    250 * time.Millisecond,
 	Cancel:       100 * time.Millisecond,
 }
 

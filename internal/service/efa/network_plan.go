@@ -247,18 +247,8 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 
-	// A part deleted outside Terraform (Read leaves its ID empty): replace the whole network.
-	var missing []path.Path
-	if state.SecurityGroupID.ValueString() == "" {
-		missing = append(missing, path.Root("security_group_id"))
-	}
-	if state.LaunchTemplateID.ValueString() == "" {
-		missing = append(missing, path.Root("launch_template_id"))
-	}
-	if state.PlacementStrategy.ValueString() == strategyCluster && state.PlacementGroupName.ValueString() == "" {
-		missing = append(missing, path.Root("placement_group_name"))
-	}
-	if len(missing) > 0 {
+	if missing := missingParts(state); len(missing) > 0 {
+		// A part deleted outside Terraform (Read leaves its ID empty): replace the whole network.
 		plan.SecurityGroupID, plan.LaunchTemplateID = types.StringUnknown(), types.StringUnknown()
 		plan.LaunchTemplateLatestVersion = types.Int64Unknown()
 		if plan.PlacementStrategy.ValueString() == strategyCluster {
@@ -278,6 +268,21 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.EFAInterfaceCount, plan.GPUCount = state.EFAInterfaceCount, state.GPUCount
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// missingParts lists the attributes of the parts Read found deleted outside Terraform.
+func missingParts(state *networkModel) []path.Path {
+	var missing []path.Path
+	if state.SecurityGroupID.ValueString() == "" {
+		missing = append(missing, path.Root("security_group_id"))
+	}
+	if state.LaunchTemplateID.ValueString() == "" {
+		missing = append(missing, path.Root("launch_template_id"))
+	}
+	if state.PlacementStrategy.ValueString() == strategyCluster && state.PlacementGroupName.ValueString() == "" {
+		missing = append(missing, path.Root("placement_group_name"))
+	}
+	return missing
 }
 
 // inputsChanged reports whether any input the plan-time checks look at differs from the state.
