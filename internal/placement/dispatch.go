@@ -34,6 +34,18 @@ func (sm *simulator) burstTarget(v int32, k int) int {
 	return sm.plan.burstOf(s)
 }
 
+// burst moves the head task v of pool k, which has no room for it, to its
+// stage's burst pool and reports true; false when the task waits.
+func (sm *simulator) burst(sp *simPool, v int32, k int) bool {
+	b := sm.burstTarget(v, k)
+	if b < 0 {
+		return false
+	}
+	sp.popQueued(&sm.pr.ct[v])
+	sm.enqueue(v, b)
+	return true
+}
+
 // popQueued removes the head of a VM pool's queue and its queued demand.
 func (sp *simPool) popQueued(task *ctask) {
 	sp.queue.pop()
@@ -55,9 +67,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		task := &sm.pr.ct[v]
 		n := sp.findNode(task)
 		if n < 0 {
-			if b := sm.burstTarget(v, k); b >= 0 {
-				sp.popQueued(task)
-				sm.enqueue(v, b)
+			if sm.burst(sp, v, k) {
 				continue
 			}
 			break
@@ -107,9 +117,7 @@ func (sm *simulator) dispatchServerless(k int, t float64) {
 		v := sp.queue.peek()
 		task := &sm.pr.ct[v]
 		if sp.running >= pl.Concurrency {
-			if b := sm.burstTarget(v, k); b >= 0 {
-				sp.popQueued(task)
-				sm.enqueue(v, b)
+			if sm.burst(sp, v, k) {
 				continue
 			}
 			break
@@ -160,9 +168,7 @@ func (sm *simulator) dispatchBatch(k int, t float64) {
 		task := &sm.pr.ct[v]
 		vcpu, gb, _ := fargateSize(task.Cores, task.MemoryBytes, pl)
 		if sp.usedVCPUs+vcpu > pl.MaxVCPUs {
-			if b := sm.burstTarget(v, k); b >= 0 {
-				sp.popQueued(task)
-				sm.enqueue(v, b)
+			if sm.burst(sp, v, k) {
 				continue
 			}
 			break
