@@ -144,3 +144,48 @@ func TestAccHPCCluster_crashDuringCreate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The answer to CreateCluster is lost (the request is served, the connection then closes): the client's
+// retry gets 409 (the name is taken) and the create adopts the cluster it made, ending with one cluster.
+// The plan's dry run does not run (the placement group is unknown until the EFA network exists), so the
+// first CreateCluster is the one that creates. Not parallel: the fault is the sandbox's.
+func TestAccHPCCluster_lostCreateAnswer(t *testing.T) {
+	skipUnlessAcc(t)
+	acctest.PreCheck(t)
+	gw := acctest.Gateway(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	cfg := fmt.Sprintf(`
+resource "rayhpc_efa_network" "test" {
+  name          = %[1]q
+  subnet_id     = %[2]q
+  instance_type = "c5n.18xlarge"
+}
+`, c.name, c.subnet) + strings.Replace(c.standalone("", "c5n.18xlarge", c.subnet), "    \n", "    placement_group {\n      id = rayhpc_efa_network.test.placement_group_name\n    }\n", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				if err := gw.SetFault(gateway.Fault{Service: pcluster.ServiceName, Operation: "CreateCluster", LostRate: 1, Times: 1}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: cfg,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(resName, "status", "CREATE_COMPLETE"),
+				func(*terraform.State) error {
+					if n := created(emulator(t), c.name); n != 1 {
+						return fmt.Errorf("the cluster was created %d times, want once", n)
+					}
+					for _, call := range gw.Calls() {
+						if call.Service == pcluster.ServiceName && call.Operation == "CreateCluster" && call.Fault == gateway.FaultLost {
+							return nil
+						}
+					}
+					return fmt.Errorf("no CreateCluster answer was lost: the fault was not injected")
+				},
+			),
+		}},
+	})
+	gw.ClearFaults()
+}

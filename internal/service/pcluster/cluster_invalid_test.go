@@ -56,18 +56,8 @@ func TestAccHPCCluster_invalid(t *testing.T) {
 			},
 			want: `(?s)tags\["parallelcluster:x"\]: the tag key prefix "parallelcluster:" is reserved`,
 		},
-		// Caught by the API's dry run at plan time (every value is known): the placement group does not exist.
-		"dry run: unknown placement group": {
-			cfg: func(c clusterConfig) string {
-				return c.standalone(`placement_group { id = "no-such-group" }`, "c5n.18xlarge", c.subnet)
-			},
-			want: `(?s)ParallelCluster validation: error.*placement\s+group\s+'no-such-group'\s+is\s+unknown`,
-		},
-		// The dry run: a subnet that does not exist.
-		"dry run: unknown subnet": {
-			cfg:  func(c clusterConfig) string { return c.standalone("", "c5.xlarge", "subnet-0000000000000000f") },
-			want: `(?s)ParallelCluster validation: error.*subnet-0000000000000000f`,
-		},
+		// A placement group or subnet that does not exist is only a plan warning (this apply may create
+		// it); the create refuses it (see TestAccHPCCluster_missingReferences).
 		// The dry run: ParallelCluster's own rule (EfaPlacementGroupValidator) as a plan warning does not
 		// stop the plan; an instance type unknown to EC2 is an error.
 		"dry run: unknown instance type": {
@@ -90,7 +80,7 @@ func TestAccHPCCluster_invalid(t *testing.T) {
 				}},
 				CheckDestroy: func(*terraform.State) error {
 					for _, call := range emulator(t).Calls() {
-						if call.Cluster == c.name && call.Operation == "CreateCluster" && call.Detail != "dryrun" {
+						if call.Cluster == c.name && call.Operation == "CreateCluster" && call.Detail != "dryrun" && call.Status == 202 {
 							t.Errorf("a cluster was created despite the plan error: %+v", call)
 						}
 					}
@@ -98,5 +88,24 @@ func TestAccHPCCluster_invalid(t *testing.T) {
 				},
 			})
 		})
+	}
+}
+
+// A placement group and a subnet that do not exist: the plan warns (the apply might create them), the
+// create fails with ParallelCluster's validation errors, and no cluster exists.
+func TestAccHPCCluster_missingReferences(t *testing.T) {
+	acctest.PreCheck(t)
+	c := clusterConfig{name: acctest.RandomName(), subnet: acctest.Var(t, "subnet_id")}
+	cfg := strings.Replace(c.standalone(`placement_group { id = "no-such-group" }`, "c5n.18xlarge", "subnet-0000000000000000f"), "    \n", "", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroy(t),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexpMust(`(?s)creating ParallelCluster cluster.*InvalidSubnetID\.NotFound.*subnet-0000000000000000f.*placement\s+group\s+'no-such-group'\s+is\s+unknown`),
+		}},
+	})
+	if n := created(emulator(t), c.name); n != 0 {
+		t.Errorf("%d clusters created", n)
 	}
 }

@@ -209,10 +209,14 @@ func (r *clusterResource) dryRun(ctx context.Context, spec ClusterSpec, create b
 	}
 	for _, m := range dry.Messages {
 		summary := "ParallelCluster validation: " + strings.ToLower(m.Level)
-		switch m.Level {
-		case "ERROR":
+		switch {
+		case m.Level == "ERROR" && create && notFound(m.Text):
+			// The object may be one this apply creates (a placement group, a file system, a subnet whose
+			// ID is known before it exists): the apply's create checks again and fails if it is missing.
+			diags.AddWarning(summary+" (checked again at apply)", m.Text+"\n\nIf this apply creates it, ignore this warning; otherwise the create will fail.")
+		case m.Level == "ERROR":
 			diags.AddError(summary, m.Text)
-		case "WARNING":
+		case m.Level == "WARNING":
 			diags.AddWarning(summary, m.Text)
 		}
 	}
@@ -234,4 +238,15 @@ func (r *clusterResource) dryRun(ctx context.Context, spec ClusterSpec, create b
 			diags.AddError("the update needs the compute fleet stopped", (&StopRequiredError{Cluster: spec.Name, Parameters: dry.StopRequired}).Error())
 		}
 	}
+}
+
+// notFound reports whether a validation message says a referenced AWS object does not exist (the AWS
+// error codes ParallelCluster's validators pass on: *.NotFound, *.Unknown, FileSystemNotFound).
+func notFound(msg string) bool {
+	for _, s := range []string{"NotFound)", ".Unknown)", "does not exist"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -70,8 +70,8 @@ func startEmulator(t *testing.T) (*pcluster.Emulator, API) {
 	store := newConfigStore(t)
 	e := pcluster.New(pcluster.Config{
 		ConfigURL: store.url,
-		Timings: pcluster.Timings{Create: 100 * time.Millisecond, Update: 100 * time.Millisecond, Delete: 50 * time.Millisecond, FleetStop: 60 * time.Millisecond, FleetStart: 60 * time.Millisecond},
-		EC2:     fakeEC2{},
+		Timings:   pcluster.Timings{Create: 100 * time.Millisecond, Update: 100 * time.Millisecond, Delete: 50 * time.Millisecond, FleetStop: 60 * time.Millisecond, FleetStart: 60 * time.Millisecond},
+		EC2:       fakeEC2{},
 		FileSystem: func(id string) (gateway.FileSystemInfo, bool) {
 			return gateway.FileSystemInfo{ID: id, Lifecycle: "AVAILABLE", VpcID: "vpc-1"}, true
 		},
