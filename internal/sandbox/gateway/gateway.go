@@ -296,10 +296,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		call.Fault = joinFault(call.Fault, FaultLost)
 		lost := newDiscardWriter()
 		g.serve(lost, r, info, native)
-		dropConnection(w)
+		// Logged before the drop, as for FaultDrop: the client sees the closed connection at once and
+		// may read the call log before this goroutine runs again.
 		call.Status = lost.status()
 		call.Duration = g.now().Sub(start)
 		g.record(call)
+		dropConnection(w)
 		return
 	}
 	g.serve(rec, r, info, native)
