@@ -101,6 +101,8 @@ type Client struct {
 
 	cloudformation lazy[*cloudformation.Client]
 	pcluster       pclusterClient
+
+	kube kubeConfigs // Kubernetes client configurations per cluster (kube.go)
 }
 
 type lazy[T any] struct {
