@@ -51,6 +51,7 @@ terraform_path() {
   (cd "$dir" && GOFLAGS= GOBIN="$dir" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION") >&2
   terraform_ok "$dir/terraform" || { log "the built $dir/terraform does not run"; exit 1; }
   log "built terraform v$TERRAFORM_VERSION in $((SECONDS - start)) s"
+  log "note: write-only attributes (smb.password, object_storage.secret_key) need terraform 1.11 or newer; v$TERRAFORM_VERSION runs the test suite but cannot apply them"
   echo "$dir/terraform"
 }
 

@@ -34,6 +34,9 @@ func run() int {
 	pidFile := flag.String("pid-file", "", "write this process's PID to this file")
 	verbose := flag.Bool("v", false, "log moto's output and every AWS call to stderr")
 	noSeed := flag.Bool("no-seed", false, "do not seed the data-lake bucket and default VPC lookup")
+	cliConfig := flag.String("cli-config", "", "also export TF_CLI_CONFIG_FILE=`path` (a CLI config with a dev_overrides entry for the built provider)")
+	terraform := flag.String("terraform", "terraform", "the terraform CLI to name in the printed example command")
+	examples := flag.String("examples", "", "the examples/ directory to name in the printed example command")
 	flag.Parse()
 
 	t, ok := gateway.TimingsByName(*timings)
@@ -65,7 +68,16 @@ func run() int {
 	defer func() { _ = sb.Stop() }()
 
 	var exports strings.Builder
-	for _, kv := range sb.Env() {
+	env := sb.Env()
+	if *cliConfig != "" {
+		abs, err := filepath.Abs(*cliConfig)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sandbox:", err)
+			return 2
+		}
+		env = append(env, "TF_CLI_CONFIG_FILE="+abs)
+	}
+	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		fmt.Fprintf(&exports, "export %s=%s\n", k, shellQuote(v))
 	}
@@ -85,9 +97,17 @@ func run() int {
 	sort.Strings(keys)
 	fmt.Printf("# rayhpc sandbox ready: gateway %s, moto %s (pid %d), timings %s\n", sb.URL(), sb.MotoURL(), sb.MotoPID(), *timings)
 	fmt.Printf("# control endpoint: %s/_sandbox/{health,calls,faults}\n", sb.URL())
-	fmt.Printf("# export this environment (or: eval \"$(cat %s)\"):\n", orDefault(*envFile, "<env-file>"))
+	if *envFile != "" {
+		fmt.Printf("# 1. in another shell, paste these lines (or: source %s):\n", shellQuote(*envFile))
+	} else {
+		fmt.Println("# 1. in another shell, paste these lines:")
+	}
 	fmt.Print(exports.String())
-	fmt.Println("# press Ctrl-C to stop")
+	if *examples != "" {
+		fmt.Println("# 2. then apply any example as it ships, for instance:")
+		fmt.Printf("cd %s && %s apply\n", shellQuote(filepath.Join(*examples, "demo")), shellQuote(*terraform))
+	}
+	fmt.Println("# press Ctrl-C here to stop the sandbox")
 
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "sandbox: stopping")
@@ -95,13 +115,6 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "sandbox: stop:", err)
 	}
 	return 0
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 // shellQuote quotes v for POSIX shells with single quotes.
