@@ -263,4 +263,3 @@ func CallsSince(calls []gateway.Call, n int) []gateway.Call {
 func HasCall(calls []gateway.Call, service, operation string) bool {
 	return CountOps(calls, service, operation) > 0
 }
-
