@@ -66,7 +66,20 @@ func RunMain(m *testing.M) {
 		resource.TestMain(m) // runs the sweepers, then exits
 		return
 	}
-	code := runMain(m)
+	code := runMain(m, false)
+	runExitFuncs()
+	os.Exit(code)
+}
+
+// RunMainKubernetes is RunMain for packages whose tests need the sandbox's Kubernetes control plane
+// (the KubeRay operator, kwok nodes, the EKS cluster sandbox.EKSClusterName): it costs about 1 GB and
+// 15 s more, and builds the stack first when the cache lacks it.
+func RunMainKubernetes(m *testing.M) {
+	if sweepRequested() {
+		resource.TestMain(m)
+		return
+	}
+	code := runMain(m, true)
 	runExitFuncs()
 	os.Exit(code)
 }
@@ -80,7 +93,7 @@ func sweepRequested() bool {
 	return f != nil && f.Value.String() != ""
 }
 
-func runMain(m *testing.M) int {
+func runMain(m *testing.M, withKube bool) int {
 	if RealAWS() {
 		if err := exportRealAWSVars(); err != nil {
 			fmt.Fprintf(os.Stderr, "exporting the real-AWS test variables: %s\n", err)
@@ -92,7 +105,7 @@ func runMain(m *testing.M) int {
 		return m.Run()
 	}
 	ctx := context.Background()
-	s, err := sandbox.Start(ctx, sandbox.Options{Timings: gateway.FastTimings(), Seed: true})
+	s, err := sandbox.Start(ctx, sandbox.Options{Timings: gateway.FastTimings(), Seed: true, Kubernetes: withKube})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting the sandbox: %s\n", err)
 		return 1

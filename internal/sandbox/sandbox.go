@@ -33,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/kube"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
@@ -68,6 +69,9 @@ type Options struct {
 	Log io.Writer
 	// StartTimeout bounds the wait for moto to answer (default 30s).
 	StartTimeout time.Duration
+	// Kubernetes also starts the real Kubernetes control plane with the KubeRay operator and kwok nodes
+	// (kube.go; needs Seed; ~1 GB and ~15 s, plus a one-time build) behind the EKS cluster EKSClusterName.
+	Kubernetes bool
 }
 
 // Sandbox is a running moto + gateway pair.
@@ -86,6 +90,8 @@ type Sandbox struct {
 	Bucket    string
 	VpcID     string
 	SubnetIDs []string
+
+	kube *kube.Stack
 
 	stopOnce sync.Once
 	stopErr  error
@@ -168,6 +174,11 @@ func Start(ctx context.Context, opts Options) (_ *Sandbox, err error) {
 	if opts.Seed {
 		if err := sb.seed(ctx); err != nil {
 			return nil, fmt.Errorf("sandbox: seeding: %w", err)
+		}
+	}
+	if opts.Kubernetes {
+		if err := sb.startKube(ctx, logw); err != nil {
+			return nil, err
 		}
 	}
 	return sb, nil
@@ -407,6 +418,9 @@ func (sb *Sandbox) Setenv() error {
 // exit. It is idempotent.
 func (sb *Sandbox) Stop() error {
 	sb.stopOnce.Do(func() {
+		if sb.kube != nil {
+			sb.kube.Stop()
+		}
 		if sb.gw != nil {
 			sb.stopErr = sb.gw.Close()
 		}

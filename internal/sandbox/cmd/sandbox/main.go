@@ -21,6 +21,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/kube"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
@@ -37,7 +38,16 @@ func run() int {
 	cliConfig := flag.String("cli-config", "", "also export TF_CLI_CONFIG_FILE=`path` (a CLI config with a dev_overrides entry for the built provider)")
 	terraform := flag.String("terraform", "terraform", "the terraform CLI to name in the printed example command")
 	examples := flag.String("examples", "", "the examples/ directory to name in the printed example command")
+	withKube := flag.Bool("kubernetes", false, "also run the Kubernetes control plane with the KubeRay operator behind the EKS cluster "+sandbox.EKSClusterName)
+	buildKube := flag.Bool("build-kubernetes", false, "only build (or find in the cache) the Kubernetes stack's binaries, then exit")
 	flag.Parse()
+	if *buildKube {
+		if _, err := kube.Build(context.Background(), os.Stderr); err != nil { //nolint:forbidigo // main
+			fmt.Fprintln(os.Stderr, "sandbox:", err)
+			return 1
+		}
+		return 0
+	}
 
 	t, ok := gateway.TimingsByName(*timings)
 	if !ok {
@@ -60,7 +70,14 @@ func run() int {
 		logw = os.Stderr
 	}
 	pt, _ := pcluster.TimingsByName(*timings)
-	sb, err := sandbox.Start(ctx, sandbox.Options{Timings: t, ParallelCluster: pt, Seed: !*noSeed, Log: logw})
+	if *withKube {
+		// Build first, with progress on stderr: the first build takes 15 minutes or more.
+		if _, err := kube.Build(ctx, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "sandbox:", err)
+			return 1
+		}
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Options{Timings: t, ParallelCluster: pt, Seed: !*noSeed, Log: logw, Kubernetes: *withKube})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sandbox:", err)
 		return 1
