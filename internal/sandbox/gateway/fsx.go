@@ -206,6 +206,22 @@ func (fs *fileSystem) lifecycle(now time.Time, t Timings) string {
 	return string(fsxtypes.FileSystemLifecycleAvailable)
 }
 
+// storageIncreaseAllowed refuses a storage capacity increase requested less than interval after the
+// last one (FSx for Lustre User Guide, "Managing storage capacity": "You can't make further storage
+// capacity increases on a file system until 6 hours after the last increase was requested.").
+func (fs *fileSystem) storageIncreaseAllowed(now time.Time, interval time.Duration) error {
+	for _, a := range fs.Actions {
+		if a.Target.StorageCapacity == nil {
+			continue
+		}
+		if next := a.RequestTime.Add(interval); now.Before(next) {
+			return Errorf("BadRequest", "Unable to perform the storage capacity update. You can't make further storage capacity increases on file system %s until %s after the last increase was requested (at %s); the next increase is possible at %s.",
+				fs.ID, interval, a.RequestTime.UTC().Format(time.RFC3339), next.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
 // updateInProgress reports whether an administrative action is not yet COMPLETED.
 func (fs *fileSystem) updateInProgress(now time.Time) bool {
 	for _, a := range fs.Actions {

@@ -211,16 +211,23 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 
 	// Network checks against moto's EC2, when reachable.
 	vpcID := ""
+	var subnet motoSubnet
 	if subnets, notFound, ok := s.g.lookupSubnets(r.Context(), region, in.SubnetIds); ok {
 		if notFound != "" {
 			return nil, Errorf("InvalidNetworkSettings", "The subnet ID '%s' does not exist", in.SubnetIds[0]).With("InvalidSubnetId", in.SubnetIds[0])
 		}
 		if len(subnets) > 0 {
-			vpcID = subnets[0].VpcID
+			subnet = subnets[0]
+			vpcID = subnet.VpcID
 		}
 	}
 	if missing, ok := s.g.lookupSecurityGroups(r.Context(), region, in.SecurityGroupIds); ok && missing != "" {
 		return nil, Errorf("InvalidNetworkSettings", "The security group ID '%s' does not exist", missing).With("InvalidSecurityGroupId", missing)
+	}
+	if vpcID != "" {
+		if err := s.g.checkFileSystemGroups(r.Context(), region, subnet, in.SecurityGroupIds, spec.efa); err != nil {
+			return nil, err
+		}
 	}
 
 	now := s.g.now()
@@ -340,7 +347,7 @@ func (s *fsxService) updateFileSystem(in *fsx.UpdateFileSystemInput) (any, error
 	if lc := fs.lifecycle(now, s.g.cfg.Timings); lc != string(fsxtypes.FileSystemLifecycleAvailable) {
 		return nil, Errorf("BadRequest", "Unable to update file system %s because it is in the %s lifecycle state. Updates require the AVAILABLE state.", id, lc)
 	}
-	target, immediate, err := validateUpdateFileSystem(fs, in)
+	target, immediate, err := validateUpdateFileSystem(fs, in, now, s.g.cfg.Timings.storageIncreaseInterval())
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
@@ -78,6 +79,9 @@ var (
 	dailyTimeRE  = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 	rootSquashRE = regexp.MustCompile(`^\d{1,10}:\d{1,10}$`)
 )
+
+// maxSquashID is the largest root squash UID or GID (API Reference, LustreRootSquashConfiguration).
+const maxSquashID = 4294967294
 
 // validCapacity checks a Lustre storage capacity for a create or an update.
 func validCapacity(deploymentType, storageType string, perUnit int32, efa bool, capacity int32) error {
@@ -431,6 +435,21 @@ func validateRootSquash(c *fsxtypes.LustreRootSquashConfiguration) (*rootSquash,
 	if rs.RootSquash != "" && !rootSquashRE.MatchString(rs.RootSquash) {
 		return nil, badRequest("Invalid RootSquash '%s': expected UID:GID, for example 65534:65534 (0:0 disables root squash).", rs.RootSquash)
 	}
+	// API Reference, LustreRootSquashConfiguration.RootSquash: "The UID and GID values can range from 0 to
+	// 4294967294: A non-zero value for UID and GID enables root squash. The UID and GID values can be
+	// different, but each must be a non-zero value. A value of 0 (zero) for UID and GID indicates root, and
+	// therefore disables root squash."
+	if rs.RootSquash != "" {
+		uid, gid, _ := strings.Cut(rs.RootSquash, ":")
+		u, _ := strconv.ParseUint(uid, 10, 64) //nolint:errcheck // the pattern above guarantees digits
+		g, _ := strconv.ParseUint(gid, 10, 64) //nolint:errcheck // as above
+		if u > maxSquashID || g > maxSquashID {
+			return nil, badRequest("Invalid RootSquash '%s': the UID and GID values can range from 0 to %d.", rs.RootSquash, maxSquashID)
+		}
+		if (u == 0) != (g == 0) {
+			return nil, badRequest("Invalid RootSquash '%s': the UID and GID must each be non-zero, or both 0 (0:0 disables root squash).", rs.RootSquash)
+		}
+	}
 	if len(rs.NoSquashNids) > 64 {
 		return nil, badRequest("NoSquashNids can contain at most 64 entries.")
 	}
@@ -459,7 +478,7 @@ func validateLog(c *fsxtypes.LustreLogCreateConfiguration) (*logConfig, error) {
 
 // validateUpdateFileSystem returns the settings changed through an
 // administrative action (file system UPDATING) and those applied at once.
-func validateUpdateFileSystem(fs *fileSystem, in *fsx.UpdateFileSystemInput) (target, immediate fsSettings, err error) {
+func validateUpdateFileSystem(fs *fileSystem, in *fsx.UpdateFileSystemInput, now time.Time, interval time.Duration) (target, immediate fsSettings, err error) {
 	cur := fs.Settings
 	dt, st := fs.DeploymentType, fs.StorageType
 	if in.StorageType != "" && string(in.StorageType) != st {
@@ -481,6 +500,9 @@ func validateUpdateFileSystem(fs *fileSystem, in *fsx.UpdateFileSystemInput) (ta
 		if err := validCapacity(dt, st, deref(cur.PerUnitThroughput), fs.EFA, *c); err != nil {
 			return target, immediate, err
 		}
+		if err := fs.storageIncreaseAllowed(now, interval); err != nil {
+			return target, immediate, err
+		}
 		target.StorageCapacity = c
 	}
 	if v := in.FileSystemTypeVersion; v != nil && *v != deref(cur.Version) {
@@ -499,6 +521,11 @@ func validateUpdateFileSystem(fs *fileSystem, in *fsx.UpdateFileSystemInput) (ta
 	if p := lc.PerUnitStorageThroughput; p != nil && *p != deref(cur.PerUnitThroughput) {
 		if !isPersistent(dt) || st != storageSSD {
 			return target, immediate, incompatible("PerUnitStorageThroughput", "The throughput per unit of storage can be modified only on persistent SSD file systems.")
+		}
+		if fs.EFA {
+			// The throughput tier of an EFA-enabled file system is fixed at creation (issue 10, from the FSx
+			// EFA guide, "Working with EFA-enabled file systems").
+			return target, immediate, badRequest("The throughput per unit of storage of an EFA-enabled file system cannot be modified.")
 		}
 		allowed := perUnitThroughputValues[dt+"/"+st]
 		if !oneOf(*p, allowed...) {

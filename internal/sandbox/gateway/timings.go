@@ -14,6 +14,19 @@ type Timings struct {
 	DRACreate time.Duration `json:"dra_create"`
 	DRAUpdate time.Duration `json:"dra_update"`
 	DRADelete time.Duration `json:"dra_delete"`
+	// StorageIncrease is the least time between two storage capacity increases of a file system; zero
+	// means AWS's 6 hours (FSx for Lustre User Guide, "Managing storage capacity"). Timing tests shorten it.
+	StorageIncrease time.Duration `json:"storage_increase,omitempty"`
+}
+
+// DefaultStorageIncrease is AWS's least time between two storage capacity increases.
+const DefaultStorageIncrease = 6 * time.Hour
+
+func (t Timings) storageIncreaseInterval() time.Duration {
+	if t.StorageIncrease > 0 {
+		return t.StorageIncrease
+	}
+	return DefaultStorageIncrease
 }
 
 // FastTimings are for tests: about a second or two per transition.
