@@ -26,7 +26,7 @@ func (g *Gateway) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, controlPrefix), "/")
 	switch {
 	case path == "health" && r.Method == http.MethodGet:
-		writeControlJSON(w, http.StatusOK, map[string]any{"status": "ok", "moto": g.cfg.MotoURL, "timings": g.cfg.Timings})
+		writeControlJSON(w, http.StatusOK, map[string]any{"status": "ok", "moto": g.cfg.MotoURL, "timings": g.Timings()})
 	case path == "calls" && r.Method == http.MethodGet:
 		writeControlJSON(w, http.StatusOK, g.Calls())
 	case path == "calls/reset" && (r.Method == http.MethodPost || r.Method == http.MethodDelete):

@@ -235,7 +235,7 @@ func (fs *fileSystem) updateInProgress(now time.Time) bool {
 // settle applies the target values of updates whose UPDATING phase is over
 // and forgets resources whose deletion is complete. Callers hold s.mu.
 func (s *fsxService) settle(now time.Time) {
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	for _, fs := range s.fss {
 		for _, a := range fs.Actions {
 			if !a.applied && !now.Before(a.UpdateEnd) {

@@ -126,7 +126,7 @@ type draOut struct {
 }
 
 func (s *fsxService) renderDRA(d *dataRepoAssoc, now time.Time) draOut {
-	lc := d.lifecycle(now, s.g.cfg.Timings)
+	lc := d.lifecycle(now, s.g.Timings())
 	out := draOut{
 		AssociationID:               d.ID,
 		BatchImportMetaDataOnCreate: d.BatchImport,
@@ -204,7 +204,7 @@ func normDirPath(p string) string {
 // serialisationCheck refuses an association change while another association
 // of the same file system is being created, updated or deleted.
 func (s *fsxService) serialisationCheck(fsID, exceptID string, now time.Time) error {
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	for _, id := range s.draOrd {
 		d := s.dras[id]
 		if d == nil || d.FileSystemID != fsID || d.ID == exceptID {
@@ -272,7 +272,7 @@ func (s *fsxService) createDRA(r *http.Request, region string, in *fsx.CreateDat
 	if fs == nil {
 		return nil, s.notFound(fsID)
 	}
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	if lc := fs.lifecycle(now, t); lc != "AVAILABLE" && lc != "UPDATING" {
 		return nil, badRequest("File system %s is in the %s lifecycle state; data repository associations can be created only on AVAILABLE file systems.", fsID, lc)
 	}
@@ -400,7 +400,7 @@ func (s *fsxService) updateDRA(in *fsx.UpdateDataRepositoryAssociationInput) (an
 	if d == nil {
 		return nil, draNotFound(id)
 	}
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	if lc := d.lifecycle(now, t); lc != "AVAILABLE" && lc != "MISCONFIGURED" {
 		return nil, badRequest("Data repository association %s is in the %s lifecycle state and cannot be updated.", id, lc)
 	}
@@ -424,7 +424,7 @@ func (s *fsxService) deleteDRA(in *fsx.DeleteDataRepositoryAssociationInput) (an
 	if d == nil {
 		return nil, draNotFound(id)
 	}
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	if d.DeleteAt.IsZero() {
 		if lc := d.lifecycle(now, t); lc == "CREATING" || lc == "UPDATING" {
 			return nil, badRequest("Data repository association %s is in the %s lifecycle state and cannot be deleted until the operation completes.", id, lc)

@@ -78,7 +78,7 @@ type adminActionOut struct {
 }
 
 func (s *fsxService) render(fs *fileSystem, now time.Time) fileSystemOut {
-	t := s.g.cfg.Timings
+	t := s.g.Timings()
 	st := fs.Settings
 	lc := fs.lifecycle(now, t)
 	out := fileSystemOut{
@@ -344,10 +344,10 @@ func (s *fsxService) updateFileSystem(in *fsx.UpdateFileSystemInput) (any, error
 	if in.WindowsConfiguration != nil || in.OntapConfiguration != nil || in.OpenZFSConfiguration != nil {
 		return nil, Errorf("BadRequest", "File system %s is an FSx for Lustre file system; only LustreConfiguration can be updated.", id)
 	}
-	if lc := fs.lifecycle(now, s.g.cfg.Timings); lc != string(fsxtypes.FileSystemLifecycleAvailable) {
+	if lc := fs.lifecycle(now, s.g.Timings()); lc != string(fsxtypes.FileSystemLifecycleAvailable) {
 		return nil, Errorf("BadRequest", "Unable to update file system %s because it is in the %s lifecycle state. Updates require the AVAILABLE state.", id, lc)
 	}
-	target, immediate, err := validateUpdateFileSystem(fs, in, now, s.g.cfg.Timings.storageIncreaseInterval())
+	target, immediate, err := validateUpdateFileSystem(fs, in, now, s.g.Timings().storageIncreaseInterval())
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +356,7 @@ func (s *fsxService) updateFileSystem(in *fsx.UpdateFileSystemInput) (any, error
 	}
 	fs.Settings.merge(immediate)
 	if !target.empty() {
-		t := s.g.cfg.Timings
+		t := s.g.Timings()
 		a := &adminAction{
 			Type:        string(fsxtypes.AdministrativeActionTypeFileSystemUpdate),
 			RequestTime: now,

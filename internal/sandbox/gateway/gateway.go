@@ -81,8 +81,10 @@ type Gateway struct {
 
 	calls  callLog
 	faults faultTable
-	keys   *keyStore
-	rnd    *lockedRand
+
+	timingsMu sync.RWMutex
+	keys      *keyStore
+	rnd       *lockedRand
 
 	listener net.Listener
 	server   *http.Server
@@ -152,7 +154,21 @@ func New(cfg Config) (*Gateway, error) {
 func (g *Gateway) Config() Config { return g.cfg }
 
 // Timings returns the lifecycle durations in use.
-func (g *Gateway) Timings() Timings { return g.cfg.Timings }
+func (g *Gateway) Timings() Timings {
+	g.timingsMu.RLock()
+	defer g.timingsMu.RUnlock()
+	return g.cfg.Timings
+}
+
+// SetTimings changes the lifecycle durations of the natively served FSx resources from now on (states
+// are computed from the clock, so objects already in a transition follow the new durations). Tests use
+// it to hold a file system in DELETING long enough to interrupt a destroy there; DataSync keeps the
+// timings it was started with.
+func (g *Gateway) SetTimings(t Timings) {
+	g.timingsMu.Lock()
+	defer g.timingsMu.Unlock()
+	g.cfg.Timings = t
+}
 
 // Register adds a native service. Services registered later take precedence
 // for operations that several handle.

@@ -34,7 +34,7 @@ func (g *Gateway) FileSystem(id string) (FileSystemInfo, bool) {
 	return FileSystemInfo{
 		ID:             fs.ID,
 		FileSystemType: "LUSTRE",
-		Lifecycle:      fs.lifecycle(g.now(), g.cfg.Timings),
+		Lifecycle:      fs.lifecycle(g.now(), g.Timings()),
 		VpcID:          fs.VpcID,
 		SubnetIDs:      append([]string(nil), fs.SubnetIDs...),
 		DNSName:        fs.DNSName,

@@ -4,26 +4,31 @@ package lustre
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
+	"regexp"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// Lustre network ports (FSx for Lustre User Guide, "File system access control with Amazon VPC": inbound
-// TCP 988 and 1018-1023 from the security groups of the clients and from the file system's own group).
+// Lustre network ports [UG-SG]: inbound TCP 988 and 1018-1023 from the security groups of the clients and
+// from the file system's own group.
 var lustrePorts = [][2]int32{{988, 988}, {1018, 1023}}
 
-// fileSystemTagKey marks a security group the workspace created with its file system's ID, so that an
-// imported workspace finds its group again.
+// fileSystemTagKey marked, before ownership tags, a security group the workspace created with its file
+// system's ID; groups made by older versions are still found by it on import.
 const fileSystemTagKey = "rayhpc:lustre-file-system-id"
 
 // sgDeleteTimeout bounds retries of DeleteSecurityGroup while the file system's network interfaces are
@@ -48,49 +53,156 @@ func LustreIngress(selfID string, allowedGroups, allowedCIDRs []string) []ec2typ
 	return out
 }
 
-// createSecurityGroup creates the workspace's security group in the subnet's VPC with the Lustre rules.
-func createSecurityGroup(ctx context.Context, conn *ec2.Client, name, subnetID string, tags map[string]string, allowedGroups, allowedCIDRs []string) (string, error) {
-	sn, err := conn.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{subnetID}})
-	if err != nil {
-		return "", fmt.Errorf("reading subnet %s: %w", subnetID, err)
-	}
-	if len(sn.Subnets) == 0 {
-		return "", fmt.Errorf("subnet %s not found", subnetID)
-	}
-	vpcID := aws.ToString(sn.Subnets[0].VpcId)
-	out, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
-		GroupName:         aws.String(fmt.Sprintf("%s-lustre-%d", name, time.Now().UnixNano())),
-		Description:       aws.String(fmt.Sprintf("Lustre traffic (TCP 988, 1018-1023) for workspace %s", name)),
-		VpcId:             aws.String(vpcID),
-		TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, tags),
-	})
-	if err != nil {
-		return "", fmt.Errorf("creating security group in %s: %w", vpcID, err)
-	}
-	id := aws.ToString(out.GroupId)
-	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
-		GroupId: aws.String(id), IpPermissions: LustreIngress(id, allowedGroups, allowedCIDRs),
-	}); err != nil {
-		return id, fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
-	}
-	return id, nil
+// efaPermissions is all traffic to or from the group itself, which an EFA-enabled file system's group
+// needs inbound and outbound [UG-SG].
+func efaPermissions(selfID string) []ec2types.IpPermission {
+	return []ec2types.IpPermission{{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{
+		{GroupId: aws.String(selfID), Description: aws.String("EFA traffic within the file system")},
+	}}}
 }
 
-// updateSecurityGroupRules replaces the allowed groups and CIDR blocks of the workspace's group.
-func updateSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string, oldGroups, oldCIDRs, newGroups, newCIDRs []string) error {
-	addG, delG := diffStrings(oldGroups, newGroups)
-	addC, delC := diffStrings(oldCIDRs, newCIDRs)
-	if len(delG)+len(delC) > 0 {
-		perms := stripSelf(LustreIngress(id, delG, delC))
-		if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.NotFound") {
-			return fmt.Errorf("revoking Lustre ingress on %s: %w", id, err)
-		}
+var groupNameInvalid = regexp.MustCompile(`[^a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+`)
+
+// groupName is the workspace group's name: deterministic (so that a repeated create gets a Duplicate,
+// not a second group) and valid for EC2 (a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, at most 255),
+// with a hash of the owner so that names that differ only in characters EC2 refuses stay apart.
+func groupName(o owner.ID) string {
+	sum := sha256.Sum256([]byte(o.Value()))
+	suffix := "-lustre-" + hex.EncodeToString(sum[:4])
+	name := groupNameInvalid.ReplaceAllString(o.Name, "-")
+	if len(name) > 255-len(suffix) {
+		name = name[:255-len(suffix)]
 	}
-	if len(addG)+len(addC) > 0 {
-		perms := stripSelf(LustreIngress(id, addG, addC))
-		if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
-			return fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
+	return name + suffix
+}
+
+// ensureSecurityGroup finds the group this workspace made (an interrupted create, or one whose file
+// system was deleted out of band) or creates it, and brings its rules to the spec. created says a group
+// was made now; a group made now is deleted again when its rules cannot be set.
+func ensureSecurityGroup(ctx context.Context, c *conns.Client, o owner.ID, spec WorkspaceSpec) (id string, created bool, err error) {
+	conn := c.EC2()
+	sn, err := conn.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{spec.SubnetID}})
+	if err != nil {
+		return "", false, fmt.Errorf("reading subnet %s: %w", spec.SubnetID, err)
+	}
+	if len(sn.Subnets) == 0 {
+		return "", false, fmt.Errorf("subnet %s not found", spec.SubnetID)
+	}
+	vpcID := aws.ToString(sn.Subnets[0].VpcId)
+	find := func(ctx context.Context) (string, bool, error) {
+		groups, err := findOwnedSecurityGroups(ctx, conn, o, vpcID)
+		if err != nil {
+			return "", false, err
 		}
+		g, ok, err := owner.One(groups, func(g ec2types.SecurityGroup) string { return aws.ToString(g.GroupId) }, "security group")
+		return aws.ToString(g.GroupId), ok, err
+	}
+	create := func(ctx context.Context) (string, error) {
+		out, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+			GroupName:         aws.String(groupName(o)),
+			Description:       aws.String("Lustre traffic (TCP 988, 1018-1023) for workspace " + groupNameInvalid.ReplaceAllString(o.Name, "-")),
+			VpcId:             aws.String(vpcID),
+			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, groupTags(spec)),
+		})
+		if err != nil {
+			return "", fmt.Errorf("creating security group in %s: %w", vpcID, err)
+		}
+		return aws.ToString(out.GroupId), nil
+	}
+	isDuplicate := func(err error) bool { return awserr.Is(err, "InvalidGroup.Duplicate") }
+	id, adopted, err := owner.FindOrCreate(ctx, find, create, isDuplicate)
+	if err != nil {
+		return "", false, err
+	}
+	if adopted {
+		tflog.Info(ctx, "adopting the security group an earlier create of this workspace made", map[string]any{"security_group_id": id})
+	}
+	if err := setGroupRules(ctx, conn, id, spec); err != nil {
+		if !adopted {
+			cleanupSecurityGroup(ctx, c, id)
+		}
+		return "", false, err
+	}
+	return id, !adopted, nil
+}
+
+// groupTags are the tags of the workspace's group: the spec's, a Name, and the ownership tags.
+func groupTags(spec WorkspaceSpec) map[string]string {
+	t := maps.Clone(spec.Tags)
+	if t == nil {
+		t = map[string]string{}
+	}
+	maps.Copy(t, ownerOf(spec.Name).Tags(partSecurityGroup))
+	t[nameTagKey] = spec.Name + "-lustre"
+	return t
+}
+
+// setGroupRules brings the group's Lustre rules to the spec (adding what is missing, revoking other
+// allowed sources an adopted group may have) and, for EFA, adds all traffic to and from itself. A rule
+// that exists already (InvalidPermission.Duplicate: the answer to an earlier identical request was lost)
+// is fine.
+func setGroupRules(ctx context.Context, conn *ec2.Client, id string, spec WorkspaceSpec) error {
+	have, found, err := readSecurityGroupRules(ctx, conn, id)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("security group %s not found", id)
+	}
+	if err := revokeAllowed(ctx, conn, id, have, spec); err != nil {
+		return err
+	}
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
+		GroupId: aws.String(id), IpPermissions: LustreIngress(id, spec.AllowedSecurityGroupIDs, spec.AllowedCIDRBlocks),
+	}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
+	}
+	if !spec.EFAEnabled {
+		return nil
+	}
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: efaPermissions(id)}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return fmt.Errorf("authorizing EFA ingress on %s: %w", id, err)
+	}
+	if _, err := conn.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: efaPermissions(id)}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return fmt.Errorf("authorizing EFA egress on %s: %w", id, err)
+	}
+	return nil
+}
+
+// revokeAllowed revokes the allowed sources an adopted group has beyond the spec's.
+func revokeAllowed(ctx context.Context, conn *ec2.Client, id string, have *AllowedSources, spec WorkspaceSpec) error {
+	_, delG := diffStrings(have.SecurityGroupIDs, spec.AllowedSecurityGroupIDs)
+	_, delC := diffStrings(have.CIDRBlocks, spec.AllowedCIDRBlocks)
+	if len(delG)+len(delC) == 0 {
+		return nil
+	}
+	perms := stripSelf(LustreIngress(id, delG, delC))
+	if _, err := conn.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.NotFound") {
+		return fmt.Errorf("revoking Lustre ingress on %s: %w", id, err)
+	}
+	return nil
+}
+
+// updateSecurityGroup moves the workspace's group from one spec to another: its tags and allowed sources.
+func updateSecurityGroup(ctx context.Context, c *conns.Client, id string, from, to WorkspaceSpec) error {
+	conn := c.EC2()
+	if err := conns.UpdateEC2Tags(ctx, conn, []string{id}, groupTags(from), groupTags(to)); err != nil {
+		return fmt.Errorf("updating the tags of %s: %w", id, err)
+	}
+	if sameSet(from.AllowedSecurityGroupIDs, to.AllowedSecurityGroupIDs) && sameSet(from.AllowedCIDRBlocks, to.AllowedCIDRBlocks) {
+		return nil
+	}
+	if err := revokeAllowed(ctx, conn, id, &AllowedSources{SecurityGroupIDs: from.AllowedSecurityGroupIDs, CIDRBlocks: from.AllowedCIDRBlocks}, to); err != nil {
+		return err
+	}
+	addG, _ := diffStrings(from.AllowedSecurityGroupIDs, to.AllowedSecurityGroupIDs)
+	addC, _ := diffStrings(from.AllowedCIDRBlocks, to.AllowedCIDRBlocks)
+	if len(addG)+len(addC) == 0 {
+		return nil
+	}
+	perms := stripSelf(LustreIngress(id, addG, addC))
+	if _, err := conn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !awserr.Is(err, "InvalidPermission.Duplicate") {
+		return fmt.Errorf("authorizing Lustre ingress on %s: %w", id, err)
 	}
 	return nil
 }
@@ -105,63 +217,49 @@ func stripSelf(perms []ec2types.IpPermission) []ec2types.IpPermission {
 
 // readSecurityGroupRules returns the other groups and CIDR blocks allowed on port 988, or found=false
 // when the group is gone.
-func readSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string) (groups, cidrs []string, found bool, err error) {
+func readSecurityGroupRules(ctx context.Context, conn *ec2.Client, id string) (allowed *AllowedSources, found bool, err error) {
 	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
 	if awserr.Is(err, "InvalidGroup.NotFound") {
-		return nil, nil, false, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
 	if len(out.SecurityGroups) == 0 {
-		return nil, nil, false, nil
+		return nil, false, nil
 	}
+	allowed = &AllowedSources{}
 	for _, p := range out.SecurityGroups[0].IpPermissions {
 		if aws.ToInt32(p.FromPort) != 988 {
 			continue
 		}
 		for _, g := range p.UserIdGroupPairs {
-			if gid := aws.ToString(g.GroupId); gid != id && !slices.Contains(groups, gid) {
-				groups = append(groups, gid)
+			if gid := aws.ToString(g.GroupId); gid != id && !slices.Contains(allowed.SecurityGroupIDs, gid) {
+				allowed.SecurityGroupIDs = append(allowed.SecurityGroupIDs, gid)
 			}
 		}
 		for _, r := range p.IpRanges {
-			if c := aws.ToString(r.CidrIp); !slices.Contains(cidrs, c) {
-				cidrs = append(cidrs, c)
+			if c := aws.ToString(r.CidrIp); !slices.Contains(allowed.CIDRBlocks, c) {
+				allowed.CIDRBlocks = append(allowed.CIDRBlocks, c)
 			}
 		}
 	}
-	sort.Strings(groups)
-	sort.Strings(cidrs)
-	return groups, cidrs, true, nil
+	slices.Sort(allowed.SecurityGroupIDs)
+	slices.Sort(allowed.CIDRBlocks)
+	return allowed, true, nil
 }
 
-// findSecurityGroupByFileSystem finds the group a workspace created for a file system (import).
-func findSecurityGroupByFileSystem(ctx context.Context, conn *ec2.Client, fsID string) (string, error) {
-	out, err := conn.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
-		{Name: aws.String("tag:" + fileSystemTagKey), Values: []string{fsID}},
-	}})
-	if err != nil {
-		return "", err
-	}
-	if len(out.SecurityGroups) == 0 {
-		return "", nil
-	}
-	return aws.ToString(out.SecurityGroups[0].GroupId), nil
-}
-
-func tagSecurityGroup(ctx context.Context, conn *ec2.Client, id, fsID string) error {
-	_, err := conn.CreateTags(ctx, &ec2.CreateTagsInput{
-		Resources: []string{id}, Tags: []ec2types.Tag{{Key: aws.String(fileSystemTagKey), Value: aws.String(fsID)}},
-	})
-	return err
+// SecurityGroupExists reports whether the group exists.
+func SecurityGroupExists(ctx context.Context, c *conns.Client, id string) (bool, error) {
+	_, found, err := readSecurityGroupRules(ctx, c.EC2(), id)
+	return found, err
 }
 
 // deleteSecurityGroup deletes the workspace's group, retrying while network interfaces still use it.
-func deleteSecurityGroup(ctx context.Context, conn *ec2.Client, id string) error {
+func deleteSecurityGroup(ctx context.Context, c *conns.Client, id string) error {
 	inUse := func(err error) bool { return awserr.Is(err, "DependencyViolation") }
 	return wait.RetryWhile(ctx, sgDeleteTimeout, inUse, func(ctx context.Context) error {
-		_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+		_, err := c.EC2().DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
 		if awserr.Is(err, "InvalidGroup.NotFound") {
 			return nil
 		}

@@ -50,8 +50,9 @@ func sweepableFileSystem(fs fsxtypes.FileSystem, prefix string) bool {
 	return false
 }
 
-// workspaceGroupName matches the names createSecurityGroup gives: <workspace name>-lustre-<nanoseconds>.
-var workspaceGroupName = regexp.MustCompile(`-lustre-[0-9]+$`)
+// workspaceGroupName matches the names groupName gives (<workspace name>-lustre-<8 hex digits of the
+// owner>) and those older versions gave (<workspace name>-lustre-<nanoseconds>).
+var workspaceGroupName = regexp.MustCompile(`-lustre-([0-9a-f]{8}|[0-9]+)$`)
 
 // sweepableSecurityGroup reports whether a security group is one a workspace named with prefix created.
 func sweepableSecurityGroup(g ec2types.SecurityGroup, prefix string) bool {
@@ -106,7 +107,7 @@ func SweepWorkspaces(ctx context.Context, c *conns.Client, prefix string) error 
 		}
 	}
 	for _, aid := range dras {
-		if err := WaitAssociationDeleted(ctx, conn, aid, 0, WaitOptions{}); err != nil {
+		if err := WaitAssociationDeleted(ctx, c, aid); err != nil {
 			errs = append(errs, fmt.Errorf("waiting for data repository association %s delete: %w", aid, err))
 		}
 	}
@@ -124,20 +125,20 @@ func SweepWorkspaces(ctx context.Context, c *conns.Client, prefix string) error 
 		deleting = append(deleting, id)
 	}
 	for _, id := range deleting {
-		if err := WaitFileSystemDeleted(ctx, conn, id, 0, WaitOptions{}); err != nil {
+		if err := WaitFileSystemDeleted(ctx, c, id); err != nil {
 			errs = append(errs, fmt.Errorf("waiting for FSx for Lustre file system %s delete: %w", id, err))
 		}
 	}
 
-	if err := sweepSecurityGroups(ctx, c.EC2(), prefix); err != nil {
+	if err := sweepSecurityGroups(ctx, c, prefix); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-func sweepSecurityGroups(ctx context.Context, conn *ec2.Client, prefix string) error {
+func sweepSecurityGroups(ctx context.Context, c *conns.Client, prefix string) error {
 	var errs []error
-	p := ec2.NewDescribeSecurityGroupsPaginator(conn, &ec2.DescribeSecurityGroupsInput{
+	p := ec2.NewDescribeSecurityGroupsPaginator(c.EC2(), &ec2.DescribeSecurityGroupsInput{
 		Filters: []ec2types.Filter{{Name: aws.String("group-name"), Values: []string{prefix + "*"}}},
 	})
 	for p.HasMorePages() {
@@ -151,7 +152,7 @@ func sweepSecurityGroups(ctx context.Context, conn *ec2.Client, prefix string) e
 			}
 			id := aws.ToString(g.GroupId)
 			log.Printf("[INFO] sweeper %s: deleting security group %s (%s)", SweeperName, id, aws.ToString(g.GroupName))
-			if err := deleteSecurityGroup(ctx, conn, id); err != nil {
+			if err := deleteSecurityGroup(ctx, c, id); err != nil {
 				errs = append(errs, fmt.Errorf("deleting security group %s: %w", id, err))
 			}
 		}

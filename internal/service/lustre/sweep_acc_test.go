@@ -60,13 +60,18 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 		if err != nil {
 			t.Fatalf("creating security group %s: %s", name, err)
 		}
-		return aws.ToString(out.GroupId)
+		id := aws.ToString(out.GroupId)
+		// FSx refuses groups without the Lustre rules (the sandbox checks them as FSx does).
+		if _, err := econn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: lustre.LustreIngress(id, nil, nil)}); err != nil {
+			t.Fatalf("authorizing Lustre ingress on %s: %s", name, err)
+		}
+		return id
 	}
 	newFS := func(name, sg string) string {
 		t.Helper()
 		out, err := fconn.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
 			FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200),
-			SubnetIds: []string{subnetID}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
+			SubnetIds: []string{subnetID()}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
 			LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
 			Tags:                []fsxtypes.Tag{{Key: aws.String("Name"), Value: aws.String(name)}},
 		})
@@ -74,7 +79,7 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 			t.Fatalf("creating file system %s: %s", name, err)
 		}
 		id := aws.ToString(out.FileSystem.FileSystemId)
-		if _, err := lustre.WaitFileSystemCreated(ctx, fconn, id, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond}); err != nil {
+		if _, err := lustre.WaitFileSystemCreated(ctx, testClient(t), id); err != nil {
 			t.Fatal(err)
 		}
 		return id
@@ -86,17 +91,17 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	kept := newFS("keep"+prefix, keptSG)
 	t.Cleanup(func() {
 		_, _ = fconn.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(kept)})
-		_ = lustre.WaitFileSystemDeleted(ctx, fconn, kept, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond})
+		_ = lustre.WaitFileSystemDeleted(ctx, testClient(t), kept)
 		_, _ = econn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(keptSG)})
 	})
 	dra, err := fconn.CreateDataRepositoryAssociation(ctx, &fsx.CreateDataRepositoryAssociationInput{
-		FileSystemId: aws.String(swept), FileSystemPath: aws.String("/raw"), DataRepositoryPath: aws.String("s3://" + bucket + "/raw/"),
+		FileSystemId: aws.String(swept), FileSystemPath: aws.String("/raw"), DataRepositoryPath: aws.String("s3://" + bucket() + "/raw/"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	draID := aws.ToString(dra.Association.AssociationId)
-	if _, err := lustre.WaitAssociationAvailable(ctx, fconn, draID, 2*time.Minute, lustre.WaitOptions{MinInterval: 200 * time.Millisecond}); err != nil {
+	if _, err := lustre.WaitAssociationAvailable(ctx, testClient(t), draID); err != nil {
 		t.Fatal(err)
 	}
 

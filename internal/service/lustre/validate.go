@@ -42,7 +42,21 @@ package lustre
 //   [API-KMS] FSx API Reference, CreateFileSystem, KmsKeyId (used for PERSISTENT_1 and PERSISTENT_2; scratch
 //             file systems are always encrypted with an FSx-managed key).
 //   [API-RS]  FSx API Reference, LustreRootSquashConfiguration, RootSquash ("UID:GID", for example
-//             365534:65534; 0:0 disables root squash).
+//             365534:65534. "The UID and GID values can range from 0 to 4294967294: A non-zero value for UID
+//             and GID enables root squash. The UID and GID values can be different, but each must be a
+//             non-zero value. A value of 0 (zero) for UID and GID indicates root, and therefore disables root
+//             squash."); the model's pattern ^([0-9]{1,10}):([0-9]{1,10})$, length 3-21.
+//   [MODEL]   The FSx API model (botocore fsx service-2.json): StorageCapacity max 2147483647; SubnetId
+//             ^(subnet-[0-9a-f]{8,})$ length 15-24; SecurityGroupId ^(sg-[0-9a-f]{8,})$ length 11-20; TagKey
+//             length 1-128 and TagValue 0-256, both ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$; Tags at most 50.
+//   [UG-SC]   FSx for Lustre User Guide, "Managing storage capacity" ("You can't make further storage
+//             capacity increases on a file system until 6 hours after the last increase was requested.").
+//   [UG-EFAT] The throughput tier of an EFA-enabled file system is fixed at creation (FSx for Lustre User
+//             Guide, "Working with EFA-enabled file systems", as issue 10 records it; the AWS provider's
+//             documentation says the same: efa_enabled "prevents changes to per_unit_storage_throughput").
+//   [UG-SG]   FSx for Lustre User Guide, "File system access control with Amazon VPC" (inbound TCP 988 and
+//             1018-1023) and "Creating an FSx for Lustre file system fails" (EFA-enabled file systems need a
+//             group allowing all inbound and outbound traffic to and from itself).
 
 import (
 	"fmt"
@@ -50,6 +64,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Deployment and storage types, as the FSx API spells them.
@@ -68,6 +83,18 @@ const (
 
 	// MaxDataRepositories is FSx's limit of data repository associations per file system [API-DRA].
 	MaxDataRepositories = 8
+
+	// MaxStorageCapacityGiB is the largest StorageCapacity the FSx API accepts [MODEL].
+	MaxStorageCapacityGiB = 2147483647
+
+	// MaxRootSquashID is the largest root squash UID or GID [API-RS].
+	MaxRootSquashID = 4294967294
+
+	// StorageIncreaseInterval is the least time between two storage capacity increases [UG-SC].
+	StorageIncreaseInterval = 6 * time.Hour
+
+	// maxTags is FSx's limit of tags per resource [MODEL].
+	maxTags = 50
 )
 
 // DeploymentTypes and StorageTypes list the accepted values.
@@ -79,8 +106,21 @@ var (
 	RepositoryEvents       = []string{"NEW", "CHANGED", "DELETED"}
 )
 
-// rootSquashRE is the RootSquash format UID:GID [API-RS].
-var rootSquashRE = regexp.MustCompile(`^([0-9]{1,10}):([0-9]{1,10})$`)
+// Patterns of the FSx API model [MODEL], [API-RS].
+var (
+	rootSquashRE      = regexp.MustCompile(`^([0-9]{1,10}):([0-9]{1,10})$`)
+	subnetIDRE        = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	securityGroupIDRE = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+	tagRE             = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+// ThroughputDescription lists every deployment's throughput tiers for the documentation.
+func ThroughputDescription() string {
+	return fmt.Sprintf("PERSISTENT_1 SSD %s; PERSISTENT_1 HDD %s; PERSISTENT_2 %s",
+		joinInts(PerUnitStorageThroughputValues(DeploymentPersistent1, StorageSSD)),
+		joinInts(PerUnitStorageThroughputValues(DeploymentPersistent1, StorageHDD)),
+		joinInts(PerUnitStorageThroughputValues(DeploymentPersistent2, StorageSSD)))
+}
 
 // PerUnitStorageThroughputValues returns the valid throughput tiers (MB/s/TiB) of a deployment and storage
 // type [API-PUT]; scratch file systems have none.
@@ -112,9 +152,23 @@ func EFACapacityStep(perUnitThroughput int64) int64 {
 	return 0
 }
 
-// WorkspaceSpec is what the rules look at. Unknown values (not yet known at plan time) are the zero
+// WorkspaceSpec is everything a user asks of a workspace: what CreateWorkspace and UpdateWorkspace make,
+// and what the rules look at. At plan time some values may not be known yet: unknown values are the zero
 // value or nil, and the rules that need them are skipped.
 type WorkspaceSpec struct {
+	Name     string // the Name tag; also the owner identity (see package owner)
+	SubnetID string
+	// SecurityGroupIDs are the user's groups; empty means the workspace creates its own group allowing
+	// Lustre traffic from itself, AllowedSecurityGroupIDs and AllowedCIDRBlocks (and, with EFA, all traffic
+	// to and from itself).
+	SecurityGroupIDs        []string
+	AllowedSecurityGroupIDs []string
+	AllowedCIDRBlocks       []string
+	DataCompression         string // "" means NONE
+	KMSKeyID                string
+	// Tags are the resource's tags merged over the provider's default tags (without Name).
+	Tags map[string]string
+
 	DeploymentType string // "" when unknown
 	StorageType    string // "" when unknown
 	// StorageCapacityGiB is nil when unknown.
@@ -129,12 +183,15 @@ type WorkspaceSpec struct {
 	DataRepositories         []DataRepositorySpec
 }
 
-// DataRepositorySpec is one data repository association; empty strings are unknown.
+// DataRepositorySpec is one data repository association; empty strings are unknown. ID is the existing
+// association's ID (UpdateWorkspace's from side), empty for one still to create.
 type DataRepositorySpec struct {
-	FileSystemPath string
-	S3URI          string
-	AutoImport     []string
-	AutoExport     []string
+	ID                     string
+	FileSystemPath         string
+	S3URI                  string
+	AutoImport             []string
+	AutoExport             []string
+	ImportMetadataOnCreate bool
 }
 
 // Problem is one broken rule. Attribute is a top-level attribute name; for a data repository, Index is
@@ -182,129 +239,228 @@ func joinInts(v []int64) string {
 // ValidateWorkspace checks a workspace against FSx for Lustre's rules. It returns every broken rule.
 func ValidateWorkspace(s WorkspaceSpec) []Problem {
 	var out []Problem
-	dt, st := s.DeploymentType, s.StorageType
-
-	// Storage class per deployment type [UG-DEP].
-	if st == StorageHDD && dt != "" && dt != DeploymentPersistent1 {
+	out = append(out, validateNames(s)...)
+	if st, dt := s.StorageType, s.DeploymentType; st == StorageHDD && dt != "" && dt != DeploymentPersistent1 {
+		// Storage class per deployment type [UG-DEP].
 		out = append(out, problem("storage_type", "Invalid storage type for the deployment type",
 			"storage_type HDD is supported only with deployment_type PERSISTENT_1, not %s (FSx for Lustre User Guide, "+
 				"\"Deployment options for FSx for Lustre file systems\"). Use SSD, or deployment_type PERSISTENT_1.", dt))
 	}
-
-	// Throughput tiers [API-PUT].
-	throughputOK := false
-	if dt != "" && st != "" && !s.ThroughputUnknown {
-		allowed := PerUnitStorageThroughputValues(dt, st)
-		switch {
-		case !isPersistent(dt) && s.PerUnitStorageThroughput != nil:
-			out = append(out, problem("per_unit_storage_throughput", "Throughput tier not supported",
-				"per_unit_storage_throughput applies only to PERSISTENT_1 and PERSISTENT_2 deployment types; %s file "+
-					"systems have a fixed baseline throughput of 200 MB/s/TiB. Remove per_unit_storage_throughput.", dt))
-		case isPersistent(dt) && s.PerUnitStorageThroughput == nil:
-			if len(allowed) > 0 {
-				out = append(out, problem("per_unit_storage_throughput", "Missing throughput tier",
-					"per_unit_storage_throughput is required for %s %s file systems; valid values are %s MB/s/TiB "+
-						"(FSx API Reference, CreateFileSystemLustreConfiguration.PerUnitStorageThroughput).", dt, st, joinInts(allowed)))
-			}
-		case isPersistent(dt) && len(allowed) > 0 && !slices.Contains(allowed, *s.PerUnitStorageThroughput):
-			out = append(out, problem("per_unit_storage_throughput", "Invalid throughput tier",
-				"per_unit_storage_throughput %d is not valid for %s %s file systems; valid values are %s MB/s/TiB "+
-					"(FSx API Reference, CreateFileSystemLustreConfiguration.PerUnitStorageThroughput).",
-				*s.PerUnitStorageThroughput, dt, st, joinInts(allowed)))
-		default:
-			throughputOK = true
-		}
-	}
-
-	// EFA [UG-EFA].
-	efaOK := true
-	if s.EFAEnabled {
-		if dt != "" && dt != DeploymentPersistent2 {
-			efaOK = false
-			out = append(out, problem("efa_enabled", "EFA not supported for the deployment type",
-				"efa_enabled = true requires deployment_type PERSISTENT_2, not %s (FSx for Lustre User Guide, "+
-					"\"Working with EFA-enabled file systems\").", dt))
-		}
-		if st != "" && st != StorageSSD {
-			efaOK = false
-			out = append(out, problem("efa_enabled", "EFA not supported for the storage type",
-				"efa_enabled = true requires storage_type SSD, not %s.", st))
-		}
-		if v := s.FileSystemTypeVersion; v != "" && v != "2.15" {
-			out = append(out, problem("file_system_type_version", "EFA requires Lustre 2.15",
-				"EFA-enabled file systems run Lustre 2.15; file_system_type_version %s is not supported with "+
-					"efa_enabled = true. Set file_system_type_version = \"2.15\" or leave it unset.", v))
-		}
-	}
-
-	// Storage capacity [API-SC], [UG-EFA].
-	if c := s.StorageCapacityGiB; c != nil && dt != "" && st != "" {
-		capacity := *c
-		switch {
-		case capacity <= 0:
-			out = append(out, problem("storage_capacity_gib", "Invalid storage capacity",
-				"storage_capacity_gib must be a positive number of GiB, got %d.", capacity))
-		case s.EFAEnabled && efaOK:
-			if throughputOK {
-				step := EFACapacityStep(*s.PerUnitStorageThroughput)
-				if step > 0 && capacity%step != 0 {
-					out = append(out, problem("storage_capacity_gib", "Invalid storage capacity for an EFA-enabled file system",
-						"EFA-enabled PERSISTENT_2 file systems with per_unit_storage_throughput %d need storage_capacity_gib "+
-							"in multiples of %d GiB; %d is not (FSx for Lustre User Guide, \"Increasing storage capacity\": "+
-							"38400 GiB at 125, 19200 at 250, 9600 at 500, 4800 at 1000 MB/s/TiB).",
-						*s.PerUnitStorageThroughput, step, capacity))
-				}
-			}
-		case st == StorageHDD && dt == DeploymentPersistent1:
-			if throughputOK {
-				step := int64(6000)
-				if *s.PerUnitStorageThroughput == 40 {
-					step = 1800
-				}
-				if capacity%step != 0 {
-					out = append(out, problem("storage_capacity_gib", "Invalid storage capacity for HDD storage",
-						"PERSISTENT_1 HDD file systems with per_unit_storage_throughput %d need storage_capacity_gib in "+
-							"multiples of %d GiB; %d is not (FSx API Reference, CreateFileSystem.StorageCapacity: 6000 GiB "+
-							"steps at 12 MB/s/TiB, 1800 GiB steps at 40 MB/s/TiB).", *s.PerUnitStorageThroughput, step, capacity))
-				}
-			}
-		case st == StorageSSD && dt == DeploymentScratch1:
-			if capacity != 1200 && capacity != 2400 && capacity%3600 != 0 {
-				out = append(out, problem("storage_capacity_gib", "Invalid storage capacity for SCRATCH_1",
-					"SCRATCH_1 file systems take storage_capacity_gib 1200, 2400, or a multiple of 3600 GiB; %d is not "+
-						"(FSx API Reference, CreateFileSystem.StorageCapacity).", capacity))
-			}
-		case st == StorageSSD:
-			if capacity != 1200 && capacity%2400 != 0 {
-				out = append(out, problem("storage_capacity_gib", "Invalid storage capacity for SSD storage",
-					"%s SSD file systems take storage_capacity_gib 1200, 2400, or a multiple of 2400 GiB; %d is not "+
-						"(FSx API Reference, CreateFileSystem.StorageCapacity).", dt, capacity))
-			}
-		}
-	}
+	tp, throughputOK := validateThroughput(s)
+	out = append(out, tp...)
+	efa, efaOK := validateEFA(s)
+	out = append(out, efa...)
+	out = append(out, validateCapacity(s, throughputOK, efaOK)...)
 
 	// Lustre version [API-VER].
-	if v := s.FileSystemTypeVersion; v == "2.10" && dt == DeploymentPersistent2 {
+	if v := s.FileSystemTypeVersion; v == "2.10" && s.DeploymentType == DeploymentPersistent2 {
 		out = append(out, problem("file_system_type_version", "Lustre version not supported by the deployment type",
 			"file_system_type_version 2.10 is supported only by SCRATCH_1, SCRATCH_2 and PERSISTENT_1; PERSISTENT_2 "+
 				"needs 2.12 or 2.15 (FSx API Reference, CreateFileSystem.FileSystemTypeVersion)."))
 	}
-
 	// Encryption key [API-KMS].
-	if s.KMSKeyIDSet && dt != "" && !isPersistent(dt) {
+	if s.KMSKeyIDSet && s.DeploymentType != "" && !isPersistent(s.DeploymentType) {
 		out = append(out, problem("kms_key_id", "Customer managed key not supported for scratch file systems",
 			"kms_key_id applies only to PERSISTENT_1 and PERSISTENT_2 file systems; %s file systems are always "+
-				"encrypted with a key that FSx manages. Remove kms_key_id.", dt))
+				"encrypted with a key that FSx manages. Remove kms_key_id.", s.DeploymentType))
 	}
-
-	// Root squash [API-RS].
-	if rs := s.RootSquash; rs != "" && !rootSquashRE.MatchString(rs) {
-		out = append(out, problem("root_squash", "Invalid root squash",
-			"root_squash must be UID:GID, for example \"65534:65534\" (\"0:0\" turns root squash off); got %q.", rs))
+	if p := ValidateRootSquash(s.RootSquash); p != nil {
+		out = append(out, *p)
 	}
+	return append(out, validateDataRepositories(s)...)
+}
 
-	out = append(out, validateDataRepositories(s)...)
+// ValidateRootSquash checks a root squash value [API-RS]: UID:GID, each at most 4294967294, each non-zero
+// unless both are 0 (0:0 turns root squash off). "" (unset or unknown) is valid.
+func ValidateRootSquash(rs string) *Problem {
+	if rs == "" {
+		return nil
+	}
+	bad := func(why string) *Problem {
+		p := problem("root_squash", "Invalid root squash",
+			"root_squash must be UID:GID, for example \"65534:65534\" (\"0:0\" turns root squash off); %s; got %q "+
+				"(FSx API Reference, LustreRootSquashConfiguration.RootSquash).", why, rs)
+		return &p
+	}
+	m := rootSquashRE.FindStringSubmatch(rs)
+	if m == nil {
+		return bad("each of UID and GID is a number of 1 to 10 digits")
+	}
+	uid, _ := strconv.ParseUint(m[1], 10, 64) //nolint:errcheck // the pattern guarantees 1-10 digits
+	gid, _ := strconv.ParseUint(m[2], 10, 64) //nolint:errcheck // as above
+	switch {
+	case uid > MaxRootSquashID || gid > MaxRootSquashID:
+		return bad(fmt.Sprintf("UID and GID can range from 0 to %d", uint64(MaxRootSquashID)))
+	case (uid == 0) != (gid == 0):
+		return bad("UID and GID must each be non-zero, or both 0")
+	}
+	return nil
+}
+
+// validateNames checks the values FSx and EC2 accept only in their API model's patterns [MODEL].
+func validateNames(s WorkspaceSpec) []Problem {
+	var out []Problem
+	if s.Name != "" && !tagRE.MatchString(s.Name) {
+		out = append(out, problem("name", "Invalid workspace name",
+			"name is stored as the file system's Name tag, so it must be a valid FSx tag value: letters, digits, spaces "+
+				"and _ . : / = + - @ (FSx API model, TagValue); got %q.", s.Name))
+	}
+	if s.SubnetID != "" && !subnetIDRE.MatchString(s.SubnetID) {
+		out = append(out, problem("subnet_id", "Invalid subnet ID",
+			"subnet_id must be a subnet ID such as subnet-0123456789abcdef0 (FSx API model, SubnetId); got %q.", s.SubnetID))
+	}
+	for _, set := range []struct {
+		attr string
+		ids  []string
+	}{{"security_group_ids", s.SecurityGroupIDs}, {"allowed_security_group_ids", s.AllowedSecurityGroupIDs}} {
+		for _, id := range set.ids {
+			if id != "" && !securityGroupIDRE.MatchString(id) {
+				out = append(out, problem(set.attr, "Invalid security group ID",
+					"%s must hold security group IDs such as sg-0123456789abcdef0 (FSx API model, SecurityGroupId); got %q.", set.attr, id))
+			}
+		}
+	}
+	if len(s.Tags) > maxTags-3 {
+		// Name and the two ownership tags come on top of the configured ones.
+		out = append(out, problem("tags", "Too many tags",
+			"a file system takes at most %d tags (FSx API model, Tags), and the workspace adds Name and two "+
+				"ownership tags; %d are configured (default tags included).", maxTags, len(s.Tags)))
+	}
+	for k, v := range s.Tags {
+		if k == "" || len(k) > 128 || !tagRE.MatchString(k) || len(v) > 256 || !tagRE.MatchString(v) {
+			out = append(out, problem("tags", "Invalid tag",
+				"tag %q = %q: keys are 1-128 and values 0-256 letters, digits, spaces and _ . : / = + - @ (FSx API "+
+					"model, TagKey and TagValue).", k, v))
+		}
+	}
 	return out
+}
+
+// validateThroughput checks the throughput tier [API-PUT]; ok says the tier is known and valid.
+func validateThroughput(s WorkspaceSpec) (out []Problem, ok bool) {
+	dt, st := s.DeploymentType, s.StorageType
+	if dt == "" || st == "" || s.ThroughputUnknown {
+		return nil, false
+	}
+	allowed := PerUnitStorageThroughputValues(dt, st)
+	switch {
+	case !isPersistent(dt) && s.PerUnitStorageThroughput != nil:
+		return append(out, problem("per_unit_storage_throughput", "Throughput tier not supported",
+			"per_unit_storage_throughput applies only to PERSISTENT_1 and PERSISTENT_2 deployment types; %s file "+
+				"systems have a fixed baseline throughput of 200 MB/s/TiB. Remove per_unit_storage_throughput.", dt)), false
+	case isPersistent(dt) && s.PerUnitStorageThroughput == nil:
+		if len(allowed) > 0 {
+			out = append(out, problem("per_unit_storage_throughput", "Missing throughput tier",
+				"per_unit_storage_throughput is required for %s %s file systems; valid values are %s MB/s/TiB "+
+					"(FSx API Reference, CreateFileSystemLustreConfiguration.PerUnitStorageThroughput).", dt, st, joinInts(allowed)))
+		}
+		return out, false
+	case isPersistent(dt) && len(allowed) > 0 && !slices.Contains(allowed, *s.PerUnitStorageThroughput):
+		return append(out, problem("per_unit_storage_throughput", "Invalid throughput tier",
+			"per_unit_storage_throughput %d is not valid for %s %s file systems; valid values are %s MB/s/TiB "+
+				"(FSx API Reference, CreateFileSystemLustreConfiguration.PerUnitStorageThroughput).",
+			*s.PerUnitStorageThroughput, dt, st, joinInts(allowed))), false
+	}
+	return nil, true
+}
+
+// validateEFA checks where EFA is supported [UG-EFA]; ok is false when EFA is asked where it is not.
+func validateEFA(s WorkspaceSpec) (out []Problem, ok bool) {
+	if !s.EFAEnabled {
+		return nil, true
+	}
+	ok = true
+	if dt := s.DeploymentType; dt != "" && dt != DeploymentPersistent2 {
+		ok = false
+		out = append(out, problem("efa_enabled", "EFA not supported for the deployment type",
+			"efa_enabled = true requires deployment_type PERSISTENT_2, not %s (FSx for Lustre User Guide, "+
+				"\"Working with EFA-enabled file systems\").", dt))
+	}
+	if st := s.StorageType; st != "" && st != StorageSSD {
+		ok = false
+		out = append(out, problem("efa_enabled", "EFA not supported for the storage type",
+			"efa_enabled = true requires storage_type SSD, not %s.", st))
+	}
+	if v := s.FileSystemTypeVersion; v != "" && v != "2.15" {
+		out = append(out, problem("file_system_type_version", "EFA requires Lustre 2.15",
+			"EFA-enabled file systems run Lustre 2.15; file_system_type_version %s is not supported with "+
+				"efa_enabled = true. Set file_system_type_version = \"2.15\" or leave it unset.", v))
+	}
+	return out, ok
+}
+
+// CapacityStep describes the storage capacity steps of a deployment [API-SC], [UG-EFA]: valid capacities
+// are the listed values and every multiple of step. ok is false when a step needs the (unknown or
+// invalid) throughput tier.
+func CapacityStep(dt, st string, efa bool, throughput *int64) (values []int64, step int64, ok bool) {
+	switch {
+	case efa:
+		if throughput == nil || EFACapacityStep(*throughput) == 0 {
+			return nil, 0, false
+		}
+		return nil, EFACapacityStep(*throughput), true
+	case st == StorageHDD && dt == DeploymentPersistent1:
+		if throughput == nil {
+			return nil, 0, false
+		}
+		if *throughput == 40 {
+			return nil, 1800, true
+		}
+		return nil, 6000, true
+	case st == StorageSSD && dt == DeploymentScratch1:
+		return []int64{1200, 2400}, 3600, true
+	case st == StorageSSD:
+		return []int64{1200}, 2400, true
+	}
+	return nil, 0, false
+}
+
+func validateCapacity(s WorkspaceSpec, throughputOK, efaOK bool) []Problem {
+	c, dt, st := s.StorageCapacityGiB, s.DeploymentType, s.StorageType
+	if c == nil {
+		return nil
+	}
+	switch {
+	case *c <= 0:
+		return []Problem{problem("storage_capacity_gib", "Invalid storage capacity",
+			"storage_capacity_gib must be a positive number of GiB, got %d.", *c)}
+	case *c > MaxStorageCapacityGiB:
+		return []Problem{problem("storage_capacity_gib", "Storage capacity too large",
+			"storage_capacity_gib %d is above the largest capacity the FSx API accepts, %d GiB (FSx API model, "+
+				"StorageCapacity).", *c, int64(MaxStorageCapacityGiB))}
+	case dt == "" || st == "" || (s.EFAEnabled && !efaOK):
+		return nil
+	}
+	var tp *int64
+	if throughputOK {
+		tp = s.PerUnitStorageThroughput
+	}
+	values, step, ok := CapacityStep(dt, st, s.EFAEnabled, tp)
+	if !ok || slices.Contains(values, *c) || *c%step == 0 {
+		return nil
+	}
+	var summary, detail string
+	switch {
+	case s.EFAEnabled:
+		summary = "Invalid storage capacity for an EFA-enabled file system"
+		detail = fmt.Sprintf("EFA-enabled PERSISTENT_2 file systems with per_unit_storage_throughput %d need storage_capacity_gib "+
+			"in multiples of %d GiB; %d is not (FSx for Lustre User Guide, \"Increasing storage capacity\": "+
+			"38400 GiB at 125, 19200 at 250, 9600 at 500, 4800 at 1000 MB/s/TiB).", *tp, step, *c)
+	case st == StorageHDD:
+		summary = "Invalid storage capacity for HDD storage"
+		detail = fmt.Sprintf("PERSISTENT_1 HDD file systems with per_unit_storage_throughput %d need storage_capacity_gib in "+
+			"multiples of %d GiB; %d is not (FSx API Reference, CreateFileSystem.StorageCapacity: 6000 GiB "+
+			"steps at 12 MB/s/TiB, 1800 GiB steps at 40 MB/s/TiB).", *tp, step, *c)
+	case dt == DeploymentScratch1:
+		summary = "Invalid storage capacity for SCRATCH_1"
+		detail = fmt.Sprintf("SCRATCH_1 file systems take storage_capacity_gib 1200, 2400, or a multiple of 3600 GiB; %d is not "+
+			"(FSx API Reference, CreateFileSystem.StorageCapacity).", *c)
+	default:
+		summary = "Invalid storage capacity for SSD storage"
+		detail = fmt.Sprintf("%s SSD file systems take storage_capacity_gib 1200, 2400, or a multiple of 2400 GiB; %d is not "+
+			"(FSx API Reference, CreateFileSystem.StorageCapacity).", dt, *c)
+	}
+	return []Problem{problem("storage_capacity_gib", summary, "%s", detail)}
 }
 
 func validateDataRepositories(s WorkspaceSpec) []Problem {
@@ -405,11 +561,36 @@ func ValidateWorkspaceChange(from, to WorkspaceSpec) []Problem {
 			"only persistent SSD file systems can change their throughput tier in place (FSx for Lustre User Guide, "+
 				"\"Managing provisioned throughput capacity\"); this HDD workspace stays at %d MB/s/TiB.", *from.PerUnitStorageThroughput))
 	}
+	if from.EFAEnabled && from.PerUnitStorageThroughput != nil && to.PerUnitStorageThroughput != nil && !to.ThroughputUnknown &&
+		*from.PerUnitStorageThroughput != *to.PerUnitStorageThroughput {
+		out = append(out, problem("per_unit_storage_throughput", "Throughput tier of an EFA-enabled file system cannot be changed",
+			"per_unit_storage_throughput would go from %d to %d MB/s/TiB, but the throughput tier of an EFA-enabled file system "+
+				"is fixed when it is created (FSx for Lustre User Guide, \"Working with EFA-enabled file systems\"). Keep %d, or "+
+				"create a new workspace with the other tier.", *from.PerUnitStorageThroughput, *to.PerUnitStorageThroughput, *from.PerUnitStorageThroughput))
+	}
 	if a, b := from.FileSystemTypeVersion, to.FileSystemTypeVersion; a != "" && b != "" && versionLess(b, a) {
 		out = append(out, problem("file_system_type_version", "Lustre version cannot be downgraded",
 			"file_system_type_version would go from %s to %s; FSx can only upgrade the Lustre version of a file system.", a, b))
 	}
 	return out
+}
+
+// ValidateStorageIncrease checks that a storage capacity increase comes at least 6 hours after the last
+// one was requested [UG-SC]; lastIncrease is zero when there was none (or it is not known).
+func ValidateStorageIncrease(lastIncrease, now time.Time) *Problem {
+	if lastIncrease.IsZero() {
+		return nil
+	}
+	next := lastIncrease.Add(StorageIncreaseInterval)
+	if !now.Before(next) {
+		return nil
+	}
+	p := problem("storage_capacity_gib", "Storage capacity increased too recently",
+		"the last storage capacity increase of this file system was requested at %s, and FSx accepts the next one 6 hours "+
+			"later, at %s (in %s); FSx for Lustre User Guide, \"Managing storage capacity\". Apply the increase after that "+
+			"time, or leave storage_capacity_gib as it is for now.", lastIncrease.UTC().Format(time.RFC3339),
+		next.UTC().Format(time.RFC3339), next.Sub(now).Round(time.Minute))
+	return &p
 }
 
 // versionLess compares Lustre versions such as 2.10 and 2.15 numerically.
@@ -424,5 +605,3 @@ func versionLess(a, b string) bool {
 	}
 	return len(pa) < len(pb)
 }
-
-func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }

@@ -10,15 +10,12 @@ import (
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// WaitOptions shape the polling of the waiters; the zero value uses the wait package's defaults (first
-// poll after 1 s, backoff to 30 s).
-type WaitOptions struct {
-	MinInterval time.Duration
-	MaxInterval time.Duration
-}
+// The waiters poll at the provider's polling (c.Polling(): poll_interval, or the sandbox's
+// RAYHPC_POLL_INTERVAL); the caller's context deadline bounds every wait.
 
 func fsReason(fs *fsxtypes.FileSystem) string {
 	if fs == nil || fs.FailureDetails == nil {
@@ -52,16 +49,14 @@ func logPoll[T any](what string) func(context.Context, T, string) {
 
 // WaitFileSystemCreated waits until a new file system is AVAILABLE. FAILED (or MISCONFIGURED) ends the wait
 // with an error carrying FailureDetails.Message.
-func WaitFileSystemCreated(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+func WaitFileSystemCreated(ctx context.Context, c *conns.Client, id string) (*fsxtypes.FileSystem, error) {
 	return wait.Waiter[*fsxtypes.FileSystem]{
-		Refresh:     statusFileSystem(conn, id),
-		Pending:     []string{string(fsxtypes.FileSystemLifecycleCreating)},
-		Target:      []string{string(fsxtypes.FileSystemLifecycleAvailable)},
-		Reason:      fsReason,
-		Timeout:     timeout,
-		MinInterval: o.MinInterval,
-		MaxInterval: o.MaxInterval,
-		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system create"),
+		Refresh: statusFileSystem(c.FSx(), id),
+		Pending: []string{string(fsxtypes.FileSystemLifecycleCreating)},
+		Target:  []string{string(fsxtypes.FileSystemLifecycleAvailable)},
+		Reason:  fsReason,
+		Polling: c.Polling(),
+		OnPoll:  logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system create"),
 	}.Wait(ctx)
 }
 
@@ -136,22 +131,22 @@ const (
 // WaitFileSystemUpdated waits until the file system is AVAILABLE again and its FILE_SYSTEM_UPDATE
 // administrative action has applied the new values (COMPLETED or UPDATED_OPTIMIZING). It fails only on a
 // FILE_SYSTEM_UPDATE requested at or after since (the update's start, see UpdateRequestTime).
-func WaitFileSystemUpdated(ctx context.Context, conn FSxAPI, id string, since time.Time, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
+func WaitFileSystemUpdated(ctx context.Context, c *conns.Client, id string, since time.Time) (*fsxtypes.FileSystem, error) {
 	failed := func(fs *fsxtypes.FileSystem) string { return failedUpdate(fs, since) }
-	return waitAdministrative(ctx, conn, id, timeout, o, fileSystemUpdateRunning, failed)
+	return waitAdministrative(ctx, c, id, fileSystemUpdateRunning, failed)
 }
 
 // WaitFileSystemIdle waits until the file system is AVAILABLE with no administrative action in progress
 // (storage optimisation included), which FSx requires before it accepts another update.
 // A failed earlier update does not fail this wait: it is finished, and the next update may proceed.
-func WaitFileSystemIdle(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.FileSystem, error) {
-	return waitAdministrative(ctx, conn, id, timeout, o, updateInProgress, func(*fsxtypes.FileSystem) string { return "" })
+func WaitFileSystemIdle(ctx context.Context, c *conns.Client, id string) (*fsxtypes.FileSystem, error) {
+	return waitAdministrative(ctx, c, id, updateInProgress, func(*fsxtypes.FileSystem) string { return "" })
 }
 
-func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions,
+func waitAdministrative(ctx context.Context, c *conns.Client, id string,
 	busy func(*fsxtypes.FileSystem) bool, failed func(*fsxtypes.FileSystem) string,
 ) (*fsxtypes.FileSystem, error) {
-	refresh := statusFileSystem(conn, id)
+	refresh := statusFileSystem(c.FSx(), id)
 	return wait.Waiter[*fsxtypes.FileSystem]{
 		Refresh: func(ctx context.Context) (*fsxtypes.FileSystem, string, error) {
 			fs, state, err := refresh(ctx)
@@ -176,27 +171,23 @@ func waitAdministrative(ctx context.Context, conn FSxAPI, id string, timeout tim
 			}
 			return fsReason(fs)
 		},
-		Timeout:     timeout,
-		MinInterval: o.MinInterval,
-		MaxInterval: o.MaxInterval,
-		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system update"),
+		Polling: c.Polling(),
+		OnPoll:  logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system update"),
 	}.Wait(ctx)
 }
 
 // WaitFileSystemDeleted waits until the file system is gone.
-func WaitFileSystemDeleted(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) error {
+func WaitFileSystemDeleted(ctx context.Context, c *conns.Client, id string) error {
 	_, err := wait.Waiter[*fsxtypes.FileSystem]{
-		Refresh: statusFileSystem(conn, id),
+		Refresh: statusFileSystem(c.FSx(), id),
 		Pending: []string{
 			string(fsxtypes.FileSystemLifecycleAvailable), string(fsxtypes.FileSystemLifecycleDeleting),
 			string(fsxtypes.FileSystemLifecycleUpdating), string(fsxtypes.FileSystemLifecycleCreating),
 		},
-		TargetGone:  true,
-		Reason:      fsReason,
-		Timeout:     timeout,
-		MinInterval: o.MinInterval,
-		MaxInterval: o.MaxInterval,
-		OnPoll:      logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system delete"),
+		TargetGone: true,
+		Reason:     fsReason,
+		Polling:    c.Polling(),
+		OnPoll:     logPoll[*fsxtypes.FileSystem]("FSx for Lustre file system delete"),
 	}.Wait(ctx)
 	return err
 }
@@ -213,29 +204,29 @@ func statusAssociation(conn FSxAPI, id string) func(context.Context) (*fsxtypes.
 
 // WaitAssociationAvailable waits until a created or updated data repository association is AVAILABLE;
 // FAILED and MISCONFIGURED end the wait with FailureDetails.Message.
-func WaitAssociationAvailable(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) (*fsxtypes.DataRepositoryAssociation, error) {
+func WaitAssociationAvailable(ctx context.Context, c *conns.Client, id string) (*fsxtypes.DataRepositoryAssociation, error) {
 	return wait.Waiter[*fsxtypes.DataRepositoryAssociation]{
-		Refresh: statusAssociation(conn, id),
+		Refresh: statusAssociation(c.FSx(), id),
 		Pending: []string{string(fsxtypes.DataRepositoryLifecycleCreating), string(fsxtypes.DataRepositoryLifecycleUpdating)},
 		Target:  []string{string(fsxtypes.DataRepositoryLifecycleAvailable)},
 		Reason:  draReason,
-		Timeout: timeout, MinInterval: o.MinInterval, MaxInterval: o.MaxInterval,
-		OnPoll: logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association"),
+		Polling: c.Polling(),
+		OnPoll:  logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association"),
 	}.Wait(ctx)
 }
 
 // WaitAssociationDeleted waits until a data repository association is gone.
-func WaitAssociationDeleted(ctx context.Context, conn FSxAPI, id string, timeout time.Duration, o WaitOptions) error {
+func WaitAssociationDeleted(ctx context.Context, c *conns.Client, id string) error {
 	_, err := wait.Waiter[*fsxtypes.DataRepositoryAssociation]{
-		Refresh: statusAssociation(conn, id),
+		Refresh: statusAssociation(c.FSx(), id),
 		Pending: []string{
 			string(fsxtypes.DataRepositoryLifecycleDeleting), string(fsxtypes.DataRepositoryLifecycleAvailable),
 			string(fsxtypes.DataRepositoryLifecycleMisconfigured), string(fsxtypes.DataRepositoryLifecycleFailed),
 		},
 		TargetGone: true,
 		Reason:     draReason,
-		Timeout:    timeout, MinInterval: o.MinInterval, MaxInterval: o.MaxInterval,
-		OnPoll: logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association delete"),
+		Polling:    c.Polling(),
+		OnPoll:     logPoll[*fsxtypes.DataRepositoryAssociation]("FSx data repository association delete"),
 	}.Wait(ctx)
 	return err
 }

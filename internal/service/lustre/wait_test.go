@@ -13,12 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -71,22 +68,31 @@ var (
 	notFound    = fakeReply{400, map[string]any{"__type": "FileSystemNotFound", "Message": "File system 'fs-0123456789abcdef0' does not exist."}}
 )
 
-func fakeClient(t *testing.T, f *fakeFSx) *fsx.Client {
+// fakeClient is a provider client whose FSx endpoint is the fake, polling every 20 ms (the provider's
+// poll_interval), with few quick retries.
+func fakeClient(t *testing.T, f *fakeFSx) *conns.Client {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return fsx.New(fsx.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 5
-			o.MaxBackoff = 20 * time.Millisecond
-		}),
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKID")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "SECRET")
+	c, diags := conns.New(context.Background(), conns.Config{
+		Region: "us-east-1", Endpoints: map[string]string{"fsx": srv.URL}, PollInterval: "20ms",
+		MaxRetries: 5, SkipCredentialsValidation: true,
 	})
+	if diags.HasError() {
+		t.Fatalf("building the client: %v", diags)
+	}
+	return c
 }
 
-var fastPoll = WaitOptions{MinInterval: 50 * time.Millisecond, MaxInterval: 100 * time.Millisecond}
+// within is a context bounded by d (the waiters' deadline comes from the caller's context).
+func within(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
 
 func TestWaitFileSystemCreated(t *testing.T) {
 	cases := []struct {
@@ -103,7 +109,7 @@ func TestWaitFileSystemCreated(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeFSx{replies: tc.replies}
-			fs, err := WaitFileSystemCreated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll)
+			fs, err := WaitFileSystemCreated(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0")
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -125,12 +131,12 @@ func TestWaitFileSystemUpdated(t *testing.T) {
 		fsReply("AVAILABLE", action("PENDING")), throttle, fsReply("UPDATING", action("IN_PROGRESS")), serverError,
 		fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", action("UPDATED_OPTIMIZING")),
 	}}
-	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitFileSystemUpdated(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0", updateStart); err != nil {
 		t.Fatal(err)
 	}
 	// Idle also waits for the optimisation to finish.
 	f = &fakeFSx{replies: []fakeReply{fsReply("AVAILABLE", action("UPDATED_OPTIMIZING")), throttle, fsReply("AVAILABLE", action("COMPLETED"))}}
-	if _, err := WaitFileSystemIdle(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitFileSystemIdle(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0"); err != nil {
 		t.Fatal(err)
 	}
 	if f.calls < 3 {
@@ -140,13 +146,13 @@ func TestWaitFileSystemUpdated(t *testing.T) {
 	failed := action("FAILED")
 	failed["FailureDetails"] = map[string]any{"Message": "Insufficient capacity"}
 	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS")), fsReply("AVAILABLE", failed)}}
-	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll)
+	_, err := WaitFileSystemUpdated(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0", updateStart)
 	if err == nil || !strings.Contains(err.Error(), "Insufficient capacity") {
 		t.Fatalf("want the update failure, got %v", err)
 	}
 	// Timeout while still UPDATING.
 	f = &fakeFSx{replies: []fakeReply{fsReply("UPDATING", action("IN_PROGRESS"))}}
-	_, err = WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 300*time.Millisecond, fastPoll)
+	_, err = WaitFileSystemUpdated(within(t, 300*time.Millisecond), fakeClient(t, f), "fs-0123456789abcdef0", updateStart)
 	var te *wait.TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("want a timeout, got %v", err)
@@ -171,14 +177,14 @@ func requestedAt(status string, at time.Time, message string) map[string]any {
 func TestWaitFileSystemUpdated_oldFailedActionInHistory(t *testing.T) {
 	old := requestedAt("FAILED", updateStart.Add(-2*time.Hour), "Insufficient capacity (last week's update)")
 	f := &fakeFSx{replies: []fakeReply{fsReply("AVAILABLE", old)}}
-	if _, err := WaitFileSystemIdle(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitFileSystemIdle(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0"); err != nil {
 		t.Fatalf("idle wait failed on an old failed update: %v", err)
 	}
 	f = &fakeFSx{replies: []fakeReply{
 		fsReply("UPDATING", old, requestedAt("IN_PROGRESS", updateStart, "")), throttle,
 		fsReply("AVAILABLE", old, requestedAt("UPDATED_OPTIMIZING", updateStart, "")),
 	}}
-	if _, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitFileSystemUpdated(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0", updateStart); err != nil {
 		t.Fatalf("update failed on an old failed update: %v", err)
 	}
 	if f.calls < 3 {
@@ -188,7 +194,7 @@ func TestWaitFileSystemUpdated_oldFailedActionInHistory(t *testing.T) {
 		fsReply("UPDATING", old, requestedAt("IN_PROGRESS", updateStart, "")),
 		fsReply("AVAILABLE", old, requestedAt("FAILED", updateStart.Add(time.Second), "Throughput change not supported")),
 	}}
-	_, err := WaitFileSystemUpdated(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", updateStart, 10*time.Second, fastPoll)
+	_, err := WaitFileSystemUpdated(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0", updateStart)
 	if err == nil || !strings.Contains(err.Error(), "Throughput change not supported") || strings.Contains(err.Error(), "last week") {
 		t.Fatalf("want this update's failure, got %v", err)
 	}
@@ -212,7 +218,7 @@ func TestUpdateRequestTime(t *testing.T) {
 
 func TestWaitFileSystemDeleted(t *testing.T) {
 	f := &fakeFSx{replies: []fakeReply{fsReply("DELETING"), throttle, serverError, fsReply("DELETING"), notFound}}
-	if err := WaitFileSystemDeleted(context.Background(), fakeClient(t, f), "fs-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if err := WaitFileSystemDeleted(within(t, 10*time.Second), fakeClient(t, f), "fs-0123456789abcdef0"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -228,17 +234,17 @@ func draReply(lifecycle string) fakeReply {
 
 func TestWaitAssociation(t *testing.T) {
 	f := &fakeFSx{replies: []fakeReply{draReply("CREATING"), throttle, serverError, draReply("UPDATING"), draReply("AVAILABLE")}}
-	if _, err := WaitAssociationAvailable(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if _, err := WaitAssociationAvailable(within(t, 10*time.Second), fakeClient(t, f), "dra-0123456789abcdef0"); err != nil {
 		t.Fatal(err)
 	}
 	f = &fakeFSx{replies: []fakeReply{draReply("CREATING"), draReply("MISCONFIGURED")}}
-	_, err := WaitAssociationAvailable(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll)
+	_, err := WaitAssociationAvailable(within(t, 10*time.Second), fakeClient(t, f), "dra-0123456789abcdef0")
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("want the misconfiguration message, got %v", err)
 	}
 	gone := fakeReply{400, map[string]any{"__type": "DataRepositoryAssociationNotFound", "Message": "gone"}}
 	f = &fakeFSx{replies: []fakeReply{draReply("DELETING"), throttle, gone}}
-	if err := WaitAssociationDeleted(context.Background(), fakeClient(t, f), "dra-0123456789abcdef0", 10*time.Second, fastPoll); err != nil {
+	if err := WaitAssociationDeleted(within(t, 10*time.Second), fakeClient(t, f), "dra-0123456789abcdef0"); err != nil {
 		t.Fatal(err)
 	}
 }

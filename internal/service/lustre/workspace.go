@@ -1,379 +1,452 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package lustre holds rayhpc_lustre_workspace: one FSx for Lustre file system as a shared workspace on an
-// S3 data lake, with its data repository associations and (optionally) its own security group. Its
-// finders, waiters and validation rules are exported for the hybrid resource.
+// S3 data lake, with its data repository associations and (optionally) its own security group.
+//
+// workspace.go is the plain Go layer (no Terraform types): CreateWorkspace, ReadWorkspace, UpdateWorkspace
+// and DeleteWorkspace make, read, change and remove the whole workspace from a WorkspaceSpec. The
+// Terraform resource is a thin translation over them, and the hybrid resource composes them.
 package lustre
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"net"
-	"strings"
+	"maps"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// Generous defaults: FSx for Lustre creates take 5-15 minutes, storage scaling can keep a file system
-// UPDATING for a long time, and association changes are serialised.
+// WorkspaceType is the Terraform type name, which is also the type of the ownership tags.
+const WorkspaceType = "rayhpc_lustre_workspace"
+
+// The parts of a workspace, as the ownership tag rayhpc:part names them.
 const (
-	defaultCreateTimeout = 60 * time.Minute
-	defaultUpdateTimeout = 3 * time.Hour
-	defaultDeleteTimeout = 60 * time.Minute
+	partFileSystem    = "file-system"
+	partSecurityGroup = "security-group"
+	partAssociation   = "association"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = (*workspaceResource)(nil)
-	_ resource.ResourceWithImportState    = (*workspaceResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*workspaceResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*workspaceResource)(nil)
+// nameTagKey holds the workspace name on the file system.
+const nameTagKey = "Name"
+
+// cleanupTimeout bounds the removal of a security group left by a create that failed.
+const cleanupTimeout = 5 * time.Minute
+
+// Workspace is what exists of a workspace.
+type Workspace struct {
+	FileSystem   *fsxtypes.FileSystem
+	Associations []fsxtypes.DataRepositoryAssociation
+	// SecurityGroupID is the group the workspace created ("" with the user's security_group_ids).
+	SecurityGroupID string
+	// Allowed is what the created group lets in on the Lustre ports; nil when it was not read or is gone.
+	Allowed *AllowedSources
+}
+
+// AllowedSources are the other groups and CIDR blocks a workspace's group allows on the Lustre ports.
+type AllowedSources struct {
+	SecurityGroupIDs []string
+	CIDRBlocks       []string
+}
+
+// ID is the file system ID ("" before the file system exists).
+func (w *Workspace) ID() string {
+	if w == nil || w.FileSystem == nil {
+		return ""
+	}
+	return aws.ToString(w.FileSystem.FileSystemId)
+}
+
+// StepError says which step of a create or update failed; Index is the data repository's position for
+// the association step (-1 otherwise).
+type StepError struct {
+	Step  string // StepSecurityGroup, StepFileSystem, StepWait, StepAssociation, StepTags, StepUpdate
+	Index int
+	Err   error
+}
+
+// The steps a StepError names.
+const (
+	StepSecurityGroup = "security group"
+	StepFileSystem    = "file system"
+	StepWait          = "waiting for the file system"
+	StepAssociation   = "data repository association"
+	StepTags          = "tags"
+	StepUpdate        = "file system update"
 )
 
-// NewWorkspaceResource returns the rayhpc_lustre_workspace resource.
-func NewWorkspaceResource() resource.Resource { return &workspaceResource{} }
+func (e *StepError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
 
-type workspaceResource struct {
-	framework.WithClient
-	// waitOptions lets tests poll faster; zero means the wait package's defaults.
-	waitOptions WaitOptions
-}
+func stepErr(step string, err error) error { return &StepError{Step: step, Index: -1, Err: err} }
 
-func (r *workspaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_lustre_workspace"
-}
+// ownerOf is the identity of the workspace named name (see package owner).
+func ownerOf(name string) owner.ID { return owner.New(WorkspaceType, name) }
 
-func computedString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, MarkdownDescription: desc,
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-}
-
-func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	eventsValidator := []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(RepositoryEvents...))}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages an Amazon FSx for Lustre file system as a shared workspace on an S3 data lake: the file " +
-			"system, its S3 data repository associations and, unless `security_group_ids` is given, a security group " +
-			"allowing Lustre traffic (TCP 988 and 1018-1023). FSx's capacity, throughput, EFA and association rules are " +
-			"checked at plan time. Outputs the mount command and a Kubernetes PersistentVolume for the FSx CSI driver.",
-		Attributes: map[string]schema.Attribute{
-			"allowed_cidr_blocks": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "CIDR blocks allowed to reach the file system on the Lustre ports, when the workspace creates its own security group.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(cidrValidator{})},
-			},
-			"allowed_security_group_ids": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Security groups (of the clients: HPC nodes, Ray workers) allowed to reach the file system on the Lustre ports, when the workspace creates its own security group.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(sgIDRE, "must be a security group ID such as sg-0123456789abcdef0"))},
-			},
-			"arn": computedString("ARN of the file system."),
-			"data_compression": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString("NONE"),
-				MarkdownDescription: "Data compression: `NONE` or `LZ4`. Can be changed in place (applies to newly written data).",
-				Validators:          []validator.String{stringvalidator.OneOf(DataCompressionTypes...)},
-			},
-			"deployment_type": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "`SCRATCH_1`, `SCRATCH_2`, `PERSISTENT_1` or `PERSISTENT_2`. Changing it replaces the file system.",
-				Validators:          []validator.String{stringvalidator.OneOf(DeploymentTypes...)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"dns_name": computedString("DNS name of the file system."),
-			"efa_enabled": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Enable Elastic Fabric Adapter support (PERSISTENT_2, SSD, Lustre 2.15 only). Changing it replaces the file system.",
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-			},
-			"file_system_type_version": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Lustre version: `2.10`, `2.12` or `2.15`. Defaults to `2.15` for new workspaces. Can be upgraded in place, never downgraded.",
-				Validators:          []validator.String{stringvalidator.OneOf(FileSystemTypeVersions...)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"id": computedString("File system ID (`fs-...`)."),
-			"kms_key_id": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "KMS key for encryption at rest (persistent deployment types only). Changing it replaces the file system.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"kubernetes_persistent_volume": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "A ready-to-apply Kubernetes PersistentVolume manifest (YAML) for the FSx for Lustre CSI driver (`fsx.csi.aws.com`), statically provisioned on this file system.",
-			},
-			"lifecycle_state": computedString("Lifecycle state of the file system (`AVAILABLE`, `UPDATING`, ...). (`lifecycle` is a name Terraform reserves.)"),
-			"mount_command":   computedString("Command that mounts the file system at `/fsx` on a Linux client with the Lustre client installed."),
-			"mount_name":      computedString("Lustre mount name."),
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Workspace name, stored as the file system's `Name` tag. Can be changed in place.",
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
-			"network_interface_ids": schema.ListAttribute{
-				Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Elastic network interfaces of the file system.",
-				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			},
-			"per_unit_storage_throughput": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: "Throughput tier in MB/s per TiB, required for persistent types: PERSISTENT_1 SSD 50, 100, 200; PERSISTENT_1 HDD 12, 40; PERSISTENT_2 125, 250, 500, 1000. Persistent SSD tiers can be changed in place.",
-				Validators:          []validator.Int64{int64validator.OneOf(12, 40, 50, 100, 125, 200, 250, 500, 1000)},
-			},
-			"root_squash": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Root squash `UID:GID` (for example `65534:65534`); unset or `0:0` turns it off. Can be changed in place.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(rootSquashRE, "must be UID:GID, for example 65534:65534")},
-			},
-			"security_group_id": computedString("The security group the workspace created (when `security_group_ids` is not set)."),
-			"security_group_ids": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Security groups for the file system's network interfaces. When unset, the workspace creates a group allowing Lustre traffic from itself and from `allowed_security_group_ids` / `allowed_cidr_blocks`. Changing it replaces the file system.",
-				PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
-				Validators: []validator.Set{
-					setvalidator.SizeBetween(1, 50),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(sgIDRE, "must be a security group ID such as sg-0123456789abcdef0")),
-					setvalidator.ConflictsWith(path.MatchRoot("allowed_security_group_ids"), path.MatchRoot("allowed_cidr_blocks")),
-				},
-			},
-			"storage_capacity_gib": schema.Int64Attribute{
-				Required:            true,
-				MarkdownDescription: "Storage capacity in GiB. SSD: 1200, 2400, then multiples of 2400 (SCRATCH_1: multiples of 3600); HDD: multiples of 6000 at 12 MB/s/TiB, 1800 at 40; EFA: multiples of 38400/19200/9600/4800 at 125/250/500/1000 MB/s/TiB. Can only grow, in place (not on SCRATCH_1).",
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"storage_type": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(StorageSSD),
-				MarkdownDescription: "`SSD` (default) or `HDD` (PERSISTENT_1 only). Changing it replaces the file system.",
-				Validators:          []validator.String{stringvalidator.OneOf(StorageTypes...)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"subnet_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Subnet of the file system. Changing it replaces the file system.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"tags": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Tags of the file system, merged over the provider's `default_tags`. `Name` is set from `name`.",
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
-		Blocks: map[string]schema.Block{
-			"data_repository": schema.ListNestedBlock{
-				MarkdownDescription: "An S3 data repository association: links a directory of the file system to an S3 bucket or prefix (not on SCRATCH_1 or Lustre 2.10; at most 8; paths must not overlap). Added, changed and removed in place, one at a time.",
-				Validators:          []validator.List{listvalidator.SizeAtMost(MaxDataRepositories)},
-				NestedObject: schema.NestedBlockObject{
-					Attributes: map[string]schema.Attribute{
-						"auto_export": schema.SetAttribute{
-							Optional: true, ElementType: types.StringType, Validators: eventsValidator,
-							MarkdownDescription: "File changes exported to S3 automatically: any of `NEW`, `CHANGED`, `DELETED`.",
-						},
-						"auto_import": schema.SetAttribute{
-							Optional: true, ElementType: types.StringType, Validators: eventsValidator,
-							MarkdownDescription: "S3 object changes imported automatically: any of `NEW`, `CHANGED`, `DELETED`.",
-						},
-						"file_system_path": schema.StringAttribute{
-							Required:            true,
-							MarkdownDescription: "Directory of the file system linked to the repository, such as `/datasets`. Changing it recreates the association.",
-						},
-						"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Association ID (`dra-...`)."},
-						"import_metadata_on_create": schema.BoolAttribute{
-							Optional:            true,
-							MarkdownDescription: "Import the metadata of the existing S3 objects when the association is created. Changing it recreates the association.",
-						},
-						"lifecycle": schema.StringAttribute{Computed: true, MarkdownDescription: "Lifecycle state of the association."},
-						"s3_uri": schema.StringAttribute{
-							Required:            true,
-							MarkdownDescription: "S3 bucket or prefix, such as `s3://my-data-lake/datasets/`. Changing it recreates the association.",
-						},
-					},
-				},
-			},
-		},
+// fileSystemTags are the tags the file system carries: the spec's, Name, and the ownership tags
+// (with rayhpc:create=pending while its create runs).
+func fileSystemTags(spec WorkspaceSpec, pending bool) map[string]string {
+	t := maps.Clone(spec.Tags)
+	if t == nil {
+		t = map[string]string{}
 	}
-}
-
-// ValidateConfig checks every FSx rule that the configuration alone decides (values unknown at this point
-// are skipped and checked again in ModifyPlan once known).
-func (r *workspaceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg workspaceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
+	own := ownerOf(spec.Name).Tags(partFileSystem)
+	if pending {
+		own = ownerOf(spec.Name).PendingTags(partFileSystem)
 	}
-	spec, d := cfg.spec(ctx)
-	resp.Diagnostics.Append(d...)
-	addProblems(&resp.Diagnostics, ValidateWorkspace(spec))
+	maps.Copy(t, own)
+	t[nameTagKey] = spec.Name
+	return t
 }
 
-type diagAdder interface {
-	AddAttributeError(path.Path, string, string)
-}
-
-func problemPath(p Problem) path.Path {
-	at := path.Root(p.Attribute)
-	if p.Index >= 0 {
-		at = at.AtListIndex(p.Index)
-		if p.Nested != "" {
-			at = at.AtName(p.Nested)
+// CreateWorkspace makes the workspace: its security group (unless the spec brings groups), the file
+// system, then the associations one at a time. It is safe to repeat after a crash or a lost answer: it
+// adopts the file system, group and associations an interrupted create of the same name made (package
+// owner), and refuses a finished workspace of the same name (owner.ConflictError). A group it made is
+// deleted again when the file system cannot be created. Once the file system exists, a failure returns
+// the workspace with it (so that the caller keeps track of it) and a *StepError.
+func CreateWorkspace(ctx context.Context, c *conns.Client, spec WorkspaceSpec) (*Workspace, error) {
+	o := ownerOf(spec.Name)
+	fs, err := findOwnedFileSystem(ctx, c.FSx(), o)
+	if err != nil {
+		return nil, stepErr(StepFileSystem, err)
+	}
+	if fs != nil {
+		if err := o.Adoptable(conns.FSxTagMap(fs.Tags), "FSx for Lustre file system "+aws.ToString(fs.FileSystemId)); err != nil {
+			return nil, stepErr(StepFileSystem, err)
 		}
+		tflog.Info(ctx, "adopting the file system an interrupted create made", map[string]any{"file_system_id": aws.ToString(fs.FileSystemId)})
 	}
-	return at
-}
-
-func addProblems(diags diagAdder, problems []Problem) {
-	for _, p := range problems {
-		diags.AddAttributeError(problemPath(p), p.Summary, p.Detail)
-	}
-}
-
-// ModifyPlan sets the default Lustre version of new workspaces, checks what FSx can change in place
-// (capacity only grows, the version is only upgraded), keeps the IDs of unchanged associations and
-// computes the outputs that follow from the plan.
-func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, cfg workspaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if req.State.Raw.IsNull() {
-		if cfg.FileSystemTypeVersion.IsNull() {
-			plan.FileSystemTypeVersion = types.StringValue(DefaultFileSystemTypeVersion)
+	ws := &Workspace{}
+	groups, createdGroup := spec.SecurityGroupIDs, false
+	if len(groups) == 0 {
+		ws.SecurityGroupID, createdGroup, err = ensureSecurityGroup(ctx, c, o, spec)
+		if err != nil {
+			return nil, stepErr(StepSecurityGroup, err)
 		}
-		// Rules that depend on values only known now (from other resources) are checked again.
-		spec, d := plan.spec(ctx)
-		resp.Diagnostics.Append(d...)
-		if !hasUnknowns(cfg) {
-			spec = WorkspaceSpec{} // ValidateConfig already saw everything
-		}
-		addProblems(&resp.Diagnostics, ValidateWorkspace(spec))
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		return
+		groups = []string{ws.SecurityGroupID}
+	} else if err := CheckSecurityGroups(ctx, c.EC2(), spec.SubnetID, groups, spec.EFAEnabled); err != nil {
+		return nil, stepErr(StepSecurityGroup, err)
 	}
-	var state workspaceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	from, d := state.spec(ctx)
-	resp.Diagnostics.Append(d...)
-	to, d := plan.spec(ctx)
-	resp.Diagnostics.Append(d...)
-	addProblems(&resp.Diagnostics, ValidateWorkspaceChange(from, to))
-	if len(plan.DataRepositories) > 0 && plan.FileSystemTypeVersion.ValueString() == "2.10" {
-		resp.Diagnostics.AddAttributeError(path.Root("file_system_type_version"), "Data repository associations need Lustre 2.12 or later",
-			"this file system runs Lustre 2.10, which does not support data repository associations (FSx API Reference, "+
-				"CreateDataRepositoryAssociation). Set file_system_type_version = \"2.15\" to upgrade it in place first.")
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// Associations that stay as they are keep their ID and lifecycle.
-	for i := range plan.DataRepositories {
-		p := &plan.DataRepositories[i]
-		if s := matchRepo(state.DataRepositories, *p); s != nil {
-			p.ID = s.ID
-			if reposEqual(*s, *p) {
-				p.Lifecycle = s.Lifecycle
+	adopted := fs != nil
+	if !adopted {
+		if fs, err = createFileSystem(ctx, c.FSx(), o, spec, groups); err != nil {
+			if createdGroup {
+				cleanupSecurityGroup(ctx, c, ws.SecurityGroupID)
 			}
+			return nil, stepErr(StepFileSystem, err)
 		}
 	}
-	plan.setDerived()
-	if !known(plan.StorageCapacityGiB) {
-		plan.KubernetesPersistentVolume = types.StringUnknown()
+	ws.FileSystem = fs
+	id := ws.ID()
+	ctx = tflog.SetField(ctx, "file_system_id", id)
+	if fs, err = WaitFileSystemCreated(ctx, c, id); err != nil {
+		return ws, stepErr(StepWait, err)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	ws.FileSystem = fs
+
+	var existing []DataRepositorySpec
+	if adopted {
+		found, err := FindAssociationsByFileSystemID(ctx, c.FSx(), id)
+		if err != nil {
+			return ws, stepErr(StepAssociation, err)
+		}
+		existing = associationSpecs(found)
+	}
+	if err := applyAssociations(ctx, c, o, id, existing, spec.DataRepositories); err != nil {
+		return ws, err
+	}
+	// The create is complete: the tags become the spec's, without rayhpc:create.
+	if err := conns.UpdateFSxTags(ctx, c.FSx(), aws.ToString(fs.ResourceARN), conns.FSxTagMap(fs.Tags), fileSystemTags(spec, false)); err != nil {
+		return ws, stepErr(StepTags, err)
+	}
+	return ReadWorkspace(ctx, c, id, ws.SecurityGroupID, false)
 }
 
-func hasUnknowns(m workspaceModel) bool {
-	if m.DeploymentType.IsUnknown() || m.StorageType.IsUnknown() || m.StorageCapacityGiB.IsUnknown() ||
-		m.PerUnitStorageThroughput.IsUnknown() || m.EFAEnabled.IsUnknown() || m.FileSystemTypeVersion.IsUnknown() {
-		return true
+// createInput builds the CreateFileSystem request (without the idempotency token).
+func createInput(spec WorkspaceSpec, groups []string) *fsx.CreateFileSystemInput {
+	st := spec.StorageType
+	if st == "" {
+		st = StorageSSD
 	}
-	for _, r := range m.DataRepositories {
-		if r.FileSystemPath.IsUnknown() || r.S3URI.IsUnknown() {
-			return true
+	in := &fsx.CreateFileSystemInput{
+		FileSystemType:   fsxtypes.FileSystemTypeLustre,
+		StorageCapacity:  aws.Int32(int32(min(deref(spec.StorageCapacityGiB), MaxStorageCapacityGiB))), //nolint:gosec // capped at the API's int32 maximum
+		StorageType:      fsxtypes.StorageType(st),
+		SubnetIds:        []string{spec.SubnetID},
+		SecurityGroupIds: groups,
+		Tags:             conns.FSxTags(fileSystemTags(spec, true)),
+		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{
+			DeploymentType: fsxtypes.LustreDeploymentType(spec.DeploymentType),
+		},
+	}
+	lc := in.LustreConfiguration
+	if spec.FileSystemTypeVersion != "" {
+		in.FileSystemTypeVersion = aws.String(spec.FileSystemTypeVersion)
+	}
+	if spec.KMSKeyID != "" {
+		in.KmsKeyId = aws.String(spec.KMSKeyID)
+	}
+	if p := spec.PerUnitStorageThroughput; p != nil {
+		lc.PerUnitStorageThroughput = aws.Int32(int32(*p)) //nolint:gosec // at most 1000 (validated)
+	}
+	if st == StorageHDD {
+		// DriveCacheType is required for HDD storage (API Reference, CreateFileSystemLustreConfiguration).
+		lc.DriveCacheType = fsxtypes.DriveCacheTypeNone
+	}
+	if spec.DataCompression != "" {
+		lc.DataCompressionType = fsxtypes.DataCompressionType(spec.DataCompression)
+	}
+	if spec.RootSquash != "" {
+		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String(spec.RootSquash)}
+	}
+	if spec.EFAEnabled {
+		lc.EfaEnabled = aws.Bool(true)
+		// EFA-enabled file systems need a metadata configuration [UG-EFA]; AUTOMATIC sizes the metadata IOPS
+		// with the storage capacity.
+		lc.MetadataConfiguration = &fsxtypes.CreateFileSystemLustreMetadataConfiguration{Mode: fsxtypes.MetadataConfigurationModeAutomatic}
+	}
+	return in
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// maxTokenGenerations bounds the retries of a create whose token answers with an earlier generation.
+const maxTokenGenerations = 3
+
+// createFileSystem calls CreateFileSystem with an idempotency token derived from the owner and the
+// request, so that a repeated create (a retry after a lost answer, or a re-run) returns the same file
+// system. When the token answers with a file system of an earlier generation that is being deleted (the
+// same workspace destroyed and created again), the create is repeated with a token salted with that
+// file system's ID — deterministic, so a crash in between converges too (see package owner).
+func createFileSystem(ctx context.Context, conn *fsx.Client, o owner.ID, spec WorkspaceSpec, groups []string) (*fsxtypes.FileSystem, error) {
+	in := createInput(spec, groups)
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	salt := []string{hex.EncodeToString(sum[:])}
+	for range maxTokenGenerations {
+		in.ClientRequestToken = aws.String(o.Token(partFileSystem, salt...))
+		out, err := conn.CreateFileSystem(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		fs := out.FileSystem
+		if fs.Lifecycle != fsxtypes.FileSystemLifecycleDeleting {
+			return fs, nil
+		}
+		tflog.Info(ctx, "the create's token belongs to an earlier file system being deleted; creating with a new token",
+			map[string]any{"file_system_id": aws.ToString(fs.FileSystemId)})
+		salt = append(salt, aws.ToString(fs.FileSystemId))
+	}
+	return nil, fmt.Errorf("CreateFileSystem answered %d times with a file system being deleted", maxTokenGenerations)
+}
+
+// ReadWorkspace reads the file system id, its associations and, when groupID is set (or findGroup asks
+// for the group the workspace created, on import), the Lustre rules of the workspace's group. It returns
+// a wait.NotFoundError when the file system is gone.
+func ReadWorkspace(ctx context.Context, c *conns.Client, id, groupID string, findGroup bool) (*Workspace, error) {
+	fs, err := FindFileSystemByID(ctx, c.FSx(), id)
+	if err != nil {
+		return nil, err
+	}
+	ws := &Workspace{FileSystem: fs, SecurityGroupID: groupID}
+	if ws.Associations, err = FindAssociationsByFileSystemID(ctx, c.FSx(), id); err != nil {
+		return nil, fmt.Errorf("reading the data repository associations: %w", err)
+	}
+	if groupID == "" && findGroup {
+		name := conns.FSxTagMap(fs.Tags)[nameTagKey]
+		if ws.SecurityGroupID, err = findWorkspaceGroup(ctx, c.EC2(), ownerOf(name), id); err != nil {
+			return nil, fmt.Errorf("finding the workspace's security group: %w", err)
 		}
 	}
-	return false
+	if ws.SecurityGroupID != "" {
+		allowed, found, err := readSecurityGroupRules(ctx, c.EC2(), ws.SecurityGroupID)
+		if err != nil {
+			return nil, fmt.Errorf("reading security group %s: %w", ws.SecurityGroupID, err)
+		}
+		if found {
+			ws.Allowed = allowed
+		}
+	}
+	return ws, nil
 }
 
-func normPath(p string) string { return strings.TrimRight(p, "/") }
+// UpdateWorkspace moves a workspace from one spec to another: tags, the created group's rules, one
+// UpdateFileSystem for the file system settings, then the associations (removals, changes, additions,
+// one at a time). from.DataRepositories carry the existing associations' IDs. A storage capacity
+// increase that FSx would refuse (less than 6 hours after the last one) fails before anything changes.
+func UpdateWorkspace(ctx context.Context, c *conns.Client, ws *Workspace, from, to WorkspaceSpec) (*Workspace, error) {
+	id := ws.ID()
+	o := ownerOf(to.Name)
+	if grows(from, to) {
+		fs, err := FindFileSystemByID(ctx, c.FSx(), id)
+		if err != nil {
+			return nil, stepErr(StepUpdate, err)
+		}
+		if p := ValidateStorageIncrease(LastStorageIncrease(fs), time.Now()); p != nil {
+			return nil, stepErr(StepUpdate, p)
+		}
+	}
+	if err := conns.UpdateFSxTags(ctx, c.FSx(), aws.ToString(ws.FileSystem.ResourceARN), fileSystemTags(from, false), fileSystemTags(to, false)); err != nil {
+		return nil, stepErr(StepTags, err)
+	}
+	if ws.SecurityGroupID != "" {
+		if err := updateSecurityGroup(ctx, c, ws.SecurityGroupID, from, to); err != nil {
+			return nil, stepErr(StepSecurityGroup, err)
+		}
+	}
+	if in := updateInput(id, from, to); in != nil {
+		if err := updateFileSystem(ctx, c, id, in); err != nil {
+			return nil, stepErr(StepUpdate, err)
+		}
+	}
+	if err := applyAssociations(ctx, c, o, id, from.DataRepositories, to.DataRepositories); err != nil {
+		// Return what exists now, so that the caller records it and the next plan shows what remains.
+		if now, rerr := ReadWorkspace(ctx, c, id, ws.SecurityGroupID, false); rerr == nil {
+			return now, err
+		}
+		return nil, err
+	}
+	return ReadWorkspace(ctx, c, id, ws.SecurityGroupID, false)
+}
 
-// matchRepo returns the state association that the planned one keeps (same path, same S3 URI and
-// import setting), or nil when the planned one needs a new association.
-func matchRepo(state []repoModel, p repoModel) *repoModel {
-	for i := range state {
-		s := &state[i]
-		if !known(s.ID) {
+func grows(from, to WorkspaceSpec) bool {
+	return from.StorageCapacityGiB != nil && to.StorageCapacityGiB != nil && *to.StorageCapacityGiB > *from.StorageCapacityGiB
+}
+
+// LastStorageIncrease is when the last storage capacity increase of the file system was requested (the
+// newest FILE_SYSTEM_UPDATE with a target storage capacity), or zero.
+func LastStorageIncrease(fs *fsxtypes.FileSystem) time.Time {
+	var last time.Time
+	if fs == nil {
+		return last
+	}
+	for _, a := range fs.AdministrativeActions {
+		if a.AdministrativeActionType != fsxtypes.AdministrativeActionTypeFileSystemUpdate || a.RequestTime == nil ||
+			a.TargetFileSystemValues == nil || a.TargetFileSystemValues.StorageCapacity == nil || a.Status == fsxtypes.StatusFailed {
 			continue
 		}
-		if normPath(s.FileSystemPath.ValueString()) == normPath(p.FileSystemPath.ValueString()) &&
-			normPath(s.S3URI.ValueString()) == normPath(p.S3URI.ValueString()) &&
-			s.ImportMetadataOnCreate.ValueBool() == p.ImportMetadataOnCreate.ValueBool() {
-			return s
+		if a.RequestTime.After(last) {
+			last = *a.RequestTime
+		}
+	}
+	return last
+}
+
+// updateFileSystem runs one UpdateFileSystem after any earlier administrative action has finished, and
+// waits until its values are in place.
+func updateFileSystem(ctx context.Context, c *conns.Client, id string, in *fsx.UpdateFileSystemInput) error {
+	if _, err := WaitFileSystemIdle(ctx, c, id); err != nil {
+		return fmt.Errorf("waiting for the previous update to finish: %w", err)
+	}
+	requested := time.Now()
+	out, err := c.FSx().UpdateFileSystem(ctx, in)
+	if err != nil {
+		return err
+	}
+	// The wait fails only on a FILE_SYSTEM_UPDATE this call started, not on an older failed one.
+	since := UpdateRequestTime(out.FileSystem, requested)
+	if _, err := WaitFileSystemUpdated(ctx, c, id, since); err != nil {
+		return fmt.Errorf("waiting for the update: %w", err)
+	}
+	return nil
+}
+
+// updateInput builds the UpdateFileSystem request for what changed, or nil when nothing the API updates
+// changed.
+func updateInput(id string, from, to WorkspaceSpec) *fsx.UpdateFileSystemInput {
+	in := &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id)}
+	lc := &fsxtypes.UpdateFileSystemLustreConfiguration{}
+	changed, lcChanged := false, false
+	if c := to.StorageCapacityGiB; c != nil && deref(from.StorageCapacityGiB) != *c {
+		in.StorageCapacity = aws.Int32(int32(min(*c, MaxStorageCapacityGiB))) //nolint:gosec // capped at the API's int32 maximum
+		changed = true
+	}
+	if v := to.FileSystemTypeVersion; v != "" && v != from.FileSystemTypeVersion {
+		in.FileSystemTypeVersion = aws.String(v)
+		changed = true
+	}
+	if p := to.PerUnitStorageThroughput; p != nil && !to.ThroughputUnknown && deref(from.PerUnitStorageThroughput) != *p {
+		lc.PerUnitStorageThroughput = aws.Int32(int32(*p)) //nolint:gosec // at most 1000 (validated)
+		lcChanged = true
+	}
+	if d := to.DataCompression; d != "" && d != from.DataCompression {
+		lc.DataCompressionType = fsxtypes.DataCompressionType(d)
+		lcChanged = true
+	}
+	if to.RootSquash != from.RootSquash {
+		rs := to.RootSquash
+		if rs == "" {
+			rs = "0:0" // turns root squash off
+		}
+		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String(rs)}
+		lcChanged = true
+	}
+	if lcChanged {
+		in.LustreConfiguration = lc
+	}
+	if !changed && !lcChanged {
+		return nil
+	}
+	return in
+}
+
+// DeleteWorkspace deletes the file system (which deletes its associations; the S3 data stays), waits
+// until it is gone, then deletes the workspace's security group. A file system already being deleted
+// (a destroy interrupted after DeleteFileSystem) is waited for, not deleted again; one already gone is
+// fine, and its group is still deleted.
+func DeleteWorkspace(ctx context.Context, c *conns.Client, id, groupID string) error {
+	fs, err := FindFileSystemByID(ctx, c.FSx(), id)
+	switch {
+	case wait.NotFound(err):
+	case err != nil:
+		return fmt.Errorf("reading file system %s: %w", id, err)
+	case fs.Lifecycle != fsxtypes.FileSystemLifecycleDeleting:
+		_, err := c.FSx().DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(id)})
+		var nf *fsxtypes.FileSystemNotFound
+		if err != nil && !errors.As(err, &nf) {
+			return fmt.Errorf("deleting file system %s: %w", id, err)
+		}
+		fallthrough
+	default:
+		if err := WaitFileSystemDeleted(ctx, c, id); err != nil {
+			return fmt.Errorf("waiting for file system %s delete: %w", id, err)
+		}
+	}
+	if groupID != "" {
+		if err := deleteSecurityGroup(ctx, c, groupID); err != nil {
+			return fmt.Errorf("deleting security group %s (the file system is deleted; delete the group by hand if it is "+
+				"no longer used): %w", groupID, err)
 		}
 	}
 	return nil
 }
 
-func reposEqual(a, b repoModel) bool {
-	return eventsEqual(a.AutoImport, b.AutoImport) && eventsEqual(a.AutoExport, b.AutoExport)
-}
-
-func eventsEqual(a, b types.Set) bool {
-	if a.IsUnknown() || b.IsUnknown() {
-		return false
-	}
-	return len(a.Elements()) == len(b.Elements()) && (len(a.Elements()) == 0 || a.Equal(b))
-}
-
-func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.HasPrefix(req.ID, "fs-") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("import rayhpc_lustre_workspace by its FSx file system ID, such as fs-0123456789abcdef0; got %q", req.ID))
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// ---- small validators ----
-
-var sgIDRE = regexpMust(`^sg-[0-9a-f]{8,17}$`)
-
-type cidrValidator struct{}
-
-func (cidrValidator) Description(context.Context) string { return "must be an IPv4 or IPv6 CIDR block" }
-func (v cidrValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (cidrValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	if _, _, err := net.ParseCIDR(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CIDR block",
-			fmt.Sprintf("%s must be a CIDR block such as 10.0.0.0/16: %s", req.Path, err))
+// cleanupSecurityGroup deletes a group this create made after the create failed, with its own deadline.
+func cleanupSecurityGroup(ctx context.Context, c *conns.Client, id string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if err := deleteSecurityGroup(ctx, c, id); err != nil {
+		tflog.Warn(ctx, "could not delete the workspace's security group after a failed create", map[string]any{"security_group_id": id, "error": err.Error()})
 	}
 }

@@ -3,9 +3,15 @@
 package lustre_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -41,11 +47,22 @@ func TestAccLustreWorkspace_planTimeErrors(t *testing.T) {
 		{"dra_bad_event", wsConfig{deployment: "SCRATCH_2", repos: []string{repo("/data", "a/", "    auto_export = [\"MODIFIED\"]\n")}}, `(?s)auto_export.*MODIFIED`},
 		{"root_squash_format", wsConfig{deployment: "SCRATCH_2", extra: "  root_squash = \"nobody\"\n"}, `(?s)root_squash.*UID:GID`},
 		{"sg_conflicts", wsConfig{deployment: "SCRATCH_2", extra: "  security_group_ids = [\"sg-0123456789abcdef0\"]\n  allowed_cidr_blocks = [\"10.0.0.0/8\"]\n"}, `(?s)Invalid Attribute Combination`},
+		// Issue 10: what FSx and EC2 refuse by their API models, refused at plan.
+		{"root_squash_zero_uid", wsConfig{deployment: "SCRATCH_2", extra: "  root_squash = \"0:65534\"\n"}, `(?s)Invalid root squash.*must each be non-zero, or both 0`},
+		{"root_squash_too_large", wsConfig{deployment: "SCRATCH_2", extra: "  root_squash = \"4294967295:1\"\n"}, `(?s)Invalid root squash.*range from 0 to 4294967294`},
+		{"capacity_overflows_int32", wsConfig{deployment: "SCRATCH_2", capacity: 2147484000}, `(?s)Storage capacity too large.*2147483647`},
+		{"name_pattern", wsConfig{deployment: "SCRATCH_2", nameOverride: "bad|name*<>"}, `(?s)Invalid workspace name.*TagValue`},
+		{"subnet_pattern", wsConfig{deployment: "SCRATCH_2", subnet: "not-a-subnet"}, `(?s)Invalid subnet ID.*SubnetId`},
+		{"tag_value_pattern", wsConfig{deployment: "SCRATCH_2", extra: "  tags = { team = \"a<b>\" }\n"}, `(?s)Invalid tag.*TagValue`},
+		{"sg_id_pattern", wsConfig{deployment: "SCRATCH_2", extra: "  security_group_ids = [\"sg-nope\"]\n"}, `(?s)Invalid security group ID`},
 	}
 	gw := acctest.Gateway(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.name = acctest.RandomName()
+			if tc.cfg.nameOverride != "" {
+				tc.cfg.name = tc.cfg.nameOverride
+			}
 			gw.ResetCalls()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -85,5 +102,77 @@ func TestAccLustreWorkspace_planTimeChangeErrors(t *testing.T) {
 	})
 	if n := gw.CountCalls("fsx", "UpdateFileSystem"); n != 0 {
 		t.Fatalf("UpdateFileSystem was called %d times for an invalid change", n)
+	}
+}
+
+// Each mistake is reported once (issue 10: a custom check and a schema validator both reported some): the
+// JSON of terraform validate holds exactly one error diagnostic for each.
+func TestAccLustreWorkspace_mistakesReportedOnce(t *testing.T) {
+	setup(t)
+	cli := acctest.NewCLI(t)
+	for name, cfg := range map[string]wsConfig{
+		"auto_import":         {deployment: "SCRATCH_2", repos: []string{repo("/raw", "raw/", "    auto_import = [\"SOMETIMES\"]\n")}},
+		"negative_capacity":   {deployment: "SCRATCH_2", capacity: -1200},
+		"negative_throughput": {throughput: -125},
+		"root_squash":         {deployment: "SCRATCH_2", extra: "  root_squash = \"nobody\"\n"},
+	} {
+		cfg.name = acctest.RandomName()
+		cli.WriteConfig(cfg.String())
+		out, _ := cli.Run("validate", "-json")
+		var doc struct {
+			Diagnostics []struct {
+				Severity string `json:"severity"`
+				Summary  string `json:"summary"`
+			} `json:"diagnostics"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: reading terraform validate -json: %v\n%s", name, err, out)
+		}
+		var errs []string
+		for _, d := range doc.Diagnostics {
+			if d.Severity == "error" {
+				errs = append(errs, d.Summary)
+			}
+		}
+		if len(errs) != 1 {
+			t.Errorf("%s: %d errors %q, want exactly one", name, len(errs), errs)
+		}
+	}
+}
+
+// Groups the user brings are checked before CreateFileSystem: without the Lustre rules (or, for EFA,
+// the all-traffic rules to and from the group) the apply fails naming the missing rule, and no file
+// system is created.
+func TestAccLustreWorkspace_userGroupsChecked(t *testing.T) {
+	setup(t)
+	gw := acctest.Gateway(t)
+	ctx := context.Background()
+	conn := ec2.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	rName := acctest.RandomName()
+	out, err := conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(rName + "-bare"),
+		Description: aws.String("no Lustre rules"), VpcId: aws.String(acctest.Var(t, "vpc_id"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := aws.ToString(out.GroupId)
+	t.Cleanup(func() { _, _ = conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(bare)}) })
+	lustreOnly := lustreGroup(t, rName)
+	efa := func(sg string) string {
+		return wsConfig{name: rName, capacity: 4800, throughput: 1000,
+			extra: fmt.Sprintf("  efa_enabled = true\n  security_group_ids = [%q]\n", sg)}.String()
+	}
+	gw.ResetCalls()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      wsConfig{name: rName, deployment: "SCRATCH_2", extra: fmt.Sprintf("  security_group_ids = [%q]\n", bare)}.String(),
+				ExpectError: regexp.MustCompile(`(?s)allows\s+inbound\s+TCP\s+988\s+from\s+the\s+groups\s+themselves.*authorize-security-group-ingress`),
+			},
+			{Config: efa(lustreOnly), ExpectError: regexp.MustCompile(`(?s)allows\s+all\s+traffic\s+inbound\s+from\s+itself\s+and\s+outbound.*EFA-enabled`)},
+		},
+	})
+	if n := gw.CountCalls("fsx", "CreateFileSystem"); n != 0 {
+		t.Errorf("CreateFileSystem was called %d times with groups FSx would refuse", n)
 	}
 }

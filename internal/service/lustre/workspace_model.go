@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,10 +18,8 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
-
-// nameTagKey holds the workspace name on the file system.
-const nameTagKey = "Name"
 
 type workspaceModel struct {
 	ID                         types.String   `tfsdk:"id"`
@@ -81,12 +78,19 @@ func stringSet(ctx context.Context, v types.Set, diags *diag.Diagnostics) []stri
 	return out
 }
 
-// spec turns the model (config or plan) into the plain-Go rule input. storage_type null means the default SSD.
+// spec turns the model (config, plan or state) into the plain Go layer's spec. Values not yet known are
+// left empty (see WorkspaceSpec); storage_type null means the default SSD. Tags are the resource's own
+// (the provider's default tags are merged in by the resource, which has the client).
 func (m *workspaceModel) spec(ctx context.Context) (WorkspaceSpec, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s := WorkspaceSpec{}
-	if known(m.DeploymentType) {
-		s.DeploymentType = m.DeploymentType.ValueString()
+	s := WorkspaceSpec{
+		Name: m.Name.ValueString(), SubnetID: m.SubnetID.ValueString(), DeploymentType: m.DeploymentType.ValueString(),
+		DataCompression: m.DataCompression.ValueString(), KMSKeyID: m.KMSKeyID.ValueString(), RootSquash: m.RootSquash.ValueString(),
+		FileSystemTypeVersion: m.FileSystemTypeVersion.ValueString(), EFAEnabled: m.EFAEnabled.ValueBool(),
+		SecurityGroupIDs:        stringSet(ctx, m.SecurityGroupIDs, &diags),
+		AllowedSecurityGroupIDs: stringSet(ctx, m.AllowedSecurityGroupIDs, &diags),
+		AllowedCIDRBlocks:       stringSet(ctx, m.AllowedCIDRBlocks, &diags),
+		KMSKeyIDSet:             !m.KMSKeyID.IsNull(),
 	}
 	switch {
 	case m.StorageType.IsNull():
@@ -102,136 +106,54 @@ func (m *workspaceModel) spec(ctx context.Context) (WorkspaceSpec, diag.Diagnost
 	} else if !m.PerUnitStorageThroughput.IsNull() {
 		s.PerUnitStorageThroughput = aws.Int64(m.PerUnitStorageThroughput.ValueInt64())
 	}
-	s.EFAEnabled = known(m.EFAEnabled) && m.EFAEnabled.ValueBool()
-	if known(m.FileSystemTypeVersion) {
-		s.FileSystemTypeVersion = m.FileSystemTypeVersion.ValueString()
-	}
-	s.KMSKeyIDSet = !m.KMSKeyID.IsNull()
-	if known(m.RootSquash) {
-		s.RootSquash = m.RootSquash.ValueString()
+	if known(m.Tags) {
+		s.Tags = map[string]string{}
+		diags.Append(m.Tags.ElementsAs(ctx, &s.Tags, false)...)
 	}
 	for _, r := range m.DataRepositories {
-		rs := DataRepositorySpec{
-			AutoImport: stringSet(ctx, r.AutoImport, &diags),
-			AutoExport: stringSet(ctx, r.AutoExport, &diags),
-		}
-		if known(r.FileSystemPath) {
-			rs.FileSystemPath = r.FileSystemPath.ValueString()
-		}
-		if known(r.S3URI) {
-			rs.S3URI = r.S3URI.ValueString()
-		}
-		s.DataRepositories = append(s.DataRepositories, rs)
+		s.DataRepositories = append(s.DataRepositories, DataRepositorySpec{
+			ID: r.ID.ValueString(), FileSystemPath: r.FileSystemPath.ValueString(), S3URI: r.S3URI.ValueString(),
+			AutoImport: stringSet(ctx, r.AutoImport, &diags), AutoExport: stringSet(ctx, r.AutoExport, &diags),
+			ImportMetadataOnCreate: r.ImportMetadataOnCreate.ValueBool(),
+		})
 	}
 	return s, diags
 }
 
-// expandCreate builds the CreateFileSystem request. tags are the merged tags (provider defaults, the
-// resource's tags and Name); securityGroupIDs the groups to attach.
-//
-//nolint:unparam // every expand function returns diagnostics, whether or not it has any yet
-func (m *workspaceModel) expandCreate(_ context.Context, tags map[string]string, securityGroupIDs []string) (*fsx.CreateFileSystemInput, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	dt := m.DeploymentType.ValueString()
-	st := m.StorageType.ValueString()
-	if st == "" {
-		st = StorageSSD
+// flatten copies what exists into the model: the file system, its associations (ordered like the
+// model's) and the rules of the workspace's group. defaultTags are the provider's default tags: they are
+// left out of `tags` unless the configuration sets the same key.
+func (m *workspaceModel) flatten(ctx context.Context, ws *Workspace, defaultTags map[string]string) diag.Diagnostics {
+	diags := m.flattenFileSystem(ctx, ws.FileSystem, defaultTags)
+	repos, d := flattenRepos(ctx, ws.Associations, m.DataRepositories)
+	diags.Append(d...)
+	m.DataRepositories = repos
+	m.SecurityGroupID = types.StringNull()
+	if ws.SecurityGroupID != "" {
+		m.SecurityGroupID = types.StringValue(ws.SecurityGroupID)
 	}
-	in := &fsx.CreateFileSystemInput{
-		FileSystemType:   fsxtypes.FileSystemTypeLustre,
-		StorageCapacity:  aws.Int32(int32(m.StorageCapacityGiB.ValueInt64())), //nolint:gosec // capacities are far below 2^31 GiB
-		StorageType:      fsxtypes.StorageType(st),
-		SubnetIds:        []string{m.SubnetID.ValueString()},
-		SecurityGroupIds: securityGroupIDs,
-		Tags:             conns.FSxTags(tags),
-		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{
-			DeploymentType: fsxtypes.LustreDeploymentType(dt),
-		},
+	if ws.Allowed != nil {
+		m.AllowedSecurityGroupIDs = setOrNull(ctx, ws.Allowed.SecurityGroupIDs, m.AllowedSecurityGroupIDs, &diags)
+		m.AllowedCIDRBlocks = setOrNull(ctx, ws.Allowed.CIDRBlocks, m.AllowedCIDRBlocks, &diags)
 	}
-	lc := in.LustreConfiguration
-	if known(m.FileSystemTypeVersion) {
-		in.FileSystemTypeVersion = m.FileSystemTypeVersion.ValueStringPointer()
-	}
-	if known(m.KMSKeyID) {
-		in.KmsKeyId = m.KMSKeyID.ValueStringPointer()
-	}
-	if known(m.PerUnitStorageThroughput) {
-		lc.PerUnitStorageThroughput = aws.Int32(int32(m.PerUnitStorageThroughput.ValueInt64())) //nolint:gosec // at most 1000
-	}
-	if st == StorageHDD {
-		// DriveCacheType is required for HDD storage (API Reference, CreateFileSystemLustreConfiguration).
-		lc.DriveCacheType = fsxtypes.DriveCacheTypeNone
-	}
-	if known(m.DataCompression) {
-		lc.DataCompressionType = fsxtypes.DataCompressionType(m.DataCompression.ValueString())
-	}
-	if known(m.RootSquash) {
-		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: m.RootSquash.ValueStringPointer()}
-	}
-	if known(m.EFAEnabled) && m.EFAEnabled.ValueBool() {
-		lc.EfaEnabled = aws.Bool(true)
-		// EFA-enabled file systems need a metadata configuration (User Guide, "Working with EFA-enabled file
-		// systems"); AUTOMATIC sizes the metadata IOPS with the storage capacity.
-		lc.MetadataConfiguration = &fsxtypes.CreateFileSystemLustreMetadataConfiguration{Mode: fsxtypes.MetadataConfigurationModeAutomatic}
-	}
-	return in, diags
+	m.setDerived()
+	return diags
 }
 
-// expandUpdate builds the UpdateFileSystem request for what changed between state and plan, or nil when
-// nothing the API updates changed.
-func expandUpdate(state, plan *workspaceModel) *fsx.UpdateFileSystemInput {
-	in := &fsx.UpdateFileSystemInput{FileSystemId: state.ID.ValueStringPointer()}
-	lc := &fsxtypes.UpdateFileSystemLustreConfiguration{}
-	changed, lcChanged := false, false
-	if known(plan.StorageCapacityGiB) && !plan.StorageCapacityGiB.Equal(state.StorageCapacityGiB) {
-		in.StorageCapacity = aws.Int32(int32(plan.StorageCapacityGiB.ValueInt64())) //nolint:gosec // GiB fit in int32
-		changed = true
-	}
-	if known(plan.FileSystemTypeVersion) && !plan.FileSystemTypeVersion.Equal(state.FileSystemTypeVersion) {
-		in.FileSystemTypeVersion = plan.FileSystemTypeVersion.ValueStringPointer()
-		changed = true
-	}
-	if known(plan.PerUnitStorageThroughput) && !plan.PerUnitStorageThroughput.Equal(state.PerUnitStorageThroughput) {
-		lc.PerUnitStorageThroughput = aws.Int32(int32(plan.PerUnitStorageThroughput.ValueInt64())) //nolint:gosec // at most 1000
-		lcChanged = true
-	}
-	if known(plan.DataCompression) && !plan.DataCompression.Equal(state.DataCompression) {
-		lc.DataCompressionType = fsxtypes.DataCompressionType(plan.DataCompression.ValueString())
-		lcChanged = true
-	}
-	if !plan.RootSquash.IsUnknown() && !plan.RootSquash.Equal(state.RootSquash) {
-		rs := plan.RootSquash.ValueString()
-		if plan.RootSquash.IsNull() {
-			rs = "0:0" // turns root squash off
+// setOrNull is v as a set, keeping a configured empty set or null when v is empty.
+func setOrNull(ctx context.Context, v []string, prior types.Set, diags *diag.Diagnostics) types.Set {
+	if len(v) == 0 && (prior.IsNull() || prior.IsUnknown() || len(prior.Elements()) == 0) {
+		if known(prior) {
+			return prior
 		}
-		lc.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String(rs)}
-		lcChanged = true
+		return types.SetNull(types.StringType)
 	}
-	if lcChanged {
-		in.LustreConfiguration = lc
-	}
-	if !changed && !lcChanged {
-		return nil
-	}
-	return in
+	s, d := types.SetValueFrom(ctx, types.StringType, v)
+	diags.Append(d...)
+	return s
 }
 
-// resourceTags returns the tags to put on the file system: provider default tags, the resource's tags,
-// and Name.
-func (m *workspaceModel) resourceTags(ctx context.Context, merge func(map[string]string) map[string]string) (map[string]string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	own := map[string]string{}
-	if known(m.Tags) {
-		diags.Append(m.Tags.ElementsAs(ctx, &own, false)...)
-	}
-	all := merge(own)
-	all[nameTagKey] = m.Name.ValueString()
-	return all, diags
-}
-
-// flatten copies the file system's attributes into the model. defaultTags are the provider's default
-// tags: they are left out of `tags` unless the configuration sets the same key.
-func (m *workspaceModel) flatten(ctx context.Context, fs *fsxtypes.FileSystem, defaultTags map[string]string) diag.Diagnostics {
+func (m *workspaceModel) flattenFileSystem(ctx context.Context, fs *fsxtypes.FileSystem, defaultTags map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringPointerValue(fs.FileSystemId)
 	m.ARN = types.StringPointerValue(fs.ResourceARN)
@@ -277,21 +199,16 @@ func (m *workspaceModel) flatten(ctx context.Context, fs *fsxtypes.FileSystem, d
 		m.EFAEnabled = types.BoolValue(aws.ToBool(lc.EfaEnabled))
 	}
 
-	// Tags: Name is the name attribute; default tags stay out unless configured here too.
-	remote := make(map[string]string, len(fs.Tags))
-	for _, t := range fs.Tags {
-		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
-		if k == nameTagKey {
-			m.Name = types.StringValue(v)
-			continue
-		}
-		remote[k] = v
+	// Tags: Name is the name attribute, the ownership tags are the provider's own, and default tags stay
+	// out unless configured here too.
+	remote := owner.WithoutOwnTags(conns.FSxTagMap(fs.Tags))
+	if name, ok := remote[nameTagKey]; ok {
+		m.Name = types.StringValue(name)
+		delete(remote, nameTagKey)
 	}
 	tags, d := framework.FlattenTags(ctx, remote, m.Tags, defaultTags)
 	diags.Append(d...)
 	m.Tags = tags
-
-	m.setDerived()
 	return diags
 }
 
@@ -377,58 +294,6 @@ spec:
 
 // ---- data repositories ----
 
-func expandEvents(ctx context.Context, v types.Set, diags *diag.Diagnostics) *fsxtypes.AutoImportPolicy {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	var evs []fsxtypes.EventType
-	for _, e := range stringSet(ctx, v, diags) {
-		evs = append(evs, fsxtypes.EventType(e))
-	}
-	return &fsxtypes.AutoImportPolicy{Events: evs}
-}
-
-// s3Config builds the association's S3 configuration; forUpdate sends empty event lists for unset
-// policies so that removing a policy turns it off.
-func (r *repoModel) s3Config(ctx context.Context, forUpdate bool) (*fsxtypes.S3DataRepositoryConfiguration, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	imp := expandEvents(ctx, r.AutoImport, &diags)
-	exp := expandEvents(ctx, r.AutoExport, &diags)
-	if forUpdate {
-		if imp == nil {
-			imp = &fsxtypes.AutoImportPolicy{Events: []fsxtypes.EventType{}}
-		}
-		if exp == nil {
-			exp = &fsxtypes.AutoImportPolicy{}
-		}
-	}
-	if imp == nil && exp == nil {
-		return nil, diags
-	}
-	c := &fsxtypes.S3DataRepositoryConfiguration{}
-	if imp != nil {
-		c.AutoImportPolicy = imp
-	}
-	if exp != nil {
-		c.AutoExportPolicy = &fsxtypes.AutoExportPolicy{Events: exp.Events}
-		if c.AutoExportPolicy.Events == nil {
-			c.AutoExportPolicy.Events = []fsxtypes.EventType{}
-		}
-	}
-	return c, diags
-}
-
-func (r *repoModel) expandCreate(ctx context.Context, fsID string) (*fsx.CreateDataRepositoryAssociationInput, diag.Diagnostics) {
-	s3, diags := r.s3Config(ctx, false)
-	return &fsx.CreateDataRepositoryAssociationInput{
-		FileSystemId:                aws.String(fsID),
-		FileSystemPath:              r.FileSystemPath.ValueStringPointer(),
-		DataRepositoryPath:          r.S3URI.ValueStringPointer(),
-		BatchImportMetaDataOnCreate: aws.Bool(r.ImportMetadataOnCreate.ValueBool()),
-		S3:                          s3,
-	}, diags
-}
-
 func flattenEvents(ctx context.Context, events []fsxtypes.EventType, prior types.Set, diags *diag.Diagnostics) types.Set {
 	if len(events) == 0 {
 		if known(prior) && len(prior.Elements()) == 0 {
@@ -470,10 +335,10 @@ func flattenRepo(ctx context.Context, a *fsxtypes.DataRepositoryAssociation, pri
 	r.AutoImport = flattenEvents(ctx, imp, prior.AutoImport, &diags)
 	r.AutoExport = flattenEvents(ctx, exp, prior.AutoExport, &diags)
 	// Keep the configured spelling of equivalent paths (trailing slash).
-	if known(prior.FileSystemPath) && strings.TrimRight(prior.FileSystemPath.ValueString(), "/") == strings.TrimRight(r.FileSystemPath.ValueString(), "/") {
+	if known(prior.FileSystemPath) && NormalizePath(prior.FileSystemPath.ValueString()) == NormalizePath(r.FileSystemPath.ValueString()) {
 		r.FileSystemPath = prior.FileSystemPath
 	}
-	if known(prior.S3URI) && strings.TrimRight(prior.S3URI.ValueString(), "/") == strings.TrimRight(r.S3URI.ValueString(), "/") {
+	if known(prior.S3URI) && NormalizePath(prior.S3URI.ValueString()) == NormalizePath(r.S3URI.ValueString()) {
 		r.S3URI = prior.S3URI
 	}
 	return r, diags
@@ -484,7 +349,6 @@ func flattenRepo(ctx context.Context, a *fsxtypes.DataRepositoryAssociation, pri
 func flattenRepos(ctx context.Context, assocs []fsxtypes.DataRepositoryAssociation, prior []repoModel) ([]repoModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	used := make([]bool, len(assocs))
-	norm := func(p string) string { return strings.TrimRight(p, "/") }
 	var out []repoModel
 	for _, p := range prior {
 		idx := -1
@@ -499,7 +363,7 @@ func flattenRepos(ctx context.Context, assocs []fsxtypes.DataRepositoryAssociati
 		}
 		if idx < 0 && !known(p.ID) {
 			for i, a := range assocs {
-				if !used[i] && norm(p.FileSystemPath.ValueString()) == norm(aws.ToString(a.FileSystemPath)) {
+				if !used[i] && NormalizePath(p.FileSystemPath.ValueString()) == NormalizePath(aws.ToString(a.FileSystemPath)) {
 					idx = i
 					break
 				}

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
 func testModel(t *testing.T) workspaceModel {
@@ -30,23 +32,15 @@ func testModel(t *testing.T) workspaceModel {
 	}
 }
 
-func TestExpandCreate(t *testing.T) {
+func TestCreateInput(t *testing.T) {
 	ctx := context.Background()
 	m := testModel(t)
-	tags, d := m.resourceTags(ctx, func(own map[string]string) map[string]string {
-		out := map[string]string{"env": "prod", "team": "default"}
-		for k, v := range own {
-			out[k] = v
-		}
-		return out
-	})
+	spec, d := m.spec(ctx)
 	if d.HasError() {
 		t.Fatal(d)
 	}
-	in, d := m.expandCreate(ctx, tags, []string{"sg-1"})
-	if d.HasError() {
-		t.Fatal(d)
-	}
+	spec.Tags["env"] = "prod" // a provider default tag, merged in by the resource
+	in := createInput(spec, []string{"sg-1"})
 	lc := in.LustreConfiguration
 	switch {
 	case in.FileSystemType != fsxtypes.FileSystemTypeLustre, aws.ToInt32(in.StorageCapacity) != 4800, in.StorageType != "SSD":
@@ -66,29 +60,39 @@ func TestExpandCreate(t *testing.T) {
 	for _, tg := range in.Tags {
 		got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 	}
-	if got["Name"] != "genomics" || got["team"] != "hpc" || got["env"] != "prod" || len(got) != 3 {
-		t.Fatalf("tags %v", got)
+	if got["Name"] != "genomics" || got["team"] != "hpc" || got["env"] != "prod" || len(got) != 6 ||
+		got[owner.TagOwner] != "rayhpc_lustre_workspace/genomics" || got[owner.TagPart] != "file-system" || got[owner.TagCreate] != owner.Pending {
+		t.Fatalf("tags %v: the spec's, Name, and the ownership tags with rayhpc:create=pending", got)
+	}
+
+	m.StorageCapacityGiB = types.Int64Value(2147484000)
+	spec, _ = m.spec(ctx)
+	if c := aws.ToInt32(createInput(spec, nil).StorageCapacity); c != MaxStorageCapacityGiB {
+		t.Fatalf("a capacity above the API's maximum overflowed to %d instead of being capped", c)
 	}
 
 	hdd := testModel(t)
 	hdd.StorageType, hdd.EFAEnabled = types.StringValue("HDD"), types.BoolValue(false)
-	in, _ = hdd.expandCreate(ctx, nil, nil)
+	spec, _ = hdd.spec(ctx)
+	in = createInput(spec, nil)
 	if in.LustreConfiguration.DriveCacheType != fsxtypes.DriveCacheTypeNone || in.LustreConfiguration.EfaEnabled != nil {
 		t.Fatalf("HDD: %+v", in.LustreConfiguration)
 	}
 }
 
-func TestExpandUpdate(t *testing.T) {
+func TestUpdateInput(t *testing.T) {
+	ctx := context.Background()
 	state := testModel(t)
-	state.ID = types.StringValue("fs-1")
-	plan := state
-	if in := expandUpdate(&state, &plan); in != nil {
+	from, _ := state.spec(ctx)
+	if in := updateInput("fs-1", from, from); in != nil {
 		t.Fatalf("no change must send nothing, got %+v", in)
 	}
+	plan := state
 	plan.StorageCapacityGiB = types.Int64Value(9600)
 	plan.PerUnitStorageThroughput = types.Int64Value(500)
 	plan.RootSquash = types.StringNull()
-	in := expandUpdate(&state, &plan)
+	to, _ := plan.spec(ctx)
+	in := updateInput("fs-1", from, to)
 	switch {
 	case in == nil, aws.ToInt32(in.StorageCapacity) != 9600, aws.ToString(in.FileSystemId) != "fs-1":
 		t.Fatalf("update: %+v", in)
@@ -115,11 +119,13 @@ func TestFlattenRoundTrip(t *testing.T) {
 			DataCompressionType: "LZ4", EfaEnabled: aws.Bool(true), RootSquashConfiguration: &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String("65534:65534")},
 		},
 	}
-	if d := m.flatten(ctx, fs, map[string]string{"env": "prod"}); d.HasError() {
+	fs.Tags = append(fs.Tags, fsxtypes.Tag{Key: aws.String(owner.TagOwner), Value: aws.String("rayhpc_lustre_workspace/genomics")},
+		fsxtypes.Tag{Key: aws.String(owner.TagPart), Value: aws.String("file-system")})
+	if d := m.flatten(ctx, &Workspace{FileSystem: fs}, map[string]string{"env": "prod"}); d.HasError() {
 		t.Fatal(d)
 	}
 	if m.ID.ValueString() != "fs-1" || m.Name.ValueString() != "genomics" || len(m.Tags.Elements()) != 1 || m.KMSKeyID.IsUnknown() {
-		t.Fatalf("flatten: id=%s name=%s tags=%v kms=%v", m.ID, m.Name, m.Tags, m.KMSKeyID)
+		t.Fatalf("flatten: id=%s name=%s tags=%v kms=%v (Name, default and ownership tags stay out of tags)", m.ID, m.Name, m.Tags, m.KMSKeyID)
 	}
 	if m.MountCommand.ValueString() != "sudo mount -t lustre -o relatime,flock fs-1.fsx.us-east-1.amazonaws.com@tcp:/abcdefgh /fsx" {
 		t.Fatalf("mount command %q", m.MountCommand.ValueString())
@@ -132,16 +138,23 @@ func TestFlattenRoundTrip(t *testing.T) {
 		}
 	}
 	// Expanding what was flattened gives the same request.
-	tags, _ := m.resourceTags(ctx, func(o map[string]string) map[string]string { return o })
-	in, _ := m.expandCreate(ctx, tags, nil)
+	spec, _ := m.spec(ctx)
+	in := createInput(spec, nil)
 	if aws.ToInt32(in.StorageCapacity) != 4800 || aws.ToInt32(in.LustreConfiguration.PerUnitStorageThroughput) != 1000 {
 		t.Fatalf("round trip: %+v", in)
 	}
+	// A throughput changed out of band is read back, whatever the prior value (a plan then shows it).
+	fs.LustreConfiguration.PerUnitStorageThroughput = aws.Int32(500)
+	m.flatten(ctx, &Workspace{FileSystem: fs}, nil)
+	if m.PerUnitStorageThroughput.ValueInt64() != 500 {
+		t.Fatalf("throughput changed out of band read back as %v, want 500", m.PerUnitStorageThroughput)
+	}
+	fs.LustreConfiguration.PerUnitStorageThroughput = aws.Int32(1000)
 	// Root squash off and no compression read back as unset / NONE.
 	fs.LustreConfiguration.RootSquashConfiguration = &fsxtypes.LustreRootSquashConfiguration{RootSquash: aws.String("0:0")}
 	fs.LustreConfiguration.DataCompressionType = ""
 	m.RootSquash = types.StringNull()
-	m.flatten(ctx, fs, nil)
+	m.flatten(ctx, &Workspace{FileSystem: fs}, nil)
 	if !m.RootSquash.IsNull() || m.DataCompression.ValueString() != "NONE" {
 		t.Fatalf("root squash %v compression %v", m.RootSquash, m.DataCompression)
 	}
@@ -176,7 +189,7 @@ func TestFlattenRepos(t *testing.T) {
 		!r.AutoExport.IsNull() || !r.ImportMetadataOnCreate.IsNull() || r.Lifecycle.ValueString() != "AVAILABLE" {
 		t.Fatalf("flattened %+v", r)
 	}
-	if reposEqual(r, prior[0]) != true {
+	if !SameAssociation(r.spec(), prior[0].spec()) || !SameEvents(r.spec(), prior[0].spec()) {
 		t.Fatal("flattened association differs from the configuration it came from")
 	}
 }
