@@ -150,6 +150,13 @@ func (g *Gateway) checkFileSystemGroups(ctx context.Context, region string, subn
 	if !ok || len(groups) == 0 {
 		return nil
 	}
+	if len(ids) == 0 {
+		// The VPC's default group allows all inbound traffic from itself (Amazon VPC User Guide, "Default
+		// security groups for your VPCs"); moto creates it without that rule, so the rule is added here.
+		for i := range groups {
+			groups[i].Ingress = append(groups[i].Ingress, motoPermission{Protocol: "-1", Groups: []string{groups[i].ID}})
+		}
+	}
 	for _, ports := range [][2]int32{{988, 988}, {1018, 1023}} {
 		if !lustrePortsAllowed(groups, subnet.CidrBlock, ports[0], ports[1]) {
 			what := "port 988"
