@@ -68,13 +68,33 @@ func known(v interface {
 	return !v.IsNull() && !v.IsUnknown()
 }
 
-func stringSet(ctx context.Context, v types.Set, diags *diag.Diagnostics) []string {
+// stringSet is the known strings of a set, sorted (nil when the set is null or unknown). Elements not yet
+// known (from other resources, at plan time) are left out, like every unknown value of a spec.
+func stringSet(_ context.Context, v types.Set, _ *diag.Diagnostics) []string {
 	if !known(v) {
 		return nil
 	}
 	var out []string
-	diags.Append(v.ElementsAs(ctx, &out, false)...)
+	for _, e := range v.Elements() {
+		if s, ok := e.(types.String); ok && known(s) {
+			out = append(out, s.ValueString())
+		}
+	}
 	sort.Strings(out)
+	return out
+}
+
+// stringMap is the known entries of a map of strings (nil when the map is null or unknown).
+func stringMap(v types.Map) map[string]string {
+	if !known(v) {
+		return nil
+	}
+	out := map[string]string{}
+	for k, e := range v.Elements() {
+		if s, ok := e.(types.String); ok && known(s) {
+			out[k] = s.ValueString()
+		}
+	}
 	return out
 }
 
@@ -106,10 +126,7 @@ func (m *workspaceModel) spec(ctx context.Context) (WorkspaceSpec, diag.Diagnost
 	} else if !m.PerUnitStorageThroughput.IsNull() {
 		s.PerUnitStorageThroughput = aws.Int64(m.PerUnitStorageThroughput.ValueInt64())
 	}
-	if known(m.Tags) {
-		s.Tags = map[string]string{}
-		diags.Append(m.Tags.ElementsAs(ctx, &s.Tags, false)...)
-	}
+	s.Tags = stringMap(m.Tags)
 	for _, r := range m.DataRepositories {
 		s.DataRepositories = append(s.DataRepositories, DataRepositorySpec{
 			ID: r.ID.ValueString(), FileSystemPath: r.FileSystemPath.ValueString(), S3URI: r.S3URI.ValueString(),
