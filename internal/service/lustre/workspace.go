@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -158,6 +159,9 @@ func CreateWorkspace(ctx context.Context, c *conns.Client, spec WorkspaceSpec) (
 
 	var existing []DataRepositorySpec
 	if adopted {
+		if err := reconcileAdopted(ctx, c, fs, spec); err != nil {
+			return ws, stepErr(StepUpdate, err)
+		}
 		found, err := FindAssociationsByFileSystemID(ctx, c.FSx(), id)
 		if err != nil {
 			return ws, stepErr(StepAssociation, err)
@@ -449,4 +453,65 @@ func cleanupSecurityGroup(ctx context.Context, c *conns.Client, id string) {
 	if err := deleteSecurityGroup(ctx, c, id); err != nil {
 		tflog.Warn(ctx, "could not delete the workspace's security group after a failed create", map[string]any{"security_group_id": id, "error": err.Error()})
 	}
+}
+
+// reconcileAdopted brings a file system adopted from an interrupted create — made from the configuration
+// of that time, which may have changed since — to the spec: what FSx updates in place is updated, and a
+// difference FSx cannot make is an error naming it (so the workspace is never recorded with values other
+// than those planned).
+func reconcileAdopted(ctx context.Context, c *conns.Client, fs *fsxtypes.FileSystem, spec WorkspaceSpec) error {
+	have := specOf(fs)
+	st := spec.StorageType
+	if st == "" {
+		st = StorageSSD
+	}
+	var fixed []string
+	if have.DeploymentType != spec.DeploymentType {
+		fixed = append(fixed, fmt.Sprintf("deployment_type %s (wanted %s)", have.DeploymentType, spec.DeploymentType))
+	}
+	if have.StorageType != st {
+		fixed = append(fixed, fmt.Sprintf("storage_type %s (wanted %s)", have.StorageType, st))
+	}
+	if have.SubnetID != spec.SubnetID {
+		fixed = append(fixed, fmt.Sprintf("subnet_id %s (wanted %s)", have.SubnetID, spec.SubnetID))
+	}
+	if have.EFAEnabled != spec.EFAEnabled {
+		fixed = append(fixed, fmt.Sprintf("efa_enabled %t (wanted %t)", have.EFAEnabled, spec.EFAEnabled))
+	}
+	if len(fixed) > 0 {
+		id := aws.ToString(fs.FileSystemId)
+		return fmt.Errorf("file system %s, which an interrupted create of this workspace made, has %s, which FSx cannot "+
+			"change; restore those settings to adopt it, or delete it (aws fsx delete-file-system --file-system-id %s) "+
+			"and apply again", id, strings.Join(fixed, ", "), id)
+	}
+	if in := updateInput(aws.ToString(fs.FileSystemId), have, spec); in != nil {
+		return updateFileSystem(ctx, c, aws.ToString(fs.FileSystemId), in)
+	}
+	return nil
+}
+
+// specOf is what a file system is, as a spec (the settings CreateWorkspace and UpdateWorkspace compare).
+func specOf(fs *fsxtypes.FileSystem) WorkspaceSpec {
+	s := WorkspaceSpec{
+		StorageType: string(fs.StorageType), FileSystemTypeVersion: aws.ToString(fs.FileSystemTypeVersion),
+		StorageCapacityGiB: aws.Int64(int64(aws.ToInt32(fs.StorageCapacity))),
+	}
+	if len(fs.SubnetIds) > 0 {
+		s.SubnetID = fs.SubnetIds[0]
+	}
+	if lc := fs.LustreConfiguration; lc != nil {
+		s.DeploymentType = string(lc.DeploymentType)
+		s.EFAEnabled = aws.ToBool(lc.EfaEnabled)
+		s.DataCompression = string(lc.DataCompressionType)
+		if lc.PerUnitStorageThroughput != nil {
+			s.PerUnitStorageThroughput = aws.Int64(int64(*lc.PerUnitStorageThroughput))
+		}
+		if lc.RootSquashConfiguration != nil && aws.ToString(lc.RootSquashConfiguration.RootSquash) != "0:0" {
+			s.RootSquash = aws.ToString(lc.RootSquashConfiguration.RootSquash)
+		}
+	}
+	if s.DataCompression == "" {
+		s.DataCompression = "NONE"
+	}
+	return s
 }

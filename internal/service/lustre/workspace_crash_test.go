@@ -169,6 +169,29 @@ func TestAccLustreWorkspace_crashDuringCreate(t *testing.T) {
 	destroyedClean(t, cli, name)
 }
 
+// Killed while the file system is creating, then applied with a larger capacity: the adopted file system
+// is grown to the configuration (never recorded with other values than planned), not made twice.
+func TestAccLustreWorkspace_crashDuringCreateThenChanged(t *testing.T) {
+	setup(t)
+	name := acctest.RandomName()
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(crashConfig(t, name))
+	gw := acctest.Gateway(t)
+	cli.KillDuringApply(answered(len(gw.Calls()), "fsx", "CreateFileSystem", 1))
+	cli.WriteConfig(strings.Replace(crashConfig(t, name), "storage_capacity_gib = 1200", "storage_capacity_gib = 2400", 1))
+	start := len(gw.Calls())
+	cli.Apply()
+	calls := acctest.CallsSince(gw.Calls(), start)
+	if n := acctest.CountOps(calls, "fsx", "CreateFileSystem"); n != 0 {
+		t.Errorf("the second apply created %d file systems; want the first one adopted", n)
+	}
+	if n := acctest.CountOps(calls, "fsx", "UpdateFileSystem"); n != 1 {
+		t.Errorf("UpdateFileSystem called %d times; want the adopted file system grown once", n)
+	}
+	converged(t, cli, name)
+	destroyedClean(t, cli, name)
+}
+
 // Killed during destroy after DeleteFileSystem: the refresh keeps the DELETING file system, and the next
 // apply replaces it, removing the old security group; destroy leaves nothing.
 func TestAccLustreWorkspace_crashDuringDestroy(t *testing.T) {
