@@ -108,14 +108,26 @@ func TestValidateWorkspace(t *testing.T) {
 		{"root squash 0:0", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "0:0"; return s }(), ""},
 		{"root squash zero uid", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "0:65534"; return s }(), "root_squash"},
 		{"root squash zero gid", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "65534:0"; return s }(), "root_squash"},
-		{"root squash max", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "4294967294:4294967294"; return s }(), ""},
+		{"root squash max", func() WorkspaceSpec {
+			s := ssd(DeploymentScratch2, 1200, nil)
+			s.RootSquash = "4294967294:4294967294"
+			return s
+		}(), ""},
 		{"root squash above max", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.RootSquash = "4294967295:1"; return s }(), "root_squash"},
 		{"capacity above the API maximum", ssd(DeploymentScratch2, 2147484000, nil), "storage_capacity_gib"},
 		{"capacity at the API maximum, off-step", ssd(DeploymentScratch2, 2147483647, nil), "storage_capacity_gib"},
 		{"name pattern", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.Name = "bad|name*<>"; return s }(), "name"},
-		{"name with spaces and @", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.Name = "Genomics lake @ lab-2"; return s }(), ""},
+		{"name with spaces and @", func() WorkspaceSpec {
+			s := ssd(DeploymentScratch2, 1200, nil)
+			s.Name = "Genomics lake @ lab-2"
+			return s
+		}(), ""},
 		{"subnet pattern", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.SubnetID = "not-a-subnet"; return s }(), "subnet_id"},
-		{"sg pattern", func() WorkspaceSpec { s := ssd(DeploymentScratch2, 1200, nil); s.SecurityGroupIDs = []string{"sg-xyz"}; return s }(), "security_group_ids"},
+		{"sg pattern", func() WorkspaceSpec {
+			s := ssd(DeploymentScratch2, 1200, nil)
+			s.SecurityGroupIDs = []string{"sg-xyz"}
+			return s
+		}(), "security_group_ids"},
 		{"tag value pattern", func() WorkspaceSpec {
 			s := ssd(DeploymentScratch2, 1200, nil)
 			s.Tags = map[string]string{"team": "a<b"}
@@ -165,7 +177,11 @@ func TestValidateWorkspaceChange(t *testing.T) {
 		{"upgrade", spec(DeploymentPersistent1, StorageSSD, 1200, 50, "2.10"), spec(DeploymentPersistent1, StorageSSD, 1200, 50, "2.15"), ""},
 		{"downgrade", spec(DeploymentPersistent1, StorageSSD, 1200, 50, "2.15"), spec(DeploymentPersistent1, StorageSSD, 1200, 50, "2.12"), "file_system_type_version"},
 		{"replacement is not a change", spec(DeploymentPersistent1, StorageSSD, 2400, 50, "2.15"), spec(DeploymentPersistent2, StorageSSD, 1200, 125, "2.15"), ""},
-		{"efa throughput", func() WorkspaceSpec { s := spec(DeploymentPersistent2, StorageSSD, 19200, 1000, "2.15"); s.EFAEnabled = true; return s }(),
+		{"efa throughput", func() WorkspaceSpec {
+			s := spec(DeploymentPersistent2, StorageSSD, 19200, 1000, "2.15")
+			s.EFAEnabled = true
+			return s
+		}(),
 			spec(DeploymentPersistent2, StorageSSD, 19200, 500, "2.15"), "per_unit_storage_throughput"},
 	}
 	for _, tc := range cases {
