@@ -291,3 +291,42 @@ func TestAccHPCCluster_configurationDrift(t *testing.T) {
 		},
 	})
 }
+
+// A module that builds its queues with dynamic blocks over a value known only after apply plans (the
+// block list is unknown at plan time) instead of failing with a value conversion error.
+func TestAccHPCCluster_dynamicQueuesUnknownAtPlan(t *testing.T) {
+	acctest.PreCheck(t)
+	name, subnet := acctest.RandomName(), acctest.Var(t, "subnet_id")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			Config: fmt.Sprintf(`
+resource "terraform_data" "queues" {
+  input = [{ name = "compute", instance_type = "c5.xlarge" }]
+}
+
+resource "rayhpc_hpc_cluster" "test" {
+  name = %[1]q
+  os   = "alinux2023"
+  head_node {
+    instance_type = "t3.medium"
+    subnet_id     = %[2]q
+  }
+  dynamic "queue" {
+    for_each = terraform_data.queues.output
+    content {
+      name       = queue.value.name
+      subnet_ids = [%[2]q]
+      compute_resource {
+        name          = "nodes"
+        instance_type = queue.value.instance_type
+      }
+    }
+  }
+}
+`, name, subnet),
+		}},
+	})
+}
