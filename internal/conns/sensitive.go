@@ -85,8 +85,9 @@ var maskers sync.Map // "service\x00operation" -> *masker (nil: nothing sensitiv
 // operation is unknown, every member any known operation of the service (or of any service) marks.
 func maskerFor(service, op string) *masker {
 	key := service + "\x00" + op
-	if m, ok := maskers.Load(key); ok {
-		return m.(*masker)
+	if v, ok := maskers.Load(key); ok {
+		m, _ := v.(*masker) // nil: the operation has nothing sensitive
+		return m
 	}
 	names := sensitiveNames(service, op)
 	var m *masker
