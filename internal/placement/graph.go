@@ -22,22 +22,8 @@ type graph struct {
 }
 
 func compileGraph(w *Workflow) (*graph, error) {
-	nT := len(w.Tasks)
-	nS := len(w.Stages)
-	barrier := make([]int32, nS)
-	for i := range barrier {
-		barrier[i] = -1
-	}
-	nN := nT
-	for _, s := range w.Stages {
-		for _, d := range s.DependsOn {
-			if barrier[d] < 0 {
-				barrier[d] = int32(nN)
-				nN++
-			}
-		}
-	}
-	g := &graph{nTasks: nT, nNodes: nN, nodeStage: make([]int32, nN), stageTasks: make([][]int32, nS)}
+	barrier, nN := stageBarriers(w)
+	g := &graph{nTasks: len(w.Tasks), nNodes: nN, nodeStage: make([]int32, nN), stageTasks: make([][]int32, len(w.Stages))}
 	for i := range w.Tasks {
 		g.nodeStage[i] = int32(w.Tasks[i].Stage)
 		g.stageTasks[w.Tasks[i].Stage] = append(g.stageTasks[w.Tasks[i].Stage], int32(i))
@@ -47,7 +33,41 @@ func compileGraph(w *Workflow) (*graph, error) {
 			g.nodeStage[b] = int32(s)
 		}
 	}
-	// Count parents.
+	npar := g.linkParents(w, barrier)
+	g.linkChildren()
+	if v := g.sortTopo(npar); v >= 0 {
+		if int(v) < g.nTasks {
+			return nil, fmt.Errorf("dependency cycle through task %q (stage %q)", w.Tasks[v].ID, w.Stages[g.nodeStage[v]].Name)
+		}
+		return nil, fmt.Errorf("dependency cycle through stage %q", w.Stages[g.nodeStage[v]].Name)
+	}
+	return g, nil
+}
+
+// stageBarriers numbers a barrier node after the tasks for every stage that
+// another stage depends on (-1 for the others) and returns the node count.
+func stageBarriers(w *Workflow) ([]int32, int) {
+	barrier := make([]int32, len(w.Stages))
+	for i := range barrier {
+		barrier[i] = -1
+	}
+	nN := len(w.Tasks)
+	for _, s := range w.Stages {
+		for _, d := range s.DependsOn {
+			if barrier[d] < 0 {
+				barrier[d] = int32(nN)
+				nN++
+			}
+		}
+	}
+	return barrier, nN
+}
+
+// linkParents fills parStart and par: a task's parents are its own parents
+// then the barriers of the stages its stage depends on; a barrier's parents
+// are the tasks of its stage. It returns every node's parent count.
+func (g *graph) linkParents(w *Workflow, barrier []int32) []int32 {
+	nN := g.nNodes
 	npar := make([]int32, nN+1)
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
@@ -80,7 +100,12 @@ func compileGraph(w *Workflow) (*graph, error) {
 			copy(g.par[g.parStart[b]:], g.stageTasks[s])
 		}
 	}
-	// Children by transposition.
+	return npar
+}
+
+// linkChildren fills chStart and ch by transposing the parent lists.
+func (g *graph) linkChildren() {
+	nN := g.nNodes
 	nch := make([]int32, nN)
 	for _, p := range g.par {
 		nch[p]++
@@ -98,7 +123,12 @@ func compileGraph(w *Workflow) (*graph, error) {
 			fill[p]++
 		}
 	}
-	// Kahn's algorithm; FIFO keeps the order stable (input order first).
+}
+
+// sortTopo fills topo by Kahn's algorithm; FIFO keeps the order stable (input
+// order first). On a cycle it returns the first node left with parents, else -1.
+func (g *graph) sortTopo(npar []int32) int32 {
+	nN := g.nNodes
 	indeg := make([]int32, nN)
 	copy(indeg, npar[:nN])
 	g.topo = make([]int32, 0, nN)
@@ -116,17 +146,15 @@ func compileGraph(w *Workflow) (*graph, error) {
 			}
 		}
 	}
-	if len(g.topo) != nN {
-		for v := 0; v < nN; v++ {
-			if indeg[v] > 0 {
-				if v < nT {
-					return nil, fmt.Errorf("dependency cycle through task %q (stage %q)", w.Tasks[v].ID, w.Stages[g.nodeStage[v]].Name)
-				}
-				return nil, fmt.Errorf("dependency cycle through stage %q", w.Stages[g.nodeStage[v]].Name)
-			}
+	if len(g.topo) == nN {
+		return -1
+	}
+	for v := 0; v < nN; v++ {
+		if indeg[v] > 0 {
+			return int32(v)
 		}
 	}
-	return g, nil
+	return -1
 }
 
 func (g *graph) parents(v int32) []int32  { return g.par[g.parStart[v]:g.parStart[v+1]] }
