@@ -24,16 +24,25 @@ type HEFTResult struct {
 // IEEE TPDS 13(3), 2002) over the problem's pools and reduces the result to
 // a per-stage assignment.
 //
-// Mapping of the model to HEFT's processors: every pool is a set of
-// identical unit slots — a VM pool has MaxNodes × VCPUs vCPU slots, free at
-// time 0 for MinNodes nodes and after StartLatencyS (node boot) for the
-// others; a serverless pool has Concurrency slots, free after one cold start;
-// a Batch pool has MaxVCPUs vCPU slots. A task takes Cores slots (Batch: its
-// Fargate vCPUs; serverless: one) of a pool its stage may use. The
-// computation cost of a task on a pool is the simulator's work time
-// (input + compute + output, with the share of input from the other storage
-// domain read from S3), plus StartLatencyS on Batch; communication is thus
-// charged inside the consumer's computation cost, as in the simulator.
+// HEFT's processors follow the simulator's platform model, so that its own
+// estimate of its schedule (TaskMakespanS) and its mapping run by the
+// simulator measure the same thing. Every pool is a set of unit slots: a VM
+// pool starts with the vCPUs of its MinNodes nodes (free at time 0, or after
+// a boot when MinNodesBoot) and starts a node, ready StartLatencyS later,
+// when a task would start earlier on it than on the nodes already up (as
+// the simulator starts nodes for tasks that find no room), up to MaxNodes; a
+// serverless pool has Concurrency slots, and a task pays the cold start
+// unless an execution environment of its stage's function is free when it
+// starts (the simulator's warm environments per stage); a Batch pool has
+// MaxVCPUs vCPU slots. A task takes Cores slots (Batch: its Fargate vCPUs;
+// serverless: one) of a pool its stage may use; slots are pooled across the
+// nodes of a pool (a multi-core task may take slots of two nodes, which the
+// simulator does not allow). The computation cost of a task on a pool is the
+// simulator's work time (input + compute + output, with the share of input
+// from the other storage domain read from S3), plus StartLatencyS on Batch;
+// communication is thus charged inside the consumer's computation cost, as
+// in the simulator. HEFT's schedule is a makespan estimate: billing does not
+// enter it.
 //
 // Tasks are prioritised by upward rank (mean computation cost over the pools
 // the task may use plus the largest upward rank of a child; ties: topological
@@ -123,13 +132,29 @@ func heftCost(pr *prepared, v int32, k int, cross float64) float64 {
 	return c
 }
 
-// heftSlots returns every pool's slots with the time each is first free. A
-// pool never needs more slots than its tasks can take in total (Σ need over
-// the tasks that may use it): every task takes the earliest free slots, so
-// slots beyond that many earliest ones are never used. Without this cap a
-// pool configured with, say, 10^5 vCPUs × 10^4 nodes would allocate 10^9
-// slots.
-func heftSlots(pr *prepared) []slotHeap {
+// heftPool is one pool's processors in HEFT's schedule, with the
+// simulator's platform model (see [HEFT]).
+type heftPool struct {
+	// slots are the free times of the unit slots of the pool: vCPUs of the
+	// nodes started so far (VM), concurrent executions (serverless), vCPUs
+	// (Batch).
+	slots slotHeap
+	// unstarted is how many more nodes a VM pool may start.
+	unstarted int
+	// cap bounds len(slots): a pool never needs more slots than its tasks
+	// can take in total (Σ need over the tasks that may use it). Without it a
+	// pool configured with, say, 10^5 vCPUs × 10^4 nodes would allocate 10^9
+	// slots.
+	cap int
+	// warm (serverless): per stage, the free times of the stage function's
+	// execution environments.
+	warm []slotHeap
+}
+
+// heftPools returns every pool's processors at time 0: the vCPUs of the
+// MinNodes nodes (free at 0, or after a boot when MinNodesBoot), the
+// concurrency of a serverless pool and the vCPUs of a Batch pool.
+func heftPools(pr *prepared) []heftPool {
 	pools := pr.p.Pools
 	demand := make([]int, len(pools))
 	for s, al := range pr.allowed {
@@ -141,30 +166,34 @@ func heftSlots(pr *prepared) []slotHeap {
 			}
 		}
 	}
-	slots := make([]slotHeap, len(pools))
+	hp := make([]heftPool, len(pools))
 	for k := range pools {
 		pl := &pools[k]
-		add := func(n int, t float64) {
-			for ; n > 0 && len(slots[k]) < demand[k]; n-- {
-				slots[k].push(t)
-			}
-		}
+		h := &hp[k]
+		h.cap = demand[k]
 		switch pl.Kind {
 		case KindHPC, KindRay:
 			warm := 0.0
 			if pl.MinNodesBoot {
 				warm = pl.StartLatencyS
 			}
-			// Nodes up at time 0 first, then the nodes that boot.
-			add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, warm)
-			add(max(0, pl.MaxNodes-pl.MinNodes)*pl.VCPUs, pl.StartLatencyS)
+			h.add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, warm)
+			h.unstarted = max(0, pl.MaxNodes-pl.MinNodes)
 		case KindServerless:
-			add(pl.Concurrency, pl.StartLatencyS)
+			h.add(pl.Concurrency, 0)
+			h.warm = make([]slotHeap, len(pr.w.Stages))
 		case KindBatch:
-			add(pl.MaxVCPUs, 0)
+			h.add(pl.MaxVCPUs, 0)
 		}
 	}
-	return slots
+	return hp
+}
+
+// add adds n slots free at time t, within the cap.
+func (h *heftPool) add(n int, t float64) {
+	for ; n > 0 && len(h.slots) < h.cap; n-- {
+		h.slots.push(t)
+	}
 }
 
 // heftOrder returns the graph's nodes by decreasing upward rank (mean
@@ -208,7 +237,7 @@ func heftOrder(pr *prepared) []int32 {
 // heftState is HEFT's schedule under construction.
 type heftState struct {
 	pr         *prepared
-	slots      []slotHeap
+	pools      []heftPool
 	aft        []float64 // actual finish time of every node
 	lustreFrac []float32 // share of a node's output in the Lustre domain
 	popped     []float64
@@ -221,7 +250,7 @@ func heft(pr *prepared) *HEFTResult {
 		TaskStartS:  make([]float64, g.nTasks),
 		TaskFinishS: make([]float64, g.nTasks),
 	}
-	hs := &heftState{pr: pr, slots: heftSlots(pr), aft: make([]float64, g.nNodes), lustreFrac: make([]float32, g.nNodes)}
+	hs := &heftState{pr: pr, pools: heftPools(pr), aft: make([]float64, g.nNodes), lustreFrac: make([]float32, g.nNodes)}
 	for _, v := range heftOrder(pr) {
 		ready := 0.0
 		ps := g.parents(v)
@@ -247,13 +276,88 @@ func heft(pr *prepared) *HEFTResult {
 	return res
 }
 
+// heftOption is where and when task v would run on one pool.
+type heftOption struct {
+	k          int
+	start, end float64
+	newNode    bool // VM: on a node started for it at its ready time
+	cold       bool // serverless: in a new execution environment
+}
+
+// try returns when task v, ready at time ready, would start and finish on
+// pool k, whose share cross of v's input comes from the other storage
+// domain.
+func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
+	pr := hs.pr
+	pl := &pr.p.Pools[k]
+	h := &hs.pools[k]
+	o := heftOption{k: k, start: math.Inf(1)}
+	n := heftNeed(pr, v, k)
+	if len(h.slots) >= n {
+		hs.popped = hs.popped[:0]
+		for i := 0; i < n; i++ {
+			hs.popped = append(hs.popped, h.slots.pop())
+		}
+		o.start = max(ready, hs.popped[n-1])
+		for _, x := range hs.popped {
+			h.slots.push(x)
+		}
+	}
+	switch pl.Kind {
+	case KindHPC, KindRay:
+		// The simulator starts a node when a task finds no room; it is
+		// ready StartLatencyS later.
+		if b := ready + pl.StartLatencyS; h.unstarted > 0 && b < o.start {
+			o.start, o.newNode = b, true
+		}
+	case KindServerless:
+		// A warm environment of the stage's function is reused when one is
+		// free; otherwise a new one pays the cold start (as the simulator).
+		w := h.warm[pr.ct[v].Stage]
+		o.cold = len(w) == 0 || w[0] > o.start
+	}
+	o.end = o.start + heftCost(pr, v, k, cross)
+	if o.cold {
+		o.end += pl.StartLatencyS
+	}
+	return o
+}
+
+// commit books option o for task v.
+func (hs *heftState) commit(v int32, o heftOption) {
+	pr := hs.pr
+	pl := &pr.p.Pools[o.k]
+	h := &hs.pools[o.k]
+	n := heftNeed(pr, v, o.k)
+	if o.newNode {
+		h.unstarted--
+		room := h.cap - len(h.slots)
+		for i := 0; i < min(pl.VCPUs, max(n, room)); i++ {
+			h.slots.push(o.start)
+		}
+	}
+	for i := 0; i < n; i++ {
+		h.slots.pop()
+	}
+	for i := 0; i < n; i++ {
+		h.slots.push(o.end)
+	}
+	if pl.Kind == KindServerless {
+		w := &h.warm[pr.ct[v].Stage]
+		if !o.cold {
+			w.pop()
+		}
+		w.push(o.end)
+	}
+}
+
 // place puts task v, ready at time ready, on the pool giving the earliest
 // finish time (non-insertion: a slot is next free after its last task).
 func (hs *heftState) place(v int32, ready float64) (int, float64, float64) {
 	pr := hs.pr
 	st := &pr.p.Storage
 	ps := pr.g.parents(v)
-	bestK, bestStart, bestEnd := -1, 0.0, 0.0
+	best := heftOption{k: -1}
 	for _, k := range pr.allowed[pr.g.nodeStage[v]] {
 		me := st.domainLustre(&pr.p.Pools[k])
 		cross := 0.0
@@ -267,31 +371,16 @@ func (hs *heftState) place(v int32, ready float64) (int, float64, float64) {
 		if len(ps) > 0 {
 			cross /= float64(len(ps))
 		}
-		n := heftNeed(pr, v, k)
-		hs.popped = hs.popped[:0]
-		for i := 0; i < n; i++ {
-			hs.popped = append(hs.popped, hs.slots[k].pop())
-		}
-		start := max(ready, hs.popped[n-1])
-		for _, x := range hs.popped {
-			hs.slots[k].push(x)
-		}
-		if end := start + heftCost(pr, v, k, cross); bestK < 0 || end < bestEnd {
-			bestK, bestStart, bestEnd = k, start, end
+		if o := hs.try(v, k, ready, cross); best.k < 0 || o.end < best.end {
+			best = o
 		}
 	}
-	n := heftNeed(pr, v, bestK)
-	for i := 0; i < n; i++ {
-		hs.slots[bestK].pop()
-	}
-	for i := 0; i < n; i++ {
-		hs.slots[bestK].push(bestEnd)
-	}
-	hs.aft[v] = bestEnd
-	if st.domainLustre(&pr.p.Pools[bestK]) {
+	hs.commit(v, best)
+	hs.aft[v] = best.end
+	if st.domainLustre(&pr.p.Pools[best.k]) {
 		hs.lustreFrac[v] = 1
 	}
-	return bestK, bestStart, bestEnd
+	return best.k, best.start, best.end
 }
 
 // heftReduce maps every stage to the pool that HEFT gave the largest share

@@ -205,32 +205,49 @@ func names(n []string) string {
 }
 
 // heftCheck compares, on the makespan objective, the placement's makespan
-// with HEFT's own task-level mapping run by the same simulator.
+// with HEFT's own estimate of its task-level schedule (HEFT's model is the
+// simulator's platform model) and with HEFT's mapping run by the simulator.
 func heftCheck(ws []trace) {
 	rows, err := solveAll(ws, placement.Options{Objective: placement.ObjectiveMakespan}, variant{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "placementbench:", err)
 		return
 	}
+	fmt.Println("Objective makespan: ours against HEFT (makespan s; HEFT's own estimate uses the simulator's platform model:")
+	fmt.Println("node boot on demand, cold start per new execution environment of a stage's function).")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "workflow\tours\tfound by\tHEFT own estimate\tHEFT mapping simulated\tours vs HEFT own\n")
 	var worse, worseOwn []string
-	sum, sumOwn := 0.0, 0.0
+	sum, sumOwn, gap := 0.0, 0.0, 0.0
 	for _, r := range rows {
 		h := r.sol.Baseline(placement.BaselineHEFT)
 		ours := r.sol.Evaluation.MakespanS
+		own := h.TaskLevelMakespanS
 		sum += h.MakespanReductionPct
-		sumOwn += (h.TaskLevelMakespanS - ours) / h.TaskLevelMakespanS * 100
+		sumOwn += (own - ours) / own * 100
+		gap += abs(h.MakespanS-own) / own * 100
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%.1f\t%.1f\t%.1f%%\n", r.name, ours, r.sol.FoundBy, own, h.MakespanS, (own-ours)/own*100)
 		if ours > h.MakespanS*(1+1e-9) {
 			worse = append(worse, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, h.MakespanS))
 		}
-		if ours > h.TaskLevelMakespanS*(1+1e-9) {
-			worseOwn = append(worseOwn, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, h.TaskLevelMakespanS))
+		if ours > own*(1+1e-9) {
+			worseOwn = append(worseOwn, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, own))
 		}
 	}
+	tw.Flush()
 	n := float64(len(rows))
-	fmt.Printf("Objective makespan: vs HEFT's task-level mapping run by the simulator, makespan %.1f%% less on average, longer on %d of %d traces%s\n",
+	fmt.Printf("vs HEFT's own estimate of its schedule: makespan %.1f%% less on average, longer on %d of %d traces%s\n",
+		sumOwn/n, len(worseOwn), len(rows), names(worseOwn))
+	fmt.Printf("vs HEFT's mapping run by the simulator: makespan %.1f%% less on average, longer on %d of %d traces%s\n",
 		sum/n, len(worse), len(rows), names(worse))
-	fmt.Printf("Objective makespan: vs HEFT's own estimate of its schedule (its model: no node billing granularity, slots free at boot), "+
-		"makespan %.1f%% less on average, longer on %d of %d traces%s\n\n", sumOwn/n, len(worseOwn), len(rows), names(worseOwn))
+	fmt.Printf("HEFT's estimate and its simulation differ by %.1f%% on average (the simulator dispatches in its own order).\n\n", gap/n)
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func sensitivityTable(ws []trace, opt placement.Options) {

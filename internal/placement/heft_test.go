@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import "testing"
+
+// heftAndSim runs HEFT and the simulator on HEFT's task-level mapping.
+func heftAndSim(t *testing.T, p *Problem) (*HEFTResult, *Evaluation) {
+	t.Helper()
+	h, err := HEFT(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := EvaluatePlan(p, Plan{Stages: h.Assignment, Tasks: h.TaskPools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, ev
+}
+
+// HEFT's model pays a Lambda cold start per new execution environment of each stage's function, as the
+// simulator does, not one per concurrency slot for the whole run.
+//
+// Stage a: 2 tasks of 10 s; stage b: 2 tasks of 10 s after a; one Lambda pool, 1 s cold start.
+// a: cold, 0 → 11. b: a new function, cold again: 11 → 22. (One cold start per slot would give 21.)
+func TestHEFT_coldStartPerStageFunction(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 2, RuntimeS: 10, ServerlessMemoryMB: 1024},
+		{Name: "b", TaskCount: 2, RuntimeS: 10, ServerlessMemoryMB: 1024, DependsOn: []string{"a"}},
+	})
+	p := NewProblem(w, Platforms{Pools: []Pool{lambdaTestPool("fn")}, Storage: testStorage()})
+	h, ev := heftAndSim(t, p)
+	if !near(h.TaskMakespanS, 22) || !near(ev.MakespanS, 22) {
+		t.Fatalf("HEFT estimate %v, simulated %v; want 22 for both", h.TaskMakespanS, ev.MakespanS)
+	}
+	if ev.Pools[0].ColdStarts != 4 {
+		t.Fatalf("%d cold starts simulated, want 4", ev.Pools[0].ColdStarts)
+	}
+}
+
+// A warm environment of the same stage is reused: a chain of two tasks of one stage pays one cold start.
+func TestHEFT_warmEnvironmentReused(t *testing.T) {
+	w := &Workflow{Name: "chain", Stages: []Stage{{Name: "f", ServerlessMemoryMB: 1024}}, Tasks: []Task{
+		{ID: "t0", Stage: 0, RuntimeS: 5, Cores: 1, MemoryBytes: 1 << 20},
+		{ID: "t1", Stage: 0, RuntimeS: 5, Cores: 1, MemoryBytes: 1 << 20, Parents: []int{0}},
+	}}
+	p := NewProblem(w, Platforms{Pools: []Pool{lambdaTestPool("fn")}, Storage: testStorage()})
+	h, ev := heftAndSim(t, p)
+	if !near(h.TaskMakespanS, 11) || !near(ev.MakespanS, 11) {
+		t.Fatalf("HEFT estimate %v, simulated %v; want 11 (one cold start) for both", h.TaskMakespanS, ev.MakespanS)
+	}
+}
+
+// A VM node is started when a task needs it and is ready StartLatencyS later (the simulator's
+// autoscaling), not ready at StartLatencyS from the start of the run.
+//
+// Stage a is pinned to Lambda: 99 s + 1 s cold start, done at 100. Stage b is pinned to the VM pool
+// (100 s boot, no warm node): its node starts at 100, is ready at 200, and b's 10 s task ends at 210.
+// (Slots free at the boot time from t = 0 would give 110.)
+func TestHEFT_nodeBootsWhenNeeded(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 1, RuntimeS: 99, ServerlessMemoryMB: 1024, Pin: "fn"},
+		{Name: "b", TaskCount: 1, RuntimeS: 10, DependsOn: []string{"a"}, Pin: "vm"},
+	})
+	p := NewProblem(w, Platforms{Pools: []Pool{lambdaTestPool("fn"), testPool("vm", KindHPC)}, Storage: Storage{}})
+	h, ev := heftAndSim(t, p)
+	if !near(h.TaskStartS[1], 200) || !near(h.TaskMakespanS, 210) || !near(ev.MakespanS, 210) {
+		t.Fatalf("HEFT starts b at %v, estimate %v, simulated %v; want 200, 210 and 210", h.TaskStartS[1], h.TaskMakespanS, ev.MakespanS)
+	}
+	// A warm node (MinNodes) is up at time 0: b starts when a ends.
+	p.Pools[1].MinNodes = 1
+	h, ev = heftAndSim(t, p)
+	if !near(h.TaskMakespanS, 110) || !near(ev.MakespanS, 110) {
+		t.Fatalf("with a warm node: HEFT estimate %v, simulated %v; want 110", h.TaskMakespanS, ev.MakespanS)
+	}
+}
+
+// On the shipped traces HEFT's own estimate of its schedule and the simulation of its mapping agree
+// within 5%: both use the same platform model (they differ only in dispatch order and in HEFT pooling
+// the slots of a VM pool's nodes).
+func TestHEFT_estimateAgreesWithSimulation(t *testing.T) {
+	for _, f := range traceFiles(t) {
+		w := loadTrace(t, f)
+		pl, err := DefaultPlatformsFor(w, DefaultCatalog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, ev := heftAndSim(t, NewProblem(w, pl))
+		if d := (ev.MakespanS - h.TaskMakespanS) / h.TaskMakespanS; d > 0.05 || d < -0.05 {
+			t.Errorf("%s: HEFT estimate %.1f s, its mapping simulated %.1f s", f, h.TaskMakespanS, ev.MakespanS)
+		}
+	}
+}
