@@ -52,6 +52,7 @@ func main() {
 		}
 		ok = traces(ws, opt, *verbose)
 		heftCheck(ws)
+		staticTable(ws, opt)
 		if *sensitivity {
 			sensitivityTable(ws, opt)
 		}
