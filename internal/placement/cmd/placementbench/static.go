@@ -150,7 +150,9 @@ func staticTable(ws []trace, opt placement.Options) {
 		avg(created), avg(up), avg(same), avg(quarter))
 }
 
-func evCell(ev *placement.Evaluation) string { return fmt.Sprintf("%.1f / %.4f", ev.MakespanS, ev.CostUSD) }
+func evCell(ev *placement.Evaluation) string {
+	return fmt.Sprintf("%.1f / %.4f", ev.MakespanS, ev.CostUSD)
+}
 
 // red is how much less makespan and cost ours has than base, in percent.
 func red(base, ours *placement.Evaluation) [2]float64 {
