@@ -8,6 +8,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/hybrid"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
@@ -18,6 +19,7 @@ func resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		datasync.NewTransferResource,
 		efa.NewNetworkResource,
+		hybrid.NewHybridResource,
 		lustre.NewWorkspaceResource,
 		pcluster.NewClusterResource,
 		workflow.NewWorkflowPlacementResource,
