@@ -38,7 +38,7 @@ resource "rayhpc_hybrid_cluster" "genomics" {
     head_node_instance_type = "c5.xlarge"
     queue = [
       { name = "mpi", instance_type = "c5n.18xlarge", max_count = 16, efa = true },
-      { name = "serial", instance_type = "c5.2xlarge", min_count = 1, max_count = 32 },
+      { name = "serial", instance_type = "m6i.2xlarge", min_count = 1, max_count = 32 },
     ]
   }
 

@@ -114,6 +114,10 @@ func outOfBandDeletes(t *testing.T, name string) []outOfBand {
 					if _, err := ds.DeleteTask(ctx, &dsapi.DeleteTaskInput{TaskArn: task.TaskArn}); err != nil {
 						t.Fatal(err)
 					}
+					waitGone(t, "the ingest task", func() bool {
+						_, err := ds.DescribeTask(ctx, &dsapi.DescribeTaskInput{TaskArn: task.TaskArn})
+						return err != nil
+					})
 				}
 			}
 		}},
