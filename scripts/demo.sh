@@ -56,7 +56,19 @@ fi
 grep -E '^(Apply complete|.*: Creation complete)' "$work/apply.log" || true
 
 echo "==> what was built"
-"$terraform" output -no-color
+"$terraform" output -no-color environment
+"$terraform" output -no-color platforms
+echo "==> where each stage of the Montage trace runs on those platforms"
+"$terraform" output -raw montage_table
+echo
+"$terraform" output -raw montage_baselines
+echo
+echo "Gantt chart (Mermaid; renders in a \`\`\`mermaid block on GitHub):"
+"$terraform" output -raw montage_gantt
+echo
+echo "==> the hybrid pipeline on the same platforms"
+"$terraform" output -raw pipeline_table
+echo
 
 destroy
 trap stop_sandbox EXIT INT TERM
@@ -86,4 +98,4 @@ echo
 echo "Gantt chart (Mermaid; renders in a \`\`\`mermaid block on GitHub):"
 "$terraform" output -raw gantt_mermaid
 echo
-echo "==> demo finished: everything destroyed, sandbox stopped"
+echo "==> demo finished in ${SECONDS} s: everything destroyed, nothing left in the sandbox, sandbox stopped"

@@ -1,5 +1,5 @@
-# The hybrid environment, grown one building block per issue. `make demo` applies this against the
-# local sandbox, prints the outputs and destroys everything.
+# The hybrid environment. `make demo` applies this against the local sandbox, prints the outputs, the
+# placement table and the Gantt chart, destroys everything and checks that nothing is left.
 terraform {
   required_providers {
     rayhpc = {
@@ -18,28 +18,49 @@ provider "rayhpc" {
   }
 }
 
-# One FSx for Lustre file system shared by the Slurm and Ray sides, linked to the S3 data lake.
-resource "rayhpc_lustre_workspace" "shared" {
-  name                        = "rayhpc-demo"
-  deployment_type             = "PERSISTENT_2"
-  storage_type                = "SSD"
-  storage_capacity_gib        = 1200
-  per_unit_storage_throughput = 250
-  subnet_id                   = var.subnet_id
-  allowed_cidr_blocks         = ["10.0.0.0/16"]
-  data_compression            = "LZ4"
+# One environment: the EFA network, one FSx for Lustre workspace shared by the Slurm side and linked to
+# the S3 data lake, the Slurm cluster mounting it (its MPI queue in the EFA placement group), and the
+# DataSync ingest of the raw data set into the workspace (once on apply, then nightly).
+resource "rayhpc_hybrid_cluster" "env" {
+  name      = "rayhpc-demo"
+  subnet_id = var.subnet_id
 
-  data_repository {
-    file_system_path = "/raw"
-    s3_uri           = "s3://${var.data_lake_bucket}/raw/"
-    auto_import      = ["NEW", "CHANGED", "DELETED"]
-    auto_export      = ["NEW", "CHANGED"]
+  data_lake = {
+    s3_uri = "s3://${var.data_lake_bucket}/raw/"
   }
 
-  data_repository {
-    file_system_path = "/reference"
-    s3_uri           = "s3://${var.data_lake_bucket}/reference/"
-    auto_import      = ["NEW", "CHANGED"]
+  lustre = {
+    deployment_type             = "PERSISTENT_2"
+    storage_capacity_gib        = 1200
+    per_unit_storage_throughput = 250
+    data_compression            = "LZ4"
+    file_system_path            = "/raw"
+    auto_import                 = ["NEW", "CHANGED", "DELETED"]
+    auto_export                 = ["NEW", "CHANGED"]
+  }
+
+  efa = {
+    instance_type = "c5n.18xlarge"
+  }
+
+  hpc = {
+    head_node_instance_type = "c5.xlarge"
+    queue = [
+      { name = "mpi", instance_type = "c5n.18xlarge", max_count = 16, efa = true },
+      { name = "serial", instance_type = "m6i.2xlarge", max_count = 32 },
+    ]
+  }
+
+  ingest = {
+    source = {
+      s3 = {
+        bucket_arn             = "arn:aws:s3:::${var.data_lake_bucket}"
+        subdirectory           = "/raw"
+        bucket_access_role_arn = var.datasync_role_arn
+      }
+    }
+    subdirectory = "/ingest"
+    schedule     = "cron(0 2 * * ? *)"
   }
 
   tags = {
@@ -47,82 +68,42 @@ resource "rayhpc_lustre_workspace" "shared" {
   }
 }
 
-# Bring the raw data set into the Lustre workspace with DataSync, once on apply (waiting for it) and
-# then nightly.
-resource "rayhpc_datasync_transfer" "ingest" {
-  name = "rayhpc-demo-ingest"
+# Where each stage of the Montage trace (WfCommons, see README.md) runs on the pools the environment
+# really has — its Slurm queues — or on Lambda and Fargate; kept under Terraform and published to the
+# data lake as a versioned manifest for the workflow runner.
+resource "rayhpc_workflow_placement" "montage" {
+  wfcommons_json = file("${path.module}/montage-chameleon-2mass-005d-001.json")
 
-  source = {
-    s3 = {
-      bucket_arn             = "arn:aws:s3:::${var.data_lake_bucket}"
-      subdirectory           = "/raw"
-      bucket_access_role_arn = var.datasync_role_arn
+  dynamic "hpc" {
+    for_each = rayhpc_hybrid_cluster.env.platforms.hpc
+    content {
+      name          = hpc.value.name
+      instance_type = hpc.value.instance_type
+      min_nodes     = hpc.value.min_nodes
+      max_nodes     = hpc.value.max_nodes
+      efa           = hpc.value.efa
+      spot          = hpc.value.spot
     }
   }
 
-  destination = {
-    lustre = {
-      workspace_id        = rayhpc_lustre_workspace.shared.id
-      subdirectory        = "/ingest"
-      security_group_arns = ["arn:aws:ec2:${var.region}:${var.account_id}:security-group/${rayhpc_lustre_workspace.shared.security_group_id}"]
-    }
+  serverless {
+    name = "lambda"
   }
 
-  schedule = "cron(0 2 * * ? *)"
-  excludes = ["*.tmp"]
+  batch {
+    name = "fargate"
+  }
 
-  run_on_apply        = true
-  wait_for_completion = true
-}
+  objective = "balanced"
 
-# EFA for the tightly coupled MPI stage: placement group, EFA security group, launch template with an
-# EFA interface per network card of the instance type.
-resource "rayhpc_efa_network" "mpi" {
-  name          = "rayhpc-demo-mpi"
-  subnet_id     = var.subnet_id
-  instance_type = "c5n.18xlarge"
-
-  tags = {
-    workload = "simulation"
+  manifest {
+    bucket = var.data_lake_bucket
+    key    = "placements/montage.json"
   }
 }
 
-# The Slurm side: an AWS ParallelCluster cluster mounting the Lustre workspace at /fsx, its MPI queue in
-# the EFA network's placement group.
-resource "rayhpc_hpc_cluster" "slurm" {
-  name = "rayhpc-demo"
-  os   = "alinux2023"
-
-  head_node {
-    instance_type = "c5.xlarge"
-    subnet_id     = var.subnet_id
-  }
-
-  queue {
-    name       = "mpi"
-    subnet_ids = [var.subnet_id]
-    placement_group {
-      id = rayhpc_efa_network.mpi.placement_group_name
-    }
-    compute_resource {
-      name          = "c5n"
-      instance_type = rayhpc_efa_network.mpi.instance_type
-      max_count     = 16
-      efa {}
-    }
-  }
-
-  shared_storage {
-    name      = "workspace"
-    mount_dir = "/fsx"
-    fsx_lustre {
-      file_system_id = rayhpc_lustre_workspace.shared.id
-    }
-  }
-}
-
-# A hybrid pipeline: ingest and preprocess wide and short, an MPI simulation that needs the EFA nodes,
-# feature extraction, then a long stateful training stage.
+# A hybrid pipeline on the same platforms: ingest and preprocess wide and short, an MPI simulation that
+# needs the EFA nodes, feature extraction, then a long stateful training stage.
 locals {
   pipeline = [
     { name = "ingest", task_count = 200, runtime_s = 20, memory_mb = 1024, depends_on = [], coupling = "none", stateful = false },
@@ -133,8 +114,6 @@ locals {
   ]
 }
 
-# Where each stage should run, wired from the EFA network's instance type; kept under Terraform and
-# published to the data lake as a versioned manifest for the workflow runner.
 resource "rayhpc_workflow_placement" "pipeline" {
   dynamic "stage" {
     for_each = local.pipeline
@@ -151,17 +130,16 @@ resource "rayhpc_workflow_placement" "pipeline" {
     }
   }
 
-  hpc {
-    name          = "slurm-efa"
-    instance_type = rayhpc_efa_network.mpi.instance_type
-    max_nodes     = 16
-    efa           = true
-  }
-
-  ray {
-    name          = "ray-workers"
-    instance_type = "m6i.xlarge"
-    max_nodes     = 64
+  dynamic "hpc" {
+    for_each = rayhpc_hybrid_cluster.env.platforms.hpc
+    content {
+      name          = hpc.value.name
+      instance_type = hpc.value.instance_type
+      min_nodes     = hpc.value.min_nodes
+      max_nodes     = hpc.value.max_nodes
+      efa           = hpc.value.efa
+      spot          = hpc.value.spot
+    }
   }
 
   serverless {

@@ -1,60 +1,46 @@
-output "lustre_workspace" {
-  description = "The shared Lustre workspace and how to mount it."
+output "environment" {
+  description = "Every part of the hybrid environment, by its identifiers and addresses."
   value = {
-    id            = rayhpc_lustre_workspace.shared.id
-    dns_name      = rayhpc_lustre_workspace.shared.dns_name
-    mount_name    = rayhpc_lustre_workspace.shared.mount_name
-    mount_command = rayhpc_lustre_workspace.shared.mount_command
-    lifecycle     = rayhpc_lustre_workspace.shared.lifecycle_state
-    data_repositories = [for d in rayhpc_lustre_workspace.shared.data_repository :
-    "${d.file_system_path} <- ${d.s3_uri}"]
+    efa_placement_group   = rayhpc_hybrid_cluster.env.efa_placement_group_name
+    efa_security_group    = rayhpc_hybrid_cluster.env.efa_security_group_id
+    efa_launch_template   = rayhpc_hybrid_cluster.env.efa_launch_template_id
+    lustre_file_system    = rayhpc_hybrid_cluster.env.lustre_file_system_id
+    lustre_dns_name       = rayhpc_hybrid_cluster.env.lustre_dns_name
+    lustre_mount_command  = rayhpc_hybrid_cluster.env.lustre_mount_command
+    lustre_security_group = rayhpc_hybrid_cluster.env.lustre_security_group_id
+    hpc_cluster           = rayhpc_hybrid_cluster.env.hpc_cluster_name
+    hpc_head_node_ip      = rayhpc_hybrid_cluster.env.hpc_head_node_private_ip
+    ingest_task           = rayhpc_hybrid_cluster.env.ingest_task_arn
+    changed_parts         = rayhpc_hybrid_cluster.env.changed_parts
   }
 }
 
-output "datasync_ingest" {
-  description = "The DataSync task that brings the raw data into the workspace, and its first run."
-  value = {
-    task              = rayhpc_datasync_transfer.ingest.id
-    status            = rayhpc_datasync_transfer.ingest.last_execution.status
-    files_transferred = rayhpc_datasync_transfer.ingest.last_execution.files_transferred
-    bytes_transferred = rayhpc_datasync_transfer.ingest.last_execution.bytes_transferred
-  }
+output "platforms" {
+  description = "The pools the environment really has (its Slurm queues), as the placements use them."
+  value       = rayhpc_hybrid_cluster.env.platforms
 }
 
-output "efa_network" {
-  description = "The EFA network for the MPI stage."
-  value = {
-    placement_group     = rayhpc_efa_network.mpi.placement_group_name
-    security_group      = rayhpc_efa_network.mpi.security_group_id
-    launch_template     = "${rayhpc_efa_network.mpi.launch_template_id} v${rayhpc_efa_network.mpi.launch_template_latest_version}"
-    efa_interface_count = rayhpc_efa_network.mpi.efa_interface_count
-    availability_zone   = rayhpc_efa_network.mpi.availability_zone
-  }
+output "montage_table" {
+  description = "Where each stage of the Montage trace runs, when, and what it costs."
+  value       = rayhpc_workflow_placement.montage.table
 }
 
-output "hpc_cluster" {
-  description = "The Slurm cluster on the Lustre workspace."
-  value = {
-    status    = rayhpc_hpc_cluster.slurm.status
-    compute   = rayhpc_hpc_cluster.slurm.compute_fleet_status
-    version   = rayhpc_hpc_cluster.slurm.version
-    head_node = rayhpc_hpc_cluster.slurm.head_node_instance_id
-    ssh       = rayhpc_hpc_cluster.slurm.ssh_command
-    stack     = rayhpc_hpc_cluster.slurm.cloudformation_stack_arn
-  }
+output "montage_baselines" {
+  description = "The Montage placement against running everything on one platform, the Mashup rule and HEFT."
+  value       = rayhpc_workflow_placement.montage.baselines_table
 }
 
-output "placement_table" {
-  description = "Where each workflow stage should run, when, and what it costs."
+output "montage_gantt" {
+  description = "The Montage placement as a Mermaid Gantt chart."
+  value       = rayhpc_workflow_placement.montage.gantt_mermaid
+}
+
+output "pipeline_table" {
+  description = "Where each stage of the hybrid pipeline runs."
   value       = rayhpc_workflow_placement.pipeline.table
 }
 
-output "placement_vs_baselines" {
-  description = "The chosen placement against running everything on one platform, the Mashup rule and HEFT."
-  value       = rayhpc_workflow_placement.pipeline.baselines_table
-}
-
-output "placement_manifest" {
-  description = "Where the workflow runner finds the placement."
-  value       = "s3://${var.data_lake_bucket}/placements/pipeline.json"
+output "placement_manifests" {
+  description = "Where the workflow runner finds the placements."
+  value       = ["s3://${var.data_lake_bucket}/placements/montage.json", "s3://${var.data_lake_bucket}/placements/pipeline.json"]
 }
