@@ -291,6 +291,8 @@ func ReadHybrid(ctx context.Context, c *conns.Client, prior *Hybrid) (*Hybrid, e
 				return nil, err
 			}
 			t = prior.Transfer // its locations may be left: the update deletes them before making a new transfer
+		} else if len(t.Missing) > 0 {
+			h.Missing = append(h.Missing, PartIngest) // a task or location gone: the ingest is made again
 		}
 		h.Transfer = t
 	}
