@@ -151,3 +151,37 @@ func finishCreate(ctx context.Context, conn *ec2.Client, sgID string) error {
 	_, err := conn.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{sgID}, Tags: []ec2types.Tag{{Key: aws.String(owner.TagCreate)}}})
 	return err
 }
+
+// RepairNetwork makes again the placement group and launch template of a network whose security group
+// still exists (ReadNetwork listed them in Missing), keeping the group: instances, file systems and
+// other groups' rules that refer to the group keep working, and EC2 would refuse to delete a group that
+// is in use (DependencyViolation; Amazon EC2 API Reference, DeleteSecurityGroup). A network without its
+// security group cannot be repaired: it is replaced. The parts are looked for first, as in a create.
+func RepairNetwork(ctx context.Context, c *conns.Client, n *Network, spec NetworkSpec) (*Network, error) {
+	if n.SecurityGroupID == "" {
+		return n, fmt.Errorf("EFA network (%s) has no security group left to repair around: replace it", spec.Name)
+	}
+	conn := c.EC2()
+	r, err := resolve(ctx, conn, spec, true)
+	if err != nil {
+		return n, err
+	}
+	out := *n
+	id := ownerOf(spec.Name)
+	if spec.PlacementStrategy == strategyCluster && n.PlacementGroupName == "" {
+		if _, err := ensurePlacementGroup(ctx, conn, id, spec); err != nil {
+			return &out, fmt.Errorf("creating cluster placement group: %w", err)
+		}
+		out.PlacementGroupName = spec.Name
+	}
+	if n.LaunchTemplateID == "" {
+		lt, _, err := ensureLaunchTemplate(ctx, conn, id, spec, launchTemplateData(spec, r, n.SecurityGroupID, out.PlacementGroupName), r.Type.Name)
+		if err != nil {
+			return &out, fmt.Errorf("creating launch template: %w", err)
+		}
+		out.LaunchTemplateID = aws.ToString(lt.LaunchTemplateId)
+		out.LaunchTemplateLatestVersion = aws.ToInt64(lt.LatestVersionNumber)
+	}
+	out.Missing = nil
+	return &out, nil
+}

@@ -16,8 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/hybrid"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 )
 
@@ -90,6 +92,21 @@ func outOfBandDeletes(t *testing.T, name string) []outOfBand {
 	sb := acctest.Sandbox(t)
 	cfg := sb.AWSConfig()
 	return []outOfBand{
+		{part: "efa_network", changes: changes("efa_network: repair"), delete: func() {
+			// The launch template and the placement group go; the security group, which the workspace's
+			// group and the head node refer to (EC2 would refuse to delete it), stays.
+			c := ec2.NewFromConfig(cfg)
+			if _, err := c.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String(name)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)}); err != nil {
+				t.Fatal(err)
+			}
+			waitGone(t, "the launch template", func() bool {
+				_, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{name}})
+				return err != nil
+			})
+		}},
 		{part: "hpc_cluster", changes: changes("hpc_cluster: create"), delete: func() {
 			pc, err := api.NewSignedClient(sb.ParallelClusterURL(), &api.SigningDoer{Credentials: cfg.Credentials, Region: sandbox.Region})
 			if err != nil {
@@ -128,6 +145,9 @@ func outOfBandDeletes(t *testing.T, name string) []outOfBand {
 				t.Fatal(err)
 			}
 			for _, fs := range out.FileSystems {
+				if conns.FSxTagMap(fs.Tags)[hybrid.TagKey] != name {
+					continue
+				}
 				if _, err := c.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: fs.FileSystemId}); err != nil {
 					t.Fatal(err)
 				}

@@ -160,7 +160,8 @@ func planIdentifiers(ctx context.Context, req resource.ModifyPlanRequest, resp *
 		remake := touched[part] == ActionCreate || touched[part] == ActionReplace
 		for _, a := range attrs {
 			v := types.StringUnknown()
-			if !remake {
+			// A repaired network keeps its security group; its launch template and placement group are new.
+			if !remake && (touched[part] != ActionRepair || a == "efa_security_group_id") {
 				resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(a), &v)...)
 			}
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), v)...)

@@ -140,9 +140,12 @@ func TestChanges(t *testing.T) {
 			[]Change{{PartLustreWorkspace, ActionCreate}, {PartHPCCluster, ActionUpdate}, {PartIngest, ActionReplace}}},
 		{"ingest deleted outside: made again", func(_ *HybridSpec, h *Hybrid) { h.Transfer = nil },
 			[]Change{{PartIngest, ActionCreate}}},
-		{"network half deleted: replaced, the workspace and cluster follow its new group", func(_ *HybridSpec, h *Hybrid) {
-			h.Missing = []string{PartEFANetwork}
+		{"network's group deleted: replaced, the workspace and cluster follow its new group", func(_ *HybridSpec, h *Hybrid) {
+			h.Missing, h.Network.SecurityGroupID = []string{PartEFANetwork}, ""
 		}, []Change{{PartEFANetwork, ActionReplace}, {PartLustreWorkspace, ActionUpdate}, {PartHPCCluster, ActionUpdate}}},
+		{"network's launch template deleted: repaired around its group, nothing else touched", func(_ *HybridSpec, h *Hybrid) {
+			h.Missing, h.Network.LaunchTemplateID = []string{PartEFANetwork}, ""
+		}, []Change{{PartEFANetwork, ActionRepair}}},
 		{"file system deleted outside: the workspace replaced (its group deleted first)", func(_ *HybridSpec, h *Hybrid) {
 			h.Missing = []string{PartLustreWorkspace}
 		}, []Change{{PartLustreWorkspace, ActionReplace}, {PartHPCCluster, ActionUpdate}, {PartIngest, ActionReplace}}},

@@ -24,6 +24,9 @@ const (
 	ActionUpdate  = "update"  // in place, through the part's layer
 	ActionReplace = "replace" // deleted and made again (the ingest, whose DataSync locations cannot move; an EFA network missing some of its parts)
 	ActionDelete  = "delete"  // no longer configured (only the ingest)
+	// ActionRepair makes again the launch template or placement group of an EFA network whose security
+	// group is left: the group, which the workspace and the cluster refer to, is kept.
+	ActionRepair = "repair"
 )
 
 // Change is what an update does to one part.
@@ -41,12 +44,14 @@ func Changes(h *Hybrid, from, to HybridSpec) []Change {
 	var out []Change
 	add := func(part, action string) { out = append(out, Change{part, action}) }
 	missing := func(part string) bool { return slices.Contains(h.Missing, part) }
-	networkNew := h.Network == nil || missing(PartEFANetwork)
+	networkNew := h.Network == nil || (missing(PartEFANetwork) && h.Network.SecurityGroupID == "")
 	switch {
 	case h.Network == nil:
 		add(PartEFANetwork, ActionCreate)
 	case networkNew:
 		add(PartEFANetwork, ActionReplace)
+	case missing(PartEFANetwork):
+		add(PartEFANetwork, ActionRepair)
 	case !reflect.DeepEqual(from.network(), to.network()):
 		add(PartEFANetwork, ActionUpdate)
 	}
@@ -163,6 +168,8 @@ func UpdateHybrid(ctx context.Context, c *conns.Client, h *Hybrid, from, to Hybr
 	for _, part := range []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartIngest} {
 		var s step
 		switch action[part] {
+		case ActionRepair:
+			s = r.repairNetwork()
 		case ActionUpdate:
 			s = steps[part]()
 		case ActionCreate, ActionReplace:
@@ -176,6 +183,14 @@ func UpdateHybrid(ctx context.Context, c *conns.Client, h *Hybrid, from, to Hybr
 		r.g.record(func(h *Hybrid) { h.Missing = slices.DeleteFunc(h.Missing, func(p string) bool { return p == part }) })
 	}
 	return r.finish(ctx)
+}
+
+func (r *run) repairNetwork() step {
+	return step{PartEFANetwork, func(ctx context.Context) error {
+		n, err := efa.RepairNetwork(ctx, r.c, r.g.h.Network, r.spec.network())
+		r.g.record(func(h *Hybrid) { h.Network = n })
+		return err
+	}}
 }
 
 // deleteReplaced deletes, in reverse creation order, what is left of the parts an update replaces (or,
