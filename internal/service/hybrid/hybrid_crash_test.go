@@ -9,21 +9,37 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
 )
 
-// killPoints are moments of a create at which terraform (and the provider) is killed: after the call
-// that made a part was served, before Terraform could record anything.
-var killPoints = []struct{ after, service, operation string }{
+// killPoint is a moment at which terraform (and the provider) is killed: right after the sandbox served
+// the call, before Terraform could record anything.
+type killPoint struct{ what, service, operation string }
+
+// createKills are points of a create: after the call that made each part.
+var createKills = []killPoint{
 	{"the EFA launch template", "ec2", "CreateLaunchTemplate"},
 	{"the file system", "fsx", "CreateFileSystem"},
 	{"the cluster", "execute-api", "CreateCluster"},
 	{"the ingest task", "datasync", "CreateTask"},
 }
 
-// TestAccHybridCluster_killedDuringCreate: terraform is killed (SIGKILL) at several points of a create;
-// the next apply adopts what the killed one made (nothing made twice), destroy leaves nothing.
-func TestAccHybridCluster_killedDuringCreate(t *testing.T) {
+// destroyKills are points of a destroy: while the cluster and while the file system are being deleted.
+// The environment of createKills[i] is destroyed with destroyKills[i] (when there is one).
+var destroyKills = []killPoint{
+	{"the cluster's delete", "execute-api", "DeleteCluster"},
+	{"the file system's delete", "fsx", "DeleteFileSystem"},
+}
+
+// TestAccHybridCluster_killedDuringCreateAndDestroy: terraform is killed (SIGKILL) at several points of a
+// create; the next apply adopts what the killed one made (nothing made twice) and the plan is then empty.
+// Two of these environments are then destroyed with terraform killed during the destroy; the next
+// destroy removes what is left. Nothing is left after any of them.
+func TestAccHybridCluster_killedDuringCreateAndDestroy(t *testing.T) {
 	gw := acctest.Gateway(t)
-	for _, k := range killPoints {
-		t.Run("after "+k.after, func(t *testing.T) {
+	for i, k := range createKills {
+		sub := "create killed after " + k.what
+		if i < len(destroyKills) {
+			sub += ", destroy killed during " + destroyKills[i].what
+		}
+		t.Run(sub, func(t *testing.T) {
 			name := acctest.RandomName()
 			cli := acctest.NewCLI(t)
 			cli.WriteConfig(hybridConfig{name: name, ingest: true}.render(t))
@@ -38,31 +54,13 @@ func TestAccHybridCluster_killedDuringCreate(t *testing.T) {
 			if changes, out := cli.Plan(); changes {
 				t.Errorf("the plan after the converged apply is not empty:\n%s", out)
 			}
-			cli.Destroy()
-			if err := checkNothingLeft(t, name)(nil); err != nil {
-				t.Error(err)
+			if i < len(destroyKills) {
+				d := destroyKills[i]
+				start := len(gw.Calls())
+				cli.KillDuringDestroy(func(calls []gateway.Call) bool {
+					return acctest.HasCall(acctest.CallsSince(calls, start), d.service, d.operation)
+				})
 			}
-		})
-	}
-}
-
-// TestAccHybridCluster_killedDuringDestroy: terraform is killed while the destroy deletes the cluster and
-// while it deletes the file system; the next destroy removes what is left.
-func TestAccHybridCluster_killedDuringDestroy(t *testing.T) {
-	gw := acctest.Gateway(t)
-	for _, k := range []struct{ during, service, operation string }{
-		{"the cluster's delete", "execute-api", "DeleteCluster"},
-		{"the file system's delete", "fsx", "DeleteFileSystem"},
-	} {
-		t.Run("during "+k.during, func(t *testing.T) {
-			name := acctest.RandomName()
-			cli := acctest.NewCLI(t)
-			cli.WriteConfig(hybridConfig{name: name, ingest: true}.render(t))
-			cli.Apply()
-			start := len(gw.Calls())
-			cli.KillDuringDestroy(func(calls []gateway.Call) bool {
-				return acctest.HasCall(acctest.CallsSince(calls, start), k.service, k.operation)
-			})
 			cli.Destroy()
 			if err := checkNothingLeft(t, name)(nil); err != nil {
 				t.Error(err)

@@ -229,7 +229,8 @@ func TestAccHybridCluster_sandboxUnreachable(t *testing.T) {
 }
 
 // TestAccHybridCluster_partDeletedOutOfBand: each part deleted behind Terraform's back is made again by
-// the next apply, and only that part (its identifiers are the only ones unknown in the plan).
+// the next apply, and only that part (its identifiers are the only ones unknown in the plan). It injects
+// no fault and deletes only its own environment's objects, so it runs in parallel with _basic.
 func TestAccHybridCluster_partDeletedOutOfBand(t *testing.T) {
 	name := acctest.RandomName()
 	cfg := hybridConfig{name: name, ingest: true}.render(t)
@@ -245,7 +246,7 @@ func TestAccHybridCluster_partDeletedOutOfBand(t *testing.T) {
 			Check: checkOneEnvironment(t, name),
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkNothingLeft(t, name),

@@ -3,7 +3,6 @@
 package hybrid_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 )
 
 const resName = "rayhpc_hybrid_cluster.test"
@@ -106,37 +104,13 @@ func checkNothingLeft(t *testing.T, name string) resource.TestCheckFunc {
 	}
 }
 
-// leftovers lists what the sandbox holds of the environment named name, by kind. File systems,
-// associations, instances and DataSync locations carry no name in what is listed, so every one of them
-// counts (tests of this package run one environment at a time: they are not parallel).
-func leftovers(t *testing.T, name string) ([]string, error) {
-	t.Helper()
-	opts, err := inventory.FromEnv(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	inv, err := inventory.List(context.Background(), opts)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, kind := range inventory.Kinds {
-		for _, id := range inv[kind] {
-			if strings.HasPrefix(kind, "fsx") || strings.Contains(id, name) || kind == "ec2 instance" || kind == "datasync location" {
-				if !strings.Contains(id, "(DELETING)") {
-					out = append(out, kind+": "+id)
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
 func TestAccHybridCluster_basic(t *testing.T) {
 	name := acctest.RandomName()
 	cfg := hybridConfig{name: name, ingest: true}
 	sameFS := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	// Parallel with the other tests that inject no fault and read no call log: each sees only its own
+	// environment (leftovers attributes every object to its environment).
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             checkNothingLeft(t, name),
