@@ -61,11 +61,21 @@ func computeBaselines(pr *prepared, se *searcher, opt Options) []Baseline {
 	a, err := mashup(pr, opt)
 	out = append(out, candidate(BaselineMashup, a, err))
 
+	// HEFT's task-level mapping is a candidate too (refined by Solve),
+	// unless stages must run whole (NoSplit).
 	h := heft(pr)
 	plan := Plan{Stages: h.Assignment, Tasks: h.TaskPools}
-	mk, cost, _ := se.sm.run(&plan, nil)
+	var mk, cost float64
+	if opt.NoSplit {
+		mk, cost, _ = se.sm.run(&plan, nil)
+	} else {
+		se.phase = "baseline " + BaselineHEFT
+		c := &se.all[se.eval(plan)]
+		mk, cost = c.makespan, c.cost
+	}
 	out = append(out, Baseline{Name: BaselineHEFT, Feasible: true, Assignment: h.Assignment, TaskPools: h.TaskPools,
-		MakespanS: mk, CostUSD: cost, MeetsConstraints: meets(opt, mk, cost), TaskLevelMakespanS: h.TaskMakespanS})
+		MakespanS: mk, CostUSD: cost, MeetsConstraints: meets(opt, mk, cost), TaskLevelMakespanS: h.TaskMakespanS,
+		candidate: !opt.NoSplit})
 	// HEFT's per-stage reduction is a starting point of the search.
 	se.phase = "baseline heft (per stage)"
 	se.evalA(h.Assignment)

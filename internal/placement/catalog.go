@@ -45,13 +45,17 @@ type Catalog struct {
 	SpotDiscount Value `json:"spot_discount"`
 	// Fixed costs of running a pool at all, billed for the run's duration:
 	// the ParallelCluster head node, the EKS control plane and the Ray head.
-	HPCHeadNodeType  string `json:"hpc_head_node_type"`
-	EKSControlPlane  Value  `json:"eks_control_plane"`
-	RayHeadNodeType  string `json:"ray_head_node_type"`
-	HPCPoolVCPUs     Value  `json:"hpc_pool_vcpus"`
-	RayPoolVCPUs     Value  `json:"ray_pool_vcpus"`
-	LustreCapacityGB Value  `json:"lustre_capacity_gb"`
-	LustreGBMonth    Value  `json:"lustre_gb_month"`
+	HPCHeadNodeType string `json:"hpc_head_node_type"`
+	EKSControlPlane Value  `json:"eks_control_plane"`
+	RayHeadNodeType string `json:"ray_head_node_type"`
+	// RayHeadTaskVCPUs and RayHeadTaskMemoryGiB: what of the Ray head node
+	// runs tasks (the head container's limits, which Ray advertises).
+	RayHeadTaskVCPUs     Value `json:"ray_head_task_vcpus"`
+	RayHeadTaskMemoryGiB Value `json:"ray_head_task_memory_gib"`
+	HPCPoolVCPUs         Value `json:"hpc_pool_vcpus"`
+	RayPoolVCPUs         Value `json:"ray_pool_vcpus"`
+	LustreCapacityGB     Value `json:"lustre_capacity_gb"`
+	LustreGBMonth        Value `json:"lustre_gb_month"`
 
 	// AWS Lambda.
 	LambdaGBSecondX86  Value `json:"lambda_gb_second_x86"`
@@ -119,6 +123,11 @@ func DefaultCatalog() *Catalog {
 		HPCHeadNodeType: "c6i.large",
 		EKSControlPlane: prices.EKSClusterHour,
 		RayHeadNodeType: "m6i.xlarge",
+		RayHeadTaskVCPUs: val(2, "vCPU", "deployment choice: the Ray head container's CPU limit, 2 of the m6i.xlarge head node's 4 vCPUs "+
+			"(the rest for the GCS, dashboard, autoscaler sidecar and EKS system pods); Ray advertises a container's CPU limit as its "+
+			"num-cpus and schedules tasks on the head unless rayStartParams sets num-cpus to 0 (Ray docs, \"Configuring the head node\", "+
+			"recommend 0 for large clusters: set this to 0 for such a cluster)"),
+		RayHeadTaskMemoryGiB: val(8, "GiB", "deployment choice: the Ray head container's memory limit, 8 of the m6i.xlarge head node's 16 GiB"),
 		HPCPoolVCPUs: val(1152, "vCPU", "deployment choice: the default HPC queue's capacity, 16 c5n.18xlarge "+
 			"nodes' worth; right-sized types get max_nodes = 1152 / vCPUs"),
 		RayPoolVCPUs: val(256, "vCPU", "deployment choice: the default Ray worker group's capacity, 64 m6i.xlarge "+

@@ -98,7 +98,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		}
 	}
 	need -= sp.booting
-	if room := pl.MaxNodes - len(sp.nodes); need > room {
+	if room := pl.MaxNodes - (len(sp.nodes) - sp.heads); need > room {
 		need = room
 	}
 	for i := 0; i < need; i++ {

@@ -47,8 +47,10 @@
 // plane) and of the Lustre file system for the run, right-sized instance
 // types, spot pricing, Lambda's 1 ms billing tick, cold starts, memory-bound
 // vCPU share, timeout, concurrency and ephemeral storage, Fargate sizes and
-// storage, S3 requests, data through S3 between storage domains, and stages
-// split over two pools (see [Plan]). These simplifications are deliberate
+// storage, S3 requests, data through S3 between storage domains, stages
+// split over two pools and task-level placements (see [Plan]), a Ray head's
+// task vCPUs (Pool.HeadVCPUs) and a standing environment whose fixed costs
+// every placement pays alike (Platforms.Standing). These simplifications are deliberate
 // and shape the figures `make bench` reports:
 //   - A task runs on one node: multi-node MPI ranks are not modelled.
 //   - Bandwidth to Lustre is per task, without contention; S3 is shared

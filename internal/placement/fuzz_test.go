@@ -429,7 +429,7 @@ func checkCase(t testing.TB, c *genCase, brute bool) {
 			fail("Pareto point %+v", pp)
 		}
 		if i < 4 {
-			fresh("Pareto point", Plan{Stages: pp.Assignment, Burst: pp.Burst}, pp.MakespanS, pp.CostUSD)
+			fresh("Pareto point", Plan{Stages: pp.Assignment, Burst: pp.Burst, Tasks: pp.TaskPools}, pp.MakespanS, pp.CostUSD)
 		}
 	}
 	// The reported evaluation is what Evaluate says.
@@ -545,7 +545,11 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 		task := &w.Tasks[i]
 		sp := ev.Tasks[i]
 		lastFinish = max(lastFinish, sp.FinishS)
-		if sp.Pool != a[task.Stage] && sp.Pool != plan.burstOf(task.Stage) {
+		if plan.Tasks != nil {
+			if sp.Pool != plan.Tasks[i] {
+				fail("task %s on pool %d, the plan puts it on %d", task.ID, sp.Pool, plan.Tasks[i])
+			}
+		} else if sp.Pool != a[task.Stage] && sp.Pool != plan.burstOf(task.Stage) {
 			fail("task %s on pool %d, its stage is on %d", task.ID, sp.Pool, a[task.Stage])
 		}
 		for _, par := range task.Parents {
@@ -564,7 +568,8 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 			if task.Cores > pl.VCPUs || task.MemoryBytes > pl.MemoryBytes || task.GPUs > pl.GPUs {
 				fail("task %s (%d cores, %d B, %d GPUs) on %s nodes (%d, %d, %d)", task.ID, task.Cores, task.MemoryBytes, task.GPUs, pl.Name, pl.VCPUs, pl.MemoryBytes, pl.GPUs)
 			}
-			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes {
+			// Node 0 is the head node when the pool's head runs tasks.
+			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes+headsOf(pl) {
 				fail("task %s on node %d of %d", task.ID, sp.Node, ev.Pools[sp.Pool].Nodes)
 			}
 		case KindServerless:
@@ -629,7 +634,11 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 				n.cores += sg * task.Cores
 				n.gpus += sg * task.GPUs
 				n.mem += int64(sg) * task.MemoryBytes
-				if n.cores > pl.VCPUs || n.gpus > pl.GPUs || n.mem > pl.MemoryBytes {
+				vc, gp, mem := pl.VCPUs, pl.GPUs, pl.MemoryBytes
+				if ev.Tasks[e.i].Node < headsOf(pl) {
+					vc, gp, mem = pl.HeadVCPUs, 0, pl.HeadMemoryBytes
+				}
+				if n.cores > vc || n.gpus > gp || n.mem > mem {
 					fail("pool %s node %d over capacity at %v: %+v", pl.Name, ev.Tasks[e.i].Node, e.t, *n)
 				}
 			case KindServerless:
@@ -702,6 +711,14 @@ func bruteForceCase(t testing.TB, p *Problem, sol *Solution, opts Options) (floa
 	}
 	rec(0)
 	return best, bestA, ok
+}
+
+// headsOf is 1 when the pool's head node runs tasks (it is then node 0).
+func headsOf(pl *Pool) int {
+	if pl.HeadVCPUs > 0 {
+		return 1
+	}
+	return 0
 }
 
 // smallForBruteForce reports whether brute force over all assignments is

@@ -149,6 +149,9 @@ type heftPool struct {
 	// warm (serverless): per stage, the free times of the stage function's
 	// execution environments.
 	warm []slotHeap
+	// head (VM): the slots of the head node's task vCPUs (Pool.HeadVCPUs),
+	// apart because a task must fit the head's memory to use them.
+	head slotHeap
 }
 
 // heftPools returns every pool's processors at time 0: the vCPUs of the
@@ -176,6 +179,9 @@ func heftPools(pr *prepared) []heftPool {
 			warm := 0.0
 			if pl.MinNodesBoot {
 				warm = pl.StartLatencyS
+			}
+			for i := 0; i < min(pl.HeadVCPUs, h.cap); i++ {
+				h.head.push(0)
 			}
 			h.add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, warm)
 			h.unstarted = max(0, pl.MaxNodes-pl.MinNodes)
@@ -281,7 +287,24 @@ type heftOption struct {
 	k          int
 	start, end float64
 	newNode    bool // VM: on a node started for it at its ready time
+	onHead     bool // VM: on the pool's head node
 	cold       bool // serverless: in a new execution environment
+}
+
+// earliest returns when n slots of h are free (+Inf when h has fewer).
+func (hs *heftState) earliest(h *slotHeap, n int) float64 {
+	if len(*h) < n {
+		return math.Inf(1)
+	}
+	hs.popped = hs.popped[:0]
+	for i := 0; i < n; i++ {
+		hs.popped = append(hs.popped, h.pop())
+	}
+	t := hs.popped[n-1]
+	for _, x := range hs.popped {
+		h.push(x)
+	}
+	return t
 }
 
 // try returns when task v, ready at time ready, would start and finish on
@@ -291,20 +314,16 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 	pr := hs.pr
 	pl := &pr.p.Pools[k]
 	h := &hs.pools[k]
-	o := heftOption{k: k, start: math.Inf(1)}
 	n := heftNeed(pr, v, k)
-	if len(h.slots) >= n {
-		hs.popped = hs.popped[:0]
-		for i := 0; i < n; i++ {
-			hs.popped = append(hs.popped, h.slots.pop())
-		}
-		o.start = max(ready, hs.popped[n-1])
-		for _, x := range hs.popped {
-			h.slots.push(x)
-		}
-	}
+	o := heftOption{k: k, start: max(ready, hs.earliest(&h.slots, n))}
 	switch pl.Kind {
 	case KindHPC, KindRay:
+		task := &pr.ct[v]
+		if task.GPUs == 0 && task.MemoryBytes <= pl.HeadMemoryBytes {
+			if t := max(ready, hs.earliest(&h.head, n)); t < o.start {
+				o.start, o.onHead = t, true
+			}
+		}
 		// The simulator starts a node when a task finds no room; it is
 		// ready StartLatencyS later.
 		if b := ready + pl.StartLatencyS; h.unstarted > 0 && b < o.start {
@@ -329,6 +348,15 @@ func (hs *heftState) commit(v int32, o heftOption) {
 	pl := &pr.p.Pools[o.k]
 	h := &hs.pools[o.k]
 	n := heftNeed(pr, v, o.k)
+	if o.onHead {
+		for i := 0; i < n; i++ {
+			h.head.pop()
+		}
+		for i := 0; i < n; i++ {
+			h.head.push(o.end)
+		}
+		return
+	}
 	if o.newNode {
 		h.unstarted--
 		room := h.cap - len(h.slots)

@@ -40,11 +40,14 @@ type ManifestStage struct {
 	// BurstPool, when set, is where the stage's tasks go that find no free
 	// capacity on Pool when they are ready (fill Pool, burst the rest);
 	// BurstTasks is how many did in the simulation.
-	BurstPool  string  `json:"burst_pool,omitempty"`
-	BurstTasks int     `json:"burst_tasks,omitempty"`
-	StartS     float64 `json:"start_s"`
-	FinishS    float64 `json:"finish_s"`
-	CostUSD    float64 `json:"cost_usd"`
+	BurstPool  string `json:"burst_pool,omitempty"`
+	BurstTasks int    `json:"burst_tasks,omitempty"`
+	// TaskPools, for a task-level placement, maps every task of the stage
+	// that runs elsewhere than Pool to its pool (task ID → pool name).
+	TaskPools map[string]string `json:"task_pools,omitempty"`
+	StartS    float64           `json:"start_s"`
+	FinishS   float64           `json:"finish_s"`
+	CostUSD   float64           `json:"cost_usd"`
 }
 
 // ManifestPool is a pool used by at least one stage.
@@ -76,7 +79,21 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 			ms.BurstPool, ms.BurstTasks = p.Pools[b].Name, r.BurstTasks
 			used[b] = true
 		}
+		if sol.TaskPools != nil && r.BurstTasks > 0 { // task level: the pool of most tasks elsewhere, as the evaluation says
+			ms.BurstPool, ms.BurstTasks = r.BurstPool, r.BurstTasks
+		}
 		m.Stages = append(m.Stages, ms)
+	}
+	for i, k := range sol.TaskPools {
+		s := p.Workflow.Tasks[i].Stage
+		if k == sol.Assignment[s] {
+			continue
+		}
+		if m.Stages[s].TaskPools == nil {
+			m.Stages[s].TaskPools = map[string]string{}
+		}
+		m.Stages[s].TaskPools[p.Workflow.Tasks[i].ID] = p.Pools[k].Name
+		used[k] = true
 	}
 	for k, u := range used {
 		if u {

@@ -141,9 +141,11 @@ type StageResult struct {
 // FinishS includes cold/start latency, input reading, compute and output
 // writing.
 type TaskSpan struct {
-	Task    int     `json:"task"`
-	Pool    int     `json:"pool"`
-	Node    int     `json:"node"` // node index within a VM pool, -1 otherwise
+	Task int `json:"task"`
+	Pool int `json:"pool"`
+	// Node is the node index within a VM pool (0 is the head node when the
+	// pool's head runs tasks, see Pool.HeadVCPUs), -1 otherwise.
+	Node    int     `json:"node"`
 	StartS  float64 `json:"start_s"`
 	FinishS float64 `json:"finish_s"`
 	Cold    bool    `json:"cold,omitempty"`

@@ -111,6 +111,14 @@ type Pool struct {
 	// and ready StartLatencyS later (a cluster created for the run) instead
 	// of up at time 0 (warm nodes of a standing cluster).
 	MinNodesBoot bool `json:"min_nodes_boot,omitempty"`
+	// HeadVCPUs and HeadMemoryBytes (VM pools): the pool's head node runs
+	// tasks too, with this much of its capacity. It is up at time 0 and its
+	// price is part of FixedHourlyUSD (not billed per node); it does not
+	// count towards MaxNodes. A Ray head does this by default: Ray
+	// advertises the head container's CPUs unless rayStartParams sets
+	// num-cpus to 0. A Slurm head node runs no jobs (0).
+	HeadVCPUs       int   `json:"head_vcpus,omitempty"`
+	HeadMemoryBytes int64 `json:"head_memory_bytes,omitempty"`
 	// Spot marks a VM pool priced at spot (HourlyUSD is then the spot price;
 	// interruptions are not modelled).
 	Spot bool `json:"spot,omitempty"`
@@ -162,6 +170,13 @@ type Storage struct {
 type Platforms struct {
 	Pools   []Pool  `json:"pools"`
 	Storage Storage `json:"storage"`
+	// Standing: the environment is up before the run and stays up after it
+	// (a standing rayhpc_hybrid_cluster): every pool's fixed costs (head
+	// node, EKS control plane, Ray head) and the Lustre file system are
+	// billed for the run to every placement alike, whether it uses them or
+	// not. Otherwise they are billed only to placements that use them (an
+	// environment made for the run; their creation time is not modelled).
+	Standing bool `json:"standing,omitempty"`
 }
 
 // Problem is a workflow together with the platforms it may run on.
@@ -220,8 +235,9 @@ func DefaultPlatformsFrom(c *Catalog) (Platforms, error) {
 		return Platforms{}, err
 	}
 	return Platforms{
-		Pools:   []Pool{hpc, ray, NewServerlessPool(c, "lambda", "x86_64"), NewBatchPool(c, "batch")},
-		Storage: NewStorage(c),
+		Pools:    []Pool{hpc, ray, NewServerlessPool(c, "lambda", "x86_64"), NewBatchPool(c, "batch")},
+		Storage:  NewStorage(c),
+		Standing: true,
 	}, nil
 }
 
@@ -269,11 +285,15 @@ func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (
 }
 
 // NewRayPool returns a KubeRay worker group of instanceType nodes, with the
-// autoscaler's idle time and the EKS control plane and Ray head node as
-// fixed cost.
+// autoscaler's idle time, the EKS control plane and Ray head node as fixed
+// cost, and the Ray head's task capacity (the catalog's RayHeadTaskVCPUs
+// and RayHeadTaskMemoryGiB; none when either is 0).
 func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
 	pl, err := newVMPool(c, KindRay, name, instanceType, minNodes, maxNodes, c.RayNodeStartS.V)
 	pl.IdleTimeoutS = c.RayIdleS.V
+	if v, m := int(c.RayHeadTaskVCPUs.V), int64(c.RayHeadTaskMemoryGiB.V*(1<<30)); v > 0 && m > 0 {
+		pl.HeadVCPUs, pl.HeadMemoryBytes = v, m
+	}
 	pl.FixedHourlyUSD = c.EKSControlPlane.V + c.headPrice(c.RayHeadNodeType)
 	pl.FixedSource = "EKS control plane (" + c.EKSControlPlane.Source + ") and Ray head node " + c.RayHeadNodeType +
 		" (deployment choice)"
@@ -399,6 +419,9 @@ func (pl *Pool) validate() error {
 		}
 		if !inRange(pl.HourlyUSD, 0, MaxPriceUSD) {
 			return bad("price must be between 0 and %g", MaxPriceUSD)
+		}
+		if pl.HeadVCPUs < 0 || pl.HeadMemoryBytes < 0 || (pl.HeadVCPUs > 0) != (pl.HeadMemoryBytes > 0) {
+			return bad("the head node's task vCPUs and memory must both be positive or both 0")
 		}
 	case KindServerless:
 		if !inRange(pl.MBPerVCPU, 1, 1e9) || pl.MaxMemoryMB < 1 || pl.MinMemoryMB < 1 || pl.MinMemoryMB > pl.MaxMemoryMB {

@@ -11,7 +11,7 @@ func (sm *simulator) report(ev *Evaluation, total float64) {
 	ev.MakespanS = sm.makespan
 	ev.CostUSD = total
 	ev.S3RequestUSD = sm.s3Cost
-	if sm.usedFS {
+	if sm.billsFS() {
 		ev.StorageUSD = pr.p.Storage.LustreHourlyUSD * sm.makespan / 3600
 	}
 	sm.reportPools(ev)
@@ -29,8 +29,8 @@ func (sm *simulator) reportPools(ev *Evaluation) {
 		u := PoolUsage{Pool: pl.Name, Platform: pl.Kind, InstanceType: pl.InstanceType, Tasks: sp.tasks,
 			ColdStarts: sp.coldStarts, BusyCoreS: sp.busy, CostUSD: sp.cost, Nodes: sp.peak}
 		if pl.Kind.isVM() {
-			u.Nodes = len(sp.nodes)
-			for i := range sp.nodes {
+			u.Nodes = len(sp.nodes) - sp.heads
+			for i := sp.heads; i < len(sp.nodes); i++ {
 				u.BilledCoreS += sm.nodeBilledS(&sp.nodes[i], pl) * float64(pl.VCPUs)
 			}
 		}

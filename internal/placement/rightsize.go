@@ -116,7 +116,8 @@ func DefaultPlatformsFor(w *Workflow, c *Catalog) (Platforms, error) {
 		return Platforms{}, err
 	}
 	return Platforms{
-		Pools:   []Pool{hpc, ray, NewServerlessPool(c, "lambda", "x86_64"), NewBatchPool(c, "batch")},
-		Storage: NewStorage(c),
+		Pools:    []Pool{hpc, ray, NewServerlessPool(c, "lambda", "x86_64"), NewBatchPool(c, "batch")},
+		Storage:  NewStorage(c),
+		Standing: true,
 	}, nil
 }

@@ -30,24 +30,28 @@ type searcher struct {
 	phase string // origin given to new candidates
 }
 
-// key encodes a per-stage plan (stage pools, then burst pools + 1).
+// key encodes a plan (stage pools, then burst pools + 1, then a marker
+// and the task pools of a task-level plan).
 func key(pl Plan) string {
-	n := len(pl.Stages)
-	if pl.Burst != nil {
-		n *= 2
-	}
-	b := make([]byte, 0, 2*n)
+	n := len(pl.Stages) + len(pl.Burst) + len(pl.Tasks)
+	b := make([]byte, 0, 2*n+1)
 	for _, k := range pl.Stages {
 		b = append(b, byte(k>>8), byte(k))
 	}
 	for _, k := range pl.Burst {
 		b = append(b, byte((k+1)>>8), byte(k+1))
 	}
+	if pl.Tasks != nil {
+		b = append(b, 0xff)
+		for _, k := range pl.Tasks {
+			b = append(b, byte(k>>8), byte(k))
+		}
+	}
 	return string(b)
 }
 
-// eval simulates a (memoised) per-stage plan and returns the candidate
-// index. The plan's slices are copied.
+// eval simulates a (memoised) plan and returns the candidate index. The
+// plan's slices are copied.
 func (se *searcher) eval(pl Plan) int {
 	k := key(pl)
 	if i, ok := se.memo[k]; ok {
@@ -61,6 +65,9 @@ func (se *searcher) eval(pl Plan) int {
 	c := candidate{plan: Plan{Stages: append(Assignment(nil), pl.Stages...)}, origin: se.phase, makespan: mk, cost: cost}
 	if pl.Burst != nil {
 		c.plan.Burst = append([]int(nil), pl.Burst...)
+	}
+	if pl.Tasks != nil {
+		c.plan.Tasks = append([]int(nil), pl.Tasks...)
 	}
 	c.score = se.opt.Score(cost, mk, se.norm)
 	if se.opt.DeadlineS > 0 && mk > se.opt.DeadlineS {
@@ -99,8 +106,8 @@ func (se *searcher) normalise(baselines []Baseline) {
 }
 
 // better is the total order of candidates: constraint violation, then
-// objective, then the tie-breaker, then whole stages before split ones,
-// then the plan itself.
+// objective, then the tie-breaker, then per-stage plans before task-level
+// ones and whole stages before split ones, then the plan itself.
 func (se *searcher) better(i, j int) bool {
 	a, b := &se.all[i], &se.all[j]
 	if a.violation != b.violation {
@@ -115,6 +122,9 @@ func (se *searcher) better(i, j int) bool {
 	}
 	if t1 != t2 {
 		return t1 < t2
+	}
+	if (a.plan.Tasks == nil) != (b.plan.Tasks == nil) {
+		return a.plan.Tasks == nil
 	}
 	if (a.plan.Burst == nil) != (b.plan.Burst == nil) {
 		return a.plan.Burst == nil
@@ -288,7 +298,8 @@ func (se *searcher) pareto() []ParetoPoint {
 		if c.cost < bestCost {
 			bestCost = c.cost
 			out = append(out, ParetoPoint{MakespanS: c.makespan, CostUSD: c.cost,
-				Assignment: append(Assignment(nil), c.plan.Stages...), Burst: c.plan.Burst, Pools: c.plan.Stages.Names(se.pr.p)})
+				Assignment: append(Assignment(nil), c.plan.Stages...), Burst: c.plan.Burst, TaskPools: c.plan.Tasks,
+				Pools: c.plan.Stages.Names(se.pr.p)})
 		}
 	}
 	return out
@@ -369,6 +380,41 @@ func (se *searcher) split(cur int) int {
 			if best != cur {
 				cur, improved = best, true
 			}
+		}
+	}
+	return cur
+}
+
+// refine improves a task-level candidate cur (HEFT's mapping) by moves of
+// whole stages: every task of one stage to one pool it may use, keeping the
+// other stages' task mapping; the best improvement is kept and passes
+// repeat until none improves or the budget (Options.SearchWork / (2 ×
+// tasks) evaluations) is spent. A per-stage candidate is returned as is.
+func (se *searcher) refine(cur int) int {
+	if se.all[cur].plan.Tasks == nil {
+		return cur
+	}
+	pr := se.pr
+	budget := se.evals + se.opt.SearchWork/max(1, 2*len(pr.w.Tasks))
+	pl := Plan{Stages: make(Assignment, len(pr.allowed)), Tasks: make([]int, len(pr.w.Tasks))}
+	for improved := true; improved && se.evals < budget; {
+		improved = false
+		best := cur
+		for s := 0; s < len(pr.allowed) && se.evals < budget; s++ {
+			for _, k := range pr.allowed[s] {
+				copy(pl.Stages, se.all[cur].plan.Stages)
+				copy(pl.Tasks, se.all[cur].plan.Tasks)
+				pl.Stages[s] = k
+				for _, v := range pr.g.stageTasks[s] {
+					pl.Tasks[v] = k
+				}
+				if c := se.eval(pl); se.better(c, best) {
+					best = c
+				}
+			}
+		}
+		if best != cur {
+			cur, improved = best, true
 		}
 	}
 	return cur

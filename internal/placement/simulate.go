@@ -120,6 +120,7 @@ type simPool struct {
 	// VM pools.
 	nodes                 []vmNode
 	ready                 nodeHeap
+	heads                 int // head nodes among nodes (0 or 1, first)
 	booting               int
 	queuedCores, queuedGP int
 	// queuedMem is the memory of the queued tasks, a 128-bit sum (hi, lo):
@@ -282,7 +283,14 @@ func (sm *simulator) reset(plan *Plan) {
 			continue
 		}
 		pl := sp.pool
-		for i := 0; i < pl.MinNodes; i++ {
+		sp.heads = 0
+		if pl.HeadVCPUs > 0 {
+			sp.nodes = append(sp.nodes, vmNode{freeCores: pl.HeadVCPUs, freeMem: pl.HeadMemoryBytes, static: true})
+			sp.ready.add(0)
+			sp.heads = 1
+		}
+		for j := 0; j < pl.MinNodes; j++ {
+			i := len(sp.nodes)
 			n := vmNode{freeCores: pl.VCPUs, freeMem: pl.MemoryBytes, freeGPUs: pl.GPUs, static: true}
 			if !pl.MinNodesBoot {
 				sp.nodes = append(sp.nodes, n)
@@ -338,19 +346,25 @@ func (sm *simulator) bill() float64 {
 		sp := &sm.pools[k]
 		pl := sp.pool
 		if pl.Kind.isVM() {
-			for i := range sp.nodes {
+			for i := sp.heads; i < len(sp.nodes); i++ {
 				sp.cost += sm.nodeBilledS(&sp.nodes[i], pl) * pl.HourlyUSD / 3600
 			}
 		}
-		if sp.tasks > 0 {
+		if sp.tasks > 0 || sm.pr.p.Standing {
 			sp.cost += pl.FixedHourlyUSD * sm.makespan / 3600
 		}
 		total += sp.cost
 	}
-	if sm.usedFS {
+	if sm.billsFS() {
 		total += sm.pr.p.Storage.LustreHourlyUSD * sm.makespan / 3600
 	}
 	return total
+}
+
+// billsFS reports whether the Lustre file system is billed for the run:
+// when a task used it, or always in a standing environment.
+func (sm *simulator) billsFS() bool {
+	return sm.usedFS || (sm.pr.p.Standing && sm.pr.p.Storage.Lustre)
 }
 
 // plannedPool is the pool the plan gives task v before any burst.

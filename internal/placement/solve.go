@@ -54,8 +54,9 @@ type Options struct {
 	// single-stage moves are always evaluated. The splitting step has a
 	// budget of its own of the same size.
 	SearchWork int `json:"search_work,omitempty"`
-	// NoSplit turns the splitting step off: every stage then runs whole on
-	// one pool.
+	// NoSplit turns the splitting step off and leaves HEFT's task-level
+	// mapping out of the candidates: every stage then runs whole on one
+	// pool.
 	NoSplit bool `json:"no_split,omitempty"`
 	// StaticNodes is the node count of the static-cluster baseline; 0 sizes
 	// it for the widest stage (see [StaticClusterNodes]).
@@ -131,7 +132,11 @@ type Solution struct {
 	Assignment Assignment `json:"assignment"`
 	// Burst gives, per stage, the pool its overflow goes to (-1: none); nil
 	// when no stage is split. See [Plan].
-	Burst         []int         `json:"burst,omitempty"`
+	Burst []int `json:"burst,omitempty"`
+	// TaskPools, when not nil, is a task-level placement (HEFT's mapping,
+	// possibly refined): the pool of every task. Assignment then gives each
+	// stage the pool with the largest share of its work. See [Plan].
+	TaskPools     []int         `json:"task_pools,omitempty"`
 	Evaluation    *Evaluation   `json:"evaluation"`
 	Score         float64       `json:"score"`
 	Normalisation Normalisation `json:"normalisation"`
@@ -140,7 +145,8 @@ type Solution struct {
 	Method  string `json:"method"`
 	Optimal bool   `json:"optimal"`
 	// FoundBy names the search step that found the chosen placement:
-	// "baseline <name>", "exhaustive", "local-search" or "splitting".
+	// "baseline <name>", "exhaustive", "local-search", "refining heft" or
+	// "splitting".
 	FoundBy string `json:"found_by"`
 	// SearchSpace is the number of feasible per-stage assignments.
 	SearchSpace float64 `json:"search_space"`
@@ -155,7 +161,7 @@ type Solution struct {
 }
 
 // Plan returns the solution's plan.
-func (s *Solution) Plan() Plan { return Plan{Stages: s.Assignment, Burst: s.Burst} }
+func (s *Solution) Plan() Plan { return Plan{Stages: s.Assignment, Burst: s.Burst, Tasks: s.TaskPools} }
 
 // ParetoPoint is one non-dominated assignment.
 type ParetoPoint struct {
@@ -163,6 +169,7 @@ type ParetoPoint struct {
 	CostUSD    float64    `json:"cost_usd"`
 	Assignment Assignment `json:"assignment"`
 	Burst      []int      `json:"burst,omitempty"`
+	TaskPools  []int      `json:"task_pools,omitempty"`
 	Pools      []string   `json:"pools"`
 }
 
@@ -228,7 +235,11 @@ func (s *Solution) Baseline(name string) *Baseline {
 // every pair of stages, within Options.SearchWork. (3) Splitting: from the
 // best so far, each stage in turn is split over two pools it may use (fill
 // one, burst the rest to the other; see [Plan]) while that improves the
-// objective. The result is never worse than the best per-stage baseline.
+// objective. HEFT's task-level mapping is a candidate from the start; when
+// it is the best before splitting, whole stages of it are moved to other
+// pools while that improves ("refining heft"). The result is never worse
+// than the best baseline other than the static cluster (which runs on
+// other pools: a fixed-size cluster).
 //
 // With a deadline or budget, placements that meet them beat those that do
 // not; when none meets them Solve returns an [*InfeasibleError] naming the
@@ -264,6 +275,8 @@ func Solve(p *Problem, opts Options) (*Solution, error) {
 		se.localSearch()
 	}
 	if !opt.NoSplit {
+		se.phase = "refining heft"
+		se.refine(se.bestIndex())
 		se.phase = "splitting"
 		se.split(se.bestIndex())
 	}
@@ -272,7 +285,7 @@ func Solve(p *Problem, opts Options) (*Solution, error) {
 		return nil, se.constraintError(sol.Optimal)
 	}
 	c := &se.all[best]
-	sol.Assignment, sol.Burst, sol.FoundBy = c.plan.Stages, c.plan.Burst, c.origin
+	sol.Assignment, sol.Burst, sol.TaskPools, sol.FoundBy = c.plan.Stages, c.plan.Burst, c.plan.Tasks, c.origin
 	sol.Score = c.score
 	sol.Evaluations = se.evals
 	ev := &Evaluation{}

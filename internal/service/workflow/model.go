@@ -31,6 +31,7 @@ type inputsModel struct {
 	SplitStages   types.Bool    `tfsdk:"split_stages"`
 	StaticNodes   types.Int64   `tfsdk:"static_cluster_nodes"`
 	StaticUp      types.Bool    `tfsdk:"static_cluster_up"`
+	EnvironmentUp types.Bool    `tfsdk:"environment_up"`
 	PricingAPI    types.Bool    `tfsdk:"pricing_api"`
 	ModelOverride types.Map     `tfsdk:"model_overrides"`
 
@@ -481,6 +482,7 @@ func (m *inputsModel) expand(ctx context.Context, lookup priceLookup) (*placemen
 	if m.PricingAPI.IsNull() || m.PricingAPI.ValueBool() {
 		diags.Append(applyPricingAPI(ctx, lookup, cat, &pls)...)
 	}
+	pls.Standing = m.EnvironmentUp.IsNull() || m.EnvironmentUp.ValueBool()
 	return placement.NewProblem(w, pls), expandOptions(m), diags
 }
 

@@ -54,6 +54,7 @@ func nullInputs(t *testing.T) inputsModel {
 		SplitStages:   types.BoolNull(),
 		StaticNodes:   types.Int64Null(),
 		StaticUp:      types.BoolNull(),
+		EnvironmentUp: types.BoolNull(),
 		PricingAPI:    types.BoolNull(),
 		ModelOverride: types.MapNull(types.Float64Type),
 		BudgetUSD:     types.Float64Null(),

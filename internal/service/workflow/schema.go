@@ -238,7 +238,16 @@ func inputFields() []field {
 				"Prices set with `price_per_hour` are never replaced. Defaults to `true`; `false` makes no AWS call at all."},
 		{name: "static_cluster_up", kind: kBool, optional: true,
 			desc: "Whether the `static-cluster` baseline is up before the workflow starts (a standing cluster: no boot in its makespan, billed " +
-				"only for the run). Defaults to `false`: the cluster is created for the run and its nodes boot like every other pool's."},
+				"only for the run). Defaults to `false`: the cluster is created for the run and its nodes boot like every other pool's. " +
+				"The placement does not get the baseline's nodes: to compare on equal terms, give the HPC pool the same nodes " +
+				"(`min_nodes` = `max_nodes` = `static_cluster_nodes`)."},
+		{name: "environment_up", kind: kBool, optional: true,
+			desc: "Whether the environment is up before the workflow starts and stays up after it, as a `rayhpc_hybrid_cluster` does: " +
+				"the ParallelCluster head node, the EKS control plane and Ray head of each Ray pool, and the Lustre workspace. Their costs " +
+				"are then billed for the run to the placement and to every baseline alike, whether they use them or not, and a Ray " +
+				"head's task vCPUs (`ray_head_task_vcpus` in `model_overrides`; Ray runs tasks on the head unless `num-cpus` is 0) " +
+				"are warm capacity for every placement. `false`: an environment made for the workflow, whose costs are billed only " +
+				"to placements that use them (its creation time is not modelled). Defaults to `true`."},
 	}
 }
 

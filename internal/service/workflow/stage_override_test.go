@@ -52,6 +52,8 @@ func placeTrace(t *testing.T, overrides ...stageOverrideModel) (*placement.Probl
 	t.Helper()
 	m := nullInputs(t)
 	m.WfCommonsJSON = types.StringValue(tinyTrace)
+	// An environment made for the run: every stage of the tiny trace goes to Lambda without overrides.
+	m.EnvironmentUp = types.BoolValue(false)
 	if overrides != nil {
 		m.StageOverride = listOf(t, "stage_override", overrides)
 	}

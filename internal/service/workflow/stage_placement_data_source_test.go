@@ -86,7 +86,10 @@ func checkNotDominated(n string) resource.TestCheckFunc {
 	}
 }
 
-// The Montage trace shipped with the engine, on the default platforms.
+// The Montage trace shipped with the engine, on the default platforms: in a standing environment (the
+// default) the Ray head's task vCPUs take part of the stages and the rest runs on Lambda; in an
+// environment made for the run (environment_up = false) the Ray pool's fixed costs weigh on any
+// placement using it, and everything runs on Lambda.
 func TestAccStagePlacementDataSource_montage(t *testing.T) {
 	trace := filepath.Join(workflow.TracesDir(t), "montage-chameleon-2mass-005d-001.json")
 	resource.ParallelTest(t, resource.TestCase{
@@ -104,7 +107,7 @@ data "rayhpc_stage_placement" "test" {
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("task_count"), knownvalue.Int64Exact(12)),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines"), knownvalue.ListSizeExact(8)),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("baselines").AtSliceIndex(6).AtMapKey("name"), knownvalue.StringExact("mashup")),
-				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("found_by"), knownvalue.StringExact("baseline all-serverless")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("found_by"), knownvalue.StringExact("splitting")),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("input_hash"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("gantt_mermaid"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)^gantt\n.*dateFormat X.*section `))),
 				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("table"), knownvalue.StringRegexp(regexp.MustCompile(`(?m)^STAGE .*\n(.|\n)*^TOTAL +58 `))),
@@ -118,9 +121,41 @@ data "rayhpc_stage_placement" "test" {
 					return nil
 				}),
 				checkNotDominated(dsName),
+				checkBurstOnLambda(dsName),
 			),
+		}, {
+			Config: fmt.Sprintf(`
+data "rayhpc_stage_placement" "test" {
+  wfcommons_json = file(%q)
+  environment_up = false
+}
+`, trace),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("found_by"), knownvalue.StringExact("baseline all-serverless")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("pool"), knownvalue.StringExact("lambda")),
+				statecheck.ExpectKnownValue(dsName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("burst_pool"), knownvalue.StringExact("")),
+			},
 		}},
 	})
+}
+
+// checkBurstOnLambda fails unless some stage runs on the Ray pool with part of its tasks on Lambda.
+func checkBurstOnLambda(n string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[n]
+		if !ok {
+			return fmt.Errorf("not found in state: %s", n)
+		}
+		count, _ := strconv.Atoi(rs.Primary.Attributes["stages.#"])
+		for i := 0; i < count; i++ {
+			p := fmt.Sprintf("stages.%d.", i)
+			if rs.Primary.Attributes[p+"pool"] == "ray" && rs.Primary.Attributes[p+"burst_pool"] == "lambda" &&
+				rs.Primary.Attributes[p+"burst_tasks"] != "0" {
+				return nil
+			}
+		}
+		return fmt.Errorf("no stage fills the Ray pool and bursts to Lambda: %v", rs.Primary.Attributes)
+	}
 }
 
 // A stage_override pins a stage of the Montage trace (all on Lambda otherwise) to the Ray pool. An override

@@ -54,7 +54,8 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "stage_override": &m.StageOverride, "hpc": &m.HPC, "ray": &m.Ray,
 		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
 		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD, "split_stages": &m.SplitStages,
-		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "pricing_api": &m.PricingAPI,
+		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "environment_up": &m.EnvironmentUp,
+		"pricing_api":     &m.PricingAPI,
 		"model_overrides": &m.ModelOverride,
 	} {
 		diags.Append(get(ctx, path.Root(name), dst)...)

@@ -40,9 +40,12 @@ func manifestKey() string { return "placements/" + acctest.RandomName() + ".json
 
 // testAccWorkflowPlacementConfig: three stages on the default platforms. prepRuntime decides where prep
 // goes: short tasks fit Lambda, tasks over the 900 s function timeout cannot.
+// testAccWorkflowPlacementConfig places three stages in an environment made for the run
+// (environment_up = false), where prep runs whole on Lambda while its tasks fit Lambda's timeout.
 func testAccWorkflowPlacementConfig(bucket, key string, prepRuntime float64) string {
 	return fmt.Sprintf(`
 resource "rayhpc_workflow_placement" "test" {
+  environment_up = false
   stage {
     name       = "prep"
     task_count = 200
@@ -196,7 +199,7 @@ func TestAccWorkflowPlacement_basic(t *testing.T) {
 				ImportStateId:     bucket + "/" + key,
 				ImportStateVerify: true,
 				// Inputs, the Pareto front, the baselines and the renderings are not in the manifest.
-				ImportStateVerifyIgnore: []string{"stage.", "pareto_front", "baselines", "gantt_mermaid", "table"},
+				ImportStateVerifyIgnore: []string{"stage.", "environment_up", "pareto_front", "baselines", "gantt_mermaid", "table"},
 			},
 		},
 	})
