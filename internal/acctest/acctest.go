@@ -23,7 +23,8 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
 )
 
-// ResourcePrefix starts the name of everything an acceptance test creates; sweepers match on it.
+// ResourcePrefix starts the name of every resource an acceptance test creates; sweepers match it in the
+// ownership tag (rayhpc:owner = <type>/<name>, package owner) of what those resources made.
 const ResourcePrefix = "tf-acc-test"
 
 // ProtoV6ProviderFactories serve the provider in-process to the terraform CLI the tests drive.

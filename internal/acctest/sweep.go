@@ -12,8 +12,8 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 )
 
-// SweepFunc deletes, in the client's region, what acceptance tests left behind: everything whose name
-// (or Name tag) starts with prefix.
+// SweepFunc deletes, in the client's region, what acceptance tests left behind: everything whose
+// ownership tag (package owner) says a resource whose name starts with prefix made it.
 type SweepFunc = func(ctx context.Context, c *conns.Client, prefix string) error
 
 var (

@@ -37,6 +37,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -88,9 +89,27 @@ func (o ID) PendingTags(part string) map[string]string {
 	return t
 }
 
+// With returns a new map holding tags overlaid by own: what a part's create call sends, e.g.
+// owner.With(spec.Tags, id.Tags(part)) (the ownership tags win over a user's tag of the same key).
+// Neither argument is changed.
+func With(tags, own map[string]string) map[string]string {
+	out := make(map[string]string, len(tags)+len(own))
+	maps.Copy(out, tags)
+	maps.Copy(out, own)
+	return out
+}
+
 // Owns reports whether tags say the object is part of this owner.
 func (o ID) Owns(tags map[string]string, part string) bool {
 	return tags[TagOwner] == o.Value() && tags[TagPart] == part
+}
+
+// MadeBy reports whether tags say a resource of resourceType whose name starts with namePrefix made the
+// object: how sweepers find what acceptance tests left (their resources are named tf-acc-test-...),
+// whatever the object itself is called, and never an object without the provider's tags. An empty prefix
+// matches nothing. A name shortened with a hash in Value keeps its start, so long names match too.
+func MadeBy(tags map[string]string, resourceType, namePrefix string) bool {
+	return namePrefix != "" && strings.HasPrefix(tags[TagOwner], resourceType+"/"+namePrefix)
 }
 
 // IsPending reports whether the create that made an object has not finished (TagCreate=pending).

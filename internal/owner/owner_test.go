@@ -128,3 +128,49 @@ func TestFindOrCreate(t *testing.T) {
 		t.Fatalf("other error: %v", err)
 	}
 }
+
+func TestWith(t *testing.T) {
+	o := owner.New("rayhpc_efa_network", "hpc")
+	user := map[string]string{"team": "bio", owner.TagPart: "forged"}
+	got := owner.With(user, o.PendingTags("placement-group"))
+	want := map[string]string{"team": "bio", owner.TagOwner: "rayhpc_efa_network/hpc", owner.TagPart: "placement-group", owner.TagCreate: owner.Pending}
+	if len(got) != len(want) {
+		t.Fatalf("With = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("With[%q] = %q, want %q", k, got[k], v)
+		}
+	}
+	if len(user) != 2 || user[owner.TagPart] != "forged" {
+		t.Errorf("With changed its argument: %v", user)
+	}
+	if got := owner.With(nil, o.Tags("security-group")); got == nil || len(got) != 2 {
+		t.Errorf("With(nil, own) = %v", got)
+	}
+}
+
+func TestMadeBy(t *testing.T) {
+	const efa, lustre = "rayhpc_efa_network", "rayhpc_lustre_workspace"
+	long := owner.New(lustre, "tf-acc-test-"+strings.Repeat("x", 300))
+	for _, tc := range []struct {
+		name, typ, prefix string
+		tags              map[string]string
+		want              bool
+	}{
+		{"test resource", efa, "tf-acc-test", owner.New(efa, "tf-acc-test-123").Tags("placement-group"), true},
+		{"pending create", efa, "tf-acc-test", owner.New(efa, "tf-acc-test-x").PendingTags("security-group"), true},
+		{"long name, hashed value", lustre, "tf-acc-test", long.Tags("file-system"), true},
+		{"other type", efa, "tf-acc-test", owner.New(lustre, "tf-acc-test-1").Tags("security-group"), false},
+		{"name not the tests'", efa, "tf-acc-test", owner.New(efa, "prod-tf-acc-test").Tags("security-group"), false},
+		{"case differs", efa, "tf-acc-test", owner.New(efa, "TF-ACC-TEST-1").Tags("security-group"), false},
+		{"no owner tag, matching Name", efa, "tf-acc-test", map[string]string{"Name": "tf-acc-test-1"}, false},
+		{"owner value in another tag", efa, "tf-acc-test", map[string]string{"team": efa + "/tf-acc-test-1"}, false},
+		{"no tags", efa, "tf-acc-test", nil, false},
+		{"empty prefix matches nothing", efa, "", owner.New(efa, "anything").Tags("security-group"), false},
+	} {
+		if got := owner.MadeBy(tc.tags, tc.typ, tc.prefix); got != tc.want {
+			t.Errorf("%s: MadeBy(%v, %s, %q) = %v, want %v", tc.name, tc.tags, tc.typ, tc.prefix, got, tc.want)
+		}
+	}
+}

@@ -7,4 +7,12 @@ var (
 	FindTask      = findTask
 	IsNotFound    = isNotFound
 	ValidateSched = ValidateSchedule
+	OwnerOf       = ownerOf
+)
+
+// Parts, as their ownership tags name them.
+const (
+	PartSource      = partSource
+	PartDestination = partDestination
+	PartTask        = partTask
 )

@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/datasync"
-	dstypes "github.com/aws/aws-sdk-go-v2/service/datasync/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
@@ -30,61 +29,60 @@ func RegisterSweepers(add func(name string, dependencies []string, sweep func(co
 	add(SweeperName, nil, SweepTransfers)
 }
 
-// sweepableTask reports whether a task is one an acceptance test left: its name (DataSync keeps it as
-// the Name tag) starts with prefix.
-func sweepableTask(name string, prefix string) bool {
-	return prefix != "" && strings.HasPrefix(name, prefix)
+// sweepable reports whether a task's or location's ownership tags say a transfer named with prefix made it
+// (package owner); the object's name does not matter, and an object without the tags is never swept.
+func sweepable(tags map[string]string, prefix string) bool {
+	return owner.MadeBy(tags, resourceType, prefix)
 }
 
-// SweepTransfers deletes the DataSync tasks whose name starts with prefix (cancelling a running
-// execution first), then their source and destination locations.
+// SweepTransfers deletes the DataSync tasks that transfers named with prefix made (cancelling a running
+// execution first), then those transfers' locations, also the ones whose task never existed or is gone.
+// Both are found by the provider's ownership tags, never by their names.
 func SweepTransfers(ctx context.Context, client *conns.Client, prefix string) error {
 	ctx, cancel := context.WithTimeout(ctx, sweepTimeout)
 	defer cancel()
 	c := client.DataSync()
-	var errs []error
-	p := datasync.NewListTasksPaginator(c, &datasync.ListTasksInput{})
-	var tasks []dstypes.TaskListEntry
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("listing DataSync tasks: %w", err)
-		}
-		tasks = append(tasks, page.Tasks...)
+	keep := func(tags map[string]string) bool { return sweepable(tags, prefix) }
+	arns, err := taskARNs(ctx, c, nil)
+	if err != nil {
+		return fmt.Errorf("listing DataSync tasks: %w", err)
 	}
+	tasks, err := selectByTags(ctx, c, arns, keep)
+	if err != nil {
+		return fmt.Errorf("listing the tags of DataSync tasks: %w", err)
+	}
+	var errs []error
 	for _, t := range tasks {
-		arn := aws.ToString(t.TaskArn)
-		name := aws.ToString(t.Name)
-		if name == "" {
-			tags, err := listTags(ctx, c, arn)
-			if wait.NotFound(err) {
-				continue
-			}
-			if err != nil {
-				errs = append(errs, fmt.Errorf("listing tags of DataSync task %s: %w", arn, err))
-				continue
-			}
-			name = tags["Name"]
-		}
-		if !sweepableTask(name, prefix) {
-			continue
-		}
-		if err := sweepTask(ctx, client, arn, name); err != nil {
+		if err := sweepTask(ctx, client, t.ARN); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if arns, err = locationARNs(ctx, c); err != nil {
+		return errors.Join(append(errs, fmt.Errorf("listing DataSync locations: %w", err))...)
+	}
+	locs, err := selectByTags(ctx, c, arns, keep)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("listing the tags of DataSync locations: %w", err))...)
+	}
+	for _, l := range locs {
+		log.Printf("[INFO] sweeper %s: deleting DataSync location %s (%s)", SweeperName, l.ARN, l.Tags[owner.TagOwner])
+		if err := deleteLocation(ctx, c, l.ARN); err != nil {
+			errs = append(errs, fmt.Errorf("deleting DataSync location %s: %w", l.ARN, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func sweepTask(ctx context.Context, client *conns.Client, arn, name string) error {
+func sweepTask(ctx context.Context, client *conns.Client, arn string) error {
 	c := client.DataSync()
 	task, err := findTask(ctx, c, arn)
 	if wait.NotFound(err) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("describing DataSync task %s (%s): %w", arn, name, err)
+		return fmt.Errorf("describing DataSync task %s: %w", arn, err)
 	}
+	name := aws.ToString(task.Name)
 	if exec := aws.ToString(task.CurrentTaskExecutionArn); exec != "" {
 		log.Printf("[INFO] sweeper %s: cancelling execution %s", SweeperName, exec)
 		if _, err := c.CancelTaskExecution(ctx, &datasync.CancelTaskExecutionInput{TaskExecutionArn: aws.String(exec)}); err != nil {
@@ -98,12 +96,5 @@ func sweepTask(ctx context.Context, client *conns.Client, arn, name string) erro
 	if err := waitTaskDeleted(ctx, client, arn); err != nil {
 		return fmt.Errorf("waiting for DataSync task %s (%s) delete: %w", arn, name, err)
 	}
-	var errs []error
-	for _, l := range []string{aws.ToString(task.SourceLocationArn), aws.ToString(task.DestinationLocationArn)} {
-		log.Printf("[INFO] sweeper %s: deleting DataSync location %s", SweeperName, l)
-		if err := deleteLocation(ctx, c, l); err != nil {
-			errs = append(errs, fmt.Errorf("deleting DataSync location %s of task %s: %w", l, name, err))
-		}
-	}
-	return errors.Join(errs...)
+	return nil
 }

@@ -2,24 +2,34 @@
 
 package datasync
 
-import "testing"
+import (
+	"testing"
 
-func TestSweepableTask(t *testing.T) {
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
+)
+
+// The sweeper goes by the ownership tags, not by names.
+func TestSweepable(t *testing.T) {
 	for _, tc := range []struct {
-		name, prefix string
-		want         bool
+		name string
+		tags map[string]string
+		want bool
 	}{
-		{"tf-acc-test-1234567890", "tf-acc-test", true},
-		{"tf-acc-test-1234567890-renamed", "tf-acc-test", true},
-		{"tf-acc-test", "tf-acc-test", true},
-		{"rayhpc-demo-ingest", "tf-acc-test", false},
-		{"nightly-tf-acc-test", "tf-acc-test", false},
-		{"TF-ACC-TEST-1", "tf-acc-test", false},
-		{"", "tf-acc-test", false},
-		{"anything", "", false},
+		{"a test transfer's task", ownerOf("tf-acc-test-1234567890").Tags(partTask), true},
+		{"pending create", ownerOf("tf-acc-test-1").PendingTags(partTask), true},
+		{"a test transfer's location, other Name", owner.With(map[string]string{"Name": "ingest"}, ownerOf("tf-acc-test-2").Tags(partSource)), true},
+		{"untagged, test-like Name", map[string]string{"Name": "tf-acc-test-1234567890"}, false},
+		{"another transfer", ownerOf("rayhpc-demo-ingest").Tags(partTask), false},
+		{"prefix only in the middle", ownerOf("nightly-tf-acc-test").Tags(partTask), false},
+		{"case differs", ownerOf("TF-ACC-TEST-1").Tags(partTask), false},
+		{"a test workspace's object", owner.New("rayhpc_lustre_workspace", "tf-acc-test-1").Tags("file-system"), false},
+		{"no tags", nil, false},
 	} {
-		if got := sweepableTask(tc.name, tc.prefix); got != tc.want {
-			t.Errorf("sweepableTask(%q, %q) = %v, want %v", tc.name, tc.prefix, got, tc.want)
+		if got := sweepable(tc.tags, "tf-acc-test"); got != tc.want {
+			t.Errorf("%s: sweepable = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+	if sweepable(ownerOf("anything").Tags(partTask), "") {
+		t.Error("an empty prefix must match nothing")
 	}
 }

@@ -136,13 +136,13 @@ func CreateTransfer(ctx context.Context, c *conns.Client, spec TransferSpec) (*T
 	}
 	id := ownerOf(spec.Name)
 	src, err := ensureLocation(ctx, ds, id, partSource, func(ctx context.Context) (string, error) {
-		return createSource(ctx, ds, spec.Source, withTags(spec.Tags, id.Tags(partSource)))
+		return createSource(ctx, ds, spec.Source, owner.With(spec.Tags, id.Tags(partSource)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the source location: %w", err)
 	}
 	dst, err := ensureLocation(ctx, ds, id, partDestination, func(ctx context.Context) (string, error) {
-		return createDestination(ctx, c, spec.Destination, withTags(spec.Tags, id.Tags(partDestination)))
+		return createDestination(ctx, c, spec.Destination, owner.With(spec.Tags, id.Tags(partDestination)))
 	})
 	if err != nil {
 		cleanupLocations(ctx, ds, src)

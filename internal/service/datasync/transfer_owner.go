@@ -32,20 +32,33 @@ const (
 
 func ownerOf(name string) owner.ID { return owner.New(resourceType, name) }
 
-// withTags returns a new map with a's tags overlaid by b's.
-func withTags(a, b map[string]string) map[string]string {
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
+// taggedObject is a DataSync task or location with its tags.
+type taggedObject struct {
+	ARN  string
+	Tags map[string]string
 }
 
-// ownedLocations lists the ARNs of the locations that carry id's tags for part.
-func ownedLocations(ctx context.Context, ds *datasync.Client, id owner.ID, part string) ([]string, error) {
+// selectByTags reads the tags of each ARN (DataSync lists carry none: ListTagsForResource, one call each) and
+// returns those for which keep says yes; an object deleted meanwhile is passed over.
+func selectByTags(ctx context.Context, ds *datasync.Client, arns []string, keep func(tags map[string]string) bool) ([]taggedObject, error) {
+	var out []taggedObject
+	for _, arn := range arns {
+		tags, err := listTags(ctx, ds, arn)
+		if wait.NotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if keep(tags) {
+			out = append(out, taggedObject{ARN: arn, Tags: tags})
+		}
+	}
+	return out, nil
+}
+
+// locationARNs lists the ARNs of every location.
+func locationARNs(ctx context.Context, ds *datasync.Client) ([]string, error) {
 	var out []string
 	p := datasync.NewListLocationsPaginator(ds, &datasync.ListLocationsInput{})
 	for p.HasMorePages() {
@@ -54,20 +67,42 @@ func ownedLocations(ctx context.Context, ds *datasync.Client, id owner.ID, part 
 			return nil, err
 		}
 		for _, l := range page.Locations {
-			arn := aws.ToString(l.LocationArn)
-			tags, err := listTags(ctx, ds, arn)
-			if wait.NotFound(err) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if id.Owns(tags, part) {
-				out = append(out, arn)
+			out = append(out, aws.ToString(l.LocationArn))
+		}
+	}
+	return out, nil
+}
+
+// taskARNs lists the ARNs of the tasks whose name name says yes to (all when name is nil).
+func taskARNs(ctx context.Context, ds *datasync.Client, name func(string) bool) ([]string, error) {
+	var out []string
+	p := datasync.NewListTasksPaginator(ds, &datasync.ListTasksInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range page.Tasks {
+			if name == nil || name(aws.ToString(t.Name)) {
+				out = append(out, aws.ToString(t.TaskArn))
 			}
 		}
 	}
 	return out, nil
+}
+
+// ownedLocations lists the ARNs of the locations that carry id's tags for part.
+func ownedLocations(ctx context.Context, ds *datasync.Client, id owner.ID, part string) ([]string, error) {
+	arns, err := locationARNs(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
+	found, err := selectByTags(ctx, ds, arns, func(tags map[string]string) bool { return id.Owns(tags, part) })
+	out := make([]string, len(found))
+	for i, f := range found {
+		out[i] = f.ARN
+	}
+	return out, err
 }
 
 // ownedTask is a task that carries id's tags, with whether its create is still pending.
@@ -78,31 +113,16 @@ type ownedTask struct {
 
 // ownedTasks lists the tasks named name that carry id's task tags.
 func ownedTasks(ctx context.Context, ds *datasync.Client, id owner.ID, name string) ([]ownedTask, error) {
-	var out []ownedTask
-	p := datasync.NewListTasksPaginator(ds, &datasync.ListTasksInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range page.Tasks {
-			if aws.ToString(t.Name) != name {
-				continue
-			}
-			arn := aws.ToString(t.TaskArn)
-			tags, err := listTags(ctx, ds, arn)
-			if wait.NotFound(err) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if id.Owns(tags, partTask) {
-				out = append(out, ownedTask{ARN: arn, Pending: owner.IsPending(tags)})
-			}
-		}
+	arns, err := taskARNs(ctx, ds, func(n string) bool { return n == name })
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	found, err := selectByTags(ctx, ds, arns, func(tags map[string]string) bool { return id.Owns(tags, partTask) })
+	out := make([]ownedTask, len(found))
+	for i, f := range found {
+		out[i] = ownedTask{ARN: f.ARN, Pending: owner.IsPending(f.Tags)}
+	}
+	return out, err
 }
 
 // ensureLocation adopts the location this transfer made for part in an interrupted create, or creates
@@ -184,7 +204,7 @@ func createTask(ctx context.Context, ds *datasync.Client, id owner.ID, spec Tran
 		return arn, err
 	}
 	in := expandCreateTask(spec, src, dst)
-	in.Tags = conns.DataSyncTags(withTags(spec.Tags, id.PendingTags(partTask)))
+	in.Tags = conns.DataSyncTags(owner.With(spec.Tags, id.PendingTags(partTask)))
 	out, err := ds.CreateTask(ctx, in)
 	if err != nil {
 		return "", err

@@ -8,4 +8,11 @@ var (
 	FindLaunchTemplateVersion = findLaunchTemplateVersion
 	FindSecurityGroup         = findSecurityGroup
 	FindPlacementGroup        = findPlacementGroup
+	OwnerOf                   = ownerOf
+)
+
+// Parts, as their ownership tags name them.
+const (
+	PartSecurityGroup  = partSecurityGroup
+	PartPlacementGroup = partPlacementGroup
 )

@@ -32,20 +32,11 @@ const (
 	partLaunchTemplate = "launch-template"
 )
 
+// efaGroupDescriptionPrefix starts the description Create gives the EFA security group.
+const efaGroupDescriptionPrefix = "EFA: "
+
 // ownerOf is the ownership identity of a network.
 func ownerOf(name string) owner.ID { return owner.New(resourceType, name) }
-
-// withTags returns a new map with a's tags overlaid by b's.
-func withTags(a, b map[string]string) map[string]string {
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
-}
 
 // notOurs says a part of this name exists that no interrupted create of this network made.
 func notOurs(what, name string) error {
@@ -77,7 +68,7 @@ func ensureSecurityGroup(ctx context.Context, conn *ec2.Client, id owner.ID, spe
 			GroupName:         aws.String(spec.Name),
 			Description:       aws.String(efaGroupDescriptionPrefix + "all traffic to and from itself (rayhpc_efa_network " + spec.Name + ")"),
 			VpcId:             aws.String(vpcID),
-			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, withTags(spec.Tags, id.PendingTags(partSecurityGroup))),
+			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, owner.With(spec.Tags, id.PendingTags(partSecurityGroup))),
 		})
 		if err != nil {
 			return "", err
@@ -106,7 +97,7 @@ func ensurePlacementGroup(ctx context.Context, conn *ec2.Client, id owner.ID, sp
 		_, err := conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{
 			GroupName:         aws.String(spec.Name),
 			Strategy:          ec2types.PlacementStrategyCluster,
-			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypePlacementGroup, withTags(spec.Tags, id.Tags(partPlacementGroup))),
+			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypePlacementGroup, owner.With(spec.Tags, id.Tags(partPlacementGroup))),
 		})
 		return spec.Name, err
 	}
@@ -134,7 +125,7 @@ func ensureLaunchTemplate(ctx context.Context, conn *ec2.Client, id owner.ID, sp
 			LaunchTemplateName: aws.String(spec.Name),
 			LaunchTemplateData: data,
 			VersionDescription: aws.String(version),
-			TagSpecifications:  conns.EC2TagSpecs(ec2types.ResourceTypeLaunchTemplate, withTags(spec.Tags, id.Tags(partLaunchTemplate))),
+			TagSpecifications:  conns.EC2TagSpecs(ec2types.ResourceTypeLaunchTemplate, owner.With(spec.Tags, id.Tags(partLaunchTemplate))),
 		})
 		if err != nil {
 			return nil, err

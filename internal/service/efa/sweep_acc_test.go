@@ -4,12 +4,14 @@ package efa_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -25,9 +27,11 @@ func init() {
 }
 
 // The sweeper, run against the sandbox, deletes an EFA network named with the prefix — made by the
-// resource, then dropped from state without being destroyed, as an interrupted test run leaves it — and
-// leaves alone a network that is not the tests' and a Lustre workspace's group that carries the prefix.
-// It sweeps a prefix of its own, so it can run beside the other tests.
+// resource, then dropped from state without being destroyed, as an interrupted test run leaves it — and a
+// placement group with an unusual name whose ownership tags say a network named with the prefix made it;
+// it leaves alone a network that is not the tests', a Lustre workspace's group that carries the prefix,
+// and an untagged security group and placement group named exactly like a test network's parts. It
+// sweeps a prefix of its own, so it can run beside the other tests.
 func TestAccEFANetwork_sweeper(t *testing.T) {
 	skipUnlessAcc(t)
 	ctx := context.Background()
@@ -40,7 +44,8 @@ func TestAccEFANetwork_sweeper(t *testing.T) {
 		"\nremoved {\n  from = rayhpc_efa_network.test\n  lifecycle {\n    destroy = false\n  }\n}\n"
 
 	var swept map[string]string
-	var lustreSG string
+	var lustreSG, bareSG string
+	bare, odd := prefix+"-bare", fmt.Sprintf("cluster-pg-%d", time.Now().UnixNano())
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -60,7 +65,25 @@ func TestAccEFANetwork_sweeper(t *testing.T) {
 						return err
 					}
 					lustreSG = aws.ToString(out.GroupId)
-					return nil
+					// Named with the prefix and the EFA description, but without ownership tags.
+					out, err = conn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+						GroupName:   aws.String(bare),
+						Description: aws.String("EFA: all traffic to and from itself (rayhpc_efa_network " + bare + ")"),
+						VpcId:       aws.String(swept["vpc_id"]),
+					})
+					if err != nil {
+						return err
+					}
+					bareSG = aws.ToString(out.GroupId)
+					if _, err := conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{GroupName: aws.String(bare), Strategy: ec2types.PlacementStrategyCluster}); err != nil {
+						return err
+					}
+					// An unusual name, but made (by its tags) by a test network whose create was interrupted.
+					_, err = conn.CreatePlacementGroup(ctx, &ec2.CreatePlacementGroupInput{
+						GroupName: aws.String(odd), Strategy: ec2types.PlacementStrategyCluster,
+						TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypePlacementGroup, efa.OwnerOf(prefix+"-interrupted").Tags(efa.PartPlacementGroup)),
+					})
+					return err
 				},
 			},
 			{
@@ -98,11 +121,24 @@ func TestAccEFANetwork_sweeper(t *testing.T) {
 					if _, err := efa.FindPlacementGroup(ctx, conn, keep["placement_group_name"]); err != nil {
 						return fmt.Errorf("the other network's placement group was swept: %w", err)
 					}
-					if _, err := efa.FindSecurityGroup(ctx, conn, lustreSG); wait.NotFound(err) {
-						return fmt.Errorf("the Lustre-style group %s was swept", lustreSG)
+					if _, err := efa.FindPlacementGroup(ctx, conn, odd); !wait.NotFound(err) {
+						return fmt.Errorf("the tagged placement group %s was not swept (%v)", odd, err)
 					}
-					_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(lustreSG)})
-					return err
+					for _, g := range []string{lustreSG, bareSG} {
+						if _, err := efa.FindSecurityGroup(ctx, conn, g); wait.NotFound(err) {
+							return fmt.Errorf("the untagged group %s was swept", g)
+						}
+					}
+					if _, err := efa.FindPlacementGroup(ctx, conn, bare); wait.NotFound(err) {
+						return fmt.Errorf("the untagged placement group %s was swept", bare)
+					}
+					var errs []error
+					for _, g := range []string{lustreSG, bareSG} {
+						_, err := conn.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(g)})
+						errs = append(errs, err)
+					}
+					_, err := conn.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(bare)})
+					return errors.Join(append(errs, err)...)
 				},
 			},
 		},

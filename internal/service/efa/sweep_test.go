@@ -7,42 +7,39 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
-func TestSweepableName(t *testing.T) {
-	for _, tc := range []struct {
-		name, prefix string
-		want         bool
-	}{
-		{"tf-acc-test-1234567890", "tf-acc-test", true},
-		{"tf-acc-test-x", "tf-acc-test", true},
-		{"mpi-tf-acc-test", "tf-acc-test", false},
-		{"TF-ACC-TEST-1", "tf-acc-test", false},
-		{"rayhpc-demo-mpi", "tf-acc-test", false},
-		{"anything", "", false},
-	} {
-		if got := sweepableName(tc.name, tc.prefix); got != tc.want {
-			t.Errorf("sweepableName(%q, %q) = %v, want %v", tc.name, tc.prefix, got, tc.want)
+// The sweeper goes by the ownership tags, not by names.
+func TestSweepable(t *testing.T) {
+	tagged := func(name string, extra ...string) []ec2types.Tag {
+		tags := ownerOf(name).Tags(partSecurityGroup)
+		for i := 0; i+1 < len(extra); i += 2 {
+			tags[extra[i]] = extra[i+1]
 		}
-	}
-}
-
-func TestSweepableSecurityGroup(t *testing.T) {
-	sg := func(name, desc string) ec2types.SecurityGroup {
-		return ec2types.SecurityGroup{GroupName: aws.String(name), Description: aws.String(desc)}
+		return conns.EC2Tags(tags)
 	}
 	for _, tc := range []struct {
-		g    ec2types.SecurityGroup
+		name string
+		tags []ec2types.Tag
 		want bool
 	}{
-		{sg("tf-acc-test-1", "EFA: all traffic to and from itself (rayhpc_efa_network tf-acc-test-1)"), true},
-		// A Lustre workspace's group carries the prefix too, but is the Lustre sweeper's.
-		{sg("tf-acc-test-1-lustre-1718000000000000000", "Lustre traffic (TCP 988, 1018-1023) for workspace tf-acc-test-1"), false},
-		{sg("default", "EFA: default VPC security group"), false},
-		{sg("prod-efa", "EFA: all traffic to and from itself (rayhpc_efa_network prod-efa)"), false},
+		{"a test network's part", tagged("tf-acc-test-1234567890"), true},
+		{"named otherwise, owner says a test network", tagged("tf-acc-test-1", "Name", "mpi-nodes"), true},
+		{"pending create", conns.EC2Tags(ownerOf("tf-acc-test-2").PendingTags(partSecurityGroup)), true},
+		{"another network", tagged("prod-efa"), false},
+		{"prefix only in the middle", tagged("mpi-tf-acc-test"), false},
+		{"a test workspace's group (another type)", conns.EC2Tags(owner.New("rayhpc_lustre_workspace", "tf-acc-test-1").Tags("security-group")), false},
+		{"untagged, test-like Name", []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("tf-acc-test-1")}}, false},
+		{"no tags", nil, false},
 	} {
-		if got := sweepableSecurityGroup(tc.g, "tf-acc-test"); got != tc.want {
-			t.Errorf("sweepableSecurityGroup(%s, %q) = %v, want %v", aws.ToString(tc.g.GroupName), aws.ToString(tc.g.Description), got, tc.want)
+		if got := sweepable(tc.tags, "tf-acc-test"); got != tc.want {
+			t.Errorf("%s: sweepable = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+	if sweepable(tagged("anything"), "") {
+		t.Error("an empty prefix must match nothing")
 	}
 }

@@ -8,3 +8,9 @@ var (
 	GroupName           = groupName
 	OwnerOf             = ownerOf
 )
+
+// Parts, as their ownership tags name them.
+const (
+	PartFileSystem    = partFileSystem
+	PartSecurityGroup = partSecurityGroup
+)

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"time"
@@ -128,11 +127,7 @@ func ensureSecurityGroup(ctx context.Context, c *conns.Client, o owner.ID, spec 
 
 // groupTags are the tags of the workspace's group: the spec's, a Name, and the ownership tags.
 func groupTags(spec WorkspaceSpec) map[string]string {
-	t := maps.Clone(spec.Tags)
-	if t == nil {
-		t = map[string]string{}
-	}
-	maps.Copy(t, ownerOf(spec.Name).Tags(partSecurityGroup))
+	t := owner.With(spec.Tags, ownerOf(spec.Name).Tags(partSecurityGroup))
 	t[nameTagKey] = spec.Name + "-lustre"
 	return t
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +16,7 @@ import (
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 )
 
 // Sweeper names, as registered with resource.AddTestSweepers.
@@ -36,33 +35,24 @@ func RegisterSweepers(add func(name string, dependencies []string, sweep func(co
 	add(SweeperName, []string{datasyncSweeperName}, SweepWorkspaces)
 }
 
-// sweepableFileSystem reports whether a file system is one an acceptance test left: FSx for Lustre, Name
-// tag starting with prefix, not already being deleted.
+// sweepableFileSystem reports whether a file system is one an acceptance test left: FSx for Lustre, not
+// already being deleted, and made (by its ownership tags, package owner) by a workspace named with prefix,
+// whatever its Name tag says.
 func sweepableFileSystem(fs fsxtypes.FileSystem, prefix string) bool {
-	if prefix == "" || fs.FileSystemType != fsxtypes.FileSystemTypeLustre || fs.Lifecycle == fsxtypes.FileSystemLifecycleDeleting {
-		return false
-	}
-	for _, t := range fs.Tags {
-		if aws.ToString(t.Key) == nameTagKey {
-			return strings.HasPrefix(aws.ToString(t.Value), prefix)
-		}
-	}
-	return false
+	return fs.FileSystemType == fsxtypes.FileSystemTypeLustre && fs.Lifecycle != fsxtypes.FileSystemLifecycleDeleting &&
+		owner.MadeBy(conns.FSxTagMap(fs.Tags), WorkspaceType, prefix)
 }
 
-// workspaceGroupName matches the names groupName gives (<workspace name>-lustre-<8 hex digits of the
-// owner>) and those older versions gave (<workspace name>-lustre-<nanoseconds>).
-var workspaceGroupName = regexp.MustCompile(`-lustre-([0-9a-f]{8}|[0-9]+)$`)
-
-// sweepableSecurityGroup reports whether a security group is one a workspace named with prefix created.
+// sweepableSecurityGroup reports whether a security group's ownership tags say a workspace named with
+// prefix created it (also one whose create failed before the file system existed).
 func sweepableSecurityGroup(g ec2types.SecurityGroup, prefix string) bool {
-	name := aws.ToString(g.GroupName)
-	return prefix != "" && strings.HasPrefix(name, prefix) && workspaceGroupName.MatchString(name)
+	return owner.MadeBy(conns.EC2TagMap(g.Tags), WorkspaceType, prefix)
 }
 
-// SweepWorkspaces deletes the FSx for Lustre file systems whose Name tag starts with prefix — their data
-// repository associations first (the S3 data stays) — and then the security groups such workspaces
-// created, including those of workspaces whose create failed before the file system existed.
+// SweepWorkspaces deletes the FSx for Lustre file systems that workspaces named with prefix made — their
+// data repository associations first (the S3 data stays) — and then the security groups such workspaces
+// created, including those of workspaces whose create failed before the file system existed. Both are
+// found by the provider's ownership tags (package owner), never by their names.
 func SweepWorkspaces(ctx context.Context, c *conns.Client, prefix string) error {
 	ctx, cancel := context.WithTimeout(ctx, sweepTimeout)
 	defer cancel()
@@ -138,8 +128,9 @@ func SweepWorkspaces(ctx context.Context, c *conns.Client, prefix string) error 
 
 func sweepSecurityGroups(ctx context.Context, c *conns.Client, prefix string) error {
 	var errs []error
+	// EC2 filter tag-key (DescribeSecurityGroups in the EC2 API model): only groups with an owner tag.
 	p := ec2.NewDescribeSecurityGroupsPaginator(c.EC2(), &ec2.DescribeSecurityGroupsInput{
-		Filters: []ec2types.Filter{{Name: aws.String("group-name"), Values: []string{prefix + "*"}}},
+		Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{owner.TagOwner}}},
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

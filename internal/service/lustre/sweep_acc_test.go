@@ -17,6 +17,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
@@ -42,10 +43,11 @@ func TestSweeperDependencies(t *testing.T) {
 	}
 }
 
-// The sweeper, run against the sandbox, deletes the file system named with the prefix, its association
-// (before the file system) and its security group, and leaves alone a file system and a group that are
-// not the tests'. It sweeps a prefix of its own, and is not parallel so that the call log shows the
-// order of its deletes.
+// The sweeper, run against the sandbox, deletes the file system and the security group whose ownership
+// tags say a workspace named with the prefix made them — both with unusual names — and the association
+// (before the file system), and leaves alone a file system and a group named exactly as a test
+// workspace's but without the tags. It sweeps a prefix of its own, and is not parallel so that the call
+// log shows the order of its deletes.
 func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
@@ -54,9 +56,13 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	prefix := acctest.RandomName() + "-sweep"
 	vpcID := acctest.Var(t, "vpc_id")
 
-	newGroup := func(name string) string {
+	own := lustre.OwnerOf(prefix + "-interrupted")
+	newGroup := func(name string, tags map[string]string) string {
 		t.Helper()
-		out, err := econn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String("Lustre traffic"), VpcId: aws.String(vpcID)})
+		out, err := econn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+			GroupName: aws.String(name), Description: aws.String("Lustre traffic"), VpcId: aws.String(vpcID),
+			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, tags),
+		})
 		if err != nil {
 			t.Fatalf("creating security group %s: %s", name, err)
 		}
@@ -67,16 +73,16 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 		}
 		return id
 	}
-	newFS := func(name, sg string) string {
+	newFS := func(tags map[string]string, sg string) string {
 		t.Helper()
 		out, err := fconn.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
 			FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200),
 			SubnetIds: []string{subnetID()}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
 			LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
-			Tags:                []fsxtypes.Tag{{Key: aws.String("Name"), Value: aws.String(name)}},
+			Tags:                conns.FSxTags(tags),
 		})
 		if err != nil {
-			t.Fatalf("creating file system %s: %s", name, err)
+			t.Fatalf("creating file system %v: %s", tags, err)
 		}
 		id := aws.ToString(out.FileSystem.FileSystemId)
 		if _, err := lustre.WaitFileSystemCreated(ctx, testClient(t), id); err != nil {
@@ -85,10 +91,10 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 		return id
 	}
 
-	sweptSG := newGroup(fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano()))
-	swept := newFS(prefix, sweptSG)
-	keptSG := newGroup(fmt.Sprintf("keep%s-lustre-%d", prefix, time.Now().UnixNano()))
-	kept := newFS("keep"+prefix, keptSG)
+	sweptSG := newGroup(fmt.Sprintf("lustre-clients-%d", time.Now().UnixNano()), own.Tags(lustre.PartSecurityGroup))
+	swept := newFS(owner.With(map[string]string{"Name": "scratch"}, own.Tags(lustre.PartFileSystem)), sweptSG)
+	keptSG := newGroup(fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano()), nil)
+	kept := newFS(map[string]string{"Name": prefix}, keptSG)
 	t.Cleanup(func() {
 		_, _ = fconn.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(kept)})
 		_ = lustre.WaitFileSystemDeleted(ctx, testClient(t), kept)
@@ -116,7 +122,7 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	}
 
 	if _, err := lustre.FindFileSystemByID(ctx, fconn, swept); !wait.NotFound(err) {
-		t.Errorf("file system %s (%s) not swept (err %v)", swept, prefix, err)
+		t.Errorf("file system %s (tagged for %s) not swept (err %v)", swept, own.Value(), err)
 	}
 	if _, err := lustre.FindAssociationByID(ctx, fconn, draID); !wait.NotFound(err) {
 		t.Errorf("association %s not swept (err %v)", draID, err)
@@ -125,10 +131,10 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 		t.Errorf("security group %s not swept", sweptSG)
 	}
 	if _, err := lustre.FindFileSystemByID(ctx, fconn, kept); err != nil {
-		t.Errorf("file system %s (keep%s) was swept: %v", kept, prefix, err)
+		t.Errorf("the untagged file system %s (Name %s) was swept: %v", kept, prefix, err)
 	}
 	if !groupExists(t, econn, keptSG) {
-		t.Errorf("security group %s (keep...) was swept", keptSG)
+		t.Errorf("the untagged security group %s (%s-lustre-...) was swept", keptSG, prefix)
 	}
 	// Associations first, then the file system.
 	var order []string

@@ -15,7 +15,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -98,15 +97,11 @@ func ownerOf(name string) owner.ID { return owner.New(WorkspaceType, name) }
 // fileSystemTags are the tags the file system carries: the spec's, Name, and the ownership tags
 // (with rayhpc:create=pending while its create runs).
 func fileSystemTags(spec WorkspaceSpec, pending bool) map[string]string {
-	t := maps.Clone(spec.Tags)
-	if t == nil {
-		t = map[string]string{}
-	}
 	own := ownerOf(spec.Name).Tags(partFileSystem)
 	if pending {
 		own = ownerOf(spec.Name).PendingTags(partFileSystem)
 	}
-	maps.Copy(t, own)
+	t := owner.With(spec.Tags, own)
 	t[nameTagKey] = spec.Name
 	return t
 }

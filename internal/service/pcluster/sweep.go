@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"strings"
 	"time"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/owner"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // SweeperName is the cluster sweeper's name, as registered with resource.AddTestSweepers.
@@ -26,7 +27,8 @@ func RegisterSweepers(add func(name string, dependencies []string, sweep func(co
 	add(SweeperName, nil, SweepClusters)
 }
 
-// SweepClusters deletes the region's clusters whose name starts with prefix and waits until they are
+// SweepClusters deletes the region's clusters that clusters named with prefix made, found by the
+// provider's ownership tag (OwnerTagKey, package owner) and never by their names, and waits until they are
 // gone. It needs the ParallelCluster API's endpoint (AWS_ENDPOINT_URL_PARALLELCLUSTER).
 func SweepClusters(ctx context.Context, c *conns.Client, prefix string) error {
 	if prefix == "" {
@@ -52,7 +54,9 @@ func SweepClusters(ctx context.Context, c *conns.Client, prefix string) error {
 	return errors.Join(errs...)
 }
 
-// listClusters lists the region's clusters whose name starts with prefix (every page).
+// listClusters lists the region's clusters (every page, not those being deleted) whose ownership tag
+// says a cluster resource named with prefix made them (ListClusters returns no tags: one DescribeCluster
+// each).
 func listClusters(ctx context.Context, pc API, region, prefix string) ([]string, error) {
 	var out []string
 	var token *string
@@ -65,7 +69,17 @@ func listClusters(ctx context.Context, pc API, region, prefix string) ([]string,
 			return nil, apiError("ListClusters", resp.HTTPResponse, resp.Body)
 		}
 		for _, cl := range resp.JSON200.Clusters {
-			if strings.HasPrefix(cl.ClusterName, prefix) && cl.ClusterStatus != api.ClusterStatusDELETEINPROGRESS {
+			if cl.ClusterStatus == api.ClusterStatusDELETEINPROGRESS {
+				continue
+			}
+			d, err := findCluster(ctx, pc, region, cl.ClusterName)
+			if wait.NotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if owner.MadeBy(tagMap(d.Tags), ResourceType, prefix) {
 				out = append(out, cl.ClusterName)
 			}
 		}

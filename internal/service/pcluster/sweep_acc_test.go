@@ -4,7 +4,9 @@ package pcluster_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
@@ -18,16 +20,21 @@ func init() {
 	pc.RegisterSweepers(acctest.AddSweeper)
 }
 
-// The sweeper, run against the sandbox, deletes the cluster named with its prefix and leaves alone one
-// that is not the tests'.
+// The sweeper, run against the sandbox, deletes a cluster with an unusual name whose ownership tag says a
+// cluster resource named with the prefix made it, and leaves alone a cluster named with the prefix that
+// has no ownership tag.
 func TestAccHPCCluster_sweeper(t *testing.T) {
 	skipUnlessAcc(t)
 	acctest.PreCheck(t)
 	ctx := context.Background()
 	prefix := acctest.RandomName() + "-sweep"
 	c := clusterConfig{subnet: acctest.Var(t, "subnet_id")}
-	for _, name := range []string{prefix + "-a", "keep" + prefix} {
-		spec := pc.ClusterSpec{Name: name, Region: "us-east-1", OS: "alinux2023",
+	odd := fmt.Sprintf("nightly-%d", time.Now().UnixNano()%1e9)
+	for name, tags := range map[string]map[string]string{
+		odd:           {pc.OwnerTagKey: pc.OwnerValue(prefix + "-a")},
+		prefix + "-b": {"team": "hpc"},
+	} {
+		spec := pc.ClusterSpec{Name: name, Region: "us-east-1", OS: "alinux2023", Tags: tags,
 			HeadNode: pc.HeadNodeSpec{InstanceType: "t3.medium", SubnetID: c.subnet},
 			Slurm:    pc.SlurmSpec{ScaledownIdleMinutes: 10},
 			Queues:   []pc.QueueSpec{{Name: "q", SubnetIDs: []string{c.subnet}, ComputeResources: []pc.ComputeResourceSpec{{Name: "cr", InstanceType: "c5.xlarge", MaxCount: 1}}}}}
@@ -39,7 +46,7 @@ func TestAccHPCCluster_sweeper(t *testing.T) {
 			t.Fatalf("creating %s: %v", name, err)
 		}
 	}
-	t.Cleanup(func() { _, _ = apiClient(t).DeleteClusterWithResponse(ctx, "keep"+prefix, nil) })
+	t.Cleanup(func() { _, _ = apiClient(t).DeleteClusterWithResponse(ctx, prefix+"-b", nil) })
 	client, diags := conns.New(ctx, conns.Config{SkipCredentialsValidation: true})
 	if diags.HasError() {
 		t.Fatalf("building the AWS client: %v", diags)
@@ -47,10 +54,10 @@ func TestAccHPCCluster_sweeper(t *testing.T) {
 	if err := pc.SweepClusters(ctx, client, prefix); err != nil {
 		t.Fatalf("sweeping: %v", err)
 	}
-	if _, err := pc.FindCluster(ctx, apiClient(t), "us-east-1", prefix+"-a"); !wait.NotFound(err) {
-		t.Errorf("cluster %s-a not swept (%v)", prefix, err)
+	if _, err := pc.FindCluster(ctx, apiClient(t), "us-east-1", odd); !wait.NotFound(err) {
+		t.Errorf("cluster %s (tagged for %s-a) not swept (%v)", odd, prefix, err)
 	}
-	if _, err := pc.FindCluster(ctx, apiClient(t), "us-east-1", "keep"+prefix); err != nil {
-		t.Errorf("cluster keep%s was swept: %v", prefix, err)
+	if _, err := pc.FindCluster(ctx, apiClient(t), "us-east-1", prefix+"-b"); err != nil {
+		t.Errorf("the untagged cluster %s-b was swept: %v", prefix, err)
 	}
 }
