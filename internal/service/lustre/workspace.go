@@ -44,6 +44,48 @@ const nameTagKey = "Name"
 // cleanupTimeout bounds the removal of a security group left by a create that failed.
 const cleanupTimeout = 5 * time.Minute
 
+// WorkspaceSpec is everything a user asks of a workspace: what CreateWorkspace and UpdateWorkspace make,
+// and what the rules look at. At plan time some values may not be known yet: unknown values are the zero
+// value or nil, and the rules that need them are skipped.
+type WorkspaceSpec struct {
+	Name     string // the Name tag; also the owner identity (see package owner)
+	SubnetID string
+	// SecurityGroupIDs are the user's groups; empty means the workspace creates its own group allowing
+	// Lustre traffic from itself, AllowedSecurityGroupIDs and AllowedCIDRBlocks (and, with EFA, all traffic
+	// to and from itself).
+	SecurityGroupIDs        []string
+	AllowedSecurityGroupIDs []string
+	AllowedCIDRBlocks       []string
+	DataCompression         string // "" means NONE
+	KMSKeyID                string
+	// Tags are the resource's tags merged over the provider's default tags (without Name).
+	Tags map[string]string
+
+	DeploymentType string // "" when unknown
+	StorageType    string // "" when unknown
+	// StorageCapacityGiB is nil when unknown.
+	StorageCapacityGiB *int64
+	// PerUnitStorageThroughput is nil when not set; ThroughputUnknown says it is set but not yet known.
+	PerUnitStorageThroughput *int64
+	ThroughputUnknown        bool
+	EFAEnabled               bool
+	FileSystemTypeVersion    string // "" when not set or unknown
+	KMSKeyIDSet              bool
+	RootSquash               string // "" when not set or unknown
+	DataRepositories         []DataRepositorySpec
+}
+
+// DataRepositorySpec is one data repository association; empty strings are unknown. ID is the existing
+// association's ID (UpdateWorkspace's from side), empty for one still to create.
+type DataRepositorySpec struct {
+	ID                     string
+	FileSystemPath         string
+	S3URI                  string
+	AutoImport             []string
+	AutoExport             []string
+	ImportMetadataOnCreate bool
+}
+
 // Workspace is what exists of a workspace.
 type Workspace struct {
 	FileSystem   *fsxtypes.FileSystem
