@@ -119,14 +119,6 @@ func listOf(ctx context.Context, v []string) (types.List, diag.Diagnostics) {
 	return types.ListValueFrom(ctx, types.StringType, v)
 }
 
-// stringOrNull is "" as null, for optional strings DataSync reports empty when unset.
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // sameSubdir compares subdirectories as DataSync does (leading and trailing slashes do not matter).
 func sameSubdir(a, b string) bool {
 	return strings.Trim(a, "/") == strings.Trim(b, "/")
@@ -292,7 +284,7 @@ func (m *transferModel) flatten(ctx context.Context, t *Transfer, defaults map[s
 	var diags diag.Diagnostics
 	m.ID, m.Name, m.Status = types.StringValue(t.TaskARN), types.StringValue(t.Name), types.StringValue(t.Status)
 	m.SourceLocationARN, m.DestinationLocationARN = types.StringValue(t.SourceLocationARN), types.StringValue(t.DestinationLocationARN)
-	m.CloudWatchLogGroupARN, m.Schedule = stringOrNull(t.CloudWatchLogGroupARN), stringOrNull(t.Schedule)
+	m.CloudWatchLogGroupARN, m.Schedule = framework.StringOrNull(t.CloudWatchLogGroupARN), framework.StringOrNull(t.Schedule)
 	m.TaskMode = types.StringValue(t.TaskMode)
 	var d diag.Diagnostics
 	m.Includes, d = listOf(ctx, t.Includes)
@@ -349,7 +341,7 @@ func (s *sourceModel) flatten(ctx context.Context, in Source) diag.Diagnostics {
 		}
 		m := s.SMB
 		m.ServerHostname, m.Subdirectory = types.StringValue(in.SMB.ServerHostname), keepSubdir(m.Subdirectory, in.SMB.Subdirectory)
-		m.User, m.Domain, m.Password = types.StringValue(in.SMB.User), stringOrNull(in.SMB.Domain), types.StringNull() // write-only
+		m.User, m.Domain, m.Password = types.StringValue(in.SMB.User), framework.StringOrNull(in.SMB.Domain), types.StringNull() // write-only
 		m.AgentARNs, d = listOf(ctx, in.SMB.AgentARNs)
 		diags.Append(d...)
 	case in.S3 != nil:
@@ -386,7 +378,7 @@ func (o *objectStorageModel) flatten(ctx context.Context, in *ObjectStorage) dia
 	if in.ServerProtocol != "" {
 		o.ServerProtocol = types.StringValue(in.ServerProtocol)
 	}
-	o.AccessKey = stringOrNull(in.AccessKey)
+	o.AccessKey = framework.StringOrNull(in.AccessKey)
 	o.SecretKey = types.StringNull()
 	var diags diag.Diagnostics
 	if len(in.AgentARNs) > 0 || !o.AgentARNs.IsNull() {
@@ -442,8 +434,8 @@ func (v *Execution) object() (types.Object, diag.Diagnostics) {
 		"files_transferred": types.Int64Value(v.FilesTransferred),
 		"started_at":        started,
 		"duration_s":        types.Int64PointerValue(v.DurationS),
-		"error_code":        stringOrNull(v.ErrorCode),
-		"error_detail":      stringOrNull(v.ErrorDetail),
+		"error_code":        framework.StringOrNull(v.ErrorCode),
+		"error_detail":      framework.StringOrNull(v.ErrorDetail),
 	})
 }
 

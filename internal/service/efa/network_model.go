@@ -195,8 +195,8 @@ func (m *networkModel) flattenLaunchTemplate(ctx context.Context, s *LaunchTempl
 		return nil
 	}
 	lt := launchTemplateModel{
-		IAMInstanceProfile: stringOrNull(s.IAMInstanceProfile), ImageID: stringOrNull(s.ImageID),
-		KeyName: stringOrNull(s.KeyName), UserData: stringOrNull(s.UserData), RootVolumeSizeGiB: types.Int64Null(),
+		IAMInstanceProfile: framework.StringOrNull(s.IAMInstanceProfile), ImageID: framework.StringOrNull(s.ImageID),
+		KeyName: framework.StringOrNull(s.KeyName), UserData: framework.StringOrNull(s.UserData), RootVolumeSizeGiB: types.Int64Null(),
 	}
 	if s.RootVolumeSizeGiB > 0 {
 		lt.RootVolumeSizeGiB = types.Int64Value(int64(s.RootVolumeSizeGiB))
@@ -206,9 +206,3 @@ func (m *networkModel) flattenLaunchTemplate(ctx context.Context, s *LaunchTempl
 	return diags
 }
 
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}

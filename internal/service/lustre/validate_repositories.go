@@ -36,7 +36,8 @@ func validateDataRepositories(s WorkspaceSpec) []Problem {
 		out = append(out, problem("data_repository", "Too many data repository associations",
 			"a file system can have at most %d data repository associations; %d are configured.", MaxDataRepositories, len(repos)))
 	}
-	norm := func(p string) string { return strings.TrimRight(p, "/") + "/" }
+	// With one trailing slash, a prefix test tells nesting (/raw/ in /raw/x/) from a longer name (/rawdata/).
+	norm := func(p string) string { return NormalizePath(p) + "/" }
 	for i, r := range repos {
 		if p := r.FileSystemPath; p != "" {
 			if !strings.HasPrefix(p, "/") {

@@ -11,15 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
-
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
 
 // write puts the manifest of plan unless the plan kept the ETag from state (content and location
 // unchanged), computing the placement first when it was unknown at plan time.
@@ -43,7 +37,7 @@ func (r *workflowPlacementResource) write(ctx context.Context, plan, state *work
 		return diags
 	}
 	plan.ManifestETag = types.StringValue(obj.ETag)
-	plan.ManifestVersionID = stringOrNull(obj.VersionID)
+	plan.ManifestVersionID = framework.StringOrNull(obj.VersionID)
 	tflog.Info(ctx, "wrote workflow placement manifest", map[string]any{"etag": obj.ETag, "version_id": obj.VersionID})
 	return diags
 }
@@ -91,7 +85,7 @@ func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadR
 	state.ID = types.StringValue(bucket + "/" + key)
 	state.ManifestJSON = types.StringValue(string(obj.Body))
 	state.ManifestETag = types.StringValue(obj.ETag)
-	state.ManifestVersionID = stringOrNull(obj.VersionID)
+	state.ManifestVersionID = framework.StringOrNull(obj.VersionID)
 	// What the bucket says the placement is: a manifest edited out of band shows as a change of stages.
 	if m := parseManifest(obj.Body); m != nil {
 		var d diag.Diagnostics
