@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
@@ -118,27 +117,80 @@ func validCapacity(deploymentType, storageType string, perUnit int32, efa bool, 
 }
 
 func validateCreateFileSystem(in *fsx.CreateFileSystemInput) (*createSpec, error) {
-	if in.FileSystemType == "" {
-		return nil, badRequest("FileSystemType is required.")
-	}
-	if in.FileSystemType != fsxtypes.FileSystemTypeLustre {
-		return nil, badRequest("The rayhpc sandbox supports only FileSystemType LUSTRE, not %s.", in.FileSystemType)
-	}
-	if in.WindowsConfiguration != nil || in.OntapConfiguration != nil || in.OpenZFSConfiguration != nil {
-		return nil, incompatible("LustreConfiguration", "Only LustreConfiguration may be specified for a LUSTRE file system.")
-	}
-	if len(in.SubnetIds) != 1 {
-		return nil, badRequest("FSx for Lustre file systems require exactly one subnet ID, got %d.", len(in.SubnetIds))
-	}
-	if in.NetworkType != "" && in.NetworkType != fsxtypes.NetworkTypeIpv4 {
-		if in.NetworkType != fsxtypes.NetworkTypeDual {
-			return nil, badRequest("Invalid NetworkType %s.", in.NetworkType)
-		}
+	if err := validateCreateTarget(in); err != nil {
+		return nil, err
 	}
 	lc := in.LustreConfiguration
 	if lc == nil {
 		lc = &fsxtypes.CreateFileSystemLustreConfiguration{}
 	}
+	spec, err := newCreateSpec(in, lc)
+	if err != nil {
+		return nil, err
+	}
+	dt, st := spec.deploymentType, spec.storageType
+	if err := validateCreateThroughput(lc, dt, st); err != nil {
+		return nil, err
+	}
+	meta, version, err := validateCreateVersion(in, lc, dt, st)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateCreateEFA(spec, meta, version); err != nil {
+		return nil, err
+	}
+	if err := validateCreateCapacity(in, spec, deref(lc.PerUnitStorageThroughput)); err != nil {
+		return nil, err
+	}
+	if err := validateCreateBackups(spec, lc); err != nil {
+		return nil, err
+	}
+	if err := validateLegacyRepository(spec, lc); err != nil {
+		return nil, err
+	}
+	compression := string(lc.DataCompressionType)
+	if compression == "" {
+		compression = "NONE"
+	}
+	if !oneOf(compression, "NONE", "LZ4") {
+		return nil, badRequest("Invalid DataCompressionType %s. Valid values are NONE and LZ4.", compression)
+	}
+	rs, err := validateRootSquash(lc.RootSquashConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	logc, err := validateLog(lc.LogConfiguration)
+	if err != nil {
+		return nil, err
+	}
+	spec.settings = createSettings(in, lc, spec, fsSettings{Compression: &compression, RootSquash: rs, Log: logc, Metadata: meta, Version: &version})
+	return spec, nil
+}
+
+// validateCreateTarget checks the file system type, the other types' configurations, the subnet and the
+// network type.
+func validateCreateTarget(in *fsx.CreateFileSystemInput) error {
+	if in.FileSystemType == "" {
+		return badRequest("FileSystemType is required.")
+	}
+	if in.FileSystemType != fsxtypes.FileSystemTypeLustre {
+		return badRequest("The rayhpc sandbox supports only FileSystemType LUSTRE, not %s.", in.FileSystemType)
+	}
+	if in.WindowsConfiguration != nil || in.OntapConfiguration != nil || in.OpenZFSConfiguration != nil {
+		return incompatible("LustreConfiguration", "Only LustreConfiguration may be specified for a LUSTRE file system.")
+	}
+	if len(in.SubnetIds) != 1 {
+		return badRequest("FSx for Lustre file systems require exactly one subnet ID, got %d.", len(in.SubnetIds))
+	}
+	if in.NetworkType != "" && in.NetworkType != fsxtypes.NetworkTypeIpv4 && in.NetworkType != fsxtypes.NetworkTypeDual {
+		return badRequest("Invalid NetworkType %s.", in.NetworkType)
+	}
+	return nil
+}
+
+// newCreateSpec reads the request into a createSpec with the API's defaults (SCRATCH_1, SSD) and checks
+// the deployment type, the storage type and the storage class each deployment type supports.
+func newCreateSpec(in *fsx.CreateFileSystemInput, lc *fsxtypes.CreateFileSystemLustreConfiguration) (*createSpec, error) {
 	spec := &createSpec{
 		deploymentType: string(lc.DeploymentType),
 		storageType:    string(in.StorageType),
@@ -164,8 +216,6 @@ func validateCreateFileSystem(in *fsx.CreateFileSystemInput) (*createSpec, error
 		return nil, badRequest("Invalid StorageType %s.", spec.storageType)
 	}
 	dt, st := spec.deploymentType, spec.storageType
-	persistent := isPersistent(dt)
-
 	// Storage class per deployment type.
 	if st == storageHDD && dt != persistent1 {
 		return nil, incompatible("StorageType", "HDD storage is supported only with the PERSISTENT_1 deployment type.")
@@ -180,51 +230,59 @@ func validateCreateFileSystem(in *fsx.CreateFileSystemInput) (*createSpec, error
 	} else if spec.driveCache != "" {
 		return nil, incompatible("DriveCacheType", "DriveCacheType is supported only for PERSISTENT_1 HDD file systems.")
 	}
+	return spec, nil
+}
 
-	// Throughput.
+// validateCreateThroughput checks PerUnitStorageThroughput (persistent SSD and HDD) and ThroughputCapacity
+// with the read cache (INTELLIGENT_TIERING).
+func validateCreateThroughput(lc *fsxtypes.CreateFileSystemLustreConfiguration, dt, st string) error {
 	perUnit := deref(lc.PerUnitStorageThroughput)
 	switch {
 	case st == storageIT:
 		if lc.PerUnitStorageThroughput != nil {
-			return nil, incompatible("PerUnitStorageThroughput", "PerUnitStorageThroughput is not supported with INTELLIGENT_TIERING storage; use ThroughputCapacity.")
+			return incompatible("PerUnitStorageThroughput", "PerUnitStorageThroughput is not supported with INTELLIGENT_TIERING storage; use ThroughputCapacity.")
 		}
 		tc := deref(lc.ThroughputCapacity)
 		if tc <= 0 || tc%4000 != 0 {
-			return nil, badRequest("ThroughputCapacity is required for INTELLIGENT_TIERING file systems: 4000 MBps or multiples of 4000 MBps.")
+			return badRequest("ThroughputCapacity is required for INTELLIGENT_TIERING file systems: 4000 MBps or multiples of 4000 MBps.")
 		}
 		if lc.DataReadCacheConfiguration == nil {
-			return nil, badRequest("DataReadCacheConfiguration is required when StorageType is INTELLIGENT_TIERING.")
+			return badRequest("DataReadCacheConfiguration is required when StorageType is INTELLIGENT_TIERING.")
 		}
-	case persistent:
+	case isPersistent(dt):
 		if lc.PerUnitStorageThroughput == nil {
-			return nil, badRequest("PerUnitStorageThroughput is required for %s file systems with %s storage.", dt, st)
+			return badRequest("PerUnitStorageThroughput is required for %s file systems with %s storage.", dt, st)
 		}
 		allowed := perUnitThroughputValues[dt+"/"+st]
 		if !oneOf(perUnit, allowed...) {
-			return nil, Errorf("InvalidPerUnitStorageThroughput", "Invalid PerUnitStorageThroughput %d for %s %s file systems. Valid values are %s MB/s/TiB.", perUnit, dt, st, joinInts(allowed))
+			return Errorf("InvalidPerUnitStorageThroughput", "Invalid PerUnitStorageThroughput %d for %s %s file systems. Valid values are %s MB/s/TiB.", perUnit, dt, st, joinInts(allowed))
 		}
 	default:
 		if lc.PerUnitStorageThroughput != nil {
-			return nil, incompatible("PerUnitStorageThroughput", "PerUnitStorageThroughput is supported only for PERSISTENT_1 and PERSISTENT_2 deployment types.")
+			return incompatible("PerUnitStorageThroughput", "PerUnitStorageThroughput is supported only for PERSISTENT_1 and PERSISTENT_2 deployment types.")
 		}
 	}
 	if lc.ThroughputCapacity != nil && st != storageIT {
-		return nil, incompatible("ThroughputCapacity", "ThroughputCapacity is supported only for INTELLIGENT_TIERING file systems.")
+		return incompatible("ThroughputCapacity", "ThroughputCapacity is supported only for INTELLIGENT_TIERING file systems.")
 	}
 	if lc.DataReadCacheConfiguration != nil && st != storageIT {
-		return nil, incompatible("DataReadCacheConfiguration", "DataReadCacheConfiguration is supported only for INTELLIGENT_TIERING file systems.")
+		return incompatible("DataReadCacheConfiguration", "DataReadCacheConfiguration is supported only for INTELLIGENT_TIERING file systems.")
 	}
+	return nil
+}
 
-	// Metadata configuration and Lustre version.
+// validateCreateVersion checks the metadata configuration and the Lustre version, and returns them with
+// the API's defaults (version 2.15 for PERSISTENT_2 with metadata, 2.12 for other PERSISTENT_2, else
+// 2.10; AUTOMATIC metadata IOPS from the storage capacity).
+func validateCreateVersion(in *fsx.CreateFileSystemInput, lc *fsxtypes.CreateFileSystemLustreConfiguration, dt, st string) (*metadataConfig, string, error) {
 	var meta *metadataConfig
 	if mc := lc.MetadataConfiguration; mc != nil {
 		if dt != persistent2 {
-			return nil, incompatible("MetadataConfiguration", "MetadataConfiguration is supported only for the PERSISTENT_2 deployment type.")
+			return nil, "", incompatible("MetadataConfiguration", "MetadataConfiguration is supported only for the PERSISTENT_2 deployment type.")
 		}
 		var err error
-		meta, err = validateMetadata(string(mc.Mode), mc.Iops, st, nil)
-		if err != nil {
-			return nil, err
+		if meta, err = validateMetadata(string(mc.Mode), mc.Iops, st, nil); err != nil {
+			return nil, "", err
 		}
 	}
 	version := deref(in.FileSystemTypeVersion)
@@ -239,125 +297,117 @@ func validateCreateFileSystem(in *fsx.CreateFileSystemInput) (*createSpec, error
 		}
 	}
 	if !oneOf(version, "2.10", "2.12", "2.15") {
-		return nil, badRequest("Invalid FileSystemTypeVersion %s. Valid values are 2.10, 2.12 and 2.15.", version)
+		return nil, "", badRequest("Invalid FileSystemTypeVersion %s. Valid values are 2.10, 2.12 and 2.15.", version)
 	}
 	if version == "2.10" && dt == persistent2 {
-		return nil, incompatible("FileSystemTypeVersion", "Lustre version 2.10 is not supported by the PERSISTENT_2 deployment type.")
+		return nil, "", incompatible("FileSystemTypeVersion", "Lustre version 2.10 is not supported by the PERSISTENT_2 deployment type.")
 	}
 	if version == "2.12" && meta != nil {
-		return nil, incompatible("FileSystemTypeVersion", "Lustre version 2.12 is not supported by PERSISTENT_2 file systems with a metadata configuration.")
+		return nil, "", incompatible("FileSystemTypeVersion", "Lustre version 2.12 is not supported by PERSISTENT_2 file systems with a metadata configuration.")
 	}
 	if meta != nil && meta.Iops == nil {
 		meta.Iops = ptr(automaticMetadataIops(deref(in.StorageCapacity)))
 	}
+	return meta, version, nil
+}
 
-	// EFA.
-	if spec.efa {
-		if dt != persistent2 {
-			return nil, incompatible("EfaEnabled", "EFA is supported only for the PERSISTENT_2 deployment type.")
-		}
-		if meta == nil {
-			return nil, incompatible("EfaEnabled", "EFA-enabled file systems require a MetadataConfiguration.")
-		}
-		if version != "2.15" {
-			return nil, incompatible("EfaEnabled", "EFA-enabled file systems require Lustre version 2.15.")
-		}
-		if st != storageSSD {
-			return nil, incompatible("EfaEnabled", "EFA-enabled file systems require SSD storage.")
-		}
+// validateCreateEFA checks what an EFA-enabled file system needs: PERSISTENT_2, a metadata
+// configuration, Lustre 2.15 and SSD storage.
+func validateCreateEFA(spec *createSpec, meta *metadataConfig, version string) error {
+	if !spec.efa {
+		return nil
 	}
+	switch {
+	case spec.deploymentType != persistent2:
+		return incompatible("EfaEnabled", "EFA is supported only for the PERSISTENT_2 deployment type.")
+	case meta == nil:
+		return incompatible("EfaEnabled", "EFA-enabled file systems require a MetadataConfiguration.")
+	case version != "2.15":
+		return incompatible("EfaEnabled", "EFA-enabled file systems require Lustre version 2.15.")
+	case spec.storageType != storageSSD:
+		return incompatible("EfaEnabled", "EFA-enabled file systems require SSD storage.")
+	}
+	return nil
+}
 
-	// Storage capacity.
-	if st == storageIT {
+// validateCreateCapacity checks StorageCapacity: none with INTELLIGENT_TIERING, else required and valid.
+func validateCreateCapacity(in *fsx.CreateFileSystemInput, spec *createSpec, perUnit int32) error {
+	if spec.storageType == storageIT {
 		if in.StorageCapacity != nil {
-			return nil, incompatible("StorageCapacity", "StorageCapacity is not supported with INTELLIGENT_TIERING storage.")
+			return incompatible("StorageCapacity", "StorageCapacity is not supported with INTELLIGENT_TIERING storage.")
 		}
-	} else {
-		if in.StorageCapacity == nil {
-			return nil, badRequest("StorageCapacity is required.")
-		}
-		if err := validCapacity(dt, st, perUnit, spec.efa, *in.StorageCapacity); err != nil {
-			return nil, err
-		}
+		return nil
 	}
+	if in.StorageCapacity == nil {
+		return badRequest("StorageCapacity is required.")
+	}
+	return validCapacity(spec.deploymentType, spec.storageType, perUnit, spec.efa, *in.StorageCapacity)
+}
 
-	// Encryption and backups.
+// validateCreateBackups checks encryption keys, automatic backups and the maintenance window.
+func validateCreateBackups(spec *createSpec, lc *fsxtypes.CreateFileSystemLustreConfiguration) error {
+	persistent := isPersistent(spec.deploymentType)
 	if spec.kmsKeyID != "" && !persistent {
-		return nil, incompatible("KmsKeyId", "KmsKeyId is supported only for PERSISTENT_1 and PERSISTENT_2 file systems; scratch file systems are encrypted with the FSx service key.")
+		return incompatible("KmsKeyId", "KmsKeyId is supported only for PERSISTENT_1 and PERSISTENT_2 file systems; scratch file systems are encrypted with the FSx service key.")
 	}
 	if !persistent {
 		if deref(lc.AutomaticBackupRetentionDays) > 0 || lc.DailyAutomaticBackupStartTime != nil || lc.CopyTagsToBackups != nil {
-			return nil, incompatible("AutomaticBackupRetentionDays", "Automatic backups are not supported for scratch file systems.")
+			return incompatible("AutomaticBackupRetentionDays", "Automatic backups are not supported for scratch file systems.")
 		}
 	}
 	if d := deref(lc.AutomaticBackupRetentionDays); d < 0 || d > 90 {
-		return nil, badRequest("AutomaticBackupRetentionDays must be between 0 and 90.")
+		return badRequest("AutomaticBackupRetentionDays must be between 0 and 90.")
 	}
 	if v := lc.DailyAutomaticBackupStartTime; v != nil && !dailyTimeRE.MatchString(*v) {
-		return nil, badRequest("Invalid DailyAutomaticBackupStartTime '%s': expected HH:MM.", *v)
+		return badRequest("Invalid DailyAutomaticBackupStartTime '%s': expected HH:MM.", *v)
 	}
 	if v := lc.WeeklyMaintenanceStartTime; v != nil && !weeklyTimeRE.MatchString(*v) {
-		return nil, badRequest("Invalid WeeklyMaintenanceStartTime '%s': expected d:HH:MM with d from 1 (Monday) to 7.", *v)
+		return badRequest("Invalid WeeklyMaintenanceStartTime '%s': expected d:HH:MM with d from 1 (Monday) to 7.", *v)
 	}
+	return nil
+}
 
-	// Legacy data repository configuration (not available on PERSISTENT_2,
-	// which links S3 through data repository associations only).
+// validateLegacyRepository checks the legacy data repository configuration (not available on
+// PERSISTENT_2, which links S3 through data repository associations only) and fills in its defaults.
+func validateLegacyRepository(spec *createSpec, lc *fsxtypes.CreateFileSystemLustreConfiguration) error {
 	if spec.importPath != "" || spec.exportPath != "" || lc.AutoImportPolicy != "" || lc.ImportedFileChunkSize != nil {
-		if dt == persistent2 {
-			return nil, incompatible("ImportPath", "ImportPath, ExportPath, AutoImportPolicy and ImportedFileChunkSize are not supported for PERSISTENT_2 file systems; use data repository associations.")
+		if spec.deploymentType == persistent2 {
+			return incompatible("ImportPath", "ImportPath, ExportPath, AutoImportPolicy and ImportedFileChunkSize are not supported for PERSISTENT_2 file systems; use data repository associations.")
 		}
 		if spec.importPath == "" {
-			return nil, badRequest("ImportPath is required when ExportPath, AutoImportPolicy or ImportedFileChunkSize is specified.")
+			return badRequest("ImportPath is required when ExportPath, AutoImportPolicy or ImportedFileChunkSize is specified.")
 		}
 		if !strings.HasPrefix(spec.importPath, "s3://") || len(spec.importPath) <= len("s3://") {
-			return nil, Errorf("InvalidImportPath", "The import path '%s' is not a valid S3 path (s3://bucket[/prefix]).", spec.importPath)
+			return Errorf("InvalidImportPath", "The import path '%s' is not a valid S3 path (s3://bucket[/prefix]).", spec.importPath)
 		}
 		if spec.exportPath == "" {
 			spec.exportPath = spec.importPath
 		}
 		if s3Bucket(spec.exportPath) != s3Bucket(spec.importPath) {
-			return nil, Errorf("InvalidExportPath", "The export path must be in the same S3 bucket as the import path.")
+			return Errorf("InvalidExportPath", "The export path must be in the same S3 bucket as the import path.")
 		}
 		if c := deref(lc.ImportedFileChunkSize); lc.ImportedFileChunkSize != nil && (c < 1 || c > 512000) {
-			return nil, badRequest("ImportedFileChunkSize must be between 1 and 512000 MiB.")
+			return badRequest("ImportedFileChunkSize must be between 1 and 512000 MiB.")
 		}
 		if spec.chunkSize == nil {
 			spec.chunkSize = ptr(int32(1024))
 		}
 	}
 	if lc.AutoImportPolicy != "" && !oneOf(string(lc.AutoImportPolicy), "NONE", "NEW", "NEW_CHANGED", "NEW_CHANGED_DELETED") {
-		return nil, badRequest("Invalid AutoImportPolicy %s.", lc.AutoImportPolicy)
+		return badRequest("Invalid AutoImportPolicy %s.", lc.AutoImportPolicy)
 	}
+	return nil
+}
 
-	// Compression, root squash, logging.
-	compression := string(lc.DataCompressionType)
-	if compression == "" {
-		compression = "NONE"
-	}
-	if !oneOf(compression, "NONE", "LZ4") {
-		return nil, badRequest("Invalid DataCompressionType %s. Valid values are NONE and LZ4.", compression)
-	}
-	rs, err := validateRootSquash(lc.RootSquashConfiguration)
-	if err != nil {
-		return nil, err
-	}
-	logc, err := validateLog(lc.LogConfiguration)
-	if err != nil {
-		return nil, err
-	}
-
-	set := fsSettings{
-		StorageCapacity:    in.StorageCapacity,
-		PerUnitThroughput:  lc.PerUnitStorageThroughput,
-		ThroughputCapacity: lc.ThroughputCapacity,
-		Compression:        &compression,
-		RootSquash:         rs,
-		Log:                logc,
-		Metadata:           meta,
-		Version:            &version,
-		WeeklyMaintenance:  lc.WeeklyMaintenanceStartTime,
-	}
-	if persistent {
+// createSettings completes set (compression, root squash, log, metadata and version, validated) with the
+// request's capacity, throughput, maintenance, backup (persistent only; a 03:00 daily start by default
+// when backups are kept) and auto-import settings.
+func createSettings(in *fsx.CreateFileSystemInput, lc *fsxtypes.CreateFileSystemLustreConfiguration, spec *createSpec, set fsSettings) fsSettings {
+	set.StorageCapacity = in.StorageCapacity
+	set.PerUnitThroughput = lc.PerUnitStorageThroughput
+	set.ThroughputCapacity = lc.ThroughputCapacity
+	set.WeeklyMaintenance = lc.WeeklyMaintenanceStartTime
+	if isPersistent(spec.deploymentType) {
 		set.BackupRetentionDays = ptr(deref(lc.AutomaticBackupRetentionDays))
 		set.DailyBackup = lc.DailyAutomaticBackupStartTime
 		if set.DailyBackup == nil && deref(lc.AutomaticBackupRetentionDays) > 0 {
@@ -371,8 +421,7 @@ func validateCreateFileSystem(in *fsx.CreateFileSystemInput) (*createSpec, error
 		}
 		set.AutoImportPolicy = &aip
 	}
-	spec.settings = set
-	return spec, nil
+	return set
 }
 
 // automaticMetadataIops is the metadata IOPS of an SSD PERSISTENT_2 file system
@@ -474,153 +523,6 @@ func validateLog(c *fsxtypes.LustreLogCreateConfiguration) (*logConfig, error) {
 		return nil, incompatible("Destination", "A log destination cannot be set when logging is DISABLED.")
 	}
 	return out, nil
-}
-
-// validateUpdateFileSystem returns the settings changed through an
-// administrative action (file system UPDATING) and those applied at once.
-func validateUpdateFileSystem(fs *fileSystem, in *fsx.UpdateFileSystemInput, now time.Time, interval time.Duration) (target, immediate fsSettings, err error) {
-	cur := fs.Settings
-	dt, st := fs.DeploymentType, fs.StorageType
-	if in.StorageType != "" && string(in.StorageType) != st {
-		return target, immediate, badRequest("The storage type of an FSx for Lustre file system cannot be changed.")
-	}
-	if in.NetworkType != "" {
-		return target, immediate, badRequest("NetworkType can be updated only for FSx for OpenZFS file systems.")
-	}
-	if c := in.StorageCapacity; c != nil && *c != deref(cur.StorageCapacity) {
-		if st == storageIT {
-			return target, immediate, incompatible("StorageCapacity", "INTELLIGENT_TIERING file systems have no provisioned storage capacity.")
-		}
-		if dt == scratch1 {
-			return target, immediate, badRequest("Storage capacity cannot be increased for SCRATCH_1 file systems.")
-		}
-		if *c < deref(cur.StorageCapacity) {
-			return target, immediate, badRequest("Unable to decrease storage capacity from %d GiB to %d GiB: FSx for Lustre storage capacity can only be increased.", deref(cur.StorageCapacity), *c)
-		}
-		if err := validCapacity(dt, st, deref(cur.PerUnitThroughput), fs.EFA, *c); err != nil {
-			return target, immediate, err
-		}
-		if err := fs.storageIncreaseAllowed(now, interval); err != nil {
-			return target, immediate, err
-		}
-		target.StorageCapacity = c
-	}
-	if v := in.FileSystemTypeVersion; v != nil && *v != deref(cur.Version) {
-		if !oneOf(*v, "2.12", "2.15") {
-			return target, immediate, badRequest("Invalid FileSystemTypeVersion %s: a file system can be updated to 2.12 or 2.15.", *v)
-		}
-		if *v < deref(cur.Version) {
-			return target, immediate, badRequest("FileSystemTypeVersion %s is older than the file system's Lustre version %s.", *v, deref(cur.Version))
-		}
-		target.Version = v
-	}
-	lc := in.LustreConfiguration
-	if lc == nil {
-		return target, immediate, nil
-	}
-	if p := lc.PerUnitStorageThroughput; p != nil && *p != deref(cur.PerUnitThroughput) {
-		if !isPersistent(dt) || st != storageSSD {
-			return target, immediate, incompatible("PerUnitStorageThroughput", "The throughput per unit of storage can be modified only on persistent SSD file systems.")
-		}
-		if fs.EFA {
-			// The throughput tier of an EFA-enabled file system is fixed at creation (issue 10, from the FSx
-			// EFA guide, "Working with EFA-enabled file systems").
-			return target, immediate, badRequest("The throughput per unit of storage of an EFA-enabled file system cannot be modified.")
-		}
-		allowed := perUnitThroughputValues[dt+"/"+st]
-		if !oneOf(*p, allowed...) {
-			return target, immediate, badRequest("Invalid PerUnitStorageThroughput %d for %s SSD file systems. Valid values are %s MB/s/TiB.", *p, dt, joinInts(allowed))
-		}
-		if fs.EFA {
-			step := efaCapacityStep[*p]
-			capacity := deref(cur.StorageCapacity)
-			if target.StorageCapacity != nil {
-				capacity = *target.StorageCapacity
-			}
-			if capacity%step != 0 {
-				return target, immediate, badRequest("EFA-enabled file systems with %d MB/s/TiB throughput require storage capacity in increments of %d GiB.", *p, step)
-			}
-		}
-		target.PerUnitThroughput = p
-	}
-	if tc := lc.ThroughputCapacity; tc != nil && *tc != deref(cur.ThroughputCapacity) {
-		if st != storageIT {
-			return target, immediate, incompatible("ThroughputCapacity", "ThroughputCapacity applies only to INTELLIGENT_TIERING file systems.")
-		}
-		if *tc%4000 != 0 || *tc < deref(cur.ThroughputCapacity) {
-			return target, immediate, badRequest("ThroughputCapacity can only be increased, in multiples of 4000 MBps.")
-		}
-		target.ThroughputCapacity = tc
-	}
-	if c := string(lc.DataCompressionType); c != "" && c != deref(cur.Compression) {
-		if !oneOf(c, "NONE", "LZ4") {
-			return target, immediate, badRequest("Invalid DataCompressionType %s. Valid values are NONE and LZ4.", c)
-		}
-		target.Compression = &c
-	}
-	if lc.RootSquashConfiguration != nil {
-		rs, err := validateRootSquash(lc.RootSquashConfiguration)
-		if err != nil {
-			return target, immediate, err
-		}
-		target.RootSquash = rs
-	}
-	if lc.LogConfiguration != nil {
-		l, err := validateLog(lc.LogConfiguration)
-		if err != nil {
-			return target, immediate, err
-		}
-		target.Log = l
-	}
-	if mc := lc.MetadataConfiguration; mc != nil {
-		if dt != persistent2 {
-			return target, immediate, incompatible("MetadataConfiguration", "MetadataConfiguration is supported only for the PERSISTENT_2 deployment type.")
-		}
-		m, err := validateMetadata(string(mc.Mode), mc.Iops, st, cur.Metadata)
-		if err != nil {
-			return target, immediate, err
-		}
-		if m.Iops == nil {
-			m.Iops = ptr(automaticMetadataIops(deref(cur.StorageCapacity)))
-		}
-		target.Metadata = m
-	}
-	if v := lc.WeeklyMaintenanceStartTime; v != nil {
-		if !weeklyTimeRE.MatchString(*v) {
-			return target, immediate, badRequest("Invalid WeeklyMaintenanceStartTime '%s': expected d:HH:MM with d from 1 (Monday) to 7.", *v)
-		}
-		immediate.WeeklyMaintenance = v
-	}
-	if lc.AutomaticBackupRetentionDays != nil || lc.DailyAutomaticBackupStartTime != nil {
-		if !isPersistent(dt) {
-			return target, immediate, incompatible("AutomaticBackupRetentionDays", "Automatic backups are not supported for scratch file systems.")
-		}
-		if d := lc.AutomaticBackupRetentionDays; d != nil {
-			if *d < 0 || *d > 90 {
-				return target, immediate, badRequest("AutomaticBackupRetentionDays must be between 0 and 90.")
-			}
-			immediate.BackupRetentionDays = d
-		}
-		if v := lc.DailyAutomaticBackupStartTime; v != nil {
-			if !dailyTimeRE.MatchString(*v) {
-				return target, immediate, badRequest("Invalid DailyAutomaticBackupStartTime '%s': expected HH:MM.", *v)
-			}
-			immediate.DailyBackup = v
-		}
-	}
-	if p := string(lc.AutoImportPolicy); p != "" {
-		if fs.ImportPath == "" {
-			return target, immediate, incompatible("AutoImportPolicy", "AutoImportPolicy can be updated only on file systems created with an ImportPath.")
-		}
-		if !oneOf(p, "NONE", "NEW", "NEW_CHANGED", "NEW_CHANGED_DELETED") {
-			return target, immediate, badRequest("Invalid AutoImportPolicy %s.", p)
-		}
-		immediate.AutoImportPolicy = &p
-	}
-	if lc.DataReadCacheConfiguration != nil && st != storageIT {
-		return target, immediate, incompatible("DataReadCacheConfiguration", "DataReadCacheConfiguration applies only to INTELLIGENT_TIERING file systems.")
-	}
-	return target, immediate, nil
 }
 
 func joinInts(v []int32) string {
