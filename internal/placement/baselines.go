@@ -64,7 +64,7 @@ func computeBaselines(pr *prepared, se *searcher, opt Options) []Baseline {
 	// HEFT's task-level mapping is a candidate too (refined by Solve),
 	// unless stages must run whole (NoSplit).
 	h := heft(pr)
-	plan := Plan{Stages: h.Assignment, Tasks: h.TaskPools}
+	plan := Plan{Stages: h.Assignment, Tasks: h.TaskPools, Order: h.TaskStartS}
 	var mk, cost float64
 	if opt.NoSplit {
 		mk, cost, _ = se.sm.run(&plan, nil)
@@ -74,7 +74,7 @@ func computeBaselines(pr *prepared, se *searcher, opt Options) []Baseline {
 		mk, cost = c.makespan, c.cost
 	}
 	out = append(out, Baseline{Name: BaselineHEFT, Feasible: true, Assignment: h.Assignment, TaskPools: h.TaskPools,
-		MakespanS: mk, CostUSD: cost, MeetsConstraints: meets(opt, mk, cost), TaskLevelMakespanS: h.TaskMakespanS,
+		TaskOrder: h.TaskStartS, MakespanS: mk, CostUSD: cost, MeetsConstraints: meets(opt, mk, cost), TaskLevelMakespanS: h.TaskMakespanS,
 		candidate: !opt.NoSplit})
 	// HEFT's per-stage reduction is a starting point of the search.
 	se.phase = "baseline heft (per stage)"
@@ -145,7 +145,7 @@ func EvaluateBaseline(p *Problem, b *Baseline) (*Evaluation, error) {
 		}
 		return Evaluate(staticProblem(p, k, b.Nodes, b.Boots), b.Assignment)
 	case b.TaskPools != nil:
-		return EvaluatePlan(p, Plan{Stages: b.Assignment, Tasks: b.TaskPools})
+		return EvaluatePlan(p, Plan{Stages: b.Assignment, Tasks: b.TaskPools, Order: b.TaskOrder})
 	}
 	return Evaluate(p, b.Assignment)
 }

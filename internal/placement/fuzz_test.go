@@ -429,7 +429,7 @@ func checkCase(t testing.TB, c *genCase, brute bool) {
 			fail("Pareto point %+v", pp)
 		}
 		if i < 4 {
-			fresh("Pareto point", Plan{Stages: pp.Assignment, Burst: pp.Burst, Tasks: pp.TaskPools}, pp.MakespanS, pp.CostUSD)
+			fresh("Pareto point", Plan{Stages: pp.Assignment, Burst: pp.Burst, Tasks: pp.TaskPools, Order: pp.TaskOrder}, pp.MakespanS, pp.CostUSD)
 		}
 	}
 	// The reported evaluation is what Evaluate says.

@@ -50,7 +50,8 @@ type HEFTResult struct {
 // the non-insertion policy (a slot is next free after its last task).
 //
 // The heft baseline of [Solve] is HEFT's own task-level mapping (TaskPools)
-// run by the same simulator as every other placement, so that node boots,
+// run by the same simulator as every other placement, its queues in HEFT's
+// order (TaskStartS as Plan.Order), so that node boots,
 // billing, queueing and data movement are counted alike; HEFT's own
 // estimate of its schedule length (TaskMakespanS) is reported alongside.
 func HEFT(p *Problem) (*HEFTResult, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"sort"
 )
 
 // ManifestVersion is the version of the [Manifest] JSON layout.
@@ -27,6 +28,10 @@ type Manifest struct {
 	ExpectedMakespanS float64         `json:"expected_makespan_s"`
 	Stages            []ManifestStage `json:"stages"`
 	Pools             []ManifestPool  `json:"pools"`
+	// TaskOrder, for a task-level placement, lists every task ID in the
+	// order its pool's queue serves it (HEFT's planned start): a runner
+	// submits ready tasks in this order.
+	TaskOrder []string `json:"task_order,omitempty"`
 }
 
 // ManifestStage is one stage's placement.
@@ -83,6 +88,16 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 			ms.BurstPool, ms.BurstTasks = r.BurstPool, r.BurstTasks
 		}
 		m.Stages = append(m.Stages, ms)
+	}
+	if sol.TaskOrder != nil {
+		idx := make([]int, len(sol.TaskOrder))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return sol.TaskOrder[idx[a]] < sol.TaskOrder[idx[b]] })
+		for _, i := range idx {
+			m.TaskOrder = append(m.TaskOrder, p.Workflow.Tasks[i].ID)
+		}
 	}
 	for i, k := range sol.TaskPools {
 		s := p.Workflow.Tasks[i].Stage

@@ -52,10 +52,16 @@ func (a Assignment) Names(p *Problem) []string {
 //     waiting for the first pool to scale out;
 //   - Tasks[i], when Tasks is not nil, is the pool of task i (a task-level
 //     mapping such as HEFT's); it overrides both.
+//
+// Order, when not nil (with Tasks), orders every pool's queue of ready
+// tasks: lowest first (HEFT's planned start times, so that the simulator
+// dispatches a task-level schedule in the order it was planned); otherwise
+// queues are ordered by static bottom level.
 type Plan struct {
 	Stages Assignment `json:"stages"`
 	Burst  []int      `json:"burst,omitempty"`
 	Tasks  []int      `json:"tasks,omitempty"`
+	Order  []float64  `json:"order,omitempty"`
 }
 
 // burstOf returns the burst pool of stage s, or -1.

@@ -69,6 +69,9 @@ func (se *searcher) eval(pl Plan) int {
 	if pl.Tasks != nil {
 		c.plan.Tasks = append([]int(nil), pl.Tasks...)
 	}
+	if pl.Order != nil {
+		c.plan.Order = append([]float64(nil), pl.Order...)
+	}
 	c.score = se.opt.Score(cost, mk, se.norm)
 	if se.opt.DeadlineS > 0 && mk > se.opt.DeadlineS {
 		c.violation += mk/se.opt.DeadlineS - 1
@@ -298,7 +301,7 @@ func (se *searcher) pareto() []ParetoPoint {
 		if c.cost < bestCost {
 			bestCost = c.cost
 			out = append(out, ParetoPoint{MakespanS: c.makespan, CostUSD: c.cost,
-				Assignment: append(Assignment(nil), c.plan.Stages...), Burst: c.plan.Burst, TaskPools: c.plan.Tasks,
+				Assignment: append(Assignment(nil), c.plan.Stages...), Burst: c.plan.Burst, TaskPools: c.plan.Tasks, TaskOrder: c.plan.Order,
 				Pools: c.plan.Stages.Names(se.pr.p)})
 		}
 	}
@@ -396,7 +399,7 @@ func (se *searcher) refine(cur int) int {
 	}
 	pr := se.pr
 	budget := se.evals + se.opt.SearchWork/max(1, 2*len(pr.w.Tasks))
-	pl := Plan{Stages: make(Assignment, len(pr.allowed)), Tasks: make([]int, len(pr.w.Tasks))}
+	pl := Plan{Stages: make(Assignment, len(pr.allowed)), Tasks: make([]int, len(pr.w.Tasks)), Order: se.all[cur].plan.Order}
 	for improved := true; improved && se.evals < budget; {
 		improved = false
 		best := cur

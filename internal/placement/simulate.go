@@ -395,7 +395,11 @@ func (sm *simulator) makeReady(v int32, t float64) {
 func (sm *simulator) enqueue(v int32, k int) {
 	sm.poolOf[v] = int32(k)
 	sp := &sm.pools[k]
-	sp.queue.push(v, sm.pr.blevel[v])
+	prio := sm.pr.blevel[v]
+	if sm.plan.Order != nil {
+		prio = -sm.plan.Order[v]
+	}
+	sp.queue.push(v, prio)
 	if sp.pool.Kind.isVM() {
 		task := &sm.pr.ct[v]
 		sp.queuedCores += task.Cores

@@ -136,7 +136,9 @@ type Solution struct {
 	// TaskPools, when not nil, is a task-level placement (HEFT's mapping,
 	// possibly refined): the pool of every task. Assignment then gives each
 	// stage the pool with the largest share of its work. See [Plan].
-	TaskPools     []int         `json:"task_pools,omitempty"`
+	TaskPools []int `json:"task_pools,omitempty"`
+	// TaskOrder orders a task-level placement's queues (see Plan.Order).
+	TaskOrder     []float64     `json:"task_order,omitempty"`
 	Evaluation    *Evaluation   `json:"evaluation"`
 	Score         float64       `json:"score"`
 	Normalisation Normalisation `json:"normalisation"`
@@ -161,7 +163,9 @@ type Solution struct {
 }
 
 // Plan returns the solution's plan.
-func (s *Solution) Plan() Plan { return Plan{Stages: s.Assignment, Burst: s.Burst, Tasks: s.TaskPools} }
+func (s *Solution) Plan() Plan {
+	return Plan{Stages: s.Assignment, Burst: s.Burst, Tasks: s.TaskPools, Order: s.TaskOrder}
+}
 
 // ParetoPoint is one non-dominated assignment.
 type ParetoPoint struct {
@@ -170,6 +174,7 @@ type ParetoPoint struct {
 	Assignment Assignment `json:"assignment"`
 	Burst      []int      `json:"burst,omitempty"`
 	TaskPools  []int      `json:"task_pools,omitempty"`
+	TaskOrder  []float64  `json:"task_order,omitempty"`
 	Pools      []string   `json:"pools"`
 }
 
@@ -197,8 +202,10 @@ type Baseline struct {
 	// Of names the baseline a summary baseline stands for
 	// (best-single-platform).
 	Of string `json:"of,omitempty"`
-	// TaskPools is the task-level mapping of a task-level baseline (heft).
-	TaskPools []int `json:"task_pools,omitempty"`
+	// TaskPools is the task-level mapping of a task-level baseline (heft),
+	// and TaskOrder the order its tasks are dispatched in (see Plan.Order).
+	TaskPools []int     `json:"task_pools,omitempty"`
+	TaskOrder []float64 `json:"task_order,omitempty"`
 	// TaskLevelMakespanS is the schedule length HEFT itself computes for its
 	// mapping (heft only; the baseline's MakespanS is the same mapping run by
 	// the simulator).
@@ -285,7 +292,8 @@ func Solve(p *Problem, opts Options) (*Solution, error) {
 		return nil, se.constraintError(sol.Optimal)
 	}
 	c := &se.all[best]
-	sol.Assignment, sol.Burst, sol.TaskPools, sol.FoundBy = c.plan.Stages, c.plan.Burst, c.plan.Tasks, c.origin
+	sol.Assignment, sol.Burst, sol.FoundBy = c.plan.Stages, c.plan.Burst, c.origin
+	sol.TaskPools, sol.TaskOrder = c.plan.Tasks, c.plan.Order
 	sol.Score = c.score
 	sol.Evaluations = se.evals
 	ev := &Evaluation{}
