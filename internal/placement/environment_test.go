@@ -2,7 +2,10 @@
 
 package placement
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A Ray pool's head node runs tasks with its task vCPUs: up at time 0, not billed per node (its price is
 // in the pool's fixed cost), not counted as a node.
@@ -83,5 +86,22 @@ func TestStanding_billsFixedCostsToEveryPlacement(t *testing.T) {
 		!near(standing.Pools[0].CostUSD, 0.011) {
 		t.Fatalf("standing: %v s, $%v (storage $%v, vm $%v); want 11 s, $11.121", standing.MakespanS, standing.CostUSD,
 			standing.StorageUSD, standing.Pools[0].CostUSD)
+	}
+}
+
+// The table's rows add up to the total: in a standing environment the fixed costs of pools no stage
+// used have a row of their own.
+func TestTable_standingFixedCostsRow(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "f", TaskCount: 1, RuntimeS: 10, ServerlessMemoryMB: 1024}})
+	vm := testPool("vm", KindHPC)
+	vm.FixedHourlyUSD = 3.6
+	pl := Platforms{Pools: []Pool{vm, lambdaTestPool("fn")}, Storage: testStorage(), Standing: true}
+	ev := evalOK(t, NewProblem(w, pl), Assignment{1})
+	if got := Table(ev); !strings.Contains(got, "(fixed costs of pools no stage used)") || !strings.Contains(got, "0.0110") {
+		t.Fatalf("no row for the unused pool's $0.011:\n%s", got)
+	}
+	pl.Standing = false
+	if got := Table(evalOK(t, NewProblem(w, pl), Assignment{1})); strings.Contains(got, "no stage used") {
+		t.Fatalf("a row for fixed costs nobody pays:\n%s", got)
 	}
 }

@@ -81,9 +81,25 @@ func Table(ev *Evaluation) string {
 	if ev.StorageUSD > 0 {
 		fmt.Fprintf(tw, "(Lustre file system)\t\t\t\t\t\t\t%.4f\n", ev.StorageUSD)
 	}
+	if idle := unattributedUSD(ev); idle > 0 {
+		fmt.Fprintf(tw, "(fixed costs of pools no stage used)\t\t\t\t\t\t\t%.4f\n", idle)
+	}
 	fmt.Fprintf(tw, "TOTAL\t\t\t\t%d\t0.0\t%.1f\t%.4f\n", tasks, ev.MakespanS, ev.CostUSD)
 	tw.Flush()
 	return b.String()
+}
+
+// unattributedUSD is the cost no stage carries: in a standing environment
+// the fixed costs of pools that ran no task (0 below a micro-dollar).
+func unattributedUSD(ev *Evaluation) float64 {
+	rest := ev.CostUSD - ev.StorageUSD
+	for _, r := range ev.Stages {
+		rest -= r.CostUSD
+	}
+	if rest < 1e-6 {
+		return 0
+	}
+	return rest
 }
 
 // BaselineTable renders a solution's comparison with its baselines: one row
