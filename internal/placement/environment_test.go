@@ -105,3 +105,34 @@ func TestTable_standingFixedCostsRow(t *testing.T) {
 		t.Fatalf("a row for fixed costs nobody pays:\n%s", got)
 	}
 }
+
+// On every shipped trace, with the default (standing) platforms, the placement is never worse on the
+// objective than the best single platform, both simulated again outside Solve.
+func TestSolve_neverWorseThanBestSingleResimulated(t *testing.T) {
+	for _, f := range traceFiles(t) {
+		w := loadTrace(t, f)
+		pl, err := DefaultPlatformsFor(w, DefaultCatalog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := NewProblem(w, pl)
+		sol, err := Solve(p, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ours, err := EvaluatePlan(p, sol.Plan())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := sol.Baseline(BaselineBestSingle)
+		single, err := EvaluateBaseline(p, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, s := sol.Options.Score(ours.CostUSD, ours.MakespanS, sol.Normalisation), sol.Options.Score(single.CostUSD, single.MakespanS, sol.Normalisation)
+		if o > s*(1+1e-12) {
+			t.Errorf("%s: placement scores %v (%.1f s, $%.4f), %s %v (%.1f s, $%.4f)", f, o, ours.MakespanS, ours.CostUSD, b.Of, s,
+				single.MakespanS, single.CostUSD)
+		}
+	}
+}

@@ -88,7 +88,11 @@ func solveAll(ws []trace, opt placement.Options, v variant) ([]row, error) {
 		}
 		r := row{name: t.name, tasks: len(t.w.Tasks), sol: sol, elapsed: el,
 			pools: p.Pools[0].InstanceType + "/" + p.Pools[1].InstanceType}
-		// Every baseline again, outside Solve.
+		// The placement and every baseline again, outside Solve.
+		if ev, err := placement.EvaluatePlan(p, sol.Plan()); err != nil || ev.MakespanS != sol.Evaluation.MakespanS ||
+			ev.CostUSD != sol.Evaluation.CostUSD {
+			r.mismatch = append(r.mismatch, "the placement")
+		}
 		for i := range sol.Baselines {
 			b := &sol.Baselines[i]
 			if !b.Feasible {
@@ -135,7 +139,7 @@ func traces(ws []trace, opt placement.Options, verbose bool) bool {
 			r.elapsed.Round(time.Millisecond))
 		if len(r.mismatch) > 0 {
 			ok = false
-			fmt.Fprintf(os.Stderr, "%s: baselines %v give other figures when simulated again outside Solve\n", r.name, r.mismatch)
+			fmt.Fprintf(os.Stderr, "%s: %v give other figures when simulated again outside Solve\n", r.name, r.mismatch)
 		}
 	}
 	tw.Flush()
@@ -147,7 +151,7 @@ func traces(ws []trace, opt placement.Options, verbose bool) bool {
 	fmt.Println()
 	summary(rows, "defaults")
 	if ok {
-		fmt.Println("Every baseline simulated again outside Solve (EvaluateBaseline) gives the figures Solve reported.")
+		fmt.Println("The placement (EvaluatePlan) and every baseline (EvaluateBaseline) simulated again outside Solve give the figures Solve reported.")
 	}
 	fmt.Println()
 	return ok
