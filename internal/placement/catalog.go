@@ -112,12 +112,14 @@ func DefaultCatalog() *Catalog {
 		HPCNodeStartS: val(180, "s", "assumption: AWS ParallelCluster dynamic Slurm node from power-up to "+
 			"job start, typically 2-5 minutes (launch, bootstrap, slurmd registration)"),
 		RayNodeStartS: val(90, "s", "assumption: EKS worker node launch (Karpenter/Cluster Autoscaler) plus "+
-			"Ray worker pod start with a cached image, typically 1-2 minutes"),
+			"Ray worker pod start with a cached image, typically 1-2 minutes; all needed nodes start at once, as KubeRay's "+
+			"default autoscalerOptions.upscalingMode Default does not rate-limit upscaling (KubeRay sample ray-cluster.autoscaler.yaml)"),
 
 		HPCIdleS: val(600, "s", "AWS ParallelCluster User Guide: Slurm ScaledownIdletime, default 10 minutes "+
 			"(an idle dynamic node is terminated after it)"),
 		RayIdleS: val(600, "s", "assumption: Kubernetes Cluster Autoscaler removes an unneeded EKS node after "+
-			"--scale-down-unneeded-time, default 10 minutes (not re-confirmed when written)"),
+			"--scale-down-unneeded-time, default 10 minutes (not re-confirmed when written); the Ray autoscaler removes the idle "+
+			"worker pod sooner (KubeRay autoscalerOptions.idleTimeoutSeconds, default 60 s) but the EC2 node is billed until it goes"),
 		SpotDiscount: val(0.6, "fraction", "assumption: EC2 spot prices of c6i/m6i/r6i in us-east-1 typically 55-70% "+
 			"below on demand (AWS advertises up to 90%); interruptions are not modelled (not confirmed when written)"),
 		HPCHeadNodeType: "c6i.large",

@@ -85,8 +85,12 @@ func RightSize(c *Catalog, w *Workflow, families []string) (InstanceType, error)
 //     RayPoolVCPUs;
 //   - "lambda" and "batch" as in [DefaultPlatforms];
 //
-// all starting with no node up (MinNodes 0), with Lustre shared by HPC and
-// Ray. Callers add warm nodes (MinNodes) or spot pricing on the result.
+// all starting with no node up (MinNodes 0: ParallelCluster's
+// SlurmQueues/ComputeResources MinCount and KubeRay's workerGroupSpecs
+// minReplicas both default to 0, the latter in the RayCluster CRD), with
+// Lustre shared by HPC and Ray, in a standing environment (Platforms.Standing)
+// whose Ray head runs tasks. Callers add warm nodes (MinNodes) or spot
+// pricing on the result.
 func DefaultPlatformsFor(w *Workflow, c *Catalog) (Platforms, error) {
 	hpcType := MPIInstanceType
 	mpi := false
