@@ -254,7 +254,8 @@ func inputFields() []field {
 var stageOutputFields = []field{
 	{name: "name", kind: kString, computed: true, desc: "Stage name."},
 	{name: "platform", kind: kString, computed: true, desc: "Platform kind: `hpc`, `ray`, `serverless` or `batch`."},
-	{name: "pool", kind: kString, computed: true, desc: "Name of the pool the stage runs on."},
+	{name: "pool", kind: kString, computed: true, desc: "Name of the pool the stage runs on (for a task-level placement, " +
+		"`found_by` `baseline heft` or `refining heft`: the pool with the largest share of the stage's work)."},
 	{name: "instance_type", kind: kString, computed: true, desc: "Instance type of the pool (`lambda-x86_64`, `fargate` ...)."},
 	{name: "task_count", kind: kInt, computed: true, desc: "Number of tasks in the stage."},
 	{name: "memory_mb", kind: kInt, computed: true, desc: "Lambda memory setting (serverless stages only, otherwise `0`)."},
@@ -262,8 +263,9 @@ var stageOutputFields = []field{
 	{name: "finish_s", kind: kFloat, computed: true, desc: "Simulated finish of the stage's last task, in seconds from submission, rounded to the millisecond."},
 	{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost of the stage in USD, rounded to 6 decimals."},
 	{name: "burst_pool", kind: kString, computed: true,
-		desc: "When the stage is split: the pool its tasks go to when `pool` has no free capacity for them (empty otherwise)."},
-	{name: "burst_tasks", kind: kInt, computed: true, desc: "How many of the stage's tasks ran on `burst_pool` in the simulation."},
+		desc: "When the stage is split: the pool its tasks go to when `pool` has no free capacity for them; for a task-level " +
+			"placement, the pool of most of its tasks that run elsewhere than `pool` (the manifest lists each). Empty otherwise."},
+	{name: "burst_tasks", kind: kInt, computed: true, desc: "How many of the stage's tasks ran elsewhere than `pool` in the simulation."},
 }
 
 func outputFields() []field {
@@ -275,13 +277,16 @@ func outputFields() []field {
 			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
 		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},
 		{name: "found_by", kind: kString, computed: true,
-			desc: "The search step that found the placement: `baseline <name>`, `exhaustive`, `local-search` or `splitting`."},
+			desc: "The search step that found the placement: `baseline <name>`, `exhaustive`, `local-search`, `refining heft` " +
+				"(HEFT's task-level mapping with whole stages moved) or `splitting`. With `baseline heft` and `refining heft` the " +
+				"placement is task by task: the manifest's `task_pools` and `task_order` say where each task runs and in which order."},
 		{name: "pareto_front", kind: kObjectList, computed: true,
 			desc: "The cost/makespan Pareto front of the placements simulated, by increasing makespan.",
 			nested: []field{
 				{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected cost in USD, rounded to 6 decimals."},
 				{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected makespan in seconds, rounded to the millisecond."},
-				{name: "assignment", kind: kStringMap, computed: true, desc: "Pool of every stage (stage name to pool name)."},
+				{name: "assignment", kind: kStringMap, computed: true, desc: "Pool of every stage (stage name to pool name; for a " +
+					"task-level point, the pool with the largest share of the stage's work)."},
 			}},
 		{name: "baselines", kind: kObjectList, computed: true,
 			desc: "Reference placements evaluated by the same simulator, in this order: `static-cluster` (a fixed-size cluster of the first " +
