@@ -135,60 +135,17 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 	if maxRetries == 0 {
 		maxRetries = DefaultMaxRetries
 	}
-	base := &awsbase.Config{
-		Region:                 cfg.Region,
-		Profile:                cfg.Profile,
-		SharedConfigFiles:      cfg.SharedConfigFiles,
-		SharedCredentialsFiles: cfg.SharedCredentialsFiles,
-		MaxRetries:             maxRetries,
-		SkipCredsValidation:    cfg.SkipCredentialsValidation,
-		// The account ID is read below only when credentials are validated.
-		SkipRequestingAccountId: true,
-		CallerName:              "Terraform rayhpc provider",
-		CallerDocumentationURL:  "https://github.com/rayhpc/terraform-provider-rayhpc",
-		StsEndpoint:             endpointFor(cfg.Endpoints, "sts"),
-		IamEndpoint:             endpointFor(cfg.Endpoints, "iam"),
-		UserAgent: awsbase.UserAgentProducts{
-			{Name: "terraform-provider-rayhpc", Version: cfg.ProviderVersion, Comment: "+https://github.com/rayhpc/terraform-provider-rayhpc"},
-			{Name: "Terraform", Version: cfg.TerraformVersion},
-		},
-	}
-	if cfg.RetryMode != "" {
-		mode, err := aws.ParseRetryMode(cfg.RetryMode)
-		if err != nil {
-			diags.AddError("invalid retry_mode", err.Error())
-			return nil, diags
-		}
-		base.RetryMode = mode
-	}
-	if ar := cfg.AssumeRole; ar != nil && ar.RoleARN != "" {
-		base.AssumeRole = []awsbase.AssumeRole{{
-			RoleARN:     ar.RoleARN,
-			SessionName: ar.SessionName,
-			ExternalID:  ar.ExternalID,
-			Duration:    ar.Duration,
-		}}
+	base, err := baseConfig(cfg, maxRetries)
+	if err != nil {
+		diags.AddError("invalid retry_mode", err.Error())
+		return nil, diags
 	}
 	// SDK and request logs go to tflog, with credentials and the API models' sensitive members masked.
 	ctx, tfLogger := logging.NewTfLogger(MaskSecrets(ctx))
 	logger := maskingLogger{Logger: tfLogger}
 	base.Logger = logger
 
-	// Credentials are validated once, below, by the same GetCallerIdentity call that reads the account
-	// ID (aws-sdk-go-base would otherwise make that call twice per Configure).
-	resolve := *base
-	resolve.SkipCredsValidation = true
-	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, &resolve)
-	if cfg.SkipCredentialsValidation && len(bd) == 1 && awsbase.IsNoValidCredentialSourcesError(bd[0]) {
-		// No credentials, but none asked for yet: configurations that use only pure-computation data
-		// sources (rayhpc_stage_placement) work without AWS. Any AWS call fails with the original error.
-		noCreds := fmt.Errorf("%s: %s", bd[0].Summary(), bd[0].Detail())
-		resolve.AccessKey, resolve.SecretKey = "no-credentials", "no-credentials"
-		ctx, awsCfg, bd = awsbase.GetAwsConfig(ctx, &resolve)
-		awsCfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{}, noCreds
-		})
-	}
+	ctx, awsCfg, bd := resolveAWSConfig(ctx, base, cfg.SkipCredentialsValidation)
 	diags.Append(convertDiags(bd)...)
 	if diags.HasError() {
 		return nil, diags
@@ -224,6 +181,65 @@ func New(ctx context.Context, cfg Config) (*Client, diag.Diagnostics) {
 		}
 	}
 	return c, diags
+}
+
+// baseConfig is the aws-sdk-go-base configuration of cfg: credentials sources, retries (an error for an
+// unknown retry_mode), the role to assume, endpoints for STS and IAM, and the user agent.
+func baseConfig(cfg Config, maxRetries int) (*awsbase.Config, error) {
+	base := &awsbase.Config{
+		Region:                 cfg.Region,
+		Profile:                cfg.Profile,
+		SharedConfigFiles:      cfg.SharedConfigFiles,
+		SharedCredentialsFiles: cfg.SharedCredentialsFiles,
+		MaxRetries:             maxRetries,
+		SkipCredsValidation:    cfg.SkipCredentialsValidation,
+		// New reads the account ID only when it validates the credentials.
+		SkipRequestingAccountId: true,
+		CallerName:              "Terraform rayhpc provider",
+		CallerDocumentationURL:  "https://github.com/rayhpc/terraform-provider-rayhpc",
+		StsEndpoint:             endpointFor(cfg.Endpoints, "sts"),
+		IamEndpoint:             endpointFor(cfg.Endpoints, "iam"),
+		UserAgent: awsbase.UserAgentProducts{
+			{Name: "terraform-provider-rayhpc", Version: cfg.ProviderVersion, Comment: "+https://github.com/rayhpc/terraform-provider-rayhpc"},
+			{Name: "Terraform", Version: cfg.TerraformVersion},
+		},
+	}
+	if cfg.RetryMode != "" {
+		mode, err := aws.ParseRetryMode(cfg.RetryMode)
+		if err != nil {
+			return nil, err
+		}
+		base.RetryMode = mode
+	}
+	if ar := cfg.AssumeRole; ar != nil && ar.RoleARN != "" {
+		base.AssumeRole = []awsbase.AssumeRole{{
+			RoleARN:     ar.RoleARN,
+			SessionName: ar.SessionName,
+			ExternalID:  ar.ExternalID,
+			Duration:    ar.Duration,
+		}}
+	}
+	return base, nil
+}
+
+// resolveAWSConfig resolves the AWS configuration without validating credentials: they are validated
+// once, in New, by the same GetCallerIdentity call that reads the account ID (aws-sdk-go-base would
+// otherwise make that call twice per Configure).
+func resolveAWSConfig(ctx context.Context, base *awsbase.Config, skipCredentialsValidation bool) (context.Context, aws.Config, basediag.Diagnostics) {
+	resolve := *base
+	resolve.SkipCredsValidation = true
+	ctx, awsCfg, bd := awsbase.GetAwsConfig(ctx, &resolve)
+	if skipCredentialsValidation && len(bd) == 1 && awsbase.IsNoValidCredentialSourcesError(bd[0]) {
+		// No credentials, but none asked for yet: configurations that use only pure-computation data
+		// sources (rayhpc_stage_placement) work without AWS. Any AWS call fails with the original error.
+		noCreds := fmt.Errorf("%s: %s", bd[0].Summary(), bd[0].Detail())
+		resolve.AccessKey, resolve.SecretKey = "no-credentials", "no-credentials"
+		ctx, awsCfg, bd = awsbase.GetAwsConfig(ctx, &resolve)
+		awsCfg.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, noCreds
+		})
+	}
+	return ctx, awsCfg, bd
 }
 
 func convertDiags(in basediag.Diagnostics) diag.Diagnostics {

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -84,46 +83,20 @@ func run() int {
 	}
 	defer func() { _ = sb.Stop() }()
 
-	var exports strings.Builder
-	env := sb.Env()
-	if *cliConfig != "" {
-		abs, err := filepath.Abs(*cliConfig)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "sandbox:", err)
-			return 2
-		}
-		env = append(env, "TF_CLI_CONFIG_FILE="+abs)
-	}
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		fmt.Fprintf(&exports, "export %s=%s\n", k, shellQuote(v))
+	exports, err := exportLines(sb.Env(), *cliConfig)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox:", err)
+		return 2
 	}
 	if *envFile != "" {
-		if err := writeAtomic(*envFile, exports.String()); err != nil {
+		if err := writeAtomic(*envFile, exports); err != nil {
 			fmt.Fprintln(os.Stderr, "sandbox:", err)
 			return 1
 		}
 		defer os.Remove(*envFile)
 	}
 
-	vars := sb.Vars()
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	fmt.Printf("# rayhpc sandbox ready: gateway %s, moto %s (pid %d), timings %s\n", sb.URL(), sb.MotoURL(), sb.MotoPID(), *timings)
-	fmt.Printf("# control endpoint: %s/_sandbox/{health,calls,faults}\n", sb.URL())
-	if *envFile != "" {
-		fmt.Printf("# 1. in another shell, paste these lines (or: source %s):\n", shellQuote(*envFile))
-	} else {
-		fmt.Println("# 1. in another shell, paste these lines:")
-	}
-	fmt.Print(exports.String())
-	if *examples != "" {
-		fmt.Println("# 2. then apply any example as it ships, for instance:")
-		fmt.Printf("cd %s && %s apply\n", shellQuote(filepath.Join(*examples, "demo")), shellQuote(*terraform))
-	}
+	printReady(sb, *timings, exports, *envFile, *examples, *terraform)
 	fmt.Println("# press Ctrl-C here to stop the sandbox")
 
 	<-ctx.Done()
@@ -132,6 +105,41 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "sandbox: stop:", err)
 	}
 	return 0
+}
+
+// exportLines is the sandbox's environment (and TF_CLI_CONFIG_FILE for cliConfig, when given) as
+// `export K='V'` lines.
+func exportLines(env []string, cliConfig string) (string, error) {
+	if cliConfig != "" {
+		abs, err := filepath.Abs(cliConfig)
+		if err != nil {
+			return "", err
+		}
+		env = append(env, "TF_CLI_CONFIG_FILE="+abs)
+	}
+	var exports strings.Builder
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&exports, "export %s=%s\n", k, shellQuote(v))
+	}
+	return exports.String(), nil
+}
+
+// printReady prints where the sandbox listens and the lines to paste into another shell (then, with
+// examples, the command that applies the demo).
+func printReady(sb *sandbox.Sandbox, timings, exports, envFile, examples, terraform string) {
+	fmt.Printf("# rayhpc sandbox ready: gateway %s, moto %s (pid %d), timings %s\n", sb.URL(), sb.MotoURL(), sb.MotoPID(), timings)
+	fmt.Printf("# control endpoint: %s/_sandbox/{health,calls,faults}\n", sb.URL())
+	if envFile != "" {
+		fmt.Printf("# 1. in another shell, paste these lines (or: source %s):\n", shellQuote(envFile))
+	} else {
+		fmt.Println("# 1. in another shell, paste these lines:")
+	}
+	fmt.Print(exports)
+	if examples != "" {
+		fmt.Println("# 2. then apply any example as it ships, for instance:")
+		fmt.Printf("cd %s && %s apply\n", shellQuote(filepath.Join(examples, "demo")), shellQuote(terraform))
+	}
 }
 
 // shellQuote quotes v for POSIX shells with single quotes.
