@@ -219,6 +219,48 @@ func (s *fsxService) serialisationCheck(fsID, exceptID string, now time.Time) er
 }
 
 func (s *fsxService) createDRA(r *http.Request, region string, in *fsx.CreateDataRepositoryAssociationInput) (any, error) {
+	d, err := newDRA(in)
+	if err != nil {
+		return nil, err
+	}
+	// Ask moto whether the bucket exists (outside the lock).
+	bucket := s3Bucket(d.RepoPath)
+	if exists, ok := s.g.bucketExists(context.WithoutCancel(r.Context()), region, bucket); ok && !exists {
+		d.Misconfigured = fmt.Sprintf("The S3 bucket %s does not exist or Amazon FSx cannot access it.", bucket)
+	}
+
+	now := s.g.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(now)
+	if tok := deref(in.ClientRequestToken); tok != "" {
+		if id, ok := s.tokens["dra:"+tok]; ok {
+			if d := s.dras[id]; d != nil {
+				return map[string]any{"Association": s.renderDRA(d, now)}, nil
+			}
+		}
+	}
+	fs := s.fss[d.FileSystemID]
+	if fs == nil {
+		return nil, s.notFound(d.FileSystemID)
+	}
+	if err := s.draAllowed(fs, d, now); err != nil {
+		return nil, err
+	}
+	d.ID = "dra-" + s.g.rnd.hex(17)
+	d.ARN = fmt.Sprintf("arn:aws:fsx:%s:%s:association/%s/%s", fs.Region, s.g.cfg.AccountID, d.FileSystemID, d.ID)
+	d.CreatedAt = now
+	s.dras[d.ID] = d
+	s.draOrd = append(s.draOrd, d.ID)
+	if tok := deref(in.ClientRequestToken); tok != "" {
+		s.tokens["dra:"+tok] = d.ID
+	}
+	return map[string]any{"Association": s.renderDRA(d, now)}, nil
+}
+
+// newDRA validates a CreateDataRepositoryAssociation request into the association it asks for (without
+// ID, ARN and creation time); draAllowed then checks it against its file system.
+func newDRA(in *fsx.CreateDataRepositoryAssociationInput) (*dataRepoAssoc, error) {
 	fsID := deref(in.FileSystemId)
 	if fsID == "" {
 		return nil, badRequest("FileSystemId is required.")
@@ -249,88 +291,62 @@ func (s *fsxService) createDRA(r *http.Request, region string, in *fsx.CreateDat
 	if err != nil {
 		return nil, err
 	}
-
-	// Ask moto whether the bucket exists (outside the lock).
-	misconfigured := ""
-	bucket := s3Bucket(repo)
-	if exists, ok := s.g.bucketExists(context.WithoutCancel(r.Context()), region, bucket); ok && !exists {
-		misconfigured = fmt.Sprintf("The S3 bucket %s does not exist or Amazon FSx cannot access it.", bucket)
-	}
-
-	now := s.g.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settle(now)
-	if tok := deref(in.ClientRequestToken); tok != "" {
-		if id, ok := s.tokens["dra:"+tok]; ok {
-			if d := s.dras[id]; d != nil {
-				return map[string]any{"Association": s.renderDRA(d, now)}, nil
-			}
-		}
-	}
-	fs := s.fss[fsID]
-	if fs == nil {
-		return nil, s.notFound(fsID)
-	}
-	t := s.g.Timings()
-	if lc := fs.lifecycle(now, t); lc != "AVAILABLE" && lc != "UPDATING" {
-		return nil, badRequest("File system %s is in the %s lifecycle state; data repository associations can be created only on AVAILABLE file systems.", fsID, lc)
-	}
-	switch {
-	case fs.DeploymentType == scratch1:
-		return nil, badRequest("Data repository associations are not supported for SCRATCH_1 file systems.")
-	case deref(fs.Settings.Version) == "2.10":
-		return nil, badRequest("Data repository associations are not supported for file systems running Lustre version 2.10.")
-	case fs.ImportPath != "":
-		return nil, badRequest("File system %s is linked to S3 through its ImportPath; data repository associations are not supported on it.", fsID)
-	}
-	if err := s.serialisationCheck(fsID, "", now); err != nil {
-		return nil, err
-	}
-	var siblings []*dataRepoAssoc
-	for _, id := range s.draOrd {
-		if d := s.dras[id]; d != nil && d.FileSystemID == fsID && d.DeleteAt.IsZero() {
-			siblings = append(siblings, d)
-		}
-	}
-	if len(siblings) >= MaxAssociationsPerFileSystem {
-		return nil, badRequest("File system %s already has the maximum of %d data repository associations.", fsID, MaxAssociationsPerFileSystem)
-	}
-	np := normDirPath(fsPath)
-	for _, d := range siblings {
-		op := normDirPath(d.FileSystemPath)
-		switch {
-		case np == "/" || op == "/":
-			return nil, badRequest("The file system path / can be used only by the only data repository association of a file system; %s already has association %s at %s.", fsID, d.ID, d.FileSystemPath)
-		case strings.HasPrefix(np, op) || strings.HasPrefix(op, np):
-			return nil, badRequest("The file system path %s overlaps the path %s of data repository association %s. File system paths of a file system's associations cannot overlap.", fsPath, d.FileSystemPath, d.ID)
-		case normDirPath(d.RepoPath) == normDirPath(repo):
-			return nil, badRequest("The data repository path %s is already linked to file system %s by association %s.", repo, fsID, d.ID)
-		}
-	}
-	id := "dra-" + s.g.rnd.hex(17)
 	d := &dataRepoAssoc{
-		ID:             id,
-		ARN:            fmt.Sprintf("arn:aws:fsx:%s:%s:association/%s/%s", fs.Region, s.g.cfg.AccountID, fsID, id),
 		FileSystemID:   fsID,
 		FileSystemPath: fsPath,
 		RepoPath:       repo,
 		BatchImport:    deref(in.BatchImportMetaDataOnCreate),
 		ChunkSize:      chunk,
 		Tags:           tags,
-		CreatedAt:      now,
-		Misconfigured:  misconfigured,
+		FailMessage:    failMessage(tags),
 	}
 	if pol != nil {
 		d.S3 = *pol
 	}
-	d.FailMessage = failMessage(tags)
-	s.dras[id] = d
-	s.draOrd = append(s.draOrd, id)
-	if tok := deref(in.ClientRequestToken); tok != "" {
-		s.tokens["dra:"+tok] = id
+	return d, nil
+}
+
+// draAllowed checks (under s.mu) that file system fs takes association d: AVAILABLE or UPDATING, a
+// deployment type and Lustre version with associations, no ImportPath, no administrative action in the
+// way, fewer than the maximum associations, and no overlapping path or repository.
+func (s *fsxService) draAllowed(fs *fileSystem, d *dataRepoAssoc, now time.Time) error {
+	fsID := d.FileSystemID
+	if lc := fs.lifecycle(now, s.g.Timings()); lc != "AVAILABLE" && lc != "UPDATING" {
+		return badRequest("File system %s is in the %s lifecycle state; data repository associations can be created only on AVAILABLE file systems.", fsID, lc)
 	}
-	return map[string]any{"Association": s.renderDRA(d, now)}, nil
+	switch {
+	case fs.DeploymentType == scratch1:
+		return badRequest("Data repository associations are not supported for SCRATCH_1 file systems.")
+	case deref(fs.Settings.Version) == "2.10":
+		return badRequest("Data repository associations are not supported for file systems running Lustre version 2.10.")
+	case fs.ImportPath != "":
+		return badRequest("File system %s is linked to S3 through its ImportPath; data repository associations are not supported on it.", fsID)
+	}
+	if err := s.serialisationCheck(fsID, "", now); err != nil {
+		return err
+	}
+	var siblings []*dataRepoAssoc
+	for _, id := range s.draOrd {
+		if o := s.dras[id]; o != nil && o.FileSystemID == fsID && o.DeleteAt.IsZero() {
+			siblings = append(siblings, o)
+		}
+	}
+	if len(siblings) >= MaxAssociationsPerFileSystem {
+		return badRequest("File system %s already has the maximum of %d data repository associations.", fsID, MaxAssociationsPerFileSystem)
+	}
+	np := normDirPath(d.FileSystemPath)
+	for _, o := range siblings {
+		op := normDirPath(o.FileSystemPath)
+		switch {
+		case np == "/" || op == "/":
+			return badRequest("The file system path / can be used only by the only data repository association of a file system; %s already has association %s at %s.", fsID, o.ID, o.FileSystemPath)
+		case strings.HasPrefix(np, op) || strings.HasPrefix(op, np):
+			return badRequest("The file system path %s overlaps the path %s of data repository association %s. File system paths of a file system's associations cannot overlap.", d.FileSystemPath, o.FileSystemPath, o.ID)
+		case normDirPath(o.RepoPath) == normDirPath(d.RepoPath):
+			return badRequest("The data repository path %s is already linked to file system %s by association %s.", d.RepoPath, fsID, o.ID)
+		}
+	}
+	return nil
 }
 
 func (s *fsxService) describeDRAs(in *fsx.DescribeDataRepositoryAssociationsInput) (any, error) {

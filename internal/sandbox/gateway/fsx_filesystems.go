@@ -7,6 +7,7 @@ package gateway
 // validation in fsx_validate.go).
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -208,26 +209,9 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 	if err != nil {
 		return nil, err
 	}
-
-	// Network checks against moto's EC2, when reachable.
-	vpcID := ""
-	var subnet motoSubnet
-	if subnets, notFound, ok := s.g.lookupSubnets(r.Context(), region, in.SubnetIds); ok {
-		if notFound != "" {
-			return nil, Errorf("InvalidNetworkSettings", "The subnet ID '%s' does not exist", in.SubnetIds[0]).With("InvalidSubnetId", in.SubnetIds[0])
-		}
-		if len(subnets) > 0 {
-			subnet = subnets[0]
-			vpcID = subnet.VpcID
-		}
-	}
-	if missing, ok := s.g.lookupSecurityGroups(r.Context(), region, in.SecurityGroupIds); ok && missing != "" {
-		return nil, Errorf("InvalidNetworkSettings", "The security group ID '%s' does not exist", missing).With("InvalidSecurityGroupId", missing)
-	}
-	if vpcID != "" {
-		if err := s.g.checkFileSystemGroups(r.Context(), region, subnet, in.SecurityGroupIds, spec.efa); err != nil {
-			return nil, err
-		}
+	vpcID, err := s.checkNetwork(r.Context(), region, in, spec.efa)
+	if err != nil {
+		return nil, err
 	}
 
 	now := s.g.now()
@@ -245,7 +229,46 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 	if len(s.fss) >= MaxFileSystems {
 		return nil, Errorf("ServiceLimitExceeded", "Account %s has reached the limit of %d file systems.", s.g.cfg.AccountID, MaxFileSystems).With("Limit", string(fsxtypes.ServiceLimitFileSystemCount))
 	}
+	fs := s.newFileSystem(region, in, spec, vpcID, now)
+	fs.Tags = tags
+	fs.FailMessage = failMessage(tags)
+	s.fss[fs.ID] = fs
+	s.fsOrder = append(s.fsOrder, fs.ID)
+	if tok := deref(in.ClientRequestToken); tok != "" {
+		s.tokens["fs:"+tok] = fs.ID
+	}
+	return map[string]any{"FileSystem": s.render(fs, now)}, nil
+}
 
+// checkNetwork checks the subnet and security groups against moto's EC2, when it is reachable, and the
+// groups' rules as FSx does; it returns the subnet's VPC ("" when moto could not tell).
+func (s *fsxService) checkNetwork(ctx context.Context, region string, in *fsx.CreateFileSystemInput, efa bool) (string, error) {
+	vpcID := ""
+	var subnet motoSubnet
+	if subnets, notFound, ok := s.g.lookupSubnets(ctx, region, in.SubnetIds); ok {
+		if notFound != "" {
+			return "", Errorf("InvalidNetworkSettings", "The subnet ID '%s' does not exist", in.SubnetIds[0]).With("InvalidSubnetId", in.SubnetIds[0])
+		}
+		if len(subnets) > 0 {
+			subnet = subnets[0]
+			vpcID = subnet.VpcID
+		}
+	}
+	if missing, ok := s.g.lookupSecurityGroups(ctx, region, in.SecurityGroupIds); ok && missing != "" {
+		return "", Errorf("InvalidNetworkSettings", "The security group ID '%s' does not exist", missing).With("InvalidSecurityGroupId", missing)
+	}
+	if vpcID != "" {
+		if err := s.g.checkFileSystemGroups(ctx, region, subnet, in.SecurityGroupIds, efa); err != nil {
+			return "", err
+		}
+	}
+	return vpcID, nil
+}
+
+// newFileSystem is the file system a validated create makes, with what AWS picks when the request does
+// not say: an ID, ENIs, a DNS and mount name, the account's FSx key for persistent file systems, a weekly
+// maintenance window.
+func (s *fsxService) newFileSystem(region string, in *fsx.CreateFileSystemInput, spec *createSpec, vpcID string, now time.Time) *fileSystem {
 	id := "fs-" + s.g.rnd.hex(17)
 	fs := &fileSystem{
 		ID:             id,
@@ -267,7 +290,6 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 		ChunkSize:      spec.chunkSize,
 		ReadCache:      spec.readCache,
 		Settings:       spec.settings,
-		Tags:           tags,
 	}
 	if fs.KmsKeyID == "" && isPersistent(fs.DeploymentType) {
 		// Persistent file systems are encrypted with the account's
@@ -285,13 +307,7 @@ func (s *fsxService) createFileSystem(r *http.Request, region string, in *fsx.Cr
 		wm := fmt.Sprintf("%d:%02d:%02d", 1+int(s.g.rnd.Float64()*7), int(s.g.rnd.Float64()*24), 30*int(s.g.rnd.Float64()*2))
 		fs.Settings.WeeklyMaintenance = &wm
 	}
-	fs.FailMessage = failMessage(tags)
-	s.fss[id] = fs
-	s.fsOrder = append(s.fsOrder, id)
-	if tok := deref(in.ClientRequestToken); tok != "" {
-		s.tokens["fs:"+tok] = id
-	}
-	return map[string]any{"FileSystem": s.render(fs, now)}, nil
+	return fs
 }
 
 func (s *fsxService) describeFileSystems(in *fsx.DescribeFileSystemsInput) (any, error) {
