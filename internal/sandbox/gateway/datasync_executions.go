@@ -406,29 +406,48 @@ func (s *dataSyncService) describeTaskExecution(in *datasync.DescribeTaskExecuti
 	now := s.g.now()
 	st := e.status(s, now)
 	p := e.phases(s)
+	at := now
 	if !e.CancelledAt.IsZero() && e.CancelledAt.Before(now) {
-		now = e.CancelledAt // counters freeze when cancelled
+		at = e.CancelledAt // counters freeze when cancelled
 	}
-	var bytesDone, filesDone, filesPrepared, filesVerified, estFiles, estBytes int64
-	if !now.Before(p.transfer) {
+	out := e.progress(st, p, at)
+	if !now.Before(p.launch) {
+		out["LaunchTime"] = Epoch(p.launch)
+	}
+	result := e.result(s, st, p, at)
+	if st == string(dstypes.TaskExecutionStatusSuccess) || st == string(dstypes.TaskExecutionStatusError) {
+		end := e.endAt(s)
+		out["EndTime"] = Epoch(end)
+		result["TotalDuration"] = ms(end.Sub(e.CreatedAt))
+	}
+	out["Result"] = result
+	return out, nil
+}
+
+// progress is a DescribeTaskExecution answer without its times and Result: the execution's settings and
+// its counters at time at (estimates once preparing is over, files and bytes in proportion to the
+// transfer phase, which a failed execution stops halfway; files verified on success).
+func (e *dsExecution) progress(st string, p dsPhases, at time.Time) map[string]any {
+	var estFiles, estBytes, filesPrepared, filesVerified int64
+	if !at.Before(p.transfer) {
 		estFiles, estBytes, filesPrepared = e.Files, e.Bytes, e.Files
 	}
 	frac := 0.0
 	switch {
-	case !now.Before(p.verify):
+	case !at.Before(p.verify):
 		frac = 1
-	case !now.Before(p.transfer):
-		frac = float64(now.Sub(p.transfer)) / float64(e.t.Transferring)
+	case !at.Before(p.transfer):
+		frac = float64(at.Sub(p.transfer)) / float64(e.t.Transferring)
 	}
 	if e.FailCode != "" && frac > 0.5 {
 		frac = 0.5 // a failed transfer stops halfway
 	}
-	bytesDone = int64(float64(e.Bytes) * frac)
-	filesDone = int64(float64(e.Files) * frac)
+	bytesDone := int64(float64(e.Bytes) * frac)
+	filesDone := int64(float64(e.Files) * frac)
 	if st == string(dstypes.TaskExecutionStatusSuccess) && e.Options.VerifyMode != string(dstypes.VerifyModeNone) {
 		filesVerified = e.Files
 	}
-	out := map[string]any{
+	return map[string]any{
 		"TaskExecutionArn":         e.ARN,
 		"Status":                   st,
 		"StartTime":                Epoch(e.CreatedAt),
@@ -449,19 +468,21 @@ func (s *dataSyncService) describeTaskExecution(in *datasync.DescribeTaskExecuti
 		"BytesCompressed":          bytesDone,
 		"FilesListed":              map[string]int64{"AtSource": estFiles, "AtDestinationForDelete": 0},
 	}
-	if !s.g.now().Before(p.launch) {
-		out["LaunchTime"] = Epoch(p.launch)
-	}
+}
+
+// result is the Result member of a DescribeTaskExecution answer at time at: each phase's status and
+// duration, and the error of a failed execution (TotalDuration is added by the caller).
+func (e *dsExecution) result(s *dataSyncService, st string, p dsPhases, at time.Time) map[string]any {
 	result := map[string]any{
 		"PrepareStatus":  string(dstypes.PhaseStatusPending),
 		"TransferStatus": string(dstypes.PhaseStatusPending),
 		"VerifyStatus":   string(dstypes.PhaseStatusPending),
 	}
-	if !now.Before(p.transfer) {
+	if !at.Before(p.transfer) {
 		result["PrepareStatus"] = string(dstypes.PhaseStatusSuccess)
 		result["PrepareDuration"] = ms(e.t.Preparing)
 	}
-	if !now.Before(p.verify) {
+	if !at.Before(p.verify) {
 		result["TransferDuration"] = ms(e.t.Transferring)
 		if e.FailCode != "" {
 			result["TransferStatus"] = string(dstypes.PhaseStatusError)
@@ -476,17 +497,11 @@ func (s *dataSyncService) describeTaskExecution(in *datasync.DescribeTaskExecuti
 			result["VerifyDuration"] = ms(e.t.Verifying)
 		}
 	}
-	if st == string(dstypes.TaskExecutionStatusSuccess) || st == string(dstypes.TaskExecutionStatusError) {
-		end := e.endAt(s)
-		out["EndTime"] = Epoch(end)
-		result["TotalDuration"] = ms(end.Sub(e.CreatedAt))
-	}
 	if st == string(dstypes.TaskExecutionStatusError) {
-		code, detail := e.errorOf(s, now)
+		code, detail := e.errorOf(s, at)
 		result["ErrorCode"], result["ErrorDetail"] = code, detail
 	}
-	out["Result"] = result
-	return out, nil
+	return result
 }
 
 func (s *dataSyncService) listTaskExecutions(in *datasync.ListTaskExecutionsInput) (any, error) {
