@@ -206,17 +206,55 @@ func (s *placementGroupService) create(w http.ResponseWriter, region string, par
 	return nil
 }
 
+// pgFilter is one Filter.N of a DescribePlacementGroups request.
+type pgFilter struct {
+	name   string
+	values []string
+}
+
+// matches reports whether pg passes every filter (EC2 API model, DescribePlacementGroups Filters:
+// group-name, group-arn, state, strategy, spread-level, tag-key, tag:<key>); another name is an error.
+func (pg *placementGroup) matches(filters []pgFilter) (bool, error) {
+	keep := true
+	for _, f := range filters {
+		switch {
+		case f.name == "group-name":
+			keep = keep && oneOf(pg.Name, f.values...)
+		case f.name == "group-arn":
+			keep = keep && oneOf(pg.ARN, f.values...)
+		case f.name == "state":
+			keep = keep && oneOf("available", f.values...)
+		case f.name == "strategy":
+			keep = keep && oneOf(pg.Strategy, f.values...)
+		case f.name == "spread-level":
+			keep = keep && oneOf(pg.SpreadLevel, f.values...)
+		case f.name == "tag-key":
+			has := false
+			for _, t := range pg.Tags {
+				has = has || oneOf(t.Key, f.values...)
+			}
+			keep = keep && has
+		case strings.HasPrefix(f.name, "tag:"):
+			k := strings.TrimPrefix(f.name, "tag:")
+			has := false
+			for _, t := range pg.Tags {
+				has = has || (t.Key == k && oneOf(t.Value, f.values...))
+			}
+			keep = keep && has
+		default:
+			return false, ec2Err("InvalidParameterValue", "The filter '%s' is invalid", f.name)
+		}
+	}
+	return keep, nil
+}
+
 func (s *placementGroupService) describe(w http.ResponseWriter, region string, params url.Values) error {
 	names := QueryList(params, "GroupName", "")
 	ids := QueryList(params, "GroupId", "")
-	type filter struct {
-		name   string
-		values []string
-	}
-	var filters []filter
+	var filters []pgFilter
 	for _, i := range QueryIndexes(params, "Filter") {
 		prefix := fmt.Sprintf("Filter.%d", i)
-		filters = append(filters, filter{params.Get(prefix + ".Name"), QueryList(params, prefix+".Value", "")})
+		filters = append(filters, pgFilter{params.Get(prefix + ".Name"), QueryList(params, prefix+".Value", "")})
 	}
 	if err := dryRun(params); err != nil {
 		return err
@@ -255,35 +293,9 @@ func (s *placementGroupService) describe(w http.ResponseWriter, region string, p
 		if len(ids) > 0 && !oneOf(pg.ID, ids...) {
 			continue
 		}
-		keep := true
-		for _, f := range filters {
-			switch {
-			case f.name == "group-name":
-				keep = keep && oneOf(pg.Name, f.values...)
-			case f.name == "group-arn":
-				keep = keep && oneOf(pg.ARN, f.values...)
-			case f.name == "state":
-				keep = keep && oneOf("available", f.values...)
-			case f.name == "strategy":
-				keep = keep && oneOf(pg.Strategy, f.values...)
-			case f.name == "spread-level":
-				keep = keep && oneOf(pg.SpreadLevel, f.values...)
-			case f.name == "tag-key":
-				has := false
-				for _, t := range pg.Tags {
-					has = has || oneOf(t.Key, f.values...)
-				}
-				keep = keep && has
-			case strings.HasPrefix(f.name, "tag:"):
-				k := strings.TrimPrefix(f.name, "tag:")
-				has := false
-				for _, t := range pg.Tags {
-					has = has || (t.Key == k && oneOf(t.Value, f.values...))
-				}
-				keep = keep && has
-			default:
-				return ec2Err("InvalidParameterValue", "The filter '%s' is invalid", f.name)
-			}
+		keep, err := pg.matches(filters)
+		if err != nil {
+			return err
 		}
 		if keep {
 			out = append(out, pg.xml())
