@@ -271,13 +271,17 @@ func endpointFor(endpoints map[string]string, service string) string {
 	return endpoints[service]
 }
 
+// EndpointEnvVar is the environment variable that overrides a service's endpoint, as in the AWS CLI:
+// AWS_ENDPOINT_URL_ and the service's SDK ID (AWS_ENDPOINT_URL_PARALLELCLUSTER).
+func EndpointEnvVar(service string) string { return "AWS_ENDPOINT_URL_" + envNames[service] }
+
 // Endpoint returns the endpoint a service is reached at when it is overridden, in the provider block
 // or through AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL; "" means the service's default endpoint.
 func (c *Client) Endpoint(service string) string {
 	if v := c.endpoints[service]; v != "" {
 		return v
 	}
-	if v := os.Getenv("AWS_ENDPOINT_URL_" + envNames[service]); v != "" {
+	if v := os.Getenv(EndpointEnvVar(service)); v != "" {
 		return v
 	}
 	if c.AWS.BaseEndpoint != nil {

@@ -83,7 +83,7 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		endpointAttrs[s] = schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Endpoint URL for %s calls instead of the default one. "+
-				"`AWS_ENDPOINT_URL_%s` and `AWS_ENDPOINT_URL` work as in the AWS CLI.", s, upper(s)),
+				"`%s` and `AWS_ENDPOINT_URL` work as in the AWS CLI.", s, conns.EndpointEnvVar(s)),
 			Validators: []validator.String{framework.URL()},
 		}
 	}
@@ -191,16 +191,6 @@ func (p *rayhpcProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 	}
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 func (p *rayhpcProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -205,4 +205,3 @@ func (m *networkModel) flattenLaunchTemplate(ctx context.Context, s *LaunchTempl
 	m.LaunchTemplate = v
 	return diags
 }
-
