@@ -136,3 +136,25 @@ func TestSolve_neverWorseThanBestSingleResimulated(t *testing.T) {
 		}
 	}
 }
+
+// A stage alone on a Ray pool whose head runs tasks may be split: it fills the head's vCPUs and bursts
+// the rest to Lambda. Eight one-core 10 s tasks, head with 2 task vCPUs, workers booting in 100 s,
+// Lambda with a 1 s cold start at 1 GB and $1/GB-s: two on the head [0, 10], six on Lambda [0, 11]:
+// 11 s and $66, against $88 all on Lambda (also 11 s) and 110 s on the Ray pool alone.
+func TestSplit_fillsRayHead(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "wide", TaskCount: 8, RuntimeS: 10, MemoryMB: 512, ServerlessMemoryMB: 1024}})
+	ray := testPool("ray", KindRay)
+	ray.HeadVCPUs, ray.HeadMemoryBytes, ray.MaxNodes = 2, 4<<30, 4
+	p := NewProblem(w, Platforms{Pools: []Pool{ray, lambdaTestPool("fn")}, Storage: testStorage()})
+	sol, err := Solve(p, Options{Objective: ObjectiveCost, DeadlineS: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Burst == nil || sol.Assignment[0] != 0 || sol.Burst[0] != 1 || sol.Evaluation.Stages[0].BurstTasks != 6 {
+		t.Fatalf("found by %q: %v burst %v (%d burst); want ray filled and 6 burst to fn", sol.FoundBy, sol.Assignment, sol.Burst,
+			sol.Evaluation.Stages[0].BurstTasks)
+	}
+	if sol.Evaluation.MakespanS != 11 || !near(sol.Evaluation.CostUSD, 66) {
+		t.Fatalf("makespan %v cost %v, want 11 s and $66", sol.Evaluation.MakespanS, sol.Evaluation.CostUSD)
+	}
+}

@@ -309,7 +309,8 @@ func (se *searcher) pareto() []ParetoPoint {
 }
 
 // mayBurst reports whether stage s, on pool a[s], can ever find that pool
-// full: a VM pool with warm nodes or used by another stage (a split never
+// full: a VM pool with warm nodes, a head node that runs tasks, or used by
+// another stage (a split never
 // scales the pool out, so a cold pool of its own would burst every task), a
 // serverless pool narrower than the stage, a Batch pool with fewer vCPUs
 // than the stage's tasks take. Other splits simulate as the whole stage
@@ -330,7 +331,7 @@ func (se *searcher) mayBurst(s int, a Assignment) bool {
 		}
 		return need > pl.MaxVCPUs
 	}
-	if pl.MinNodes > 0 {
+	if pl.MinNodes > 0 || pl.HeadVCPUs > 0 {
 		return true
 	}
 	for t, j := range a {
