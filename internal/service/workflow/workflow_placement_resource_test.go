@@ -558,7 +558,9 @@ resource "rayhpc_workflow_placement" "test" {
 				plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_json")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("pool"), knownvalue.StringExact("lambda")),
+				// The standing environment's Ray head takes two of prep's tasks, the rest burst to Lambda.
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("pool"), knownvalue.StringExact("ray")),
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("stages").AtSliceIndex(0).AtMapKey("burst_pool"), knownvalue.StringExact("lambda")),
 				statecheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListSizeExact(0)),
 			},
 		}},
