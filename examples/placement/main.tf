@@ -43,6 +43,11 @@ data "rayhpc_stage_placement" "montage" {
     max_vcpus = 256
   }
 
+  # The environment is up before and after the run (a rayhpc_hybrid_cluster): its head nodes, EKS control
+  # plane and Lustre workspace are billed for the run to the placement and every baseline alike, and the Ray
+  # head's CPUs run tasks. The default; false for an environment made for the workflow.
+  environment_up = true
+
   # Cost and makespan weighted equally, each relative to the best baseline.
   objective = "balanced"
 
