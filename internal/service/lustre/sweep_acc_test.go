@@ -57,44 +57,10 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	vpcID := acctest.Var(t, "vpc_id")
 
 	own := lustre.OwnerOf(prefix + "-interrupted")
-	newGroup := func(name string, tags map[string]string) string {
-		t.Helper()
-		out, err := econn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
-			GroupName: aws.String(name), Description: aws.String("Lustre traffic"), VpcId: aws.String(vpcID),
-			TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, tags),
-		})
-		if err != nil {
-			t.Fatalf("creating security group %s: %s", name, err)
-		}
-		id := aws.ToString(out.GroupId)
-		// FSx refuses groups without the Lustre rules (the sandbox checks them as FSx does).
-		if _, err := econn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: lustre.LustreIngress(id, nil, nil)}); err != nil {
-			t.Fatalf("authorizing Lustre ingress on %s: %s", name, err)
-		}
-		return id
-	}
-	newFS := func(tags map[string]string, sg string) string {
-		t.Helper()
-		out, err := fconn.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
-			FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200),
-			SubnetIds: []string{subnetID()}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
-			LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
-			Tags:                conns.FSxTags(tags),
-		})
-		if err != nil {
-			t.Fatalf("creating file system %v: %s", tags, err)
-		}
-		id := aws.ToString(out.FileSystem.FileSystemId)
-		if _, err := lustre.WaitFileSystemCreated(ctx, testClient(t), id); err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-
-	sweptSG := newGroup(fmt.Sprintf("lustre-clients-%d", time.Now().UnixNano()), own.Tags(lustre.PartSecurityGroup))
-	swept := newFS(owner.With(map[string]string{"Name": "scratch"}, own.Tags(lustre.PartFileSystem)), sweptSG)
-	keptSG := newGroup(fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano()), nil)
-	kept := newFS(map[string]string{"Name": prefix}, keptSG)
+	sweptSG := sweepTestGroup(t, econn, vpcID, fmt.Sprintf("lustre-clients-%d", time.Now().UnixNano()), own.Tags(lustre.PartSecurityGroup))
+	swept := sweepTestFileSystem(t, fconn, owner.With(map[string]string{"Name": "scratch"}, own.Tags(lustre.PartFileSystem)), sweptSG)
+	keptSG := sweepTestGroup(t, econn, vpcID, fmt.Sprintf("%s-lustre-%d", prefix, time.Now().UnixNano()), nil)
+	kept := sweepTestFileSystem(t, fconn, map[string]string{"Name": prefix}, keptSG)
 	t.Cleanup(func() {
 		_, _ = fconn.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(kept)})
 		_ = lustre.WaitFileSystemDeleted(ctx, testClient(t), kept)
@@ -146,6 +112,46 @@ func TestAccLustreWorkspace_sweeper(t *testing.T) {
 	if !slices.Equal(order, []string{"DeleteDataRepositoryAssociation", "DeleteFileSystem"}) {
 		t.Errorf("delete calls %v, want the association's, then the file system's", order)
 	}
+}
+
+// sweepTestGroup creates a security group that admits Lustre traffic (FSx refuses groups without the
+// Lustre rules, and the sandbox checks them as FSx does).
+func sweepTestGroup(t *testing.T, econn *ec2.Client, vpcID, name string, tags map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	out, err := econn.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+		GroupName: aws.String(name), Description: aws.String("Lustre traffic"), VpcId: aws.String(vpcID),
+		TagSpecifications: conns.EC2TagSpecs(ec2types.ResourceTypeSecurityGroup, tags),
+	})
+	if err != nil {
+		t.Fatalf("creating security group %s: %s", name, err)
+	}
+	id := aws.ToString(out.GroupId)
+	if _, err := econn.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: lustre.LustreIngress(id, nil, nil)}); err != nil {
+		t.Fatalf("authorizing Lustre ingress on %s: %s", name, err)
+	}
+	return id
+}
+
+// sweepTestFileSystem creates a SCRATCH_2 file system with tags in group sg and waits until it is
+// available.
+func sweepTestFileSystem(t *testing.T, fconn *fsx.Client, tags map[string]string, sg string) string {
+	t.Helper()
+	ctx := context.Background()
+	out, err := fconn.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
+		FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200),
+		SubnetIds: []string{subnetID()}, SecurityGroupIds: []string{sg}, FileSystemTypeVersion: aws.String("2.15"),
+		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2},
+		Tags:                conns.FSxTags(tags),
+	})
+	if err != nil {
+		t.Fatalf("creating file system %v: %s", tags, err)
+	}
+	id := aws.ToString(out.FileSystem.FileSystemId)
+	if _, err := lustre.WaitFileSystemCreated(ctx, testClient(t), id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func groupExists(t *testing.T, conn *ec2.Client, id string) bool {
