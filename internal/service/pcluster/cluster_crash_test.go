@@ -16,6 +16,7 @@ import (
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
 
@@ -23,6 +24,31 @@ import (
 func withTags(cfg, tags string) string {
 	i := strings.LastIndex(cfg, "}")
 	return cfg[:i] + "  tags = " + tags + "\n}\n"
+}
+
+// testAccCheckNothingNamed checks, by listing the sandbox by kind (internal/sandbox/inventory: file
+// systems, security groups, placement groups, launch templates, DataSync objects, ParallelCluster
+// clusters), never from state, that nothing named after name is left: the cluster, or the parts of an
+// EFA network of the same name. Instances carry no name; testAccCheckNoHeadNode covers them.
+func testAccCheckNothingNamed(name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		o, err := inventory.FromEnv(context.Background())
+		if err != nil {
+			return err
+		}
+		inv, err := inventory.List(context.Background(), o)
+		if err != nil {
+			return err
+		}
+		for _, kind := range inventory.Kinds {
+			for _, id := range inv[kind] {
+				if strings.Contains(id, name) {
+					return fmt.Errorf("after destroy the sandbox still holds %s %s", kind, id)
+				}
+			}
+		}
+		return nil
+	}
 }
 
 // testAccCheckNoHeadNode checks that no instance of the cluster is left in EC2 (terminated aside).
@@ -143,6 +169,9 @@ func TestAccHPCCluster_crashDuringCreate(t *testing.T) {
 	if err := testAccCheckNoHeadNode(t, c.name)(nil); err != nil {
 		t.Error(err)
 	}
+	if err := testAccCheckNothingNamed(c.name)(nil); err != nil {
+		t.Error(err)
+	}
 }
 
 // The answer to CreateCluster is lost (the request is served, the connection then closes): the client's
@@ -163,7 +192,8 @@ resource "rayhpc_efa_network" "test" {
 `, c.name, c.subnet) + strings.Replace(c.standalone("", "c5n.18xlarge", c.subnet), "    \n", "    placement_group {\n      id = rayhpc_efa_network.test.placement_group_name\n    }\n", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckClusterDestroy(t),
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(testAccCheckClusterDestroy(t), testAccCheckNoHeadNode(t, c.name),
+			testAccCheckNothingNamed(c.name)),
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				if err := gw.SetFault(gateway.Fault{Service: pcluster.ServiceName, Operation: "CreateCluster", LostRate: 1, Times: 1}); err != nil {
