@@ -62,11 +62,13 @@ func computeBaselines(pr *prepared, se *searcher, opt Options) []Baseline {
 	out = append(out, candidate(BaselineMashup, a, err))
 
 	// HEFT's task-level mapping is a candidate too (refined by Solve),
-	// unless stages must run whole (NoSplit).
+	// unless stages must run whole (NoSplit) or the workflow has more than
+	// Options.MaxTaskLevelTasks tasks.
 	h := heft(pr)
 	plan := Plan{Stages: h.Assignment, Tasks: h.TaskPools, Order: h.TaskStartS}
 	var mk, cost float64
-	if opt.NoSplit {
+	taskLevel := !opt.NoSplit && len(pr.w.Tasks) <= opt.MaxTaskLevelTasks
+	if !taskLevel {
 		mk, cost, _ = se.sm.run(&plan, nil)
 	} else {
 		se.phase = "baseline " + BaselineHEFT
@@ -75,7 +77,7 @@ func computeBaselines(pr *prepared, se *searcher, opt Options) []Baseline {
 	}
 	out = append(out, Baseline{Name: BaselineHEFT, Feasible: true, Assignment: h.Assignment, TaskPools: h.TaskPools,
 		TaskOrder: h.TaskStartS, MakespanS: mk, CostUSD: cost, MeetsConstraints: meets(opt, mk, cost), TaskLevelMakespanS: h.TaskMakespanS,
-		candidate: !opt.NoSplit})
+		candidate: taskLevel})
 	// HEFT's per-stage reduction is a starting point of the search.
 	se.phase = "baseline heft (per stage)"
 	se.evalA(h.Assignment)

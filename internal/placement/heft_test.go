@@ -140,3 +140,27 @@ func TestSolve_taskLevelCandidate(t *testing.T) {
 		t.Fatal("no trace has a task-level result: the test checks nothing")
 	}
 }
+
+// Beyond Options.MaxTaskLevelTasks tasks HEFT's mapping is a baseline only: the placement is per stage,
+// so the manifest does not list every task. 1000genome (52 tasks) has a task-level placement on the
+// makespan objective by default, and none with the limit at 51 tasks or negative.
+func TestSolve_noTaskLevelForLargeWorkflows(t *testing.T) {
+	w := loadTrace(t, tracePath(t, "1000genome-chameleon-2ch-100k-001.json"))
+	pl, err := DefaultPlatformsFor(w, DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProblem(w, pl)
+	for _, limit := range []int{0, len(w.Tasks), len(w.Tasks) - 1, -1} {
+		sol, err := Solve(p, Options{Objective: ObjectiveMakespan, MaxTaskLevelTasks: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := limit == 0 || limit >= len(w.Tasks); (sol.TaskPools != nil) != want {
+			t.Errorf("limit %d: task-level placement %v (found by %s), want %v", limit, sol.TaskPools != nil, sol.FoundBy, want)
+		}
+		if h := sol.Baseline(BaselineHEFT); !h.Feasible || h.TaskPools == nil {
+			t.Errorf("limit %d: HEFT's mapping is not reported as a baseline", limit)
+		}
+	}
+}

@@ -28,6 +28,11 @@ const (
 	DefaultMaxExhaustive = 4096
 	// DefaultSearchWork bounds the heuristic search: evaluations × tasks.
 	DefaultSearchWork = 600_000
+	// DefaultMaxTaskLevelTasks is the largest workflow whose placement may
+	// be task by task by default: a task-level placement lists every task
+	// in the manifest, which the workflow placement resource keeps in the
+	// Terraform state and shows in plans.
+	DefaultMaxTaskLevelTasks = 5000
 	// DefaultExhaustiveWork bounds exhaustive search: assignments × tasks.
 	DefaultExhaustiveWork = 40_000_000
 )
@@ -58,6 +63,11 @@ type Options struct {
 	// mapping out of the candidates: every stage then runs whole on one
 	// pool.
 	NoSplit bool `json:"no_split,omitempty"`
+	// MaxTaskLevelTasks is the largest workflow whose placement may be task
+	// by task (HEFT's mapping, refined); larger ones are placed per stage,
+	// HEFT's mapping staying a baseline. 0 means DefaultMaxTaskLevelTasks;
+	// negative values mean never.
+	MaxTaskLevelTasks int `json:"max_task_level_tasks,omitempty"`
 	// StaticNodes is the node count of the static-cluster baseline; 0 sizes
 	// it for the widest stage (see [StaticClusterNodes]).
 	StaticNodes int `json:"static_nodes,omitempty"`
@@ -87,6 +97,9 @@ func (o Options) normalised() (Options, error) {
 	}
 	if o.SearchWork <= 0 {
 		o.SearchWork = DefaultSearchWork
+	}
+	if o.MaxTaskLevelTasks == 0 {
+		o.MaxTaskLevelTasks = DefaultMaxTaskLevelTasks
 	}
 	if o.StaticNodes < 0 {
 		return o, errors.New("static_nodes must not be negative")

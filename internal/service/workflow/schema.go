@@ -223,7 +223,8 @@ func inputFields() []field {
 		{name: "budget_usd", kind: kFloat, optional: true, desc: "Hard limit on the total cost in USD.", f64: positiveFloat()},
 		{name: "split_stages", kind: kBool, optional: true,
 			desc: "Whether a stage may be split over two pools: its tasks fill the free capacity of one pool (warm nodes, nodes already up, " +
-				"concurrency) and the rest burst to another. Defaults to `true`."},
+				"concurrency) and the rest burst to another; and whether the placement may be task by task (HEFT's mapping, refined), " +
+				"for workflows of at most " + strconv.Itoa(placement.DefaultMaxTaskLevelTasks) + " tasks. Defaults to `true`."},
 		{name: "static_cluster_nodes", kind: kInt, optional: true,
 			desc: "Node count of the `static-cluster` baseline. Defaults to enough nodes of the first HPC pool (else Ray pool) for the widest " +
 				"stage to run at once, at most its `max_nodes`.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
