@@ -190,6 +190,60 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 	if !regexp.MustCompile(`^arn:aws:datasync:us-east-1:210987654321:location/loc-[0-9a-f]{17}$`).MatchString(src) {
 		t.Fatalf("location ARN %q", src)
 	}
+	nfs := dsNFSLocation(t, c)
+	task := dsIngestTask(t, c, src, nfs)
+	dsCheckFirstRun(t, c, task)
+
+	// UpdateTask: schedule removed, includes set; locations stay.
+	if _, err := c.UpdateTask(ctx, &datasync.UpdateTaskInput{
+		TaskArn:  task,
+		Schedule: &dstypes.TaskSchedule{ScheduleExpression: aws.String("")},
+		Includes: []dstypes.FilterRule{{FilterType: dstypes.FilterTypeSimplePattern, Value: aws.String("/sub")}},
+		Excludes: []dstypes.FilterRule{},
+	}); err != nil {
+		t.Fatalf("UpdateTask: %v", err)
+	}
+	ex2, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := dsWaitDone(t, c, aws.ToString(ex2.TaskExecutionArn))
+	if out.FilesTransferred != 1 || out.BytesTransferred != 300 {
+		t.Errorf("with include /sub: files=%d bytes=%d", out.FilesTransferred, out.BytesTransferred)
+	}
+	dt, _ := c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task})
+	if dt.Schedule != nil {
+		t.Errorf("schedule not removed: %+v", dt.Schedule)
+	}
+	list, err := c.ListTaskExecutions(ctx, &datasync.ListTaskExecutionsInput{TaskArn: task})
+	if err != nil || len(list.TaskExecutions) != 2 {
+		t.Fatalf("ListTaskExecutions = %+v, %v", list, err)
+	}
+
+	// Delete: task first, then the locations; then everything is not found.
+	if _, err := c.DeleteTask(ctx, &datasync.DeleteTaskInput{TaskArn: task}); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{src, nfs} {
+		if _, err := c.DeleteLocation(ctx, &datasync.DeleteLocationInput{LocationArn: aws.String(l)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task})
+	var ire *dstypes.InvalidRequestException
+	if !errors.As(err, &ire) || !strings.Contains(ire.ErrorMessage(), "not found") {
+		t.Errorf("DescribeTask after delete: %v", err)
+	}
+	_, err = c.DescribeLocationS3(ctx, &datasync.DescribeLocationS3Input{LocationArn: aws.String(src)})
+	if !errors.As(err, &ire) {
+		t.Errorf("DescribeLocationS3 after delete: %v", err)
+	}
+}
+
+// dsNFSLocation creates an NFS location and checks its description (URI, default mount version).
+func dsNFSLocation(t *testing.T, c *datasync.Client) string {
+	t.Helper()
+	ctx := context.Background()
 	nfs, err := c.CreateLocationNfs(ctx, &datasync.CreateLocationNfsInput{
 		ServerHostname: aws.String("nfs.example.internal"),
 		Subdirectory:   aws.String("/exports/ingest"),
@@ -202,11 +256,18 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 	if err != nil || aws.ToString(dn.LocationUri) != "nfs://nfs.example.internal/exports/ingest/" || dn.MountOptions.Version != dstypes.NfsVersionAutomatic {
 		t.Fatalf("DescribeLocationNfs = %+v, %v", dn, err)
 	}
+	return aws.ToString(nfs.LocationArn)
+}
 
+// dsIngestTask creates a scheduled task from src to dst with an exclude, options and a tag, checks its
+// description and tags, and waits until it is AVAILABLE.
+func dsIngestTask(t *testing.T, c *datasync.Client, src, dst string) *string {
+	t.Helper()
+	ctx := context.Background()
 	task, err := c.CreateTask(ctx, &datasync.CreateTaskInput{
 		Name:                   aws.String("ingest"),
 		SourceLocationArn:      aws.String(src),
-		DestinationLocationArn: nfs.LocationArn,
+		DestinationLocationArn: aws.String(dst),
 		Schedule:               &dstypes.TaskSchedule{ScheduleExpression: aws.String("rate(12 hours)")},
 		Excludes:               []dstypes.FilterRule{{FilterType: dstypes.FilterTypeSimplePattern, Value: aws.String("*.tmp")}},
 		Options:                &dstypes.Options{VerifyMode: dstypes.VerifyModeOnlyFilesTransferred, BytesPerSecond: aws.Int64(1 << 20)},
@@ -215,7 +276,6 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateTask: %v", err)
 	}
-	taskARN := aws.ToString(task.TaskArn)
 	dt, err := c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task.TaskArn})
 	if err != nil {
 		t.Fatal(err)
@@ -230,15 +290,22 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 		t.Fatalf("ListTagsForResource = %+v, %v", tags, err)
 	}
 	dsWaitTaskAvailable(t, c, task.TaskArn)
+	return task.TaskArn
+}
 
-	ex, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
+// dsCheckFirstRun runs the task once: the execution goes through every status to SUCCESS, copies the
+// three matching files (600 bytes) and verifies them, and the task is AVAILABLE again.
+func dsCheckFirstRun(t *testing.T, c *datasync.Client, task *string) {
+	t.Helper()
+	ctx := context.Background()
+	ex, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task})
 	if err != nil {
 		t.Fatalf("StartTaskExecution: %v", err)
 	}
-	if !strings.HasPrefix(aws.ToString(ex.TaskExecutionArn), taskARN+"/execution/exec-") {
+	if !strings.HasPrefix(aws.ToString(ex.TaskExecutionArn), aws.ToString(task)+"/execution/exec-") {
 		t.Fatalf("execution ARN %q", aws.ToString(ex.TaskExecutionArn))
 	}
-	dt, _ = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task.TaskArn})
+	dt, _ := c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task})
 	if aws.ToString(dt.CurrentTaskExecutionArn) != aws.ToString(ex.TaskExecutionArn) {
 		t.Fatalf("CurrentTaskExecutionArn = %v", dt.CurrentTaskExecutionArn)
 	}
@@ -254,55 +321,11 @@ func TestDataSyncTransferFromS3(t *testing.T) {
 	if out.Result.TransferStatus != dstypes.PhaseStatusSuccess || aws.ToInt64(out.Result.TotalDuration) <= 0 || out.EndTime == nil {
 		t.Errorf("Result = %+v", out.Result)
 	}
-	dt, _ = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task.TaskArn})
+	dt, _ = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task})
 	if dt.Status != dstypes.TaskStatusAvailable || dt.CurrentTaskExecutionArn != nil {
 		t.Errorf("task after execution: %s %v", dt.Status, dt.CurrentTaskExecutionArn)
 	}
 
-	// UpdateTask: schedule removed, includes set; locations stay.
-	if _, err := c.UpdateTask(ctx, &datasync.UpdateTaskInput{
-		TaskArn:  task.TaskArn,
-		Schedule: &dstypes.TaskSchedule{ScheduleExpression: aws.String("")},
-		Includes: []dstypes.FilterRule{{FilterType: dstypes.FilterTypeSimplePattern, Value: aws.String("/sub")}},
-		Excludes: []dstypes.FilterRule{},
-	}); err != nil {
-		t.Fatalf("UpdateTask: %v", err)
-	}
-	ex2, err := c.StartTaskExecution(ctx, &datasync.StartTaskExecutionInput{TaskArn: task.TaskArn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ = dsWaitDone(t, c, aws.ToString(ex2.TaskExecutionArn))
-	if out.FilesTransferred != 1 || out.BytesTransferred != 300 {
-		t.Errorf("with include /sub: files=%d bytes=%d", out.FilesTransferred, out.BytesTransferred)
-	}
-	dt, _ = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task.TaskArn})
-	if dt.Schedule != nil {
-		t.Errorf("schedule not removed: %+v", dt.Schedule)
-	}
-	list, err := c.ListTaskExecutions(ctx, &datasync.ListTaskExecutionsInput{TaskArn: task.TaskArn})
-	if err != nil || len(list.TaskExecutions) != 2 {
-		t.Fatalf("ListTaskExecutions = %+v, %v", list, err)
-	}
-
-	// Delete: task first, then the locations; then everything is not found.
-	if _, err := c.DeleteTask(ctx, &datasync.DeleteTaskInput{TaskArn: task.TaskArn}); err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range []string{src, aws.ToString(nfs.LocationArn)} {
-		if _, err := c.DeleteLocation(ctx, &datasync.DeleteLocationInput{LocationArn: aws.String(l)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = c.DescribeTask(ctx, &datasync.DescribeTaskInput{TaskArn: task.TaskArn})
-	var ire *dstypes.InvalidRequestException
-	if !errors.As(err, &ire) || !strings.Contains(ire.ErrorMessage(), "not found") {
-		t.Errorf("DescribeTask after delete: %v", err)
-	}
-	_, err = c.DescribeLocationS3(ctx, &datasync.DescribeLocationS3Input{LocationArn: aws.String(src)})
-	if !errors.As(err, &ire) {
-		t.Errorf("DescribeLocationS3 after delete: %v", err)
-	}
 }
 
 func TestDataSyncFailureInjectionAndCancel(t *testing.T) {

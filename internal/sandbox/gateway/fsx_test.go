@@ -66,6 +66,37 @@ func TestFSxLifecycle(t *testing.T) {
 	c := fsxClient(g)
 
 	fs := createP2(t, c, 2400, types.Tag{Key: aws.String("Name"), Value: aws.String("ws")})
+	id := checkCreatedFS(t, fs)
+	fs = waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
+	if len(fs.NetworkInterfaceIds) == 0 || !strings.HasPrefix(fs.NetworkInterfaceIds[0], "eni-") {
+		t.Errorf("NetworkInterfaceIds %v", fs.NetworkInterfaceIds)
+	}
+
+	checkStorageIncrease(t, c, id)
+
+	// Throughput change.
+	if _, err := c.UpdateFileSystem(ctx(t), &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id),
+		LustreConfiguration: &types.UpdateFileSystemLustreConfiguration{PerUnitStorageThroughput: aws.Int32(500)}}); err != nil {
+		t.Fatalf("throughput update: %v", err)
+	}
+	fs = waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
+	if aws.ToInt32(fs.LustreConfiguration.PerUnitStorageThroughput) != 500 {
+		t.Errorf("throughput after update = %d", aws.ToInt32(fs.LustreConfiguration.PerUnitStorageThroughput))
+	}
+
+	// Shrinking is refused.
+	_, err := c.UpdateFileSystem(ctx(t), &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id), StorageCapacity: aws.Int32(2400)})
+	var br *types.BadRequest
+	if !errors.As(err, &br) || !strings.Contains(br.ErrorMessage(), "only be increased") {
+		t.Errorf("shrink: %v", err)
+	}
+
+	checkTagsAndDelete(t, c, aws.ToString(fs.ResourceARN), id)
+}
+
+// checkCreatedFS checks CreateFileSystem's answer for a PERSISTENT_2 file system and returns its ID.
+func checkCreatedFS(t *testing.T, fs *types.FileSystem) string {
+	t.Helper()
 	id := aws.ToString(fs.FileSystemId)
 	if !regexp.MustCompile(`^fs-[0-9a-f]{17}$`).MatchString(id) {
 		t.Errorf("file system id %q", id)
@@ -92,13 +123,13 @@ func TestFSxLifecycle(t *testing.T) {
 		t.Errorf("version %s compression %s", aws.ToString(fs.FileSystemTypeVersion), fs.LustreConfiguration.DataCompressionType)
 	}
 
-	fs = waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
-	if len(fs.NetworkInterfaceIds) == 0 || !strings.HasPrefix(fs.NetworkInterfaceIds[0], "eni-") {
-		t.Errorf("NetworkInterfaceIds %v", fs.NetworkInterfaceIds)
-	}
+	return id
+}
 
-	// Storage capacity growth: UPDATING with a FILE_SYSTEM_UPDATE action,
-	// then STORAGE_OPTIMIZATION, then COMPLETED.
+// checkStorageIncrease grows the file system to 4800 GiB: UPDATING with a FILE_SYSTEM_UPDATE action, a
+// second update refused meanwhile, then STORAGE_OPTIMIZATION, then every action COMPLETED.
+func checkStorageIncrease(t *testing.T, c *fsx.Client, id string) {
+	t.Helper()
 	up, err := c.UpdateFileSystem(ctx(t), &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id), StorageCapacity: aws.Int32(4800)})
 	if err != nil {
 		t.Fatalf("UpdateFileSystem: %v", err)
@@ -120,7 +151,7 @@ func TestFSxLifecycle(t *testing.T) {
 	if !errors.As(err, &br) {
 		t.Errorf("update during update: %v", err)
 	}
-	fs = waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
+	fs := waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
 	if aws.ToInt32(fs.StorageCapacity) != 4800 {
 		t.Errorf("capacity after update = %d", aws.ToInt32(fs.StorageCapacity))
 	}
@@ -143,24 +174,11 @@ func TestFSxLifecycle(t *testing.T) {
 		return true
 	})
 
-	// Throughput change.
-	if _, err := c.UpdateFileSystem(ctx(t), &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id),
-		LustreConfiguration: &types.UpdateFileSystemLustreConfiguration{PerUnitStorageThroughput: aws.Int32(500)}}); err != nil {
-		t.Fatalf("throughput update: %v", err)
-	}
-	fs = waitLifecycle(t, c, id, types.FileSystemLifecycleAvailable)
-	if aws.ToInt32(fs.LustreConfiguration.PerUnitStorageThroughput) != 500 {
-		t.Errorf("throughput after update = %d", aws.ToInt32(fs.LustreConfiguration.PerUnitStorageThroughput))
-	}
+}
 
-	// Shrinking is refused.
-	_, err = c.UpdateFileSystem(ctx(t), &fsx.UpdateFileSystemInput{FileSystemId: aws.String(id), StorageCapacity: aws.Int32(2400)})
-	if !errors.As(err, &br) || !strings.Contains(br.ErrorMessage(), "only be increased") {
-		t.Errorf("shrink: %v", err)
-	}
-
-	// Tags.
-	arn := aws.ToString(fs.ResourceARN)
+// checkTagsAndDelete tags and untags the file system, then deletes it: DELETING, then FileSystemNotFound.
+func checkTagsAndDelete(t *testing.T, c *fsx.Client, arn, id string) {
+	t.Helper()
 	if _, err := c.TagResource(ctx(t), &fsx.TagResourceInput{ResourceARN: aws.String(arn), Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("hpc")}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +190,6 @@ func TestFSxLifecycle(t *testing.T) {
 		t.Errorf("tags %+v %v", tags, err)
 	}
 
-	// Delete: DELETING, then FileSystemNotFound.
 	del, err := c.DeleteFileSystem(ctx(t), &fsx.DeleteFileSystemInput{FileSystemId: aws.String(id)})
 	if err != nil || del.Lifecycle != types.FileSystemLifecycleDeleting {
 		t.Fatalf("DeleteFileSystem: %+v %v", del, err)
