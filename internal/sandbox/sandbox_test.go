@@ -64,8 +64,35 @@ func TestStartSeedStop(t *testing.T) {
 		t.Fatalf("pid %d url %q", pid, sb.URL())
 	}
 
-	cfg := sb.AWSConfig()
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	checkSeededLake(ctx, t, sb)
+	vars := checkVars(ctx, t, sb)
+	checkFSxNetwork(ctx, t, sb, vars)
+
+	assumedRoleCredentialsVerify(ctx, t, sb)
+	for _, c := range sb.Gateway().Calls() {
+		if !c.SignatureVerified {
+			t.Errorf("call %s:%s did not verify: %s", c.Service, c.Operation, c.SignatureError)
+		}
+	}
+
+	if err := sb.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("moto pid %d still exists after Stop (kill 0: %v)", pid, err)
+	}
+	if err := sb.Stop(); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+	if sb.MotoPID() != 0 {
+		t.Errorf("MotoPID after Stop = %d", sb.MotoPID())
+	}
+}
+
+// checkSeededLake checks the objects the seed put into the data-lake bucket.
+func checkSeededLake(ctx context.Context, t *testing.T, sb *Sandbox) {
+	t.Helper()
+	s3c := s3.NewFromConfig(sb.AWSConfig(), func(o *s3.Options) { o.UsePathStyle = true })
 	objs, err := s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(DataLakeBucket)})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +115,12 @@ func TestStartSeedStop(t *testing.T) {
 	if !strings.HasPrefix(string(b), ">chr_sandbox_1") {
 		t.Errorf("genome.fa starts %q", string(b[:20]))
 	}
+}
 
+// checkVars checks the sandbox's variables against what moto holds, and its environment.
+func checkVars(ctx context.Context, t *testing.T, sb *Sandbox) map[string]string {
+	t.Helper()
+	cfg := sb.AWSConfig()
 	vars := sb.Vars()
 	if vars["data_lake_bucket"] != DataLakeBucket || !strings.HasPrefix(vars["vpc_id"], "vpc-") ||
 		!strings.HasPrefix(vars["subnet_id"], "subnet-") || !strings.HasPrefix(vars["subnet_ids"], `["subnet-`) || vars["region"] != Region {
@@ -113,8 +145,14 @@ func TestStartSeedStop(t *testing.T) {
 		}
 	}
 
-	// FSx through the gateway takes its VPC from moto's subnet.
-	fc := fsx.NewFromConfig(cfg)
+	return vars
+}
+
+// checkFSxNetwork checks that FSx through the gateway takes its VPC from moto's subnet and refuses an
+// unknown subnet, and that the seed's uploads were logged.
+func checkFSxNetwork(ctx context.Context, t *testing.T, sb *Sandbox, vars map[string]string) {
+	t.Helper()
+	fc := fsx.NewFromConfig(sb.AWSConfig())
 	fs, err := fc.CreateFileSystem(ctx, &fsx.CreateFileSystemInput{
 		FileSystemType: fsxtypes.FileSystemTypeLustre, StorageCapacity: aws.Int32(1200), SubnetIds: []string{vars["subnet_id"]},
 		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypePersistent2, PerUnitStorageThroughput: aws.Int32(125)},
@@ -132,26 +170,6 @@ func TestStartSeedStop(t *testing.T) {
 	}
 	if n := sb.Gateway().CountCalls("s3", "PutObject"); n < 4 {
 		t.Errorf("PutObject calls logged: %d", n)
-	}
-
-	assumedRoleCredentialsVerify(ctx, t, sb)
-	for _, c := range sb.Gateway().Calls() {
-		if !c.SignatureVerified {
-			t.Errorf("call %s:%s did not verify: %s", c.Service, c.Operation, c.SignatureError)
-		}
-	}
-
-	if err := sb.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("moto pid %d still exists after Stop (kill 0: %v)", pid, err)
-	}
-	if err := sb.Stop(); err != nil {
-		t.Errorf("second Stop: %v", err)
-	}
-	if sb.MotoPID() != 0 {
-		t.Errorf("MotoPID after Stop = %d", sb.MotoPID())
 	}
 }
 
