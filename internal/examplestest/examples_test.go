@@ -22,6 +22,7 @@ import (
 // Every other directory is applied by TestAccExamples below.
 var appliedElsewhere = map[string]struct{ Package, Test string }{
 	// "resources/rayhpc_hpc_cluster": {Package: "internal/service/pcluster", Test: "TestAccExample_hpcCluster"},
+	"resources/rayhpc_ray_cluster": {Package: "internal/service/kuberay", Test: "TestAccExample_rayCluster"},
 }
 
 // extraChecks are checks beyond "the example applied, planned empty and destroyed".

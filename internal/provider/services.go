@@ -9,6 +9,7 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/hybrid"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/workflow"
@@ -20,6 +21,7 @@ func resources() []func() resource.Resource {
 		datasync.NewTransferResource,
 		efa.NewNetworkResource,
 		hybrid.NewHybridResource,
+		kuberay.NewRayClusterResource,
 		lustre.NewWorkspaceResource,
 		pcluster.NewClusterResource,
 		workflow.NewWorkflowPlacementResource,

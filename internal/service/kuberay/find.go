@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package kuberay
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	rayv1 "github.com/ray-project/kuberay/ray-operator/apis/ray/v1"
+	rayclient "github.com/ray-project/kuberay/ray-operator/pkg/client/clientset/versioned"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
+)
+
+// kubeClients are the typed clients of one Kubernetes cluster.
+type kubeClients struct {
+	target conns.KubeTarget
+	core   kubernetes.Interface
+	ray    rayclient.Interface
+}
+
+func newKubeClients(ctx context.Context, c *conns.Client, t conns.KubeTarget) (*kubeClients, error) {
+	cfg, err := c.KubeConfig(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	core, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ray, err := rayclient.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &kubeClients{target: t, core: core, ray: ray}, nil
+}
+
+// crdServed reports whether the cluster serves ray.io/v1 rayclusters.
+func (k *kubeClients) crdServed() (bool, error) {
+	res, err := k.core.Discovery().ServerResourcesForGroupVersion(rayv1.GroupVersion.String())
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, r := range res.APIResources {
+		if r.Name == "rayclusters" {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// explain turns a NotFound caused by a cluster without the KubeRay CRDs into ErrCRDMissing.
+func (k *kubeClients) explain(err error) error {
+	if apierrors.IsNotFound(err) {
+		if ok, derr := k.crdServed(); derr == nil && !ok {
+			return ErrCRDMissing
+		}
+	}
+	return err
+}
+
+// findRayCluster reads the RayCluster; wait.NotFoundError when it does not exist, ErrCRDMissing when
+// the cluster has no KubeRay CRDs.
+func (k *kubeClients) findRayCluster(ctx context.Context, namespace, name string) (*rayv1.RayCluster, error) {
+	obj, err := k.ray.RayV1().RayClusters(namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		if ok, derr := k.crdServed(); derr == nil && !ok {
+			return nil, ErrCRDMissing
+		}
+		return nil, wait.NewNotFound(fmt.Sprintf("RayCluster (%s/%s)", namespace, name), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading RayCluster %s/%s: %w", namespace, name, err)
+	}
+	return obj, nil
+}
+
+// findClusterPods lists the pods KubeRay made for the RayCluster (label ray.io/cluster).
+func (k *kubeClients) findClusterPods(ctx context.Context, namespace, name string) ([]corev1.Pod, error) {
+	pods, err := k.core.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "ray.io/cluster=" + name})
+	if err != nil {
+		return nil, fmt.Errorf("listing the pods of RayCluster %s/%s: %w", namespace, name, err)
+	}
+	return pods.Items, nil
+}
+
+// OwnedObject is one Kubernetes object the provider made for a RayCluster.
+type OwnedObject struct {
+	Kind      string // RayCluster, PersistentVolume, PersistentVolumeClaim, ServiceAccount, Namespace
+	Namespace string // "" for cluster-wide objects
+	Name      string
+}
+
+// FindOwnedObjects lists, from the cluster and not from any state, the objects the provider made for
+// the RayCluster namespace/name: the RayCluster (label app.kubernetes.io/managed-by), and the
+// volume, claim, service account and namespace carrying that label and the owner annotation
+// rayhpc.io/owner=namespace/name. With name "", every object the provider made in the namespace (and
+// every owned volume and namespace) is listed. Pods are KubeRay's, found by ray.io/cluster.
+func FindOwnedObjects(ctx context.Context, c *conns.Client, target conns.KubeTarget, namespace, name string) ([]OwnedObject, error) {
+	k, err := newKubeClients(ctx, c, target)
+	if err != nil {
+		return nil, err
+	}
+	return k.findOwned(ctx, namespace, name)
+}
+
+func (k *kubeClients) findOwned(ctx context.Context, namespace, name string) ([]OwnedObject, error) {
+	sel := metav1.ListOptions{LabelSelector: LabelManagedBy + "=" + managedByValue}
+	owned := func(o metav1.Object) bool {
+		owner := o.GetAnnotations()[AnnotationOwner]
+		if name == "" {
+			ns, _, _ := strings.Cut(owner, "/")
+			return owner != "" && ns == namespace
+		}
+		return owner == namespace+"/"+name
+	}
+	var out []OwnedObject
+	if ok, err := k.crdServed(); err == nil && ok {
+		rcs, err := k.ray.RayV1().RayClusters(namespace).List(ctx, sel)
+		if err != nil {
+			return nil, fmt.Errorf("listing RayClusters in %s: %w", namespace, err)
+		}
+		for _, o := range rcs.Items {
+			if name == "" || o.Name == name {
+				out = append(out, OwnedObject{Kind: "RayCluster", Namespace: o.Namespace, Name: o.Name})
+			}
+		}
+	}
+	pvs, err := k.core.CoreV1().PersistentVolumes().List(ctx, sel)
+	if err != nil {
+		return nil, fmt.Errorf("listing PersistentVolumes: %w", err)
+	}
+	for _, o := range pvs.Items {
+		if owned(&o) {
+			out = append(out, OwnedObject{Kind: "PersistentVolume", Name: o.Name})
+		}
+	}
+	pvcs, err := k.core.CoreV1().PersistentVolumeClaims(namespace).List(ctx, sel)
+	if err != nil {
+		return nil, fmt.Errorf("listing PersistentVolumeClaims in %s: %w", namespace, err)
+	}
+	for _, o := range pvcs.Items {
+		if owned(&o) {
+			out = append(out, OwnedObject{Kind: "PersistentVolumeClaim", Namespace: o.Namespace, Name: o.Name})
+		}
+	}
+	sas, err := k.core.CoreV1().ServiceAccounts(namespace).List(ctx, sel)
+	if err != nil {
+		return nil, fmt.Errorf("listing service accounts in %s: %w", namespace, err)
+	}
+	for _, o := range sas.Items {
+		if owned(&o) {
+			out = append(out, OwnedObject{Kind: "ServiceAccount", Namespace: o.Namespace, Name: o.Name})
+		}
+	}
+	nss, err := k.core.CoreV1().Namespaces().List(ctx, sel)
+	if err != nil {
+		return nil, fmt.Errorf("listing namespaces: %w", err)
+	}
+	for _, o := range nss.Items {
+		if o.Name == namespace && owned(&o) {
+			out = append(out, OwnedObject{Kind: "Namespace", Name: o.Name})
+		}
+	}
+	return out, nil
+}
