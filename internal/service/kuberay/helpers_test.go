@@ -51,6 +51,11 @@ func testAccConfig(o clusterOpts) string {
     memory = "2Gi"
     node_selector = { "node.kubernetes.io/instance-type" = "m6i.xlarge" }`
 	}
+	extra := o.extra
+	if !strings.Contains(extra, "timeouts") {
+		// A wait that hangs fails in minutes, with what it waited for, instead of at go test's timeout.
+		extra += "\n  timeouts = { create = \"3m\", update = \"3m\" }"
+	}
 	return fmt.Sprintf(`
 resource "rayhpc_ray_cluster" "test" {
   name             = %[1]q
@@ -62,7 +67,7 @@ resource "rayhpc_ray_cluster" "test" {
 %[4]s
 %[5]s
 }
-`, o.name, sandbox.EKSClusterName, head, o.workers, o.extra)
+`, o.name, sandbox.EKSClusterName, head, o.workers, extra)
 }
 
 func workerGroup(name string, replicas int, extra string) string {

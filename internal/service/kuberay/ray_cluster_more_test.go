@@ -159,11 +159,10 @@ func TestAccKubeRayRayCluster_lustre(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			core, _ := kubeAdmin(t)
-			if _, err := core.CoreV1().PersistentVolumes().Get(context.Background(), "rayhpc-default-"+name+"-lustre", metav1.GetOptions{}); err == nil {
-				pv, _ := core.CoreV1().PersistentVolumes().Get(context.Background(), "rayhpc-default-"+name+"-lustre", metav1.GetOptions{})
-				if pv.DeletionTimestamp == nil {
-					return fmt.Errorf("PersistentVolume of %s left", name)
-				}
+			// Deleted, or going (its pv-protection finalizer holds it until the claim is gone).
+			pv, err := core.CoreV1().PersistentVolumes().Get(context.Background(), "rayhpc-default-"+name+"-lustre", metav1.GetOptions{})
+			if err == nil && pv.DeletionTimestamp == nil {
+				return fmt.Errorf("PersistentVolume of %s left", name)
 			}
 			return testAccCheckDestroy(t)(s)
 		},

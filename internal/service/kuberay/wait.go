@@ -33,11 +33,13 @@ type readiness struct {
 	reason string
 }
 
-// statusRayCluster judges a RayCluster. It is ready when the operator has observed the current
-// generation and the HeadPodReady and RayClusterProvisioned conditions are True (KubeRay
-// ray-operator/apis/ray/v1/raycluster_types.go), and the head pod is running the current template
-// (not terminating after a roll), and as many workers are ready as the operator wants. It has failed when ReplicaFailure is True or a pod cannot be
-// scheduled (PodScheduled=False, reason Unschedulable): the reason is the condition's message.
+// statusRayCluster judges a RayCluster. It is ready when the HeadPodReady and RayClusterProvisioned
+// conditions are True (KubeRay ray-operator/apis/ray/v1/raycluster_types.go), a Ready head pod runs
+// the current template (not terminating after a roll), and every worker group has its replicas ×
+// numOfHosts pods Ready on the current template (see pendingReason). It has failed
+// when ReplicaFailure is True or a pod cannot be scheduled (PodScheduled=False, reason Unschedulable):
+// the reason is the condition's message. While pending, the reason says what is awaited (a timeout
+// reports it).
 // A suspended cluster is done when RayClusterSuspended is True.
 func (k *kubeClients) statusRayCluster(namespace, name string) func(context.Context) (*readiness, string, error) {
 	return func(ctx context.Context) (*readiness, string, error) {
@@ -62,27 +64,82 @@ func (k *kubeClients) statusRayCluster(namespace, name string) func(context.Cont
 				}
 			}
 		}
-		if obj.Status.ObservedGeneration < obj.Generation {
-			return r, statePending, nil
-		}
-		if obj.Spec.Suspend != nil && *obj.Spec.Suspend {
-			if c := condition(obj, string(rayv1.RayClusterSuspended)); c != nil && c.Status == metav1.ConditionTrue {
-				return r, stateReady, nil
-			}
-			return r, statePending, nil
-		}
-		for _, t := range []rayv1.RayClusterConditionType{rayv1.HeadPodReady, rayv1.RayClusterProvisioned} {
-			if c := condition(obj, string(t)); c == nil || c.Status != metav1.ConditionTrue {
-				return r, statePending, nil
-			}
-		}
-		// RayClusterProvisioned stays True once all pods were first ready: after a resize, the new
-		// workers are waited for through the counts the operator reports.
-		if !headCurrent(obj, pods) || obj.Status.ReadyWorkerReplicas < obj.Status.DesiredWorkerReplicas {
+		if why := pendingReason(obj, pods); why != "" {
+			r.reason = why
 			return r, statePending, nil
 		}
 		return r, stateReady, nil
 	}
+}
+
+// pendingReason says why a RayCluster that has not failed is not ready yet ("" when it is ready).
+// The operator's observedGeneration is not waited for: KubeRay v1.5 writes the status only when
+// another status field changes (ray-operator/controllers/ray/raycluster_controller.go, "TODO
+// (kevin85421): ObservedGeneration should be used to determine whether to update this CR or not";
+// utils.InconsistentRayClusterStatus ignores it), so after a change that moves no count or condition
+// it never catches up. The pods are checked against the spec instead.
+func pendingReason(obj *rayv1.RayCluster, pods []corev1.Pod) string {
+	if obj.Spec.Suspend != nil && *obj.Spec.Suspend {
+		if c := condition(obj, string(rayv1.RayClusterSuspended)); c == nil || c.Status != metav1.ConditionTrue {
+			return "not suspended yet"
+		}
+		return ""
+	}
+	for _, t := range []rayv1.RayClusterConditionType{rayv1.HeadPodReady, rayv1.RayClusterProvisioned} {
+		if c := condition(obj, string(t)); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Sprintf("condition %s is not True", t)
+		}
+	}
+	if !headCurrent(obj, pods) {
+		return "no ready head pod runs the current template"
+	}
+	if why := workersPending(obj, pods); why != "" {
+		return why
+	}
+	// The counts the state reports come from the status, which KubeRay does update when they change.
+	if obj.Status.ReadyWorkerReplicas < obj.Status.DesiredWorkerReplicas {
+		return fmt.Sprintf("the operator reports %d of %d workers ready", obj.Status.ReadyWorkerReplicas, obj.Status.DesiredWorkerReplicas)
+	}
+	return ""
+}
+
+// workersPending compares each worker group's live pods (not terminating, Ready, running the group's
+// image) with replicas × numOfHosts, and reports pods left of groups no longer in the spec.
+func workersPending(obj *rayv1.RayCluster, pods []corev1.Pod) string {
+	ready, live := map[string]int32{}, map[string]int32{}
+	for _, p := range pods {
+		if p.Labels["ray.io/node-type"] != "worker" || p.DeletionTimestamp != nil {
+			continue
+		}
+		g := p.Labels["ray.io/group"]
+		live[g]++
+		if podReady(&p) && len(p.Spec.Containers) > 0 && p.Spec.Containers[0].Image == groupImage(obj, g) {
+			ready[g]++
+		}
+	}
+	for _, g := range obj.Spec.WorkerGroupSpecs {
+		want := int32(0)
+		if g.Replicas != nil && (g.Suspend == nil || !*g.Suspend) {
+			want = *g.Replicas * max(g.NumOfHosts, 1)
+		}
+		if ready[g.GroupName] != want || live[g.GroupName] != want {
+			return fmt.Sprintf("worker group %s: %d of %d pods ready (%d live)", g.GroupName, ready[g.GroupName], want, live[g.GroupName])
+		}
+		delete(live, g.GroupName)
+	}
+	for g, n := range live {
+		return fmt.Sprintf("%d pod(s) of removed worker group %s still running", n, g)
+	}
+	return ""
+}
+
+func groupImage(obj *rayv1.RayCluster, group string) string {
+	for _, g := range obj.Spec.WorkerGroupSpecs {
+		if g.GroupName == group && len(g.Template.Spec.Containers) > 0 {
+			return g.Template.Spec.Containers[0].Image
+		}
+	}
+	return ""
 }
 
 // headCurrent: a head pod exists, is Ready, not terminating, and runs the spec's image.

@@ -5,6 +5,7 @@ package kuberay
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,27 @@ func headPod(ready bool) *corev1.Pod {
 	}
 }
 
+// withGroup gives the RayCluster one worker group g of replicas pods on image img.
+func withGroup(rc *rayv1.RayCluster, replicas int32) *rayv1.RayCluster {
+	rc.Spec.WorkerGroupSpecs = []rayv1.WorkerGroupSpec{{GroupName: "g", Replicas: &replicas, Template: corev1.PodTemplateSpec{
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: workerContainer, Image: "img"}}}}}}
+	return rc
+}
+
+// workerPods are n Ready worker pods of group g on image.
+func workerPods(n int, image string) []runtime.Object {
+	var out []runtime.Object
+	for i := range n {
+		out = append(out, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("rc-g-%d", i), Namespace: "ns",
+				Labels: map[string]string{"ray.io/cluster": "rc", "ray.io/node-type": "worker", "ray.io/group": "g"}},
+			Spec:   corev1.PodSpec{Containers: []corev1.Container{{Name: workerContainer, Image: image}}},
+			Status: corev1.PodStatus{Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}},
+		})
+	}
+	return out
+}
+
 func withCRD(core *fake.Clientset) *fake.Clientset {
 	core.Discovery().(*fakediscovery.FakeDiscovery).Resources = []*metav1.APIResourceList{{
 		GroupVersion: "ray.io/v1", APIResources: []metav1.APIResource{{Name: "rayclusters", Kind: "RayCluster"}}}}
@@ -66,14 +88,15 @@ func TestStatusRayCluster(t *testing.T) {
 		want, why string
 	}{
 		{"ready", rayCluster(2, 2, ready...), []runtime.Object{headPod(true)}, stateReady, ""},
-		{"generation not observed", rayCluster(3, 2, ready...), []runtime.Object{headPod(true)}, statePending, ""},
+		// KubeRay v1.5 leaves observedGeneration behind when no other status field changes.
+		{"generation not observed, pods current", rayCluster(3, 2, ready...), []runtime.Object{headPod(true)}, stateReady, ""},
 		{"head pod not ready", rayCluster(2, 2, ready...), []runtime.Object{headPod(false)}, statePending, ""},
 		{"no conditions yet", rayCluster(1, 1), []runtime.Object{headPod(true)}, statePending, ""},
-		{"resized, new workers not ready", func() *rayv1.RayCluster {
-			rc := rayCluster(2, 2, ready...)
-			rc.Status.DesiredWorkerReplicas, rc.Status.ReadyWorkerReplicas = 5, 4
-			return rc
-		}(), []runtime.Object{headPod(true)}, statePending, ""},
+		{"resized, a new worker not ready", withGroup(rayCluster(2, 2, ready...), 3), append(workerPods(2, "img"), headPod(true)), statePending, "2 of 3 pods ready"},
+		{"resized, all workers ready", withGroup(rayCluster(2, 2, ready...), 3), append(workerPods(3, "img"), headPod(true)), stateReady, ""},
+		{"scaled down, extra worker not gone", withGroup(rayCluster(2, 2, ready...), 1), append(workerPods(2, "img"), headPod(true)), statePending, "(2 live)"},
+		{"worker on the old image", withGroup(rayCluster(2, 2, ready...), 1), append(workerPods(1, "old"), headPod(true)), statePending, "0 of 1"},
+		{"pod of a removed group", rayCluster(2, 2, ready...), append(workerPods(1, "img"), headPod(true)), statePending, "removed worker group g"},
 		{"replica failure", rayCluster(1, 1, cond("ReplicaFailure", "True", "FailedCreateWorkerPod", "pods \"x\" is forbidden: exceeded quota")),
 			nil, stateFailed, "exceeded quota"},
 		{"unschedulable pod", rayCluster(1, 1), []runtime.Object{unsched}, stateFailed, "Insufficient memory"},
