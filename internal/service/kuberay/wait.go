@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	rayv1 "github.com/ray-project/kuberay/ray-operator/apis/ray/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -291,14 +291,8 @@ func (k *kubeClients) rollChangedPods(ctx context.Context, c *conns.Client, befo
 	return nil
 }
 
+// templatesEqual compares two pod specs read from the apiserver (both defaulted alike) semantically:
+// quantities by value, not by their cached string form, which %v would print.
 func templatesEqual(a, b corev1.PodSpec) bool {
-	pick := func(ps corev1.PodSpec) string {
-		var sb strings.Builder
-		for _, c := range ps.Containers {
-			fmt.Fprintf(&sb, "%s|%s|%v|%v|%v;", c.Name, c.Image, c.Resources.Requests, c.Resources.Limits, c.Env)
-		}
-		fmt.Fprintf(&sb, "%v|%v|%v|%s", ps.NodeSelector, ps.Tolerations, len(ps.Volumes), ps.ServiceAccountName)
-		return sb.String()
-	}
-	return pick(a) == pick(b)
+	return equality.Semantic.DeepEqual(a, b)
 }

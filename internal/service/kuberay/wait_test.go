@@ -13,6 +13,7 @@ import (
 	rayv1 "github.com/ray-project/kuberay/ray-operator/apis/ray/v1"
 	rayfake "github.com/ray-project/kuberay/ray-operator/pkg/client/clientset/versioned/fake"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	fakediscovery "k8s.io/client-go/discovery/fake"
@@ -144,5 +145,25 @@ func TestCRDMissing(t *testing.T) {
 	k = newTestClients(withCRD(fake.NewClientset()), rayfake.NewSimpleClientset())
 	if _, err := k.findRayCluster(context.Background(), "ns", "rc"); !wait.NotFound(err) {
 		t.Fatalf("with the CRD, want NotFound, got %v", err)
+	}
+}
+
+// Pod templates are compared by value: a quantity parsed from "1" and one made from the integer 1
+// are the same request (a %v comparison saw them differ and rolled pods that had not changed).
+func TestTemplatesEqual(t *testing.T) {
+	spec := func(cpu resource.Quantity, image string) corev1.PodSpec {
+		return corev1.PodSpec{Containers: []corev1.Container{{Name: headContainer, Image: image,
+			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: cpu}}}}}
+	}
+	parsed := resource.MustParse("1")
+	_ = parsed.String() // caches the string form
+	if !templatesEqual(spec(parsed, "img"), spec(*resource.NewQuantity(1, resource.DecimalSI), "img")) {
+		t.Error("equal requests compared unequal")
+	}
+	if templatesEqual(spec(parsed, "img"), spec(parsed, "other")) {
+		t.Error("an image change compared equal")
+	}
+	if templatesEqual(spec(parsed, "img"), spec(resource.MustParse("2"), "img")) {
+		t.Error("a CPU change compared equal")
 	}
 }
