@@ -165,23 +165,11 @@ func (s *placementGroupService) create(w http.ResponseWriter, region string, par
 	} else if strategy == "spread" {
 		pg.SpreadLevel = "rack"
 	}
-	for _, i := range QueryIndexes(params, "TagSpecification") {
-		prefix := fmt.Sprintf("TagSpecification.%d", i)
-		if rt := params.Get(prefix + ".ResourceType"); rt != "" && rt != "placement-group" {
-			return ec2Err("InvalidParameterValue", "'%s' is not a valid taggable resource type for this operation.", rt)
-		}
-		for _, j := range QueryIndexes(params, prefix+".Tag") {
-			k := params.Get(fmt.Sprintf("%s.Tag.%d.Key", prefix, j))
-			v := params.Get(fmt.Sprintf("%s.Tag.%d.Value", prefix, j))
-			if k == "" {
-				return ec2Err("InvalidParameterValue", "Tag keys must not be empty.")
-			}
-			if strings.HasPrefix(strings.ToLower(k), "aws:") {
-				return ec2Err("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
-			}
-			pg.Tags = mergeTags(pg.Tags, []fsTag{{Key: k, Value: v}})
-		}
+	tags, err := placementGroupTags(params)
+	if err != nil {
+		return err
 	}
+	pg.Tags = tags
 	if err := dryRun(params); err != nil {
 		return err
 	}
@@ -204,6 +192,30 @@ func (s *placementGroupService) create(w http.ResponseWriter, region string, par
 		PlacementGroup placementGroupXML `xml:"placementGroup"`
 	}{Xmlns: EC2Namespace, RequestID: NewRequestID(), Return: true, PlacementGroup: pg.xml()})
 	return nil
+}
+
+// placementGroupTags reads a CreatePlacementGroup request's TagSpecification.N (placement-group only;
+// keys non-empty and not starting with aws:).
+func placementGroupTags(params url.Values) ([]fsTag, error) {
+	var tags []fsTag
+	for _, i := range QueryIndexes(params, "TagSpecification") {
+		prefix := fmt.Sprintf("TagSpecification.%d", i)
+		if rt := params.Get(prefix + ".ResourceType"); rt != "" && rt != "placement-group" {
+			return nil, ec2Err("InvalidParameterValue", "'%s' is not a valid taggable resource type for this operation.", rt)
+		}
+		for _, j := range QueryIndexes(params, prefix+".Tag") {
+			k := params.Get(fmt.Sprintf("%s.Tag.%d.Key", prefix, j))
+			v := params.Get(fmt.Sprintf("%s.Tag.%d.Value", prefix, j))
+			if k == "" {
+				return nil, ec2Err("InvalidParameterValue", "Tag keys must not be empty.")
+			}
+			if strings.HasPrefix(strings.ToLower(k), "aws:") {
+				return nil, ec2Err("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use")
+			}
+			tags = mergeTags(tags, []fsTag{{Key: k, Value: v}})
+		}
+	}
+	return tags, nil
 }
 
 // pgFilter is one Filter.N of a DescribePlacementGroups request.
