@@ -69,6 +69,7 @@ type Stack struct {
 	procs             []*process // start order
 	webhook           *http.Server
 	webhookKubeconfig string
+	auditLog          string
 	etcdURL           string
 	log               io.Writer
 	timeout           time.Duration
@@ -258,7 +259,11 @@ func (s *Stack) startAPIServer(ctx context.Context, bins Binaries) error {
 		args = append(args, "--authentication-token-webhook-config-file="+s.webhookKubeconfig,
 			"--authentication-token-webhook-version=v1", "--authentication-token-webhook-cache-ttl=0s")
 	}
-	p, err := s.start("kube-apiserver", bins.Path("kube-apiserver"), args...)
+	audit, err := s.auditArgs()
+	if err != nil {
+		return err
+	}
+	p, err := s.start("kube-apiserver", bins.Path("kube-apiserver"), append(args, audit...)...)
 	if err != nil {
 		return err
 	}

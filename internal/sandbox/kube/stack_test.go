@@ -124,6 +124,27 @@ func TestStack(t *testing.T) {
 			}
 		}
 	})
+
+	// The audit log holds the webhook user's request, and none of the admin token's (this test's and
+	// the components' many).
+	t.Run("audit", func(t *testing.T) {
+		reqs, err := st.Requests()
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := 0
+		for _, r := range reqs {
+			if r.User == "sandbox-admin" || r.User == "system:apiserver" {
+				t.Fatalf("the audit log holds the sandbox's own request %+v", r)
+			}
+			if r.User == "alice" && r.Verb == "create" && r.Resource == "selfsubjectreviews" && r.Code == 201 {
+				alice++
+			}
+		}
+		if alice != 1 {
+			t.Fatalf("%d audited SelfSubjectReview creates by alice, want 1 (log: %+v)", alice, reqs)
+		}
+	})
 }
 
 func gpuPod(name string, gpus int64) *corev1.Pod {
