@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -100,10 +101,11 @@ func (c *Client) KubeConfig(ctx context.Context, t KubeTarget) (*rest.Config, er
 }
 
 // EKSToken mints a token for an EKS cluster from the provider's credentials, as `aws eks get-token`
-// does, and returns it with the time it should be replaced.
+// does, signed at now, and returns it with the time it should be replaced.
 func (c *Client) EKSToken(ctx context.Context, cluster string, now time.Time) (string, time.Time, error) {
 	presigner := sts.NewPresignClient(c.STS())
 	req, err := presigner.PresignGetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.PresignOptions) {
+		o.Presigner = signAt{signer: v4.NewSigner(), at: now}
 		o.ClientOptions = append(o.ClientOptions, func(so *sts.Options) {
 			so.APIOptions = append(so.APIOptions,
 				smithyhttp.AddHeaderValue(EKSClusterIDHeader, cluster),
@@ -116,6 +118,17 @@ func (c *Client) EKSToken(ctx context.Context, cluster string, now time.Time) (s
 	}
 	token := EKSTokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(req.URL))
 	return token, now.Add(EKSTokenLifetime - eksTokenRefreshAhead), nil
+}
+
+// signAt presigns with the signing time given to EKSToken (the SDK's presigner would take the clock's).
+type signAt struct {
+	signer *v4.Signer
+	at     time.Time
+}
+
+func (s signAt) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	_ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return s.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, s.at, optFns...)
 }
 
 type eksTokenSource struct {

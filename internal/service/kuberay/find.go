@@ -58,6 +58,22 @@ func (k *kubeClients) crdServed() (bool, error) {
 	return false, nil
 }
 
+// checkCRD is the first request of a create or update: it fails, before anything is written, when
+// the cluster refuses the credentials or does not serve the KubeRay CRDs.
+func (k *kubeClients) checkCRD() error {
+	ok, err := k.crdServed()
+	switch {
+	case apierrors.IsUnauthorized(err):
+		return fmt.Errorf("the Kubernetes API refused the credentials (401 Unauthorized): an EKS token must be minted for "+
+			"this cluster from an identity with an EKS access entry or aws-auth mapping, and is accepted for 15 minutes: %w", err)
+	case err != nil:
+		return fmt.Errorf("asking the Kubernetes API which resources it serves: %w", err)
+	case !ok:
+		return ErrCRDMissing
+	}
+	return nil
+}
+
 // explain turns a NotFound caused by a cluster without the KubeRay CRDs into ErrCRDMissing.
 func (k *kubeClients) explain(err error) error {
 	if apierrors.IsNotFound(err) {

@@ -120,13 +120,16 @@ type Options struct {
 func CreateRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec, opts Options) (*RayCluster, error) {
 	k, err := newKubeClients(ctx, c, spec.Target)
 	if err != nil {
-		return nil, err
-	}
-	if err := k.applySupporting(ctx, c, spec); err != nil {
-		return nil, err
+		return nil, &NothingCreatedError{err}
 	}
 	obj, err := buildRayCluster(spec, nil)
 	if err != nil {
+		return nil, &NothingCreatedError{err}
+	}
+	if err := k.checkCRD(); err != nil {
+		return nil, &NothingCreatedError{err}
+	}
+	if err := k.applySupporting(ctx, c, spec); err != nil {
 		return nil, err
 	}
 	if _, err := k.applyRayCluster(ctx, obj); err != nil {
@@ -141,6 +144,9 @@ func CreateRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec,
 func UpdateRayCluster(ctx context.Context, c *conns.Client, from, to RayClusterSpec, opts Options) (*RayCluster, error) {
 	k, err := newKubeClients(ctx, c, to.Target)
 	if err != nil {
+		return nil, err
+	}
+	if err := k.checkCRD(); err != nil {
 		return nil, err
 	}
 	live, err := k.findRayCluster(ctx, to.Namespace, to.Name)
@@ -219,6 +225,14 @@ func DeleteRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec,
 	}
 	return k.removeUnneeded(ctx, spec, RayClusterSpec{}, true)
 }
+
+// NothingCreatedError is a create that failed before it wrote anything to the cluster (the client
+// could not be built, the credentials were refused, the KubeRay CRDs are missing): there is nothing to
+// record in state.
+type NothingCreatedError struct{ Err error }
+
+func (e *NothingCreatedError) Error() string { return e.Err.Error() }
+func (e *NothingCreatedError) Unwrap() error { return e.Err }
 
 // ErrCRDMissing is returned when the cluster does not serve ray.io/v1 RayCluster.
 var ErrCRDMissing = errors.New("the Kubernetes cluster does not serve ray.io/v1 RayCluster: the KubeRay operator and its CRDs " +

@@ -4,6 +4,7 @@ package kuberay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -57,6 +58,11 @@ func (r *rayClusterResource) Create(ctx context.Context, req resource.CreateRequ
 	ctx = tflog.SetField(ctx, "ray_cluster", spec.Namespace+"/"+spec.Name)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token")
 	rc, err := CreateRayCluster(ctx, r.Client(), spec, Options{WaitForReady: plan.WaitForReady.ValueBool(), Timeout: timeout})
+	var nothing *NothingCreatedError
+	if errors.As(err, &nothing) {
+		resp.Diagnostics.AddError(fmt.Sprintf("creating RayCluster (%s/%s)", spec.Namespace, spec.Name), err.Error())
+		return
+	}
 	if err != nil {
 		// The RayCluster may exist: record it (tainted, not orphaned); the next apply replaces it, and a
 		// create of the same objects adopts whatever the interrupted one made.

@@ -35,14 +35,9 @@ func applyOpts() metav1.ApplyOptions {
 	return metav1.ApplyOptions{FieldManager: FieldManager, Force: true}
 }
 
-// applySupporting makes what the RayCluster's pods need before it is applied: the namespace (when
+// applySupporting (after checkCRD) makes what the RayCluster's pods need before it is applied: the namespace (when
 // asked to create it), the IRSA service account, and the Lustre volume and claim (bound).
 func (k *kubeClients) applySupporting(ctx context.Context, c *conns.Client, spec RayClusterSpec) error {
-	if ok, err := k.crdServed(); err != nil {
-		return fmt.Errorf("asking the Kubernetes API which resources it serves: %w", err)
-	} else if !ok {
-		return ErrCRDMissing
-	}
 	labels, annotations := ownedMeta(spec)
 	if spec.CreateNamespace {
 		ns, err := k.core.CoreV1().Namespaces().Get(ctx, spec.Namespace, metav1.GetOptions{})
