@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
 )
 
@@ -128,4 +129,16 @@ func skipUnlessAcc(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
+}
+
+// providerClient is a client configured as the provider is against the sandbox (its AWS credentials,
+// EKS tokens for the Kubernetes API), for tests that call the plain Go layer.
+func providerClient(t *testing.T) *conns.Client {
+	t.Helper()
+	acctest.PreCheck(t)
+	c, diags := conns.New(context.Background(), conns.Config{Region: sandbox.Region})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return c
 }

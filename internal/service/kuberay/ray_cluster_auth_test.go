@@ -27,12 +27,8 @@ import (
 // would need the refused token, has nothing to do).
 func TestAccKubeRayRayCluster_tokens(t *testing.T) {
 	skipUnlessAcc(t)
-	acctest.PreCheck(t)
 	ctx := context.Background()
-	c, diags := conns.New(ctx, conns.Config{Region: sandbox.Region})
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
+	c := providerClient(t)
 	mint := func(cluster string, at time.Time) string {
 		tok, _, err := c.EKSToken(ctx, cluster, at)
 		if err != nil {

@@ -41,11 +41,7 @@ func TestAccKubeRayRayCluster_crashMidCreate(t *testing.T) {
 	core, ray := kubeAdmin(t)
 	ctx := context.Background()
 	owned := func() []kuberay.OwnedObject {
-		c, diags := conns.New(ctx, conns.Config{Region: sandbox.Region})
-		if diags.HasError() {
-			t.Fatal(diags)
-		}
-		objs, err := kuberay.FindOwnedObjects(ctx, c, conns.KubeTarget{EKSClusterName: sandbox.EKSClusterName}, ns, name)
+		objs, err := kuberay.FindOwnedObjects(ctx, providerClient(t), conns.KubeTarget{EKSClusterName: sandbox.EKSClusterName}, ns, name)
 		if err != nil {
 			t.Fatal(err)
 		}

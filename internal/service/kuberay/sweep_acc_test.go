@@ -25,12 +25,8 @@ func init() {
 // interrupted test leaves it) and leaves another alone. It sweeps a prefix of its own.
 func TestAccKubeRayRayCluster_sweeper(t *testing.T) {
 	skipUnlessAcc(t)
-	acctest.PreCheck(t)
 	ctx := context.Background()
-	c, diags := conns.New(ctx, conns.Config{Region: sandbox.Region})
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
+	c := providerClient(t)
 	prefix := "sweep-" + time.Now().Format("150405")
 	mk := func(name string) kuberay.RayClusterSpec {
 		spec := kuberay.RayClusterSpec{Target: conns.KubeTarget{EKSClusterName: sandbox.EKSClusterName}, Name: name, Namespace: "default",
