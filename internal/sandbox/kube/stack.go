@@ -276,11 +276,20 @@ func (s *Stack) startAPIServer(ctx context.Context, bins Binaries) error {
 	})
 }
 
+// nodeMonitorGracePeriod is how long a simulated node may go without a heartbeat before it is NotReady
+// (kube-controller-manager --node-monitor-grace-period, default 50 s).
+const nodeMonitorGracePeriod = 10 * time.Minute
+
 func (s *Stack) startControllers(bins Binaries) error {
 	if _, err := s.start("kube-controller-manager", bins.Path("kube-controller-manager"),
 		"--kubeconfig="+s.Kubeconfig, "--secure-port=0", "--leader-elect=false",
 		"--service-account-private-key-file="+s.pki.saKey, "--root-ca-file="+s.pki.caFile,
 		"--flex-volume-plugin-dir="+filepath.Join(s.RunDir, "flexvolume"),
+		// kwok renews every simulated node's lease from one process on a shared, loaded machine; a renewal
+		// late by more than the default 50 s is not a node failure the tests are about, yet the node
+		// lifecycle controller would mark the node NotReady and its pods not Ready, which nothing reverts
+		// (kwok has no kubelet to report the pods Ready again): a ready RayCluster would never be again.
+		"--node-monitor-grace-period="+nodeMonitorGracePeriod.String(),
 		"--controllers=*,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller"); err != nil {
 		return err
 	}

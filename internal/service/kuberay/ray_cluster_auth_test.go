@@ -63,7 +63,7 @@ resource "rayhpc_ray_cluster" "test" {
 		{"not an EKS token", conns.EKSTokenPrefix + "bm90LWEtcHJlc2lnbmVkLXVybA"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: config(acctest.RandomName(), tc.token), ExpectError: refused}},
@@ -71,7 +71,7 @@ resource "rayhpc_ray_cluster" "test" {
 		})
 	}
 	t.Run("valid", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
+		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			CheckDestroy:             testAccCheckDestroy(t),

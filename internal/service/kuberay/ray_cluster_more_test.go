@@ -36,7 +36,7 @@ func TestAccKubeRayRayCluster_autoscaling(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckDestroy(t),
@@ -88,7 +88,8 @@ func TestAccKubeRayRayCluster_autoscaling(t *testing.T) {
 }
 
 // A GPU and EFA worker group lands on the p4d.24xlarge node (8 GPUs, 4 EFA interfaces in EC2's
-// DescribeInstanceTypes), a GPU worker without a node selector on a GPU node.
+// DescribeInstanceTypes), a GPU worker without a node selector on a GPU node. Not parallel: the
+// sandbox has one p4d.24xlarge and one g5.xlarge node, which the example and the API-call test use too.
 func TestAccKubeRayRayCluster_gpuEFA(t *testing.T) {
 	name := acctest.RandomName()
 	resource.Test(t, resource.TestCase{
@@ -132,15 +133,15 @@ func TestAccKubeRayRayCluster_gpuEFA(t *testing.T) {
 // the cluster is recorded (tainted), and destroyed.
 func TestAccKubeRayRayCluster_unschedulable(t *testing.T) {
 	name := acctest.RandomName()
-	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
+	var start time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t); start = time.Now() },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckDestroy(t),
 		Steps: []resource.TestStep{{
 			Config: testAccConfig(clusterOpts{name: name, workers: strings.Replace(workerGroup("huge", 1, ""), `memory   = "1Gi"`, `memory   = "4Ti"`, 1),
 				extra: "timeouts = { create = \"10m\" }"}),
-			ExpectError: regexp.MustCompile(`(?s)cannot be scheduled.*Insufficient memory`),
+			ExpectError: regexp.MustCompile(wrapTolerant(`(?s)cannot be scheduled.*Insufficient memory`)),
 		}},
 	})
 	if d := time.Since(start); d > 5*time.Minute {
@@ -154,7 +155,7 @@ func TestAccKubeRayRayCluster_lustre(t *testing.T) {
 	skipUnlessAcc(t)
 	name := acctest.RandomName()
 	fsID := createLustre(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {

@@ -24,7 +24,7 @@ import (
 // apiserver's webhook), then imported.
 func TestAccKubeRayRayCluster_basic(t *testing.T) {
 	name := acctest.RandomName()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckDestroy(t),
@@ -56,10 +56,10 @@ func TestAccKubeRayRayCluster_basic(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            resName,
-				ImportState:             true,
-				ImportStateId:           sandbox.EKSClusterName + "/default/" + name,
-				ImportStateVerify:       true,
+				ResourceName:      resName,
+				ImportState:       true,
+				ImportStateId:     sandbox.EKSClusterName + "/default/" + name,
+				ImportStateVerify: true,
 				// Live status, which moves on its own (a loaded sandbox's kwok nodes can miss heartbeats).
 				ImportStateVerifyIgnore: []string{"timeouts", "wait_for_ready", "conditions", "ready_worker_replicas", "state"},
 			},
@@ -79,7 +79,7 @@ func TestAccKubeRayRayCluster_update(t *testing.T) {
 		return string(rc.UID)
 	}
 	var first string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckDestroy(t),
@@ -141,7 +141,7 @@ func TestAccKubeRayRayCluster_update(t *testing.T) {
 // Deleted out of band: a warning, removed from state, planned for creation again.
 func TestAccKubeRayRayCluster_disappears(t *testing.T) {
 	name := acctest.RandomName()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckDestroy(t),
