@@ -102,8 +102,8 @@ func (r *rayClusterResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "Suspend the cluster: KubeRay deletes its pods and keeps the RayCluster."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 			"wait_for_ready": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Wait on create and update until the cluster is ready (observed generation current, `HeadPodReady` and " +
-					"`RayClusterProvisioned` true). A `ReplicaFailure` condition or a pod that cannot be scheduled fails the wait at once with the reason."},
+				MarkdownDescription: "Wait on create and update until the cluster is ready (`HeadPodReady` and `RayClusterProvisioned` true, " +
+					"a Ready head pod on the current template, each worker group's `replicas` × `num_of_hosts` pods Ready on it). A `ReplicaFailure` condition or a pod that cannot be scheduled fails the wait at once with the reason."},
 		},
 		Blocks: map[string]schema.Block{
 			"autoscaling": schema.SingleNestedBlock{
