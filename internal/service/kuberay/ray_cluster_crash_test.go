@@ -40,13 +40,6 @@ func TestAccKubeRayRayCluster_crashMidCreate(t *testing.T) {
   }`, ns, fsID)}))
 	core, ray := kubeAdmin(t)
 	ctx := context.Background()
-	owned := func() []kuberay.OwnedObject {
-		objs, err := kuberay.FindOwnedObjects(ctx, providerClient(t), conns.KubeTarget{EKSClusterName: sandbox.EKSClusterName}, ns, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return objs
-	}
 	destroyed := false
 	t.Cleanup(func() {
 		if !destroyed {
@@ -86,7 +79,7 @@ func TestAccKubeRayRayCluster_crashMidCreate(t *testing.T) {
 		t.Fatalf("state %q after the apply that converged", rc.Status.State)
 	}
 	var kinds []string
-	for _, o := range owned() {
+	for _, o := range owned(t, ns, name) {
 		kinds = append(kinds, o.Kind)
 	}
 	slices.Sort(kinds)
@@ -99,8 +92,25 @@ func TestAccKubeRayRayCluster_crashMidCreate(t *testing.T) {
 
 	cli.Destroy()
 	destroyed = true
+	checkNothingLeft(t, ns, name)
+}
+
+// owned lists what the provider made for the RayCluster ns/name, from the apiserver.
+func owned(t *testing.T, ns, name string) []kuberay.OwnedObject {
+	t.Helper()
+	objs, err := kuberay.FindOwnedObjects(context.Background(), providerClient(t), conns.KubeTarget{EKSClusterName: sandbox.EKSClusterName}, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs
+}
+
+// checkNothingLeft waits (a namespace and a volume finish terminating after their delete returns) until
+// none of the provider's objects for ns/name and none of KubeRay's pods for it are left.
+func checkNothingLeft(t *testing.T, ns, name string) {
+	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
-	for left := owned(); len(left) > 0; left = owned() {
+	for left := owned(t, ns, name); len(left) > 0; left = owned(t, ns, name) {
 		if time.Now().After(deadline) {
 			t.Fatalf("left after destroy: %+v", left)
 		}

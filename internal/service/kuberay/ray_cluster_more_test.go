@@ -159,12 +159,7 @@ func TestAccKubeRayRayCluster_lustre(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			core, _ := kubeAdmin(t)
-			// Deleted, or going (its pv-protection finalizer holds it until the claim is gone).
-			pv, err := core.CoreV1().PersistentVolumes().Get(context.Background(), "rayhpc-default-"+name+"-lustre", metav1.GetOptions{})
-			if err == nil && pv.DeletionTimestamp == nil {
-				return fmt.Errorf("PersistentVolume of %s left", name)
-			}
+			checkNothingLeft(t, "default", name) // the volume and claim, by label and owner annotation
 			return testAccCheckDestroy(t)(s)
 		},
 		Steps: []resource.TestStep{{
