@@ -13,11 +13,13 @@ import (
 	rayv1 "github.com/ray-project/kuberay/ray-operator/apis/ray/v1"
 	rayfake "github.com/ray-project/kuberay/ray-operator/pkg/client/clientset/versioned/fake"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
@@ -165,5 +167,29 @@ func TestTemplatesEqual(t *testing.T) {
 	}
 	if templatesEqual(spec(parsed, "img"), spec(resource.MustParse("2"), "img")) {
 		t.Error("a CPU change compared equal")
+	}
+}
+
+// A create's first request tells refused credentials and a cluster without KubeRay apart, before
+// anything is written.
+func TestCheckCRD(t *testing.T) {
+	refused := fake.NewClientset()
+	refused.PrependReactor("get", "resource", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewUnauthorized("Unauthorized")
+	})
+	for name, tc := range map[string]struct {
+		core *fake.Clientset
+		want string
+	}{
+		"refused":     {refused, "refused the credentials"},
+		"no KubeRay":  {fake.NewClientset(), "helm install kuberay-operator"},
+		"KubeRay CRD": {withCRD(fake.NewClientset()), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := newTestClients(tc.core, rayfake.NewSimpleClientset()).checkCRD()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
 	}
 }
