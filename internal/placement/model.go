@@ -119,7 +119,8 @@ func (w *Workflow) StageTasks() [][]int {
 }
 
 // Validate checks indices, names and values and that the dependency graph
-// (task edges plus stage barriers) is acyclic.
+// (task edges plus stage barriers) is acyclic. A broken stage rule (names
+// unique, no stage depending on itself, no stage cycle) is a *[StageError].
 func (w *Workflow) Validate() error {
 	if w == nil {
 		return errors.New("workflow is nil")
@@ -127,15 +128,10 @@ func (w *Workflow) Validate() error {
 	if len(w.Stages) == 0 {
 		return errors.New("workflow has no stages")
 	}
-	names := make(map[string]bool, len(w.Stages))
 	for i, s := range w.Stages {
 		if strings.TrimSpace(s.Name) == "" {
 			return fmt.Errorf("stage %d has an empty name", i)
 		}
-		if names[s.Name] {
-			return fmt.Errorf("stage %q is defined twice", s.Name)
-		}
-		names[s.Name] = true
 		switch s.Coupling {
 		case CouplingNone, CouplingMPI:
 		default:
@@ -145,13 +141,13 @@ func (w *Workflow) Validate() error {
 			if d < 0 || d >= len(w.Stages) {
 				return fmt.Errorf("stage %q depends on stage index %d out of range", s.Name, d)
 			}
-			if d == i {
-				return fmt.Errorf("stage %q depends on itself", s.Name)
-			}
 		}
 		if s.ServerlessMemoryMB < 0 {
 			return fmt.Errorf("stage %q: serverless memory must not be negative", s.Name)
 		}
+	}
+	if err := w.checkStageRules(); err != nil {
+		return err
 	}
 	counts := make([]int, len(w.Stages))
 	ids := make(map[string]bool, len(w.Tasks))
@@ -222,24 +218,20 @@ type StageSpec struct {
 // stage-level barriers: every task of a stage waits for all tasks of the
 // stages it depends on (modelled without materialising task edges, so a
 // 100,000-task workflow stays linear in size). Tasks are named
-// "<stage>_<n>" with n starting at 0.
+// "<stage>_<n>" with n starting at 0. Specs that break a stage rule (see
+// [CheckStages]) give the first broken one as a *[StageError].
 func FromStages(specs []StageSpec) (*Workflow, error) {
 	if len(specs) == 0 {
 		return nil, errors.New("no stages given")
 	}
+	if errs := CheckStages(specs, nil); len(errs) > 0 {
+		return nil, errs[0]
+	}
 	w := &Workflow{Name: "stages"}
 	index := make(map[string]int, len(specs))
-	for i, s := range specs {
-		if _, dup := index[s.Name]; dup {
-			return nil, fmt.Errorf("stage %q is defined twice", s.Name)
-		}
-		index[s.Name] = i
-	}
 	total := 0
-	for _, s := range specs {
-		if s.TaskCount < 1 {
-			return nil, fmt.Errorf("stage %q: task_count must be at least 1", s.Name)
-		}
+	for i, s := range specs {
+		index[s.Name] = i
 		total += s.TaskCount
 	}
 	w.Tasks = make([]Task, 0, total)
@@ -252,11 +244,7 @@ func FromStages(specs []StageSpec) (*Workflow, error) {
 			ServerlessMemoryMB: s.ServerlessMemoryMB,
 		}
 		for _, d := range s.DependsOn {
-			j, ok := index[d]
-			if !ok {
-				return nil, fmt.Errorf("stage %q depends on unknown stage %q", s.Name, d)
-			}
-			st.DependsOn = append(st.DependsOn, j)
+			st.DependsOn = append(st.DependsOn, index[d]) // CheckStages found every name
 		}
 		w.Stages = append(w.Stages, st)
 		rt := s.RuntimeS

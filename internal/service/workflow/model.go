@@ -138,10 +138,8 @@ func elems[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([
 	if l.IsNull() {
 		return nil, true
 	}
-	for _, e := range l.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
+	if hasUnknown(l) {
+		return nil, false
 	}
 	var out []T
 	diags.Append(l.ElementsAs(ctx, &out, false)...)
@@ -189,6 +187,49 @@ func set[T any](v interface{ IsNull() bool }, get func() T, dst *T) {
 	}
 }
 
+// stageSpecs converts the stage blocks into the engine's stage specifications, with what is not known
+// yet (at plan time) marked for placement.CheckStages.
+func stageSpecs(ctx context.Context, stages []stageModel, diags *diag.Diagnostics) ([]placement.StageSpec, []placement.StageUnknowns) {
+	specs := make([]placement.StageSpec, 0, len(stages))
+	unknown := make([]placement.StageUnknowns, 0, len(stages))
+	for _, s := range stages {
+		u := placement.StageUnknowns{Name: s.Name.IsUnknown() || s.Name.IsNull(), TaskCount: s.TaskCount.IsUnknown() || s.TaskCount.IsNull(),
+			DependsOn: s.DependsOn.IsUnknown() || hasUnknown(s.DependsOn)}
+		spec := placement.StageSpec{
+			Name:        s.Name.ValueString(),
+			TaskCount:   int(s.TaskCount.ValueInt64()),
+			RuntimeS:    s.RuntimeS.ValueFloat64(),
+			Cores:       int(i64or(s.Cores, 1)),
+			MemoryMB:    i64or(s.MemoryMB, 0),
+			GPUs:        int(i64or(s.GPUs, 0)),
+			InputBytes:  i64or(s.InputBytes, 0),
+			OutputBytes: i64or(s.OutputBytes, 0),
+			Stateful:    s.Stateful.ValueBool(),
+			Pin:         s.Pin.ValueString(),
+		}
+		if !u.DependsOn {
+			spec.DependsOn = stringList(ctx, s.DependsOn, diags)
+		}
+		if s.Coupling.ValueString() == "mpi" {
+			spec.Coupling = placement.CouplingMPI
+		}
+		spec.ServerlessMemoryMB = int(i64or(s.ServerlessMemoryMB, 0))
+		specs = append(specs, spec)
+		unknown = append(unknown, u)
+	}
+	return specs, unknown
+}
+
+// hasUnknown reports whether a known list holds an unknown element.
+func hasUnknown(l types.List) bool {
+	for _, e := range l.Elements() {
+		if e.IsUnknown() {
+			return true
+		}
+	}
+	return false
+}
+
 // expandWorkflow builds the engine workflow from `wfcommons_json` (with its `stage_override` blocks) or
 // the `stage` blocks.
 func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*placement.Workflow, diag.Diagnostics) {
@@ -210,29 +251,14 @@ func expandWorkflow(ctx context.Context, m *inputsModel, d *decodedInputs) (*pla
 		}
 		return w, diags
 	}
-	specs := make([]placement.StageSpec, 0, len(d.stages))
-	for _, s := range d.stages {
-		spec := placement.StageSpec{
-			Name:        s.Name.ValueString(),
-			TaskCount:   int(s.TaskCount.ValueInt64()),
-			RuntimeS:    s.RuntimeS.ValueFloat64(),
-			Cores:       int(i64or(s.Cores, 1)),
-			MemoryMB:    i64or(s.MemoryMB, 0),
-			GPUs:        int(i64or(s.GPUs, 0)),
-			InputBytes:  i64or(s.InputBytes, 0),
-			OutputBytes: i64or(s.OutputBytes, 0),
-			DependsOn:   stringList(ctx, s.DependsOn, &diags),
-			Stateful:    s.Stateful.ValueBool(),
-			Pin:         s.Pin.ValueString(),
-		}
-		if s.Coupling.ValueString() == "mpi" {
-			spec.Coupling = placement.CouplingMPI
-		}
-		spec.ServerlessMemoryMB = int(i64or(s.ServerlessMemoryMB, 0))
-		specs = append(specs, spec)
-	}
+	specs, _ := stageSpecs(ctx, d.stages, &diags)
 	w, err := placement.FromStages(specs)
-	if err != nil {
+	var se *placement.StageError
+	switch {
+	case errors.As(err, &se):
+		diags.Append(stageDiagnostic(se))
+		return nil, diags
+	case err != nil:
 		diags.AddAttributeError(path.Root("stage"), "Invalid workflow stages", err.Error())
 		return nil, diags
 	}

@@ -299,6 +299,16 @@ func TestSolve_infeasibleNamesStage(t *testing.T) {
 	assertAttrError(t, d, "deadline_s", `stage "long"`, "deadline")
 }
 
+// planCheck decodes m and runs the plan-time checks on it, as the config validator does.
+func planCheck(t *testing.T, m *inputsModel) (decodedInputs, diag.Diagnostics) {
+	t.Helper()
+	d, ds := m.decode(context.Background())
+	if ds.HasError() {
+		t.Fatal(ds)
+	}
+	return d, validateInputs(context.Background(), m, &d, false)
+}
+
 func assertAttrError(t *testing.T, d diag.Diagnostics, wantPath string, wantText ...string) {
 	t.Helper()
 	if !d.HasError() {

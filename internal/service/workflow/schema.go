@@ -3,6 +3,7 @@
 package workflow
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,8 +55,8 @@ var stageBlock = block{
 	fields: []field{
 		{name: "name", kind: kString, required: true, desc: "Stage name, unique within the workflow.",
 			str: nameValidators("stage name")},
-		{name: "task_count", kind: kInt, required: true, desc: "Number of tasks in the stage (at least 1).",
-			i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
+		{name: "task_count", kind: kInt, required: true, // the range is placement.RuleTaskCount, checked by inputsValidator
+			desc: fmt.Sprintf("Number of tasks in the stage (%d to %d).", placement.MinStageTasks, placement.MaxStageTasks)},
 		{name: "runtime_s", kind: kFloat, required: true,
 			desc: "Compute time of one task in seconds on a reference core (one vCPU of the catalog instances), " +
 				"excluding reading inputs and writing outputs.", f64: positiveFloat()},

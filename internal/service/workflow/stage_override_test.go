@@ -174,11 +174,7 @@ func TestValidateInputs_stageOverrides(t *testing.T) {
 				m.WfCommonsJSON = types.StringValue(tinyTrace)
 			}
 			m.StageOverride = listOf(t, "stage_override", tc.overrides)
-			d, ds := m.decode(context.Background())
-			if ds.HasError() {
-				t.Fatal(ds)
-			}
-			got := validateInputs(context.Background(), &m, &d, false)
+			_, got := planCheck(t, &m)
 			if tc.wantPath == "" {
 				if got.HasError() {
 					t.Fatalf("want valid, got %v", got)

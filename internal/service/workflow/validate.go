@@ -29,8 +29,8 @@ var (
 )
 
 func (inputsValidator) Description(context.Context) string {
-	return "exactly one of wfcommons_json and stage; unique stage and pool names; depends_on names known stages " +
-		"without cycles; pin names a pool or platform kind; stage_override only with wfcommons_json, once per stage, naming a " +
+	return "exactly one of wfcommons_json and stage; unique stage and pool names; task_count in range; depends_on names " +
+		"known stages without cycles; pin names a pool or platform kind; stage_override only with wfcommons_json, once per stage, naming a " +
 		"stage of the trace; min_nodes <= max_nodes; instance types outside the " +
 		"catalog give vcpus, memory_gib and price_per_hour; cost_weight only with objective \"weighted\""
 }
@@ -220,58 +220,43 @@ func validateVMPool(p path.Path, block string, pl vmPoolModel) diag.Diagnostics 
 	return diags
 }
 
-// validateStages checks unique stage names, known dependencies without cycles, and pins.
+// validateStages applies the engine's stage rules (placement.CheckStages) to what is known of the stage
+// blocks, each broken rule a diagnostic on its attribute, and checks pins.
 func validateStages(ctx context.Context, d *decodedInputs, pools poolSet) diag.Diagnostics {
 	var diags diag.Diagnostics
-	names := map[string]int{}
-	for i, s := range d.stages {
-		if s.Name.IsUnknown() || s.Name.IsNull() {
-			continue
-		}
-		if j, dup := names[s.Name.ValueString()]; dup {
-			diags.AddAttributeError(path.Root("stage").AtListIndex(i).AtName("name"), "Duplicate stage name",
-				fmt.Sprintf("stage name %q is already used by stage[%d]; stage names must be unique.", s.Name.ValueString(), j))
-			continue
-		}
-		names[s.Name.ValueString()] = i
+	specs, unknown := stageSpecs(ctx, d.stages, &diags)
+	for _, e := range placement.CheckStages(specs, unknown) {
+		diags.Append(stageDiagnostic(e))
 	}
-	deps := make([][]int, len(d.stages))
-	depsKnown := d.known
-	for i, s := range d.stages {
-		p := path.Root("stage").AtListIndex(i)
-		if s.DependsOn.IsUnknown() || s.Name.IsUnknown() {
-			depsKnown = false
-			continue
-		}
-		for _, dep := range stringList(ctx, s.DependsOn, &diags) {
-			j, ok := names[dep]
-			switch {
-			case dep == s.Name.ValueString():
-				diags.AddAttributeError(p.AtName("depends_on"), "Invalid stage dependency",
-					fmt.Sprintf("stage %q depends on itself.", dep))
-			case !ok:
-				diags.AddAttributeError(p.AtName("depends_on"), "Unknown stage dependency",
-					fmt.Sprintf("stage %q depends on %q, which is not a stage of this workflow (known: %s).",
-						s.Name.ValueString(), dep, strings.Join(sortedKeys(names), ", ")))
-			default:
-				deps[i] = append(deps[i], j)
-			}
-		}
-		if pools.known {
-			diags.Append(validatePin(p.AtName("pin"), s.Name.ValueString(), s.Pin, pools.names)...)
-		}
+	if !pools.known {
+		return diags
 	}
-	if depsKnown && !diags.HasError() {
-		if cyc := findCycle(deps); cyc != nil {
-			chain := make([]string, len(cyc))
-			for k, i := range cyc {
-				chain[k] = d.stages[i].Name.ValueString()
-			}
-			diags.AddAttributeError(path.Root("stage").AtListIndex(cyc[0]).AtName("depends_on"), "Stage dependency cycle",
-				fmt.Sprintf("the stages depend on each other in a cycle: %s. A workflow must be a DAG.", strings.Join(chain, " -> ")))
+	for i, s := range d.stages {
+		if !s.Name.IsUnknown() {
+			diags.Append(validatePin(path.Root("stage").AtListIndex(i).AtName("pin"), s.Name.ValueString(), s.Pin, pools.names)...)
 		}
 	}
 	return diags
+}
+
+// stageRuleSummaries are the diagnostic summaries of the engine's stage rules.
+var stageRuleSummaries = map[placement.StageRule]string{
+	placement.RuleUniqueName:       "Duplicate stage name",
+	placement.RuleKnownDependency:  "Unknown stage dependency",
+	placement.RuleNoSelfDependency: "Invalid stage dependency",
+	placement.RuleAcyclic:          "Stage dependency cycle",
+	placement.RuleTaskCount:        "Invalid task_count",
+}
+
+// stageDiagnostic is a broken stage rule as a diagnostic on the stage block's attribute
+// (stage[i].name, stage[i].depends_on or stage[i].task_count), naming the attribute and the rule.
+func stageDiagnostic(e *placement.StageError) diag.Diagnostic {
+	p := path.Root("stage").AtListIndex(e.Index).AtName(e.Field)
+	summary, ok := stageRuleSummaries[e.Rule]
+	if !ok {
+		summary = "Invalid stage"
+	}
+	return diag.NewAttributeErrorDiagnostic(p, summary, fmt.Sprintf("%s: %s.", p, e))
 }
 
 // validateOverrides checks that stage_override blocks come only with wfcommons_json, once per stage,
@@ -347,47 +332,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// findCycle returns the stages of a dependency cycle, first stage repeated at the end, or nil. The
-// search is deterministic: it starts from the lowest index.
-func findCycle(deps [][]int) []int {
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := make([]int, len(deps))
-	stack := []int{}
-	var cycle []int
-	var visit func(int) bool
-	visit = func(v int) bool {
-		color[v] = grey
-		stack = append(stack, v)
-		for _, u := range deps[v] {
-			switch color[u] {
-			case grey:
-				for k := range stack {
-					if stack[k] == u {
-						cycle = append(append([]int(nil), stack[k:]...), u)
-						break
-					}
-				}
-				return true
-			case white:
-				if visit(u) {
-					return true
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		color[v] = black
-		return false
-	}
-	for v := range deps {
-		if color[v] == white && visit(v) {
-			return cycle
-		}
-	}
-	return nil
 }

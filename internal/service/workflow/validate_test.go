@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -100,11 +99,7 @@ func TestValidateInputs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := nullInputs(t)
 			tc.setup(&m)
-			d, ds := m.decode(context.Background())
-			if ds.HasError() {
-				t.Fatal(ds)
-			}
-			got := validateInputs(context.Background(), &m, &d, false)
+			_, got := planCheck(t, &m)
 			if tc.wantPath == "" {
 				if got.HasError() {
 					t.Fatalf("want valid, got %v", got)
@@ -113,22 +108,6 @@ func TestValidateInputs(t *testing.T) {
 			}
 			assertAttrError(t, got, tc.wantPath, tc.wantText)
 		})
-	}
-}
-
-func TestFindCycle(t *testing.T) {
-	for _, tc := range []struct {
-		deps [][]int
-		want []int
-	}{
-		{[][]int{{}, {0}, {0, 1}}, nil},
-		{[][]int{{1}, {0}}, []int{0, 1, 0}},
-		{[][]int{{}, {2}, {3}, {1}}, []int{1, 2, 3, 1}},
-		{[][]int{{0}}, []int{0, 0}},
-	} {
-		if got := findCycle(tc.deps); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("findCycle(%v) = %v, want %v", tc.deps, got, tc.want)
-		}
 	}
 }
 
