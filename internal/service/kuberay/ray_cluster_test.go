@@ -157,3 +157,43 @@ func TestAccKubeRayRayCluster_disappears(t *testing.T) {
 		}},
 	})
 }
+
+// suspend = true deletes the pods and keeps the RayCluster (state suspended), in place; false brings
+// the cluster back to ready with its workers.
+func TestAccKubeRayRayCluster_suspend(t *testing.T) {
+	name := acctest.RandomName()
+	cfg := func(suspend bool) string {
+		return testAccConfig(clusterOpts{name: name, workers: workerGroup("w", 2, ""), extra: fmt.Sprintf("suspend = %t", suspend)})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: cfg(false)},
+			{
+				Config: cfg(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("state"), knownvalue.StringExact("suspended")),
+				},
+				Check: func(*terraform.State) error {
+					for _, p := range clusterPods(t, "default", name) {
+						if p.DeletionTimestamp == nil {
+							return fmt.Errorf("pod %s still runs in the suspended cluster", p.Name)
+						}
+					}
+					return nil
+				},
+			},
+			{
+				Config: cfg(false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("state"), knownvalue.StringExact("ready")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("ready_worker_replicas"), knownvalue.Int64Exact(2)),
+				},
+			},
+		},
+	})
+}
