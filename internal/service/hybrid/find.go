@@ -21,13 +21,24 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
-// FindHybrid finds the parts of the environment named name by their TagKey tag. Parts not found are nil;
-// when none is found the error is a wait.NotFoundError.
-func FindHybrid(ctx context.Context, c *conns.Client, name string) (*Hybrid, error) {
+// FindHybrid finds the parts of the environment named name by their TagKey tag, and its Ray cluster where
+// the network's TagRay tag says it runs (or, without the network, where ray says: nil for nowhere). Parts
+// not found are nil; when none is found the error is a wait.NotFoundError.
+func FindHybrid(ctx context.Context, c *conns.Client, name string, ray *rayAt) (*Hybrid, error) {
 	h := &Hybrid{Name: name}
 	var err error
 	if h.Network, err = findNetwork(ctx, c, name); err != nil {
 		return nil, err
+	}
+	if h.Network != nil {
+		if at, ok := parseRayAt(h.Network.Tags[TagRay]); ok {
+			ray = &at
+		}
+	}
+	if ray != nil {
+		if h.Ray, err = findRay(ctx, c, name, *ray); err != nil {
+			return nil, err
+		}
 	}
 	if h.Workspace, err = findWorkspace(ctx, c, name); err != nil {
 		return nil, err

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package hybrid holds rayhpc_hybrid_cluster: one hybrid HPC + Ray environment composed from the plain Go
-// layers of the other service packages (EFA network, Lustre workspace, ParallelCluster cluster, DataSync
-// transfer), created in order, deleted in reverse, with its progress recorded after every step.
+// layers of the other service packages (EFA network, Lustre workspace, ParallelCluster cluster, KubeRay
+// cluster, DataSync transfer), created in order, deleted in reverse, with its progress recorded after
+// every step.
 package hybrid
 
 import (
@@ -19,6 +20,7 @@ import (
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/efa"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/pcluster"
 )
@@ -44,6 +46,7 @@ type HybridSpec struct {
 	Lustre        LustreSpec
 	EFA           EFASpec
 	HPC           HPCSpec
+	Ray           *RaySpec    // nil: no Ray cluster
 	Ingest        *IngestSpec // nil: no ingest
 	// Tags is the complete tag set of every part (provider default tags under the resource's own); the
 	// parts also get TagKey.
@@ -109,6 +112,7 @@ type Hybrid struct {
 	Network   *efa.Network
 	Workspace *lustre.Workspace
 	Cluster   *pcluster.Cluster
+	Ray       *kuberay.RayCluster
 	Transfer  *datasync.Transfer
 	// Missing lists the parts found deleted outside Terraform (ReadHybrid).
 	Missing []string `json:",omitempty"`
@@ -120,13 +124,14 @@ type hybridJSON struct {
 	Network   *efa.Network       `json:",omitempty"`
 	Workspace *workspaceRef      `json:",omitempty"`
 	Cluster   *pcluster.Cluster  `json:",omitempty"`
+	Ray       *rayRef            `json:",omitempty"`
 	Transfer  *datasync.Transfer `json:",omitempty"`
 	Missing   []string           `json:",omitempty"`
 }
 
 // MarshalJSON keeps the identifiers of every part.
 func (h *Hybrid) MarshalJSON() ([]byte, error) {
-	return json.Marshal(hybridJSON{Name: h.Name, Network: h.Network, Workspace: refOf(h.Workspace), Cluster: h.Cluster, Transfer: h.Transfer, Missing: h.Missing})
+	return json.Marshal(hybridJSON{Name: h.Name, Network: h.Network, Workspace: refOf(h.Workspace), Cluster: h.Cluster, Ray: rayRefOf(h.Ray), Transfer: h.Transfer, Missing: h.Missing})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -135,7 +140,7 @@ func (h *Hybrid) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*h = Hybrid{Name: j.Name, Network: j.Network, Workspace: j.Workspace.workspace(), Cluster: j.Cluster, Transfer: j.Transfer, Missing: j.Missing}
+	*h = Hybrid{Name: j.Name, Network: j.Network, Workspace: j.Workspace.workspace(), Cluster: j.Cluster, Ray: j.Ray.rayCluster(), Transfer: j.Transfer, Missing: j.Missing}
 	return nil
 }
 
@@ -153,6 +158,9 @@ func (h *Hybrid) Parts() []string {
 	}
 	if h.Cluster != nil {
 		out = append(out, PartHPCCluster)
+	}
+	if h.Ray != nil {
+		out = append(out, PartRayCluster)
 	}
 	if h.Transfer != nil {
 		out = append(out, PartIngest)
@@ -243,6 +251,9 @@ func CreateHybrid(ctx context.Context, c *conns.Client, spec HybridSpec, h *Hybr
 	var compute []step
 	if h.Cluster == nil {
 		compute = append(compute, r.createCluster())
+	}
+	if spec.Ray != nil && h.Ray == nil {
+		compute = append(compute, r.createRay())
 	}
 	if len(compute) > 0 {
 		if err := runParallel(ctx, compute...); err != nil {
@@ -343,6 +354,9 @@ func DeleteHybrid(ctx context.Context, c *conns.Client, h *Hybrid, saved func(*H
 			return nil
 		}})
 	}
+	if rc := h.Ray; rc != nil {
+		compute = append(compute, deleteRayStep(c, g, rc))
+	}
 	if len(compute) > 0 {
 		if err := runParallel(ctx, compute...); err != nil {
 			return err
@@ -381,7 +395,7 @@ func Describe(parts []string) string {
 
 // orderParts sorts part names into creation order.
 func orderParts(parts []string) []string {
-	order := []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartIngest}
+	order := []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartRayCluster, PartIngest}
 	out := slices.Clone(parts)
 	slices.SortStableFunc(out, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
 	return slices.Compact(out)

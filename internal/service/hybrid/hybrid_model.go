@@ -24,6 +24,7 @@ type hybridModel struct {
 	Lustre                *lustreModel   `tfsdk:"lustre"`
 	EFA                   *efaModel      `tfsdk:"efa"`
 	HPC                   *hpcModel      `tfsdk:"hpc"`
+	Ray                   *rayModel      `tfsdk:"ray"`
 	Ingest                *ingestModel   `tfsdk:"ingest"`
 	Tags                  types.Map      `tfsdk:"tags"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
@@ -40,6 +41,10 @@ type hybridModel struct {
 	HPCClusterName        types.String   `tfsdk:"hpc_cluster_name"`
 	HPCHeadNodePrivateIP  types.String   `tfsdk:"hpc_head_node_private_ip"`
 	IngestTaskARN         types.String   `tfsdk:"ingest_task_arn"`
+	RayHeadServiceName    types.String   `tfsdk:"ray_head_service_name"`
+	RayDashboardURL       types.String   `tfsdk:"ray_dashboard_url"`
+	RayClientAddress      types.String   `tfsdk:"ray_client_address"`
+	RayLustreClaimName    types.String   `tfsdk:"ray_lustre_claim_name"`
 }
 
 type dataLakeModel struct {
@@ -147,6 +152,7 @@ func (m *hybridModel) expand(ctx context.Context, c *conns.Client) (HybridSpec, 
 				MinCount: q.MinCount.ValueInt64(), MaxCount: q.MaxCount.ValueInt64(), EFA: q.EFA.ValueBool(), CapacityType: q.CapacityType.ValueString()})
 		}
 	}
+	s.Ray = m.Ray.expand()
 	if in := m.Ingest; in != nil {
 		s.Ingest = in.expand(ctx, &diags)
 	}
@@ -223,6 +229,7 @@ func (m *hybridModel) flatten(h *Hybrid) {
 		task = t.TaskARN
 	}
 	m.IngestTaskARN = stringOrNull(task)
+	m.flattenRay(h)
 }
 
 // setPlatforms sets platforms from the spec: the pools that the environment's queues are.

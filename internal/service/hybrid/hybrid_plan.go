@@ -57,6 +57,7 @@ func (r *hybridResource) ValidateConfig(ctx context.Context, req resource.Valida
 			}
 		}
 	}
+	validateRay(&m, &resp.Diagnostics)
 	if in := m.Ingest; in != nil {
 		at := path.Root("ingest")
 		if knownString(in.Destination) == "data_lake" && in.DataLakeRoleARN.IsNull() {
@@ -92,6 +93,7 @@ var partAttributes = map[string][]string{
 	PartEFANetwork:      {"efa_placement_group_name", "efa_security_group_id", "efa_launch_template_id"},
 	PartLustreWorkspace: {"lustre_file_system_id", "lustre_dns_name", "lustre_mount_name", "lustre_mount_command", "lustre_security_group_id"},
 	PartHPCCluster:      {"hpc_cluster_name", "hpc_head_node_private_ip"},
+	PartRayCluster:      {"ray_head_service_name", "ray_dashboard_url", "ray_client_address", "ray_lustre_claim_name"},
 	PartIngest:          {"ingest_task_arn"},
 }
 
@@ -115,6 +117,9 @@ func (r *hybridResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if req.State.Raw.IsNull() {
 		all := []Change{{PartEFANetwork, ActionCreate}, {PartLustreWorkspace, ActionCreate}, {PartHPCCluster, ActionCreate}}
+		if plan.Ray != nil {
+			all = append(all, Change{PartRayCluster, ActionCreate})
+		}
 		if plan.Ingest != nil {
 			all = append(all, Change{PartIngest, ActionCreate})
 		}
@@ -142,8 +147,8 @@ func (r *hybridResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	} else {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("changed_parts"), changeList(changes))...)
 		var untouched []string
-		for _, p := range []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartIngest} {
-			if _, ok := touched[p]; !ok && (p != PartIngest || plan.Ingest != nil) {
+		for _, p := range []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartRayCluster, PartIngest} {
+			if _, ok := touched[p]; !ok && (p != PartIngest || plan.Ingest != nil) && (p != PartRayCluster || plan.Ray != nil) {
 				untouched = append(untouched, p)
 			}
 		}
@@ -160,8 +165,11 @@ func planIdentifiers(ctx context.Context, req resource.ModifyPlanRequest, resp *
 		remake := touched[part] == ActionCreate || touched[part] == ActionReplace
 		for _, a := range attrs {
 			v := types.StringUnknown()
+			switch {
+			case touched[part] == ActionDelete:
+				v = types.StringNull()
 			// A repaired network keeps its security group; its launch template and placement group are new.
-			if !remake && (touched[part] != ActionRepair || a == "efa_security_group_id") {
+			case !remake && (touched[part] != ActionRepair || a == "efa_security_group_id"):
 				resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(a), &v)...)
 			}
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), v)...)

@@ -138,7 +138,7 @@ func (r *hybridResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	if len(prior.Parts()) == 0 {
 		// Imported: find the parts by the tag the environment puts on each.
-		found, err := FindHybrid(ctx, r.Client(), name)
+		found, err := FindHybrid(ctx, r.Client(), name, state.rayAt())
 		if err != nil && !wait.NotFound(err) {
 			resp.Diagnostics.AddError(fmt.Sprintf("reading hybrid cluster (%s)", name), err.Error())
 			return
@@ -227,7 +227,7 @@ func (r *hybridResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if len(h.Parts()) == 0 {
 		// Terraform hands the destroy half of a replacement (a tainted environment) no private state: find
 		// the parts by their tag, as import does.
-		found, err := findAndRead(ctx, r.Client(), name)
+		found, err := findAndRead(ctx, r.Client(), name, state.rayAt())
 		if err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("deleting hybrid cluster (%s)", name), err.Error())
 			return
@@ -244,8 +244,8 @@ func (r *hybridResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // findAndRead finds the environment's parts by their tag and reads them (an environment of which nothing
 // exists is empty, not an error).
-func findAndRead(ctx context.Context, c *conns.Client, name string) (*Hybrid, error) {
-	found, err := FindHybrid(ctx, c, name)
+func findAndRead(ctx context.Context, c *conns.Client, name string, ray *rayAt) (*Hybrid, error) {
+	found, err := FindHybrid(ctx, c, name, ray)
 	switch {
 	case wait.NotFound(err):
 		return &Hybrid{Name: name}, nil

@@ -28,7 +28,31 @@ type hybridConfig struct {
 	capacity   int    // Lustre GiB, default 1200
 	extraQueue bool   // a third queue
 	ingest     bool   // an S3 ingest into the workspace
+	ray        int    // Ray worker groups (0: no Ray cluster)
 	provider   string // a provider block, e.g. with max_retries
+}
+
+// rayBlock is a Ray cluster on the sandbox's EKS cluster with n worker groups on its kwok nodes.
+func (c hybridConfig) rayBlock(t *testing.T) string {
+	t.Helper()
+	if c.ray == 0 {
+		return ""
+	}
+	groups := `
+      { name = "cpu", instance_type = "m6i.xlarge", replicas = 1, max_replicas = 2, cpu = "1", memory = "2Gi" },`
+	if c.ray > 1 {
+		groups += `
+      { name = "gpu", instance_type = "g5.xlarge", replicas = 1, gpu = 1, cpu = "1", memory = "4Gi" },`
+	}
+	return fmt.Sprintf(`
+  ray = {
+    eks_cluster_name = %[1]q
+    ray_version      = "2.46.0"
+    head             = { instance_type = "m6i.xlarge", cpu = "1", memory = "2Gi" }
+    worker_group = [%[2]s
+    ]
+  }
+`, acctest.Var(t, "eks_cluster_name"), groups)
 }
 
 func (c hybridConfig) render(t *testing.T) string {
@@ -43,9 +67,9 @@ func (c hybridConfig) render(t *testing.T) string {
 		queues += `
       { name = "big", instance_type = "m5.2xlarge", max_count = 4 },`
 	}
-	ingest := ""
+	ingest := c.rayBlock(t)
 	if c.ingest {
-		ingest = fmt.Sprintf(`
+		ingest += fmt.Sprintf(`
   ingest = {
     source = {
       s3 = {

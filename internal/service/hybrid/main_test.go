@@ -9,5 +9,5 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	acctest.RunMain(m)
+	acctest.RunMainKubernetes(m)
 }

@@ -45,11 +45,16 @@ func (s HybridSpec) tags() map[string]string {
 	return out
 }
 
-// network is the EFA network's spec: a cluster placement group, so the EFA queues get one.
+// network is the EFA network's spec: a cluster placement group, so the EFA queues get one. With a Ray
+// part, the network also says where it runs (TagRay).
 func (s HybridSpec) network() efa.NetworkSpec {
+	tags := s.tags()
+	if s.Ray != nil {
+		tags[TagRay] = s.Ray.location()
+	}
 	return efa.NetworkSpec{
 		Name: s.Name, SubnetID: s.SubnetID, InstanceType: s.EFA.InstanceType,
-		PlacementStrategy: efa.PlacementStrategyCluster, AdditionalSecurityGroupIDs: []string{}, Tags: s.tags(),
+		PlacementStrategy: efa.PlacementStrategyCluster, AdditionalSecurityGroupIDs: []string{}, Tags: tags,
 	}
 }
 

@@ -20,12 +20,13 @@ type Platforms struct {
 }
 
 // Platforms are the pools the environment's spec makes: each queue's instance type and node counts, as
-// ParallelCluster runs them (MinCount static nodes, up to MaxCount).
+// ParallelCluster runs them (MinCount static nodes, up to MaxCount), and each Ray worker group's.
 func (s HybridSpec) Platforms() Platforms {
 	p := Platforms{HPC: []Pool{}, Ray: []Pool{}}
 	for _, q := range s.HPC.Queues {
 		p.HPC = append(p.HPC, Pool{Name: q.Name, InstanceType: q.InstanceType, MinNodes: q.MinCount, MaxNodes: q.MaxCount, EFA: q.EFA,
 			Spot: q.CapacityType == "SPOT"})
 	}
+	p.Ray = s.Ray.rayPools()
 	return p
 }

@@ -75,6 +75,17 @@ func Changes(h *Hybrid, from, to HybridSpec) []Change {
 		add(PartHPCCluster, ActionUpdate)
 	}
 	switch {
+	case to.Ray == nil && h.Ray != nil:
+		add(PartRayCluster, ActionDelete)
+	case to.Ray == nil:
+	case h.Ray == nil, missing(PartRayCluster):
+		add(PartRayCluster, ActionCreate) // what is left of it (volume, claim) is adopted by the layer's apply
+	case rayNeedsReplace(from.Ray, to.Ray), workspaceNew:
+		add(PartRayCluster, ActionReplace) // the volume cannot move to another file system or cluster
+	case !reflect.DeepEqual(from.rayCluster(h.Workspace), to.rayCluster(h.Workspace)):
+		add(PartRayCluster, ActionUpdate)
+	}
+	switch {
 	case to.Ingest == nil && h.Transfer != nil:
 		add(PartIngest, ActionDelete)
 	case to.Ingest == nil:
@@ -163,24 +174,31 @@ func UpdateHybrid(ctx context.Context, c *conns.Client, h *Hybrid, from, to Hybr
 			}}
 		},
 	}
+	steps[PartRayCluster] = func() step { return r.updateRay(from) }
 	creates := map[string]func() step{PartEFANetwork: r.createNetwork, PartLustreWorkspace: r.createWorkspace,
-		PartHPCCluster: r.createCluster, PartIngest: r.createTransfer}
-	for _, part := range []string{PartEFANetwork, PartLustreWorkspace, PartHPCCluster, PartIngest} {
-		var s step
-		switch action[part] {
-		case ActionRepair:
-			s = r.repairNetwork()
-		case ActionUpdate:
-			s = steps[part]()
-		case ActionCreate, ActionReplace:
-			s = creates[part]()
-		default:
+		PartHPCCluster: r.createCluster, PartRayCluster: r.createRay, PartIngest: r.createTransfer}
+	// In creation order; the HPC and Ray clusters at the same time.
+	for _, stage := range [][]string{{PartEFANetwork}, {PartLustreWorkspace}, {PartHPCCluster, PartRayCluster}, {PartIngest}} {
+		var batch []step
+		for _, part := range stage {
+			switch action[part] {
+			case ActionRepair:
+				batch = append(batch, r.repairNetwork())
+			case ActionUpdate:
+				batch = append(batch, steps[part]())
+			case ActionCreate, ActionReplace:
+				batch = append(batch, creates[part]())
+			}
+		}
+		if len(batch) == 0 {
 			continue
 		}
-		if err := runParallel(ctx, s); err != nil {
+		if err := runParallel(ctx, batch...); err != nil {
 			return err
 		}
-		r.g.record(func(h *Hybrid) { h.Missing = slices.DeleteFunc(h.Missing, func(p string) bool { return p == part }) })
+		r.g.record(func(h *Hybrid) {
+			h.Missing = slices.DeleteFunc(h.Missing, func(p string) bool { return slices.Contains(stage, p) })
+		})
 	}
 	return r.finish(ctx)
 }
@@ -201,14 +219,21 @@ func (r *run) deleteReplaced(ctx context.Context, action map[string]string) erro
 			return err
 		}
 	}
+	var compute []step
 	if cl := r.g.h.Cluster; cl != nil && action[PartHPCCluster] == ActionReplace {
-		if err := runParallel(ctx, step{PartHPCCluster, func(ctx context.Context) error {
+		compute = append(compute, step{PartHPCCluster, func(ctx context.Context) error {
 			if err := pcluster.DeleteCluster(ctx, r.c, cl.Region, cl.Name); err != nil {
 				return err
 			}
 			r.g.record(func(h *Hybrid) { h.Cluster = nil })
 			return nil
-		}}); err != nil {
+		}})
+	}
+	if rc := r.g.h.Ray; rc != nil && (action[PartRayCluster] == ActionReplace || action[PartRayCluster] == ActionDelete) {
+		compute = append(compute, deleteRayStep(r.c, r.g, rc))
+	}
+	if len(compute) > 0 {
+		if err := runParallel(ctx, compute...); err != nil {
 			return err
 		}
 	}
@@ -298,6 +323,16 @@ func ReadHybrid(ctx context.Context, c *conns.Client, prior *Hybrid) (*Hybrid, e
 			}
 		}
 		h.Cluster = got
+	}
+	if prior.Ray != nil {
+		rc, err := readRay(ctx, c, prior.Ray)
+		if err != nil {
+			if err := missing(PartRayCluster, err); err != nil {
+				return nil, err
+			}
+			rc = prior.Ray // its volume and claim may be left: a delete removes them, a create adopts them
+		}
+		h.Ray = rc
 	}
 	if prior.Transfer != nil {
 		t, err := datasync.ReadTransfer(ctx, c, *prior.Transfer)
