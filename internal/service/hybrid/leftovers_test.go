@@ -151,7 +151,9 @@ func kubeObjects(ctx context.Context, t *testing.T, name string) ([]string, erro
 	for _, p := range pods.Items {
 		out = append(out, "kubernetes pod: "+p.Namespace+"/"+p.Name)
 	}
-	owned := func(o metav1.Object) bool { return strings.HasSuffix(o.GetAnnotations()[kuberay.AnnotationOwner], "/"+name) }
+	owned := func(o metav1.Object) bool {
+		return strings.HasSuffix(o.GetAnnotations()[kuberay.AnnotationOwner], "/"+name)
+	}
 	pvs, err := core.CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing persistent volumes: %w", err)
