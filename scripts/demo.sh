@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make demo: start the local sandbox, apply examples/demo against it, print what was built and where each
-# workflow stage should run, destroy everything, stop the sandbox (by PID). Exits non-zero on any failure.
+# make demo: start the local sandbox (AWS, the ParallelCluster API, Kubernetes with the KubeRay operator),
+# apply examples/demo against it, print what was built and where each workflow stage should run, destroy
+# everything, check that the sandbox (Kubernetes included) holds nothing the provider made, stop it (by
+# PID). Exits non-zero on any failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +16,7 @@ rm -rf "$work" && mkdir -p "$work"
 cp -R "$root/examples/demo/." "$work/"
 env_file="$work/sandbox.env"
 
-"$bin/rayhpc-sandbox" -timings demo -env-file "$env_file" >"$work/sandbox.log" 2>&1 &
+"$bin/rayhpc-sandbox" -timings demo -kubernetes -env-file "$env_file" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 stop_sandbox() {
   if kill -0 "$sandbox_pid" 2>/dev/null; then
@@ -24,14 +26,14 @@ stop_sandbox() {
 }
 trap stop_sandbox EXIT INT TERM
 
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do
   [ -s "$env_file" ] && break
   if ! kill -0 "$sandbox_pid" 2>/dev/null; then
     echo "the sandbox exited before it was ready:" >&2; cat "$work/sandbox.log" >&2; exit 1
   fi
   sleep 0.5
 done
-[ -s "$env_file" ] || { echo "the sandbox did not become ready in 60 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+[ -s "$env_file" ] || { echo "the sandbox did not become ready in 180 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
 # shellcheck disable=SC1090
 source "$env_file"
 echo "==> sandbox ready at $RAYHPC_SANDBOX_URL (pid $sandbox_pid)"

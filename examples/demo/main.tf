@@ -18,9 +18,10 @@ provider "rayhpc" {
   }
 }
 
-# One environment: the EFA network, one FSx for Lustre workspace shared by the Slurm side and linked to
-# the S3 data lake, the Slurm cluster mounting it (its MPI queue in the EFA placement group), and the
-# DataSync ingest of the raw data set into the workspace (once on apply, then nightly).
+# One environment: the EFA network, one FSx for Lustre workspace linked to the S3 data lake and shared by
+# both sides, the Slurm cluster mounting it (its MPI queue in the EFA placement group), the Ray cluster
+# on EKS mounting it through a PersistentVolume and claim (made at the same time as the Slurm cluster),
+# and the DataSync ingest of the raw data set into the workspace (once on apply, then nightly).
 resource "rayhpc_hybrid_cluster" "env" {
   name      = "rayhpc-demo"
   subnet_id = var.subnet_id
@@ -51,6 +52,16 @@ resource "rayhpc_hybrid_cluster" "env" {
     ]
   }
 
+  ray = {
+    eks_cluster_name = var.eks_cluster_name
+    ray_version      = "2.46.0"
+    head             = { instance_type = "m6i.xlarge", cpu = "2", memory = "8Gi" }
+    worker_group = [
+      { name = "cpu", instance_type = "m6i.xlarge", replicas = 2, min_replicas = 1, max_replicas = 4, cpu = "1", memory = "4Gi" },
+      { name = "gpu", instance_type = "g5.xlarge", replicas = 1, max_replicas = 1, cpu = "2", memory = "8Gi", gpu = 1 },
+    ]
+  }
+
   ingest = {
     source = {
       s3 = {
@@ -69,7 +80,7 @@ resource "rayhpc_hybrid_cluster" "env" {
 }
 
 # Where each stage of the Montage trace (WfCommons, see README.md) runs on the pools the environment
-# really has — its Slurm queues — or on Lambda and Fargate; kept under Terraform and published to the
+# really has — its Slurm queues and Ray worker groups — or on Lambda and Fargate; kept under Terraform and published to the
 # data lake as a versioned manifest for the workflow runner.
 resource "rayhpc_workflow_placement" "montage" {
   wfcommons_json = file("${path.module}/montage-chameleon-2mass-005d-001.json")
@@ -83,6 +94,18 @@ resource "rayhpc_workflow_placement" "montage" {
       max_nodes     = hpc.value.max_nodes
       efa           = hpc.value.efa
       spot          = hpc.value.spot
+    }
+  }
+
+  dynamic "ray" {
+    for_each = rayhpc_hybrid_cluster.env.platforms.ray
+    content {
+      name          = ray.value.name
+      instance_type = ray.value.instance_type
+      min_nodes     = ray.value.min_nodes
+      max_nodes     = ray.value.max_nodes
+      efa           = ray.value.efa
+      spot          = ray.value.spot
     }
   }
 
@@ -139,6 +162,18 @@ resource "rayhpc_workflow_placement" "pipeline" {
       max_nodes     = hpc.value.max_nodes
       efa           = hpc.value.efa
       spot          = hpc.value.spot
+    }
+  }
+
+  dynamic "ray" {
+    for_each = rayhpc_hybrid_cluster.env.platforms.ray
+    content {
+      name          = ray.value.name
+      instance_type = ray.value.instance_type
+      min_nodes     = ray.value.min_nodes
+      max_nodes     = ray.value.max_nodes
+      efa           = ray.value.efa
+      spot          = ray.value.spot
     }
   }
 

@@ -10,13 +10,16 @@ output "environment" {
     lustre_security_group = rayhpc_hybrid_cluster.env.lustre_security_group_id
     hpc_cluster           = rayhpc_hybrid_cluster.env.hpc_cluster_name
     hpc_head_node_ip      = rayhpc_hybrid_cluster.env.hpc_head_node_private_ip
+    ray_client_address    = rayhpc_hybrid_cluster.env.ray_client_address
+    ray_dashboard         = rayhpc_hybrid_cluster.env.ray_dashboard_url
+    ray_lustre_claim      = rayhpc_hybrid_cluster.env.ray_lustre_claim_name
     ingest_task           = rayhpc_hybrid_cluster.env.ingest_task_arn
     changed_parts         = rayhpc_hybrid_cluster.env.changed_parts
   }
 }
 
 output "platforms" {
-  description = "The pools the environment really has (its Slurm queues), as the placements use them."
+  description = "The pools the environment really has (its Slurm queues and Ray worker groups), as the placements use them."
   value       = rayhpc_hybrid_cluster.env.platforms
 }
 

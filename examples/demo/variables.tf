@@ -31,3 +31,8 @@ variable "datasync_role_arn" {
   description = "IAM role DataSync assumes to read the data-lake bucket."
   default     = "arn:aws:iam::123456789012:role/datasync-data-lake"
 }
+
+variable "eks_cluster_name" {
+  type        = string
+  description = "EKS cluster running the KubeRay operator (the sandbox's, with make demo)."
+}

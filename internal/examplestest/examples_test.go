@@ -22,7 +22,9 @@ import (
 // Every other directory is applied by TestAccExamples below.
 var appliedElsewhere = map[string]struct{ Package, Test string }{
 	// "resources/rayhpc_hpc_cluster": {Package: "internal/service/pcluster", Test: "TestAccExample_hpcCluster"},
-	"resources/rayhpc_ray_cluster": {Package: "internal/service/kuberay", Test: "TestAccExample_rayCluster"},
+	"resources/rayhpc_ray_cluster":    {Package: "internal/service/kuberay", Test: "TestAccExample_rayCluster"},
+	"resources/rayhpc_hybrid_cluster": {Package: "internal/service/hybrid", Test: "TestAccExample_hybridCluster"},
+	"demo":                            {Package: "internal/service/hybrid", Test: "TestAccExample_demo"},
 }
 
 // extraChecks are checks beyond "the example applied, planned empty and destroyed".

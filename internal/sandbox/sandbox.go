@@ -33,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/kube"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/pcluster"
 )
@@ -391,6 +392,10 @@ func (sb *Sandbox) Env() []string {
 		"AWS_ENDPOINT_URL_PARALLELCLUSTER=" + sb.ParallelClusterURL(),
 		// The sandbox's lifecycles take seconds, not minutes: poll it often (the provider's poll_interval).
 		"RAYHPC_POLL_INTERVAL=" + sb.gw.Timings().PollInterval().String(),
+	}
+	if sb.kube != nil {
+		// The admin kubeconfig of the Kubernetes control plane, for listings (rayhpc-inventory).
+		env = append(env, inventory.KubeconfigEnv+"="+sb.kube.Kubeconfig)
 	}
 	keys := make([]string, 0, len(sb.vars))
 	for k := range sb.vars {

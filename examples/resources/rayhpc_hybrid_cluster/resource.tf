@@ -8,13 +8,19 @@ variable "data_lake_bucket" {
   description = "S3 bucket of the data lake."
 }
 
+variable "eks_cluster_name" {
+  type        = string
+  description = "EKS cluster running the KubeRay operator."
+}
+
 variable "datasync_role_arn" {
   type        = string
   description = "IAM role DataSync assumes to read the ingest source bucket."
 }
 
 # One hybrid environment: EFA network, Lustre workspace on the data lake, Slurm cluster mounting it (the
-# MPI queue in the EFA placement group), and a DataSync ingest into the workspace.
+# MPI queue in the EFA placement group), Ray cluster on EKS mounting it (made at the same time as the
+# Slurm cluster), and a DataSync ingest into the workspace.
 resource "rayhpc_hybrid_cluster" "genomics" {
   name      = "genomics"
   subnet_id = var.subnet_id
@@ -42,6 +48,16 @@ resource "rayhpc_hybrid_cluster" "genomics" {
     ]
   }
 
+  ray = {
+    eks_cluster_name = var.eks_cluster_name
+    namespace        = "default"
+    ray_version      = "2.46.0"
+    head             = { instance_type = "m6i.xlarge", cpu = "2", memory = "8Gi" }
+    worker_group = [
+      { name = "cpu", instance_type = "m6i.xlarge", replicas = 2, max_replicas = 3, cpu = "1", memory = "4Gi" },
+    ]
+  }
+
   ingest = {
     source = {
       s3 = {
@@ -62,8 +78,8 @@ resource "rayhpc_hybrid_cluster" "genomics" {
   }
 }
 
-# Where each stage of a workflow runs on the pools the environment really has (its Slurm queues), Lambda
-# and Fargate.
+# Where each stage of a workflow runs on the pools the environment really has (its Slurm queues and Ray
+# worker groups), Lambda and Fargate.
 data "rayhpc_stage_placement" "pipeline" {
   stage {
     name       = "align"
@@ -90,6 +106,18 @@ data "rayhpc_stage_placement" "pipeline" {
       max_nodes     = hpc.value.max_nodes
       efa           = hpc.value.efa
       spot          = hpc.value.spot
+    }
+  }
+
+  dynamic "ray" {
+    for_each = rayhpc_hybrid_cluster.genomics.platforms.ray
+    content {
+      name          = ray.value.name
+      instance_type = ray.value.instance_type
+      min_nodes     = ray.value.min_nodes
+      max_nodes     = ray.value.max_nodes
+      efa           = ray.value.efa
+      spot          = ray.value.spot
     }
   }
 

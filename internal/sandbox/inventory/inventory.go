@@ -2,7 +2,9 @@
 
 // Package inventory lists, by kind, what a sandbox (or an AWS account) holds of the objects the provider
 // makes: FSx file systems and data repository associations, security groups, placement groups, launch
-// templates, EC2 instances, DataSync locations and tasks, ParallelCluster clusters. Tests and the demo use
+// templates, EC2 instances, DataSync locations and tasks, ParallelCluster clusters, and (with a
+// Kubernetes control plane) the RayClusters, pods, volumes, claims, service accounts and namespaces of
+// the Ray side (kube.go). Tests and the demo use
 // it to prove that a destroy left nothing behind, from what the services report rather than from a state.
 package inventory
 
@@ -20,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"k8s.io/client-go/rest"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/pcluster/api"
 )
@@ -28,6 +31,8 @@ import (
 var Kinds = []string{
 	"fsx file system", "fsx data repository association", "ec2 security group", "ec2 placement group",
 	"ec2 launch template", "ec2 instance", "datasync location", "datasync task", "parallelcluster cluster",
+	"kubernetes raycluster", "kubernetes pod", "kubernetes persistentvolume", "kubernetes persistentvolumeclaim",
+	"kubernetes serviceaccount", "kubernetes namespace",
 }
 
 // Inventory maps a kind to the identifiers of the objects of that kind.
@@ -42,10 +47,14 @@ func (inv Inventory) Count() int {
 	return n
 }
 
-// String lists every kind with its count and identifiers, one per line.
+// String lists every kind with its count and identifiers, one per line (the Kubernetes kinds only when
+// they were listed).
 func (inv Inventory) String() string {
 	var b strings.Builder
 	for _, k := range Kinds {
+		if _, listed := inv[k]; !listed && slices.Contains(kubeKinds, k) {
+			continue
+		}
 		fmt.Fprintf(&b, "%-32s %d", k, len(inv[k]))
 		if len(inv[k]) > 0 {
 			fmt.Fprintf(&b, "  %s", strings.Join(inv[k], ", "))
@@ -60,23 +69,29 @@ func (inv Inventory) String() string {
 type Options struct {
 	AWS                aws.Config
 	ParallelClusterURL string
+	// Kube is the Kubernetes API of the Ray side (nil to skip).
+	Kube *rest.Config
 }
 
 // FromEnv builds Options from the environment the sandbox exports (AWS_ENDPOINT_URL,
-// AWS_ENDPOINT_URL_PARALLELCLUSTER, credentials, region).
+// AWS_ENDPOINT_URL_PARALLELCLUSTER, credentials, region, and RAYHPC_SANDBOX_KUBECONFIG).
 func FromEnv(ctx context.Context) (Options, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return Options{}, err
 	}
-	return Options{AWS: cfg, ParallelClusterURL: os.Getenv("AWS_ENDPOINT_URL_PARALLELCLUSTER")}, nil
+	kube, err := kubeFromEnv()
+	if err != nil {
+		return Options{}, err
+	}
+	return Options{AWS: cfg, ParallelClusterURL: os.Getenv("AWS_ENDPOINT_URL_PARALLELCLUSTER"), Kube: kube}, nil
 }
 
 // List lists every kind. Security groups named "default" (every VPC has one) and instances that are
 // terminated or shutting down are left out.
 func List(ctx context.Context, o Options) (Inventory, error) {
 	inv := Inventory{}
-	for _, f := range []func(context.Context, Options, Inventory) error{listFSx, listEC2, listDataSync, listParallelCluster} {
+	for _, f := range []func(context.Context, Options, Inventory) error{listFSx, listEC2, listDataSync, listParallelCluster, listKube} {
 		if err := f(ctx, o, inv); err != nil {
 			return nil, err
 		}

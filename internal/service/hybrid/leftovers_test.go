@@ -2,8 +2,9 @@
 
 package hybrid_test
 
-// What the sandbox holds of one environment, listed by kind from the services (never from a state), so
-// that tests running side by side each see only their own environment.
+// What the sandbox holds of one environment, listed by kind from the services and the Kubernetes API
+// (package inventory; never from a state), so that tests running side by side each see only their own
+// environment. The Kubernetes objects (RayCluster, its pods, volume and claim) carry the environment's name.
 
 import (
 	"context"
@@ -17,15 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
-	rayclient "github.com/ray-project/kuberay/ray-operator/pkg/client/clientset/versioned"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/hybrid"
-	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 )
 
 // attributedKinds are the inventory kinds whose identifiers do not carry the environment's name: they
@@ -110,69 +107,7 @@ func attributed(ctx context.Context, t *testing.T, name string) ([]string, error
 		}
 	}
 	locs, err := ownedLocations(ctx, dsapi.NewFromConfig(cfg), name)
-	if err != nil {
-		return nil, err
-	}
-	kube, err := kubeObjects(ctx, t, name)
-	return append(append(out, locs...), kube...), err
-}
-
-// kubeObjects lists, by kind, the Kubernetes objects of the environment's Ray cluster in every namespace:
-// the RayCluster named after it, KubeRay's pods of it (label ray.io/cluster), and the volume and claim the
-// provider made for it (owner annotation <namespace>/<name>).
-func kubeObjects(ctx context.Context, t *testing.T, name string) ([]string, error) {
-	t.Helper()
-	st := acctest.Sandbox(t).Kube()
-	if st == nil {
-		return nil, nil
-	}
-	core, err := kubernetes.NewForConfig(st.RESTConfig())
-	if err != nil {
-		return nil, err
-	}
-	ray, err := rayclient.NewForConfig(st.RESTConfig())
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	rcs, err := ray.RayV1().RayClusters("").List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing RayClusters: %w", err)
-	}
-	for _, rc := range rcs.Items {
-		if rc.Name == name {
-			out = append(out, "kubernetes raycluster: "+rc.Namespace+"/"+rc.Name)
-		}
-	}
-	pods, err := core.CoreV1().Pods("").List(ctx, metav1.ListOptions{LabelSelector: "ray.io/cluster=" + name})
-	if err != nil {
-		return nil, fmt.Errorf("listing pods: %w", err)
-	}
-	for _, p := range pods.Items {
-		out = append(out, "kubernetes pod: "+p.Namespace+"/"+p.Name)
-	}
-	owned := func(o metav1.Object) bool {
-		return strings.HasSuffix(o.GetAnnotations()[kuberay.AnnotationOwner], "/"+name)
-	}
-	pvs, err := core.CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing persistent volumes: %w", err)
-	}
-	for _, pv := range pvs.Items {
-		if owned(&pv) {
-			out = append(out, "kubernetes persistentvolume: "+pv.Name)
-		}
-	}
-	pvcs, err := core.CoreV1().PersistentVolumeClaims("").List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing persistent volume claims: %w", err)
-	}
-	for _, pvc := range pvcs.Items {
-		if owned(&pvc) {
-			out = append(out, "kubernetes persistentvolumeclaim: "+pvc.Namespace+"/"+pvc.Name)
-		}
-	}
-	return out, nil
+	return append(out, locs...), err
 }
 
 // ownedLocations lists the DataSync locations carrying the environment's tag.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -20,6 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/inventory"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/hybrid"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 )
@@ -53,7 +55,7 @@ func TestAccHybridCluster_ray(t *testing.T) {
 						"efa_network: create", "lustre_workspace: create", "hpc_cluster: create", "ray_cluster: create"))),
 					sameHead.AddStateValue(resName, tfjsonpath.New("ray_head_service_name")),
 				},
-				Check: resource.ComposeTestCheckFunc(checkRayWiring(t, name), func(*terraform.State) error { mark = len(gw.Calls()); return nil }),
+				Check: resource.ComposeTestCheckFunc(checkRayWiring(t, name), checkRayInventory(t, name), func(*terraform.State) error { mark = len(gw.Calls()); return nil }),
 			},
 			{
 				ResourceName: resName, ImportState: true, ImportStateId: name,
@@ -127,6 +129,34 @@ func checkRayWiring(t *testing.T, name string) resource.TestCheckFunc {
 		if csi := pv.Spec.CSI; csi == nil || csi.Driver != kuberay.FSxCSIDriver || csi.VolumeHandle != attrs["lustre_file_system_id"] ||
 			csi.VolumeAttributes["dnsname"] != attrs["lustre_dns_name"] || csi.VolumeAttributes["mountname"] != attrs["lustre_mount_name"] {
 			return fmt.Errorf("the volume %s is not the workspace %s: %+v", pv.Name, attrs["lustre_file_system_id"], pv.Spec.CSI)
+		}
+		return nil
+	}
+}
+
+// checkRayInventory checks that the inventory (what make demo and the campaign's leftovers rely on)
+// lists the Ray side's Kubernetes objects by kind.
+func checkRayInventory(t *testing.T, name string) resource.TestCheckFunc {
+	t.Helper()
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		opts, err := inventory.FromEnv(ctx)
+		if err != nil {
+			return err
+		}
+		inv, err := inventory.List(ctx, opts)
+		if err != nil {
+			return err
+		}
+		for kind, want := range map[string]string{"kubernetes raycluster": "default/" + name, "kubernetes persistentvolumeclaim": "default/" + name,
+			"kubernetes persistentvolume": name, "kubernetes pod": "default/" + name} {
+			found := false
+			for _, id := range inv[kind] {
+				found = found || strings.Contains(id, want)
+			}
+			if !found {
+				return fmt.Errorf("the inventory lists no %s of %s:\n%s", kind, name, inv)
+			}
 		}
 		return nil
 	}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package acctest
+
+// Faults on the Kubernetes API. The sandbox's EKS cluster reports its real kube-apiserver directly
+// (DescribeCluster endpoint and CA), so the gateway's faults never reach Kubernetes traffic. KubeFaults
+// puts a reverse proxy between the two for one test: the EKS cluster reports the proxy, which answers
+// a share of the requests itself the way a loaded apiserver does — 429 Too Many Requests with
+// Retry-After (API Priority and Fairness; Kubernetes documentation, "API Priority and Fairness":
+// rejected requests get HTTP 429 with a Retry-After header) and 503 Service Unavailable with
+// Retry-After — and forwards the rest, tokens included, to the apiserver.
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
+)
+
+// KubeFaultProxy counts what it did.
+type KubeFaultProxy struct {
+	throttle, fail atomic.Uint64 // rates in millionths, changed with SetRates
+	Requests       atomic.Int64
+	Throttled      atomic.Int64
+	Failed         atomic.Int64
+}
+
+// SetRates changes the shares of requests answered 429 and 503 (0 turns the faults off).
+func (p *KubeFaultProxy) SetRates(throttle, fail float64) {
+	p.throttle.Store(uint64(throttle * 1e6))
+	p.fail.Store(uint64(fail * 1e6))
+}
+
+// Injected is the number of requests answered with a fault.
+func (p *KubeFaultProxy) Injected() int64 { return p.Throttled.Load() + p.Failed.Load() }
+
+// KubeFaults makes the sandbox's EKS cluster (sandbox.EKSClusterName) report a fault-injecting proxy in
+// front of its apiserver until the test ends. The package's TestMain must be RunMainKubernetes. Tests
+// using it are not parallel (the EKS cluster is the package's).
+func KubeFaults(t *testing.T, throttle, fail float64) *KubeFaultProxy {
+	t.Helper()
+	sb := Sandbox(t)
+	st := sb.Kube()
+	if st == nil {
+		t.Fatal("KubeFaults needs the sandbox's Kubernetes control plane: the package's TestMain must call acctest.RunMainKubernetes")
+	}
+	upstream, err := url.Parse(st.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(st.CAPEM) {
+		t.Fatal("the apiserver's CA certificate does not parse")
+	}
+	p := &KubeFaultProxy{}
+	p.SetRates(throttle, fail)
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	rp.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	rp.FlushInterval = -1 // watches stream
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.Requests.Add(1)
+		x := uint64(rand.Float64() * 1e6)
+		switch {
+		case x < p.throttle.Load():
+			p.Throttled.Add(1)
+			kubeStatus(w, http.StatusTooManyRequests, "TooManyRequests", "too many requests, please try again later (sandbox fault)")
+		case x < p.throttle.Load()+p.fail.Load():
+			p.Failed.Add(1)
+			kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", "the server is currently unable to handle the request (sandbox fault)")
+		default:
+			rp.ServeHTTP(w, r)
+		}
+	}))
+	srv.StartTLS()
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	gw := sb.Gateway()
+	gw.AttachEKSCluster(sandbox.EKSClusterName, gateway.EKSControlPlane{Endpoint: srv.URL, CAPEM: ca})
+	t.Cleanup(func() {
+		gw.AttachEKSCluster(sandbox.EKSClusterName, gateway.EKSControlPlane{Endpoint: st.Host, CAPEM: st.CAPEM})
+		srv.Close()
+	})
+	return p
+}
+
+// kubeStatus answers as the apiserver does: a metav1.Status body, and Retry-After, which client-go
+// honours by retrying the request.
+func kubeStatus(w http.ResponseWriter, code int, reason, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", "1")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"kind": "Status", "apiVersion": "v1", "metadata": map[string]any{},
+		"status": "Failure", "message": message, "reason": reason, "code": code,
+	})
+}
