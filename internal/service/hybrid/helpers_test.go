@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
@@ -138,7 +140,17 @@ func outOfBandDeletes(t *testing.T, name string) []outOfBand {
 				}
 			}
 		}},
-		{part: "lustre_workspace", changes: changes("lustre_workspace: replace", "hpc_cluster: update", "ingest: replace"), delete: func() {
+		{part: "ray_cluster", changes: changes("ray_cluster: create"), delete: func() {
+			_, ray := kubeClients(t)
+			if err := ray.RayV1().RayClusters("default").Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			waitGone(t, "the RayCluster", func() bool {
+				_, err := ray.RayV1().RayClusters("default").Get(ctx, name, metav1.GetOptions{})
+				return apierrors.IsNotFound(err)
+			})
+		}},
+		{part: "lustre_workspace", changes: changes("lustre_workspace: replace", "hpc_cluster: update", "ray_cluster: replace", "ingest: replace"), delete: func() {
 			c := fsx.NewFromConfig(cfg)
 			out, err := c.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{})
 			if err != nil {

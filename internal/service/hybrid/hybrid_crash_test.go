@@ -17,7 +17,7 @@ type killPoint struct{ what, service, operation string }
 var createKills = []killPoint{
 	{"the EFA launch template", "ec2", "CreateLaunchTemplate"},
 	{"the file system", "fsx", "CreateFileSystem"},
-	{"the cluster", "execute-api", "CreateCluster"},
+	{"the cluster (the Ray cluster being made at the same time)", "execute-api", "CreateCluster"},
 	{"the ingest task", "datasync", "CreateTask"},
 }
 
@@ -42,7 +42,7 @@ func TestAccHybridCluster_killedDuringCreateAndDestroy(t *testing.T) {
 		t.Run(sub, func(t *testing.T) {
 			name := acctest.RandomName()
 			cli := acctest.NewCLI(t)
-			cli.WriteConfig(hybridConfig{name: name, ingest: true}.render(t))
+			cli.WriteConfig(hybridConfig{name: name, ingest: true, ray: 1}.render(t))
 			start := len(gw.Calls())
 			cli.KillDuringApply(func(calls []gateway.Call) bool {
 				return acctest.HasCall(acctest.CallsSince(calls, start), k.service, k.operation)

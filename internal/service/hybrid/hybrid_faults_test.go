@@ -30,10 +30,12 @@ provider "rayhpc" {
 `
 
 // createSteps are the environment's creation steps, each with the call that makes its part.
+// The Ray cluster's step fails on the Kubernetes API (kube): every request answered 503.
 var createSteps = []struct{ part, service, operation string }{
 	{"efa_network", "ec2", "CreateLaunchTemplate"},
 	{"lustre_workspace", "fsx", "CreateDataRepositoryAssociation"},
 	{"hpc_cluster", "execute-api", "CreateCluster"},
+	{"ray_cluster", "kube", "*"},
 	{"ingest", "datasync", "CreateTask"},
 }
 
@@ -48,8 +50,8 @@ func faultCount(calls []gateway.Call) int {
 	return n
 }
 
-// checkOneEnvironment checks that the sandbox holds exactly one environment's objects: nothing was made
-// twice.
+// checkOneEnvironment checks that the sandbox holds exactly one environment's objects (with its Ray
+// cluster and ingest): nothing was made twice, nothing lost.
 func checkOneEnvironment(t *testing.T, name string) resource.TestCheckFunc {
 	t.Helper()
 	return func(*terraform.State) error {
@@ -63,7 +65,8 @@ func checkOneEnvironment(t *testing.T, name string) resource.TestCheckFunc {
 			count[kind]++
 		}
 		want := map[string]int{"fsx file system": 1, "fsx data repository association": 1, "ec2 placement group": 1,
-			"ec2 launch template": 1, "datasync task": 1, "datasync location": 2, "parallelcluster cluster": 1, "ec2 instance": 1}
+			"ec2 launch template": 1, "datasync task": 1, "datasync location": 2, "parallelcluster cluster": 1, "ec2 instance": 1,
+			"kubernetes raycluster": 1, "kubernetes persistentvolume": 1, "kubernetes persistentvolumeclaim": 1}
 		for kind, n := range want {
 			if count[kind] != n {
 				return fmt.Errorf("the sandbox holds %d %s objects of %s, want %d (made twice, or lost):\n%v", count[kind], kind, name, n, left)
@@ -77,11 +80,12 @@ func checkOneEnvironment(t *testing.T, name string) resource.TestCheckFunc {
 // (tainted); the next apply removes exactly that and converges; destroy leaves nothing.
 func TestAccHybridCluster_failureAtEachStep(t *testing.T) {
 	gw := acctest.Gateway(t)
+	kube := acctest.KubeFaults(t, 0, 0)
 	for _, s := range createSteps {
 		t.Run(s.part, func(t *testing.T) {
 			name := acctest.RandomName()
-			cfg := hybridConfig{name: name, ingest: true, provider: fewRetries}.render(t)
-			start := len(gw.Calls())
+			cfg := hybridConfig{name: name, ingest: true, ray: 1, provider: fewRetries}.render(t)
+			start, kubeStart := len(gw.Calls()), kube.Injected()
 			resource.Test(t, resource.TestCase{
 				PreCheck:     func() { acctest.PreCheck(t) },
 				CheckDestroy: checkNothingLeft(t, name),
@@ -89,6 +93,10 @@ func TestAccHybridCluster_failureAtEachStep(t *testing.T) {
 					{
 						ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 						PreConfig: func() {
+							if s.service == "kube" {
+								kube.SetRates(0, 1)
+								return
+							}
 							if err := gw.SetFault(gateway.Fault{Service: s.service, Operation: s.operation, ErrorRate: 1}); err != nil {
 								t.Fatal(err)
 							}
@@ -98,7 +106,7 @@ func TestAccHybridCluster_failureAtEachStep(t *testing.T) {
 					},
 					{
 						ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-						PreConfig:                func() { gw.ClearFaults() },
+						PreConfig:                func() { gw.ClearFaults(); kube.SetRates(0, 0) },
 						Config:                   cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(resName, plancheck.ResourceActionDestroyBeforeCreate),
@@ -107,19 +115,21 @@ func TestAccHybridCluster_failureAtEachStep(t *testing.T) {
 					},
 				},
 			})
-			t.Logf("campaign: failure at %s: faults injected %d", s.part, faultCount(gw.Calls()[start:]))
+			t.Logf("campaign: failure at %s: faults injected %d", s.part, faultCount(gw.Calls()[start:])+int(kube.Injected()-kubeStart))
 		})
 	}
 }
 
-// TestAccHybridCluster_throttledAndFailing: 30% throttling and 5% server errors on every service and the
-// ParallelCluster API for a whole apply and destroy.
+// TestAccHybridCluster_throttledAndFailing: 30% throttling and 5% server errors on every service, the
+// ParallelCluster API and the Kubernetes API (acctest.KubeFaults) for a whole apply and destroy.
 func TestAccHybridCluster_throttledAndFailing(t *testing.T) {
 	gw := acctest.Gateway(t)
+	kube := acctest.KubeFaults(t, 0, 0)
 	name := acctest.RandomName()
 	start := len(gw.Calls())
-	services := []string{"ec2", "fsx", "datasync", "execute-api", "sts", "s3"}
+	services := []string{"ec2", "fsx", "datasync", "execute-api", "sts", "s3", "eks"}
 	inject := func() {
+		kube.SetRates(0.3, 0.05)
 		for _, svc := range services {
 			if err := gw.SetFault(gateway.Fault{Service: svc, Operation: "*", ThrottleRate: 0.3, ErrorRate: 0.05}); err != nil {
 				t.Fatal(err)
@@ -132,19 +142,21 @@ func TestAccHybridCluster_throttledAndFailing(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			gw.ClearFaults()
+			kube.SetRates(0, 0)
 			return checkNothingLeft(t, name)(s)
 		},
 		Steps: []resource.TestStep{{
 			PreConfig: inject,
-			Config:    hybridConfig{name: name, ingest: true}.render(t),
+			Config:    hybridConfig{name: name, ingest: true, ray: 1}.render(t),
 			Check:     checkOneEnvironment(t, name),
 		}},
 	})
 	n := faultCount(gw.Calls()[start:])
-	if n == 0 {
-		t.Fatal("no fault was injected")
+	if n == 0 || kube.Injected() == 0 {
+		t.Fatalf("faults injected: AWS %d, Kubernetes %d", n, kube.Injected())
 	}
-	t.Logf("campaign: throttling and 5xx: faults injected %d in %d calls", n, len(gw.Calls())-start)
+	t.Logf("campaign: throttling and 5xx: faults injected %d in %d AWS calls, %d (%d throttles, %d 503s) in %d Kubernetes requests",
+		n, len(gw.Calls())-start, kube.Injected(), kube.Throttled.Load(), kube.Failed.Load(), kube.Requests.Load())
 }
 
 // TestAccHybridCluster_lostAnswers: the answer to every create is lost once (the request was served); the
@@ -168,7 +180,7 @@ func TestAccHybridCluster_lostAnswers(t *testing.T) {
 					}
 				}
 			},
-			Config: hybridConfig{name: name, ingest: true}.render(t),
+			Config: hybridConfig{name: name, ingest: true, ray: 1}.render(t),
 			Check:  checkOneEnvironment(t, name),
 		}},
 	})
@@ -213,7 +225,7 @@ func TestAccHybridCluster_sandboxUnreachable(t *testing.T) {
 		CheckDestroy:             checkNothingLeft(t, name),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { go outage() },
-			Config:    hybridConfig{name: name}.render(t),
+			Config:    hybridConfig{name: name, ray: 1}.render(t),
 		}},
 	})
 	dropped := 0
@@ -233,7 +245,7 @@ func TestAccHybridCluster_sandboxUnreachable(t *testing.T) {
 // no fault and deletes only its own environment's objects, so it runs in parallel with _basic.
 func TestAccHybridCluster_partDeletedOutOfBand(t *testing.T) {
 	name := acctest.RandomName()
-	cfg := hybridConfig{name: name, ingest: true}.render(t)
+	cfg := hybridConfig{name: name, ingest: true, ray: 1}.render(t)
 	steps := []resource.TestStep{{Config: cfg}}
 	for _, d := range outOfBandDeletes(t, name) {
 		steps = append(steps, resource.TestStep{

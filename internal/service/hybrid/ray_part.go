@@ -178,21 +178,26 @@ func rayNeedsReplace(from, to *RaySpec) bool {
 }
 
 // rayRef is what the private state keeps of the Ray part: its spec, which says where it is and what the
-// layer made for it (enough to read it and to delete it).
+// layer made for it (enough to read it and to delete it), and its addresses (the outputs of an update that
+// leaves it alone).
 type rayRef struct {
-	Spec kuberay.RayClusterSpec
+	Spec                                                    kuberay.RayClusterSpec
+	HeadServiceName, DashboardURL, ClientAddress            string `json:",omitempty"`
+	PersistentVolume, PersistentVolumeClaim, ServiceAccount string `json:",omitempty"`
 }
 
 func rayRefOf(rc *kuberay.RayCluster) *rayRef {
 	if rc == nil {
 		return nil
 	}
-	return &rayRef{Spec: rc.Spec}
+	return &rayRef{Spec: rc.Spec, HeadServiceName: rc.HeadServiceName, DashboardURL: rc.DashboardURL, ClientAddress: rc.ClientAddress,
+		PersistentVolume: rc.PersistentVolume, PersistentVolumeClaim: rc.PersistentVolumeClaim, ServiceAccount: rc.ServiceAccount}
 }
 
 func (r *rayRef) rayCluster() *kuberay.RayCluster {
 	if r == nil {
 		return nil
 	}
-	return &kuberay.RayCluster{Spec: r.Spec}
+	return &kuberay.RayCluster{Spec: r.Spec, HeadServiceName: r.HeadServiceName, DashboardURL: r.DashboardURL, ClientAddress: r.ClientAddress,
+		PersistentVolume: r.PersistentVolume, PersistentVolumeClaim: r.PersistentVolumeClaim, ServiceAccount: r.ServiceAccount}
 }
