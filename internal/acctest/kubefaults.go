@@ -20,6 +20,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -33,6 +35,24 @@ type KubeFaultProxy struct {
 	Requests       atomic.Int64
 	Throttled      atomic.Int64
 	Failed         atomic.Int64
+
+	mu   sync.Mutex
+	seen []string // "METHOD path" of every request forwarded to the apiserver
+}
+
+// Count is the number of requests forwarded to the apiserver with this method whose path contains
+// pathPart (for example "PATCH", "/rayclusters/": a RayCluster applied).
+func (p *KubeFaultProxy) Count(method, pathPart string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, r := range p.seen {
+		m, path, _ := strings.Cut(r, " ")
+		if m == method && strings.Contains(path, pathPart) {
+			n++
+		}
+	}
+	return n
 }
 
 // SetRates changes the shares of requests answered 429 and 503 (0 turns the faults off).
@@ -78,6 +98,9 @@ func KubeFaults(t *testing.T, throttle, fail float64) *KubeFaultProxy {
 			p.Failed.Add(1)
 			kubeStatus(w, http.StatusServiceUnavailable, "ServiceUnavailable", "the server is currently unable to handle the request (sandbox fault)")
 		default:
+			p.mu.Lock()
+			p.seen = append(p.seen, r.Method+" "+r.URL.Path)
+			p.mu.Unlock()
 			rp.ServeHTTP(w, r)
 		}
 	}))
