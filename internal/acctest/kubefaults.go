@@ -32,6 +32,8 @@ import (
 // KubeFaultProxy counts what it did.
 type KubeFaultProxy struct {
 	throttle, fail atomic.Uint64 // rates in millionths, changed with SetRates
+	down           atomic.Bool   // every connection dropped unanswered (SetDown)
+	Dropped        atomic.Int64
 	Requests       atomic.Int64
 	Throttled      atomic.Int64
 	Failed         atomic.Int64
@@ -61,8 +63,13 @@ func (p *KubeFaultProxy) SetRates(throttle, fail float64) {
 	p.fail.Store(uint64(fail * 1e6))
 }
 
-// Injected is the number of requests answered with a fault.
-func (p *KubeFaultProxy) Injected() int64 { return p.Throttled.Load() + p.Failed.Load() }
+// SetDown makes the apiserver unreachable (every connection closed unanswered) or reachable again.
+func (p *KubeFaultProxy) SetDown(down bool) { p.down.Store(down) }
+
+// Injected is the number of requests answered with a fault (dropped ones included).
+func (p *KubeFaultProxy) Injected() int64 {
+	return p.Throttled.Load() + p.Failed.Load() + p.Dropped.Load()
+}
 
 // KubeFaults makes the sandbox's EKS cluster (sandbox.EKSClusterName) report a fault-injecting proxy in
 // front of its apiserver until the test ends. The package's TestMain must be RunMainKubernetes. Tests
@@ -91,6 +98,9 @@ func KubeFaults(t *testing.T, throttle, fail float64) *KubeFaultProxy {
 		p.Requests.Add(1)
 		x := uint64(rand.Float64() * 1e6)
 		switch {
+		case p.down.Load():
+			p.Dropped.Add(1)
+			dropConnection(w)
 		case x < p.throttle.Load():
 			p.Throttled.Add(1)
 			kubeStatus(w, http.StatusTooManyRequests, "TooManyRequests", "too many requests, please try again later (sandbox fault)")
@@ -113,6 +123,17 @@ func KubeFaults(t *testing.T, throttle, fail float64) *KubeFaultProxy {
 		srv.Close()
 	})
 	return p
+}
+
+// dropConnection closes the client's connection without an answer, as an unreachable apiserver would.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // HTTP/2: the server resets the stream
 }
 
 // kubeStatus answers as the apiserver does: a metav1.Status body, and Retry-After, which client-go

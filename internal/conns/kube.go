@@ -91,6 +91,8 @@ func (c *Client) KubeConfig(ctx context.Context, t KubeTarget) (*rest.Config, er
 	default:
 		return nil, errors.New("no Kubernetes cluster given: set eks_cluster_name or the kubernetes block")
 	}
+	maxAttempts := c.maxRetries
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return newRetryRoundTripper(rt, maxAttempts) })
 	cfg.QPS, cfg.Burst = 20, 40
 	cfg.UserAgent = "terraform-provider-rayhpc"
 	if c.kube.byID == nil {

@@ -265,3 +265,40 @@ func TestAccHybridCluster_partDeletedOutOfBand(t *testing.T) {
 		Steps:                    steps,
 	})
 }
+
+// TestAccHybridCluster_kubernetesUnreachable: the Kubernetes API drops every connection for 20 s right
+// after the RayCluster is applied, while the apply waits for it to be ready; the apply rides it out.
+func TestAccHybridCluster_kubernetesUnreachable(t *testing.T) {
+	kube := acctest.KubeFaults(t, 0, 0)
+	name := acctest.RandomName()
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); kube.SetDown(false) })
+	outage := func() {
+		for kube.Count("PATCH", "/rayclusters/") == 0 {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		kube.SetDown(true)
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+		}
+		kube.SetDown(false)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNothingLeft(t, name),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { go outage() },
+			Config:    hybridConfig{name: name, ray: 1}.render(t),
+		}},
+	})
+	if kube.Dropped.Load() == 0 {
+		t.Fatal("no Kubernetes connection was dropped")
+	}
+	t.Logf("campaign: Kubernetes unreachable 20 s: connections dropped %d", kube.Dropped.Load())
+}
