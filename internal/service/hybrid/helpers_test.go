@@ -90,84 +90,105 @@ func waitGone(t *testing.T, what string, gone func() bool) {
 
 func outOfBandDeletes(t *testing.T, name string) []outOfBand {
 	t.Helper()
+	return []outOfBand{
+		{part: "efa_network", changes: changes("efa_network: repair"), delete: func() { deleteNetworkParts(t, name) }},
+		{part: "hpc_cluster", changes: changes("hpc_cluster: create"), delete: func() { deleteCluster(t, name) }},
+		{part: "ingest", changes: changes("ingest: replace"), delete: func() { deleteIngestTask(t, name) }},
+		{part: "ray_cluster", changes: changes("ray_cluster: create"), delete: func() { deleteRayCluster(t, name) }},
+		{part: "lustre_workspace", changes: changes("lustre_workspace: replace", "hpc_cluster: update", "ray_cluster: replace", "ingest: replace"),
+			delete: func() { deleteFileSystem(t, name) }},
+	}
+}
+
+// deleteNetworkParts deletes the network's launch template and placement group; the security group, which
+// the workspace's group and the head node refer to (EC2 would refuse to delete it), stays.
+func deleteNetworkParts(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	c := ec2.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	if _, err := c.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, "the launch template", func() bool {
+		_, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{name}})
+		return err != nil
+	})
+}
+
+func deleteCluster(t *testing.T, name string) {
+	t.Helper()
 	ctx := context.Background()
 	sb := acctest.Sandbox(t)
-	cfg := sb.AWSConfig()
-	return []outOfBand{
-		{part: "efa_network", changes: changes("efa_network: repair"), delete: func() {
-			// The launch template and the placement group go; the security group, which the workspace's
-			// group and the head node refer to (EC2 would refuse to delete it), stays.
-			c := ec2.NewFromConfig(cfg)
-			if _, err := c.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String(name)}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.DeletePlacementGroup(ctx, &ec2.DeletePlacementGroupInput{GroupName: aws.String(name)}); err != nil {
-				t.Fatal(err)
-			}
-			waitGone(t, "the launch template", func() bool {
-				_, err := c.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{name}})
-				return err != nil
-			})
-		}},
-		{part: "hpc_cluster", changes: changes("hpc_cluster: create"), delete: func() {
-			pc, err := api.NewSignedClient(sb.ParallelClusterURL(), &api.SigningDoer{Credentials: cfg.Credentials, Region: sandbox.Region})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := pc.DeleteClusterWithResponse(ctx, name, nil); err != nil {
-				t.Fatal(err)
-			}
-			waitGone(t, "the cluster", func() bool {
-				d, err := pc.DescribeClusterWithResponse(ctx, name, nil)
-				return err == nil && d.StatusCode() == http.StatusNotFound
-			})
-		}},
-		{part: "ingest", changes: changes("ingest: replace"), delete: func() {
-			ds := dsapi.NewFromConfig(cfg)
-			tasks, err := ds.ListTasks(ctx, &dsapi.ListTasksInput{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, task := range tasks.Tasks {
-				if aws.ToString(task.Name) == name+"-ingest" {
-					if _, err := ds.DeleteTask(ctx, &dsapi.DeleteTaskInput{TaskArn: task.TaskArn}); err != nil {
-						t.Fatal(err)
-					}
-					waitGone(t, "the ingest task", func() bool {
-						_, err := ds.DescribeTask(ctx, &dsapi.DescribeTaskInput{TaskArn: task.TaskArn})
-						return err != nil
-					})
-				}
-			}
-		}},
-		{part: "ray_cluster", changes: changes("ray_cluster: create"), delete: func() {
-			_, ray := kubeClients(t)
-			if err := ray.RayV1().RayClusters("default").Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			waitGone(t, "the RayCluster", func() bool {
-				_, err := ray.RayV1().RayClusters("default").Get(ctx, name, metav1.GetOptions{})
-				return apierrors.IsNotFound(err)
-			})
-		}},
-		{part: "lustre_workspace", changes: changes("lustre_workspace: replace", "hpc_cluster: update", "ray_cluster: replace", "ingest: replace"), delete: func() {
-			c := fsx.NewFromConfig(cfg)
-			out, err := c.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, fs := range out.FileSystems {
-				if conns.FSxTagMap(fs.Tags)[hybrid.TagKey] != name {
-					continue
-				}
-				if _, err := c.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: fs.FileSystemId}); err != nil {
-					t.Fatal(err)
-				}
-				waitGone(t, "the file system", func() bool {
-					_, err := c.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{FileSystemIds: []string{aws.ToString(fs.FileSystemId)}})
-					return err != nil
-				})
-			}
-		}},
+	pc, err := api.NewSignedClient(sb.ParallelClusterURL(), &api.SigningDoer{Credentials: sb.AWSConfig().Credentials, Region: sandbox.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pc.DeleteClusterWithResponse(ctx, name, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, "the cluster", func() bool {
+		d, err := pc.DescribeClusterWithResponse(ctx, name, nil)
+		return err == nil && d.StatusCode() == http.StatusNotFound
+	})
+}
+
+func deleteIngestTask(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	ds := dsapi.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	tasks, err := ds.ListTasks(ctx, &dsapi.ListTasksInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks.Tasks {
+		if aws.ToString(task.Name) != name+"-ingest" {
+			continue
+		}
+		if _, err := ds.DeleteTask(ctx, &dsapi.DeleteTaskInput{TaskArn: task.TaskArn}); err != nil {
+			t.Fatal(err)
+		}
+		waitGone(t, "the ingest task", func() bool {
+			_, err := ds.DescribeTask(ctx, &dsapi.DescribeTaskInput{TaskArn: task.TaskArn})
+			return err != nil
+		})
+	}
+}
+
+func deleteRayCluster(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	_, ray := kubeClients(t)
+	if err := ray.RayV1().RayClusters("default").Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, "the RayCluster", func() bool {
+		_, err := ray.RayV1().RayClusters("default").Get(ctx, name, metav1.GetOptions{})
+		return apierrors.IsNotFound(err)
+	})
+}
+
+// deleteFileSystem deletes the environment's file system (found by its tag: other tests' are left alone).
+func deleteFileSystem(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	c := fsx.NewFromConfig(acctest.Sandbox(t).AWSConfig())
+	out, err := c.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fs := range out.FileSystems {
+		if conns.FSxTagMap(fs.Tags)[hybrid.TagKey] != name {
+			continue
+		}
+		if _, err := c.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: fs.FileSystemId}); err != nil {
+			t.Fatal(err)
+		}
+		waitGone(t, "the file system", func() bool {
+			_, err := c.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{FileSystemIds: []string{aws.ToString(fs.FileSystemId)}})
+			return err != nil
+		})
 	}
 }
