@@ -108,6 +108,13 @@ resource "rayhpc_hybrid_cluster" "test" {
   tags = {
     project = "acc"
   }
+
+  # A part that never converges fails the test in minutes, not after the 3-hour defaults.
+  timeouts = {
+    create = "10m"
+    update = "10m"
+    delete = "10m"
+  }
 }
 `, c.name, acctest.Var(t, "subnet_id"), acctest.Var(t, "data_lake_bucket"), c.capacity, queues, c.provider, ingest)
 }
