@@ -130,25 +130,43 @@ func FindOwnedObjects(ctx context.Context, c *conns.Client, target conns.KubeTar
 }
 
 func (k *kubeClients) findOwned(ctx context.Context, namespace, name string) ([]OwnedObject, error) {
-	sel := metav1.ListOptions{LabelSelector: LabelManagedBy + "=" + managedByValue}
-	owned := func(o metav1.Object) bool {
-		owner := o.GetAnnotations()[AnnotationOwner]
-		if name == "" {
-			ns, _, _ := strings.Cut(owner, "/")
-			return owner != "" && ns == namespace
-		}
-		return owner == namespace+"/"+name
+	objs, err := k.listOwned(ctx, namespace, func(owner string) bool {
+		ns, n, _ := strings.Cut(owner, "/")
+		return ns == namespace && (name == "" || n == name)
+	})
+	out := make([]OwnedObject, 0, len(objs))
+	for _, o := range objs {
+		out = append(out, o.OwnedObject)
 	}
-	var out []OwnedObject
+	return out, err
+}
+
+// ownedObject is an OwnedObject and whether its delete has begun (a namespace or volume terminating).
+type ownedObject struct {
+	OwnedObject
+	deleting bool
+}
+
+// listOwned lists the objects carrying the provider's label (LabelManagedBy) in namespace
+// (metav1.NamespaceAll: in every namespace) whose owner passes mine. The owner is namespace/name of
+// the RayCluster: a RayCluster's own, the owner annotation (AnnotationOwner) of a volume, claim,
+// service account or namespace. Cluster-wide objects are matched by the owner alone.
+func (k *kubeClients) listOwned(ctx context.Context, namespace string, mine func(owner string) bool) ([]ownedObject, error) {
+	sel := metav1.ListOptions{LabelSelector: LabelManagedBy + "=" + managedByValue}
+	var out []ownedObject
+	add := func(kind string, o metav1.Object, owner string) {
+		if mine(owner) {
+			out = append(out, ownedObject{OwnedObject{Kind: kind, Namespace: o.GetNamespace(), Name: o.GetName()}, o.GetDeletionTimestamp() != nil})
+		}
+	}
+	annotated := func(o metav1.Object) string { return o.GetAnnotations()[AnnotationOwner] }
 	if ok, err := k.crdServed(); err == nil && ok {
 		rcs, err := k.ray.RayV1().RayClusters(namespace).List(ctx, sel)
 		if err != nil {
-			return nil, fmt.Errorf("listing RayClusters in %s: %w", namespace, err)
+			return nil, fmt.Errorf("listing RayClusters in %q: %w", namespace, err)
 		}
 		for _, o := range rcs.Items {
-			if name == "" || o.Name == name {
-				out = append(out, OwnedObject{Kind: "RayCluster", Namespace: o.Namespace, Name: o.Name})
-			}
+			add("RayCluster", &o, o.Namespace+"/"+o.Name)
 		}
 	}
 	pvs, err := k.core.CoreV1().PersistentVolumes().List(ctx, sel)
@@ -156,35 +174,30 @@ func (k *kubeClients) findOwned(ctx context.Context, namespace, name string) ([]
 		return nil, fmt.Errorf("listing PersistentVolumes: %w", err)
 	}
 	for _, o := range pvs.Items {
-		if owned(&o) {
-			out = append(out, OwnedObject{Kind: "PersistentVolume", Name: o.Name})
-		}
+		add("PersistentVolume", &o, annotated(&o))
 	}
 	pvcs, err := k.core.CoreV1().PersistentVolumeClaims(namespace).List(ctx, sel)
 	if err != nil {
-		return nil, fmt.Errorf("listing PersistentVolumeClaims in %s: %w", namespace, err)
+		return nil, fmt.Errorf("listing PersistentVolumeClaims in %q: %w", namespace, err)
 	}
 	for _, o := range pvcs.Items {
-		if owned(&o) {
-			out = append(out, OwnedObject{Kind: "PersistentVolumeClaim", Namespace: o.Namespace, Name: o.Name})
-		}
+		add("PersistentVolumeClaim", &o, annotated(&o))
 	}
 	sas, err := k.core.CoreV1().ServiceAccounts(namespace).List(ctx, sel)
 	if err != nil {
-		return nil, fmt.Errorf("listing service accounts in %s: %w", namespace, err)
+		return nil, fmt.Errorf("listing service accounts in %q: %w", namespace, err)
 	}
 	for _, o := range sas.Items {
-		if owned(&o) {
-			out = append(out, OwnedObject{Kind: "ServiceAccount", Namespace: o.Namespace, Name: o.Name})
-		}
+		add("ServiceAccount", &o, annotated(&o))
 	}
 	nss, err := k.core.CoreV1().Namespaces().List(ctx, sel)
 	if err != nil {
 		return nil, fmt.Errorf("listing namespaces: %w", err)
 	}
 	for _, o := range nss.Items {
-		if o.Name == namespace && owned(&o) {
-			out = append(out, OwnedObject{Kind: "Namespace", Name: o.Name})
+		// The provider makes a namespace only for a RayCluster in it.
+		if ns, _, _ := strings.Cut(annotated(&o), "/"); ns == o.Name {
+			add("Namespace", &o, annotated(&o))
 		}
 	}
 	return out, nil

@@ -7,15 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
+	"path"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // SweeperName names the sweeper of rayhpc_ray_cluster.
@@ -28,8 +29,12 @@ func RegisterSweepers(add func(name string, dependencies []string, sweep func(co
 	add(SweeperName, nil, SweepRayClusters)
 }
 
-// SweepRayClusters deletes, in every EKS cluster of the region the credentials can reach, the
-// RayClusters whose name starts with prefix, with what the provider made for them.
+// SweepRayClusters deletes, in every EKS cluster of the region the credentials can reach, what a
+// rayhpc_ray_cluster named with prefix (tf-acc-test*) made, found by ownership and never by object
+// names: the RayClusters carrying the provider's label (LabelManagedBy) whose name starts with prefix
+// (the resource's name is the RayCluster's), with their pods, and the volumes, claims, service
+// accounts and namespaces carrying the label and an owner annotation (AnnotationOwner) that names such
+// a RayCluster — also those a create left before its RayCluster was applied.
 func SweepRayClusters(ctx context.Context, c *conns.Client, prefix string) error {
 	if prefix == "" {
 		return errors.New("sweeping RayClusters: empty prefix")
@@ -48,33 +53,83 @@ func SweepRayClusters(ctx context.Context, c *conns.Client, prefix string) error
 	return errors.Join(errs...)
 }
 
+// madeBy reports whether an owner (namespace/name of a RayCluster) names a resource named with prefix.
+func madeBy(owner, prefix string) bool {
+	_, name, ok := strings.Cut(owner, "/")
+	return ok && prefix != "" && strings.HasPrefix(name, prefix)
+}
+
 func sweepCluster(ctx context.Context, c *conns.Client, cluster, prefix string) error {
 	t := conns.KubeTarget{EKSClusterName: cluster}
 	k, err := newKubeClients(ctx, c, t)
 	if err != nil {
-		log.Printf("[WARN] sweeper: EKS cluster %s unreachable: %s", aws.ToString(&cluster), err)
+		log.Printf("[WARN] sweeper: EKS cluster %s unreachable: %s", cluster, err)
 		return nil
 	}
-	if ok, err := k.crdServed(); err != nil || !ok {
-		return nil
-	}
-	list, err := k.ray.RayV1().RayClusters("").List(ctx, metav1.ListOptions{})
+	mine := func(owner string) bool { return madeBy(owner, prefix) }
+	objs, err := k.listOwned(ctx, metav1.NamespaceAll, mine)
 	if err != nil {
-		return fmt.Errorf("listing RayClusters in %s: %w", cluster, err)
+		return fmt.Errorf("EKS cluster %s: %w", cluster, err)
 	}
+	// RayClusters first, as destroy does: their pods go, then what the provider made for them.
 	var errs []error
-	for _, rc := range list.Items {
-		if !strings.HasPrefix(rc.Name, prefix) {
-			continue
+	for _, o := range objs {
+		if o.Kind == "RayCluster" {
+			errs = append(errs, k.sweepRayCluster(ctx, c, o.Namespace, o.Name))
 		}
-		spec := flattenRayCluster(&rc).Spec
-		spec.Target = t
-		if err := k.readSupporting(ctx, &RayCluster{Spec: spec}); err != nil {
-			errs = append(errs, err)
-			continue
+	}
+	// Then what is left: claims before their volumes, namespaces last.
+	if objs, err = k.listOwned(ctx, metav1.NamespaceAll, mine); err != nil {
+		return errors.Join(append(errs, fmt.Errorf("EKS cluster %s: %w", cluster, err))...)
+	}
+	for _, kind := range []string{"PersistentVolumeClaim", "PersistentVolume", "ServiceAccount", "Namespace"} {
+		for _, o := range objs {
+			if o.Kind == kind && !o.deleting {
+				errs = append(errs, k.deleteObject(ctx, o.OwnedObject))
+			}
 		}
-		fmt.Fprintf(os.Stderr, "sweeper: deleting RayCluster %s/%s in %s\n", rc.Namespace, rc.Name, cluster)
-		errs = append(errs, DeleteRayCluster(ctx, c, spec, sweepTimeout))
 	}
 	return errors.Join(errs...)
+}
+
+func (k *kubeClients) sweepRayCluster(ctx context.Context, c *conns.Client, namespace, name string) error {
+	rc, err := k.findRayCluster(ctx, namespace, name)
+	if wait.NotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	spec := flattenRayCluster(rc).Spec
+	spec.Target = k.target
+	// readSupporting fills in what the provider made (namespace, service account), which the delete then removes.
+	live := &RayCluster{Spec: spec}
+	if err := k.readSupporting(ctx, live); err != nil {
+		return err
+	}
+	log.Printf("[INFO] sweeper %s: deleting RayCluster %s/%s in %s", SweeperName, namespace, name, k.target.EKSClusterName)
+	return DeleteRayCluster(ctx, c, live.Spec, sweepTimeout)
+}
+
+// deleteObject deletes a volume, claim, service account or namespace listOwned found.
+func (k *kubeClients) deleteObject(ctx context.Context, o OwnedObject) error {
+	log.Printf("[INFO] sweeper %s: deleting %s %s in %s", SweeperName, o.Kind, path.Join(o.Namespace, o.Name), k.target.EKSClusterName)
+	v1, opts := k.core.CoreV1(), metav1.DeleteOptions{}
+	var err error
+	switch o.Kind {
+	case "PersistentVolumeClaim":
+		err = v1.PersistentVolumeClaims(o.Namespace).Delete(ctx, o.Name, opts)
+	case "PersistentVolume":
+		err = v1.PersistentVolumes().Delete(ctx, o.Name, opts)
+	case "ServiceAccount":
+		err = v1.ServiceAccounts(o.Namespace).Delete(ctx, o.Name, opts)
+	case "Namespace":
+		err = v1.Namespaces().Delete(ctx, o.Name, opts)
+	default:
+		return fmt.Errorf("sweeper: cannot delete a %s", o.Kind)
+	}
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting %s %s in %s: %w", o.Kind, path.Join(o.Namespace, o.Name), k.target.EKSClusterName, err)
+	}
+	return nil
 }
