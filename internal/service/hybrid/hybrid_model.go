@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/datasync"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/lustre"
 )
@@ -186,13 +187,6 @@ func (in *ingestModel) expand(ctx context.Context, diags *diag.Diagnostics) *Ing
 	return out
 }
 
-func stringOrNull(v string) types.String {
-	if v == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(v)
-}
-
 // flatten copies the identifiers and addresses of what exists into the model. A part that does not exist
 // has null identifiers.
 func (m *hybridModel) flatten(h *Hybrid) {
@@ -201,7 +195,7 @@ func (m *hybridModel) flatten(h *Hybrid) {
 	if n := h.Network; n != nil {
 		pg, sg, lt = n.PlacementGroupName, n.SecurityGroupID, n.LaunchTemplateID
 	}
-	m.EFAPlacementGroupName, m.EFASecurityGroupID, m.EFALaunchTemplateID = stringOrNull(pg), stringOrNull(sg), stringOrNull(lt)
+	m.EFAPlacementGroupName, m.EFASecurityGroupID, m.EFALaunchTemplateID = framework.StringOrNull(pg), framework.StringOrNull(sg), framework.StringOrNull(lt)
 	var fsID, dns, mount, cmd, lsg string
 	if w := h.Workspace; w != nil {
 		fsID, lsg = w.ID(), w.SecurityGroupID
@@ -214,8 +208,8 @@ func (m *hybridModel) flatten(h *Hybrid) {
 			cmd = lustre.MountCommand(dns, mount, dir)
 		}
 	}
-	m.LustreFileSystemID, m.LustreDNSName, m.LustreMountName = stringOrNull(fsID), stringOrNull(dns), stringOrNull(mount)
-	m.LustreMountCommand, m.LustreSecurityGroupID = stringOrNull(cmd), stringOrNull(lsg)
+	m.LustreFileSystemID, m.LustreDNSName, m.LustreMountName = framework.StringOrNull(fsID), framework.StringOrNull(dns), framework.StringOrNull(mount)
+	m.LustreMountCommand, m.LustreSecurityGroupID = framework.StringOrNull(cmd), framework.StringOrNull(lsg)
 	var cname, ip string
 	if cl := h.Cluster; cl != nil {
 		cname = cl.Name
@@ -223,12 +217,12 @@ func (m *hybridModel) flatten(h *Hybrid) {
 			ip = cl.HeadNode.PrivateIPAddress
 		}
 	}
-	m.HPCClusterName, m.HPCHeadNodePrivateIP = stringOrNull(cname), stringOrNull(ip)
+	m.HPCClusterName, m.HPCHeadNodePrivateIP = framework.StringOrNull(cname), framework.StringOrNull(ip)
 	var task string
 	if t := h.Transfer; t != nil {
 		task = t.TaskARN
 	}
-	m.IngestTaskARN = stringOrNull(task)
+	m.IngestTaskARN = framework.StringOrNull(task)
 	m.flattenRay(h)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 )
 
@@ -85,8 +86,8 @@ func (m *hybridModel) flattenRay(h *Hybrid) {
 	if rc := h.Ray; rc != nil {
 		svc, dash, client, claim = rc.HeadServiceName, rc.DashboardURL, rc.ClientAddress, rc.PersistentVolumeClaim
 	}
-	m.RayHeadServiceName, m.RayDashboardURL = stringOrNull(svc), stringOrNull(dash)
-	m.RayClientAddress, m.RayLustreClaimName = stringOrNull(client), stringOrNull(claim)
+	m.RayHeadServiceName, m.RayDashboardURL = framework.StringOrNull(svc), framework.StringOrNull(dash)
+	m.RayClientAddress, m.RayLustreClaimName = framework.StringOrNull(client), framework.StringOrNull(claim)
 }
 
 // rayPools are the Ray worker groups as placement pools: the instance type of their nodes and the worker
