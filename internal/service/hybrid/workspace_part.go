@@ -7,7 +7,6 @@ package hybrid
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
@@ -102,7 +101,7 @@ func updateWorkspace(ctx context.Context, c *conns.Client, w *lustre.Workspace, 
 	fromSpec := from.workspace(fromNet)
 	for i, d := range fromSpec.DataRepositories {
 		for _, a := range cur.Associations {
-			if strings.TrimRight(aws.ToString(a.FileSystemPath), "/") == strings.TrimRight(d.FileSystemPath, "/") {
+			if lustre.NormalizePath(aws.ToString(a.FileSystemPath)) == lustre.NormalizePath(d.FileSystemPath) {
 				fromSpec.DataRepositories[i].ID = aws.ToString(a.AssociationId)
 			}
 		}
