@@ -25,6 +25,7 @@ var appliedElsewhere = map[string]struct{ Package, Test string }{
 	"resources/rayhpc_ray_cluster":    {Package: "internal/service/kuberay", Test: "TestAccExample_rayCluster"},
 	"resources/rayhpc_hybrid_cluster": {Package: "internal/service/hybrid", Test: "TestAccExample_hybridCluster"},
 	"demo":                            {Package: "internal/service/hybrid", Test: "TestAccExample_demo"},
+	"modules/hybrid-environment":      {Package: "internal/service/hybrid", Test: "TestAccExample_hybridEnvironmentModule"},
 }
 
 // extraChecks are checks beyond "the example applied, planned empty and destroyed".

@@ -14,14 +14,15 @@ resource "rayhpc_efa_network" "this" {
   tags          = local.tags
 }
 
-# The Lustre workspace on the data lake, reachable from the nodes (which carry the EFA group).
+# The Lustre workspace on the data lake, reachable from the HPC nodes (which carry the EFA group) and from
+# the EKS nodes of the Ray cluster (ray.node_security_group_ids).
 resource "rayhpc_lustre_workspace" "this" {
   name                        = var.name
   deployment_type             = var.lustre.deployment_type
   storage_capacity_gib        = var.lustre.storage_capacity_gib
   per_unit_storage_throughput = var.lustre.per_unit_storage_throughput
   subnet_id                   = var.subnet_id
-  allowed_security_group_ids  = [rayhpc_efa_network.this.security_group_id]
+  allowed_security_group_ids  = concat([rayhpc_efa_network.this.security_group_id], local.ray_enabled ? var.ray.node_security_group_ids : [])
 
   data_repository {
     file_system_path = var.lustre.file_system_path
@@ -82,6 +83,55 @@ resource "rayhpc_hpc_cluster" "this" {
   tags                             = local.tags
 }
 
+# The Ray cluster on EKS (with eks_cluster_name), made with the Slurm cluster once the workspace exists:
+# a head and the worker groups, each on its instance type, the workspace mounted in every pod at the same
+# path as on the Slurm nodes (a PersistentVolume and claim for the FSx CSI driver).
+locals {
+  ray_enabled = var.eks_cluster_name != null
+}
+
+resource "rayhpc_ray_cluster" "this" {
+  count            = local.ray_enabled ? 1 : 0
+  name             = lower(var.name)
+  namespace        = var.ray.namespace
+  create_namespace = var.ray.namespace != "default"
+  eks_cluster_name = var.eks_cluster_name
+  ray_version      = var.ray.ray_version
+  image            = var.ray.image
+
+  head {
+    cpu           = var.ray.head.cpu
+    memory        = var.ray.head.memory
+    node_selector = { "node.kubernetes.io/instance-type" = var.ray.head.instance_type }
+  }
+
+  dynamic "worker_group" {
+    for_each = var.ray.worker_groups
+    content {
+      name           = worker_group.value.name
+      replicas       = worker_group.value.replicas
+      min_replicas   = worker_group.value.min_replicas
+      max_replicas   = coalesce(worker_group.value.max_replicas, worker_group.value.replicas)
+      cpu            = worker_group.value.cpu
+      memory         = worker_group.value.memory
+      gpu            = worker_group.value.gpu
+      efa_interfaces = worker_group.value.efa_interfaces
+      node_selector  = { "node.kubernetes.io/instance-type" = worker_group.value.instance_type }
+    }
+  }
+
+  lustre {
+    workspace_id = rayhpc_lustre_workspace.this.id
+    mount_path   = var.lustre.mount_dir
+  }
+
+  data_lake {
+    s3_uri = "s3://${var.data_lake_bucket}/${var.data_lake_prefix}"
+  }
+
+  labels = local.tags
+}
+
 # Ingest: the raw data set into the workspace, once the clusters are up.
 resource "rayhpc_datasync_transfer" "ingest" {
   count = var.datasync_role_arn == null ? 0 : 1
@@ -107,18 +157,23 @@ resource "rayhpc_datasync_transfer" "ingest" {
   wait_for_completion = true
   tags                = local.tags
 
-  depends_on = [rayhpc_hpc_cluster.this]
+  depends_on = [rayhpc_hpc_cluster.this, rayhpc_ray_cluster.this]
 }
 
-# The queues as placement pools (the shape of rayhpc_hybrid_cluster's platforms.hpc).
+# The queues and the Ray worker groups as placement pools (the shape of rayhpc_hybrid_cluster's platforms).
 locals {
+  ray_pools = local.ray_enabled ? [for g in var.ray.worker_groups : {
+    name = g.name, instance_type = g.instance_type, min_nodes = g.min_replicas, max_nodes = coalesce(g.max_replicas, g.replicas),
+    efa  = g.efa_interfaces > 0, spot = false
+  }] : []
+
   hpc_pools = [
     { name = "mpi", instance_type = var.efa_instance_type, min_nodes = 0, max_nodes = var.mpi_queue.max_count, efa = true, spot = false },
     { name = "serial", instance_type = var.serial_queue.instance_type, min_nodes = var.serial_queue.min_count, max_nodes = var.serial_queue.max_count, efa = false, spot = false },
   ]
 }
 
-# Where each stage of the workflow runs: the environment's queues, Lambda or Fargate.
+# Where each stage of the workflow runs: the environment's queues and Ray worker groups, Lambda or Fargate.
 resource "rayhpc_workflow_placement" "this" {
   count          = var.workflow_wfcommons_json == null ? 0 : 1
   wfcommons_json = var.workflow_wfcommons_json
@@ -133,6 +188,18 @@ resource "rayhpc_workflow_placement" "this" {
       max_nodes     = hpc.value.max_nodes
       efa           = hpc.value.efa
       spot          = hpc.value.spot
+    }
+  }
+
+  dynamic "ray" {
+    for_each = local.ray_pools
+    content {
+      name          = ray.value.name
+      instance_type = ray.value.instance_type
+      min_nodes     = ray.value.min_nodes
+      max_nodes     = ray.value.max_nodes
+      efa           = ray.value.efa
+      spot          = ray.value.spot
     }
   }
 

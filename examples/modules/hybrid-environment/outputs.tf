@@ -28,14 +28,24 @@ output "hpc_cluster" {
   }
 }
 
+output "ray_cluster" {
+  description = "The Ray cluster (null without eks_cluster_name): its id, head service, dashboard URL and Ray client address."
+  value = local.ray_enabled ? {
+    id                = rayhpc_ray_cluster.this[0].id
+    head_service_name = rayhpc_ray_cluster.this[0].head_service_name
+    dashboard_url     = rayhpc_ray_cluster.this[0].dashboard_url
+    client_address    = rayhpc_ray_cluster.this[0].client_address
+  } : null
+}
+
 output "ingest_task_arn" {
   description = "The ingest's DataSync task (null without datasync_role_arn)."
   value       = one(rayhpc_datasync_transfer.ingest[*].id)
 }
 
 output "platforms" {
-  description = "The queues as placement pools, for dynamic hpc blocks of rayhpc_stage_placement / rayhpc_workflow_placement."
-  value       = { hpc = local.hpc_pools, ray = [] }
+  description = "The queues (hpc) and Ray worker groups (ray) as placement pools, for dynamic hpc and ray blocks of rayhpc_stage_placement / rayhpc_workflow_placement."
+  value       = { hpc = local.hpc_pools, ray = local.ray_pools }
 }
 
 output "placement_table" {

@@ -100,6 +100,62 @@ variable "workflow_wfcommons_json" {
   default     = null
 }
 
+variable "eks_cluster_name" {
+  type        = string
+  description = "EKS cluster running the KubeRay operator, for the Ray cluster. null: no Ray cluster."
+  default     = null
+}
+
+variable "ray" {
+  type = object({
+    namespace               = optional(string, "default")
+    ray_version             = optional(string, "2.46.0")
+    image                   = optional(string)
+    node_security_group_ids = optional(list(string), [])
+    head = optional(object({
+      instance_type = optional(string, "m6i.xlarge")
+      cpu           = optional(string, "2")
+      memory        = optional(string, "8Gi")
+    }), {})
+    worker_groups = optional(list(object({
+      name           = string
+      instance_type  = string
+      replicas       = optional(number, 1)
+      min_replicas   = optional(number, 0)
+      max_replicas   = optional(number)
+      cpu            = optional(string, "1")
+      memory         = optional(string, "4Gi")
+      gpu            = optional(number, 0)
+      efa_interfaces = optional(number, 0)
+      })), [
+      { name = "cpu", instance_type = "m6i.xlarge", replicas = 1, min_replicas = 1, max_replicas = 4 },
+    ])
+  })
+  description = "The Ray cluster (with eks_cluster_name): namespace, Ray version, head and worker groups, and the EKS nodes' security groups the workspace admits."
+  default     = {}
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.ray.namespace))
+    error_message = "ray.namespace must be a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters, starting and ending with a letter or digit."
+  }
+
+  validation {
+    condition     = length(var.ray.worker_groups) > 0 && length(distinct([for g in var.ray.worker_groups : g.name])) == length(var.ray.worker_groups)
+    error_message = "ray.worker_groups must hold at least one group, and the group names must be unique."
+  }
+
+  validation {
+    condition     = alltrue([for g in var.ray.worker_groups : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", g.name))])
+    error_message = "ray.worker_groups[*].name must be a DNS-1123 label: lowercase letters, digits and hyphens, at most 63 characters."
+  }
+
+  validation {
+    condition = alltrue([for g in var.ray.worker_groups :
+    g.replicas >= 0 && g.min_replicas >= 0 && g.min_replicas <= g.replicas && g.replicas <= coalesce(g.max_replicas, g.replicas)])
+    error_message = "ray.worker_groups: each group needs 0 <= min_replicas <= replicas <= max_replicas (max_replicas defaults to replicas)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags of every part."

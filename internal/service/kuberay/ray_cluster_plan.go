@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 var (
@@ -67,6 +69,9 @@ func (r *rayClusterResource) ConfigValidators(context.Context) []resource.Config
 // ValidateConfig checks the rules that span attributes: a head block, worker group names unique,
 // min ≤ replicas ≤ max, a kubernetes block with a host.
 func (r *rayClusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if framework.UnknownBlocks(req.Config.Raw) {
+		return // checked again once the blocks are known (terraform validates the configuration again at plan)
+	}
 	var m rayClusterModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -102,7 +107,7 @@ func (r *rayClusterResource) ValidateConfig(ctx context.Context, req resource.Va
 // from replicas) and checks GPU and EFA requests against the instance types node selectors pin (EC2
 // DescribeInstanceTypes).
 func (r *rayClusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() || framework.UnknownBlocks(req.Config.Raw) {
 		return
 	}
 	var plan, config rayClusterModel

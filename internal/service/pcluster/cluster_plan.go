@@ -15,10 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"gopkg.in/yaml.v3"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/awserr"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
 )
 
 // planDryRunTimeout bounds the API calls a plan makes.
@@ -26,7 +26,7 @@ const planDryRunTimeout = 2 * time.Minute
 
 // ValidateConfig checks what needs no AWS call.
 func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	if unknownBlocks(req.Config.Raw) {
+	if framework.UnknownBlocks(req.Config.Raw) {
 		return // checked again when Terraform validates the configuration with the blocks known
 	}
 	var m clusterModel
@@ -108,7 +108,7 @@ func validateQueues(queues []queueModel, diags *diag.Diagnostics) {
 // ModifyPlan renders the configuration (kept as it was when it means the same), checks EFA instance
 // types with EC2, and runs the API's dry run when every value is known.
 func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.Client() == nil || unknownBlocks(req.Plan.Raw) {
+	if req.Plan.Raw.IsNull() || r.Client() == nil || framework.UnknownBlocks(req.Plan.Raw) {
 		return
 	}
 	var plan clusterModel
@@ -253,30 +253,4 @@ func notFound(msg string) bool {
 		}
 	}
 	return false
-}
-
-// unknownBlocks reports whether a block (a queue, compute resource or shared storage, or a list of them) is
-// unknown, as when a dynamic block iterates over a value known only after apply (a module input wired from
-// another resource). The model holds blocks in Go slices and pointers, which cannot hold an unknown value,
-// so the plan-time checks wait until Terraform calls again with the blocks known.
-func unknownBlocks(v tftypes.Value) bool {
-	found := false
-	_ = tftypes.Walk(v, func(_ *tftypes.AttributePath, v tftypes.Value) (bool, error) {
-		if found {
-			return false, nil
-		}
-		if !v.IsKnown() {
-			switch t := v.Type().(type) {
-			case tftypes.Object:
-				found = true
-			case tftypes.List:
-				_, found = t.ElementType.(tftypes.Object)
-			case tftypes.Set:
-				_, found = t.ElementType.(tftypes.Object)
-			}
-			return false, nil
-		}
-		return true, nil
-	})
-	return found
 }
