@@ -5,22 +5,17 @@ package workflow
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 var (
@@ -39,115 +34,8 @@ type workflowPlacementResource struct {
 	framework.WithClient
 }
 
-type manifestLocationModel struct {
-	Bucket types.String `tfsdk:"bucket"`
-	Key    types.String `tfsdk:"key"`
-}
-
-type workflowPlacementModel struct {
-	inputsModel
-	outputsModel
-	ID                types.String           `tfsdk:"id"`
-	Manifest          *manifestLocationModel `tfsdk:"manifest"`
-	ManifestJSON      types.String           `tfsdk:"manifest_json"`
-	ManifestETag      types.String           `tfsdk:"manifest_etag"`
-	ManifestVersionID types.String           `tfsdk:"manifest_version_id"`
-	Moves             types.List             `tfsdk:"moves"`
-	Timeouts          timeouts.Value         `tfsdk:"timeouts"`
-}
-
-func (m *workflowPlacementModel) location() (bucket, key string) {
-	if m.Manifest == nil {
-		return "", ""
-	}
-	return m.Manifest.Bucket.ValueString(), m.Manifest.Key.ValueString()
-}
-
-// bucketRE follows the S3 general purpose bucket naming rules (without the IP-address exclusion).
-var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-
 func (r *workflowPlacementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_workflow_placement"
-}
-
-func (r *workflowPlacementResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := rsAttrs(inputFields())
-	for k, v := range rsAttrs(outputFields()) {
-		attrs[k] = v
-	}
-	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<bucket>/<key>` of the manifest.",
-		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-	attrs["manifest_json"] = schema.StringAttribute{Computed: true,
-		MarkdownDescription: "The manifest document written to S3: format `version`, `input_hash`, solver options, expected cost " +
-			"and makespan, and every stage's platform, pool, instance type, task count, start, finish and cost. Its numbers are " +
-			"the engine's unrounded values (the `stages`, `cost_usd` and `makespan_s` attributes are rounded). Refresh reads " +
-			"it back from S3, so a manifest edited out of band shows up as a change."}
-	attrs["manifest_etag"] = schema.StringAttribute{Computed: true, MarkdownDescription: "ETag of the manifest object (without quotes)."}
-	attrs["manifest_version_id"] = schema.StringAttribute{Computed: true,
-		MarkdownDescription: "S3 version ID of the manifest object; null when the bucket is not versioned."}
-	attrs["moves"] = schema.ListAttribute{Computed: true, ElementType: types.StringType,
-		MarkdownDescription: "The stages that moved to another pool in the most recent placement change, one line each, such as " +
-			"`stage mProject: hpc/hpc -> serverless/lambda (stage cost -0.012300 USD, stage duration +40.000 s)` (USD to 6 decimals, " +
-			"seconds to 3, as the other outputs). Empty after create; " +
-			"the plan also prints them as a warning."}
-	attrs["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
-
-	blocks := rsBlocks(inputBlocks())
-	blocks["manifest"] = schema.SingleNestedBlock{
-		MarkdownDescription: "Where the manifest is published in S3 (for example the data lake bucket). Changing it replaces the resource.",
-		Validators:          []validator.Object{objectvalidator.IsRequired()},
-		Attributes: map[string]schema.Attribute{
-			"bucket": schema.StringAttribute{Optional: true, MarkdownDescription: "Bucket name. The bucket must exist.",
-				Validators: []validator.String{stringvalidator.RegexMatches(bucketRE,
-					"must be a valid S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"key": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Object key, such as `placements/montage.json`.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^/]`), "must not start with '/'")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-		},
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Keeps a workflow placement decision under Terraform and publishes it as a versioned JSON manifest " +
-			"in S3 for workflow runners. The placement is computed at plan time with the same engine and inputs as the " +
-			"`rayhpc_stage_placement` data source, so `terraform plan` shows which stages move between platforms and the cost " +
-			"and makespan change; unchanged inputs give an empty plan. Refresh reads the manifest back and detects edits or " +
-			"deletion out of band; destroy deletes it.",
-		Attributes: attrs,
-		Blocks:     blocks,
-	}
-}
-
-func (r *workflowPlacementResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{inputsValidator{}, manifestLocationValidator{}}
-}
-
-// manifestLocationValidator requires bucket and key inside the manifest block (attributes of a
-// single nested block cannot be Required themselves without making the block mandatory in odd ways).
-type manifestLocationValidator struct{}
-
-func (manifestLocationValidator) Description(context.Context) string {
-	return "manifest.bucket and manifest.key must be set"
-}
-func (v manifestLocationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (manifestLocationValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var loc *manifestLocationModel
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("manifest"), &loc)...)
-	if loc == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	if loc.Bucket.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("manifest").AtName("bucket"), "Missing manifest bucket",
-			"manifest.bucket is required: the S3 bucket the manifest is written to.")
-	}
-	if loc.Key.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("manifest").AtName("key"), "Missing manifest key",
-			"manifest.key is required: the object key of the manifest, such as placements/montage.json.")
-	}
 }
 
 func (r *workflowPlacementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -160,4 +48,132 @@ func (r *workflowPlacementResource) ImportState(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manifest"), &manifestLocationModel{
 		Bucket: types.StringValue(bucket), Key: types.StringValue(key)})...)
+}
+
+// write puts the manifest of plan unless the plan kept the ETag from state (content and location
+// unchanged), computing the placement first when it was unknown at plan time.
+func (r *workflowPlacementResource) write(ctx context.Context, plan, state *workflowPlacementModel, action string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	bucket, key := plan.location()
+	if plan.ManifestJSON.IsUnknown() {
+		diags.Append(planPlacement(ctx, plan, state, false, pricingAPI(r.Client()))...)
+		if diags.HasError() {
+			return diags
+		}
+	}
+	if !plan.ManifestETag.IsUnknown() {
+		tflog.Debug(ctx, "manifest content unchanged; not writing it")
+		return diags
+	}
+	obj, err := putManifest(ctx, r.Client().S3(), bucket, key, []byte(plan.ManifestJSON.ValueString()), plan.InputHash.ValueString(), r.Client().DefaultTags)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("%s workflow placement manifest (%s)", action, s3URI(bucket, key)),
+			err.Error()+"\n\nCheck that the bucket exists and that the provider's credentials allow s3:PutObject on the key.")
+		return diags
+	}
+	plan.ManifestETag = types.StringValue(obj.ETag)
+	plan.ManifestVersionID = framework.StringOrNull(obj.VersionID)
+	tflog.Info(ctx, "wrote workflow placement manifest", map[string]any{"etag": obj.ETag, "version_id": obj.VersionID})
+	return diags
+}
+
+func (r *workflowPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan workflowPlacementModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bucket, key := plan.location()
+	ctx = tflog.SetField(ctx, "manifest", s3URI(bucket, key))
+	timeout, d := plan.Timeouts.Create(ctx, defaultManifestTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.write(ctx, &plan, nil, "writing")...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state workflowPlacementModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bucket, key := state.location()
+	ctx = tflog.SetField(ctx, "manifest", s3URI(bucket, key))
+	obj, err := FindManifest(ctx, r.Client().S3(), bucket, key)
+	if wait.NotFound(err) {
+		resp.Diagnostics.AddWarning("Workflow placement manifest not found",
+			fmt.Sprintf("%s no longer exists (deleted outside Terraform); removing the resource from the state so the next apply writes it again.",
+				s3URI(bucket, key)))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("reading workflow placement manifest (%s)", s3URI(bucket, key)),
+			err.Error()+"\n\nCheck that the bucket exists and that the provider's credentials allow s3:GetObject on the key.")
+		return
+	}
+	state.ID = types.StringValue(bucket + "/" + key)
+	state.ManifestJSON = types.StringValue(string(obj.Body))
+	state.ManifestETag = types.StringValue(obj.ETag)
+	state.ManifestVersionID = framework.StringOrNull(obj.VersionID)
+	// What the bucket says the placement is: a manifest edited out of band shows as a change of stages.
+	if m := parseManifest(obj.Body); m != nil {
+		var d diag.Diagnostics
+		state.Stages, d = flattenStageRows(stageRowsFromManifest(m))
+		resp.Diagnostics.Append(d...)
+		// Rounded as flatten rounds the solution's values, so an unchanged manifest matches the plan.
+		state.MakespanS = roundedFloat(m.ExpectedMakespanS, seconds)
+		state.CostUSD = roundedFloat(m.ExpectedCostUSD, usd)
+		state.Method = types.StringValue(m.Method)
+		state.Optimal = types.BoolValue(m.Optimal)
+		state.FoundBy = types.StringValue(m.FoundBy)
+		state.InputHash = types.StringValue(m.InputHash)
+	} else {
+		tflog.Warn(ctx, "the manifest object is not a placement manifest; the next apply rewrites it")
+	}
+	if state.Moves.IsNull() {
+		state.Moves = types.ListValueMust(types.StringType, nil)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *workflowPlacementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state workflowPlacementModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bucket, key := plan.location()
+	ctx = tflog.SetField(ctx, "manifest", s3URI(bucket, key))
+	timeout, d := plan.Timeouts.Update(ctx, defaultManifestTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.write(ctx, &plan, &state, "updating")...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *workflowPlacementResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state workflowPlacementModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bucket, key := state.location()
+	ctx = tflog.SetField(ctx, "manifest", s3URI(bucket, key))
+	timeout, d := state.Timeouts.Delete(ctx, defaultManifestTimeout)
+	resp.Diagnostics.Append(d...)
+	if err := deleteManifest(ctx, r.Client().S3(), bucket, key, timeout); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting workflow placement manifest (%s)", s3URI(bucket, key)),
+			err.Error()+"\n\nCheck that the provider's credentials allow s3:DeleteObject on the key.")
+	}
 }
