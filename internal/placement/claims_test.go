@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The README's claims about the shipped traces (`make bench` prints the figures), asserted per trace on the
+// default platforms right-sized for it, on the balanced objective.
+
+// solveTrace solves one shipped trace on its right-sized default platforms.
+func solveTrace(t *testing.T, w *Workflow, opt Options) (*Problem, *Solution) {
+	t.Helper()
+	pl, err := DefaultPlatformsFor(w, DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProblem(w, pl)
+	sol, err := Solve(p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, sol
+}
+
+var balanced = Options{Objective: ObjectiveWeighted, CostWeight: DefaultCostWeight}
+
+// Every baseline is reported, in order; the placement and every feasible baseline give the figures Solve
+// reported when simulated again outside Solve (EvaluatePlan, EvaluateBaseline), the static cluster both
+// created for the run and already up; the placement scores no worse than any baseline (the static cluster
+// included, which is not a search candidate) and is strictly better than the best single platform on most
+// traces.
+func TestTraces_everyBaselineIndependentlyChecked(t *testing.T) {
+	names := []string{BaselineStatic, BaselineAllHPC, BaselineAllRay, BaselineAllServerless, BaselineAllBatch,
+		BaselineBestSingle, BaselineMashup, BaselineHEFT}
+	files := traceFiles(t)
+	strictly := 0
+	for _, f := range files {
+		w := loadTrace(t, f)
+		for _, up := range []bool{false, true} {
+			opt := balanced
+			opt.StaticUp = up
+			p, sol := solveTrace(t, w, opt)
+			ev, err := EvaluatePlan(p, sol.Plan())
+			if err != nil || ev.MakespanS != sol.Evaluation.MakespanS || ev.CostUSD != sol.Evaluation.CostUSD {
+				t.Errorf("%s: the placement simulated again: %v (%v); Solve reported %v s, $%v", f, ev, err,
+					sol.Evaluation.MakespanS, sol.Evaluation.CostUSD)
+			}
+			if len(sol.Baselines) != len(names) {
+				t.Fatalf("%s: %d baselines, want %v", f, len(sol.Baselines), names)
+			}
+			for i := range sol.Baselines {
+				b := &sol.Baselines[i]
+				if b.Name != names[i] {
+					t.Errorf("%s: baseline %d is %s, want %s", f, i, b.Name, names[i])
+				}
+				if !b.Feasible {
+					// Only all-serverless may be infeasible: a stage beyond Lambda's limits (soykb, srasearch).
+					if b.Name != BaselineAllServerless || b.Reason == "" {
+						t.Errorf("%s: baseline %s infeasible on the default platforms: %q", f, b.Name, b.Reason)
+					}
+					continue
+				}
+				ev, err := EvaluateBaseline(p, b)
+				if err != nil || ev.MakespanS != b.MakespanS || ev.CostUSD != b.CostUSD {
+					t.Errorf("%s (static up %v): baseline %s simulated again: %v (%v); Solve reported %v s, $%v", f, up, b.Name, ev,
+						err, b.MakespanS, b.CostUSD)
+				}
+				if b.Name == BaselineStatic && (b.Boots == up || b.Nodes < 1) {
+					t.Errorf("%s: static cluster boots %v with %d nodes, want boots %v", f, b.Boots, b.Nodes, !up)
+				}
+				if !up && sol.Score > b.Score*(1+1e-12) {
+					t.Errorf("%s: the placement scores %v, worse than %s's %v", f, sol.Score, b.Name, b.Score)
+				}
+			}
+			if !up && sol.Score < sol.Baseline(BaselineBestSingle).Score*(1-1e-9) {
+				strictly++
+			}
+		}
+	}
+	if strictly <= len(files)/2 {
+		t.Errorf("strictly better than the best single platform on %d of %d traces, want most", strictly, len(files))
+	}
+}
+
+// On the makespan objective the placement's makespan is no longer than HEFT's own estimate of its
+// task-level schedule, nor than HEFT's mapping run by the simulator, on every trace.
+func TestTraces_makespanNoWorseThanHEFT(t *testing.T) {
+	for _, f := range traceFiles(t) {
+		_, sol := solveTrace(t, loadTrace(t, f), Options{Objective: ObjectiveMakespan})
+		h := sol.Baseline(BaselineHEFT)
+		ours := sol.Evaluation.MakespanS
+		if !(h.TaskLevelMakespanS > 0) {
+			t.Fatalf("%s: no HEFT estimate (%v)", f, h.TaskLevelMakespanS)
+		}
+		if ours > h.TaskLevelMakespanS*(1+1e-9) || ours > h.MakespanS*(1+1e-9) {
+			t.Errorf("%s: makespan %s, HEFT's own estimate %v s, its mapping simulated %v s", f, fmt.Sprint(ours),
+				h.TaskLevelMakespanS, h.MakespanS)
+		}
+	}
+}
