@@ -4,7 +4,9 @@ package gateway
 
 // AWS Price List Query API (service "pricing", X-Amz-Target
 // AWSPriceListService.*): GetProducts and DescribeServices served from an
-// offline catalog of EC2 on-demand prices. Products are returned as the real
+// offline catalog of on-demand prices: EC2 instances (below) and the Lambda,
+// Fargate, FSx for Lustre and S3 request products of pricing_services.go.
+// Products are returned as the real
 // API returns them: PriceList is a list of JSON *strings*, each a product
 // document with product.attributes and terms.OnDemand.<sku>.<offer>
 // .priceDimensions.<rate>.pricePerUnit.USD ("Price List Query API" in the AWS
@@ -73,6 +75,7 @@ var regionLocations = map[string]string{
 	"us-east-2": "US East (Ohio)",
 	"us-west-2": "US West (Oregon)",
 	"eu-west-1": "EU (Ireland)",
+	"eu-west-2": "EU (London)",
 }
 
 const (
@@ -99,6 +102,9 @@ type pricingProduct struct {
 func newPricingService(g *Gateway) *pricingService {
 	s := &pricingService{g: g}
 	for _, e := range ec2PriceCatalog {
+		s.products = append(s.products, e.product())
+	}
+	for _, e := range serviceCatalog {
 		s.products = append(s.products, e.product())
 	}
 	return s
@@ -154,41 +160,47 @@ func (e ec2PriceEntry) product() pricingProduct {
 		attrs["gpu"] = fmt.Sprint(e.GPU)
 	}
 	sku := skuFor(e.Region + "/" + e.InstanceType + "/Linux/Shared/NA/Used")
+	dim := priceDimension{Unit: "Hrs", Begin: "0", End: "Inf", USD: e.USDPerHour, RateCode: hourlyRateCode,
+		Description: fmt.Sprintf("$%s per On Demand Linux %s Instance Hour", trimZeros(e.USDPerHour), e.InstanceType)}
+	return pricingProduct{serviceCode: "AmazonEC2", family: "Compute Instance", sku: sku, attributes: attrs,
+		doc: productDoc("AmazonEC2", "Compute Instance", sku, attrs, []priceDimension{dim})}
+}
+
+// priceDimension is one on-demand price dimension of a product document.
+type priceDimension struct {
+	Unit, Begin, End, USD, Description string
+	RateCode                           string // the part after "<sku>.<offer>."; derived when empty
+}
+
+// productDoc renders a product as the JSON string GetProducts returns in PriceList: product, serviceCode,
+// terms.OnDemand.<sku>.<offer term>.priceDimensions.<sku>.<offer term>.<rate code>, version and
+// publicationDate.
+func productDoc(serviceCode, family, sku string, attrs map[string]string, dims []priceDimension) string {
 	offer := sku + "." + onDemandOfferTerm
-	rate := offer + "." + hourlyRateCode
+	pd := map[string]any{}
+	for i, d := range dims {
+		code := d.RateCode
+		if code == "" {
+			code = skuFor(fmt.Sprintf("%s/%d", sku, i))[:10]
+		}
+		rate := offer + "." + code
+		pd[rate] = map[string]any{
+			"unit": d.Unit, "beginRange": d.Begin, "endRange": d.End, "description": d.Description,
+			"appliesTo": []string{}, "rateCode": rate, "pricePerUnit": map[string]string{"USD": d.USD},
+		}
+	}
 	doc := map[string]any{
-		"product": map[string]any{
-			"productFamily": "Compute Instance",
-			"attributes":    attrs,
-			"sku":           sku,
-		},
-		"serviceCode": "AmazonEC2",
-		"terms": map[string]any{
-			"OnDemand": map[string]any{
-				offer: map[string]any{
-					"priceDimensions": map[string]any{
-						rate: map[string]any{
-							"unit":         "Hrs",
-							"endRange":     "Inf",
-							"description":  fmt.Sprintf("$%s per On Demand Linux %s Instance Hour", strings.TrimRight(strings.TrimRight(e.USDPerHour, "0"), "."), e.InstanceType),
-							"appliesTo":    []string{},
-							"rateCode":     rate,
-							"beginRange":   "0",
-							"pricePerUnit": map[string]string{"USD": e.USDPerHour},
-						},
-					},
-					"sku":            sku,
-					"effectiveDate":  pricingPubDate,
-					"offerTermCode":  onDemandOfferTerm,
-					"termAttributes": map[string]string{},
-				},
-			},
-		},
+		"product":     map[string]any{"productFamily": family, "attributes": attrs, "sku": sku},
+		"serviceCode": serviceCode,
+		"terms": map[string]any{"OnDemand": map[string]any{offer: map[string]any{
+			"priceDimensions": pd, "sku": sku, "effectiveDate": pricingPubDate, "offerTermCode": onDemandOfferTerm,
+			"termAttributes": map[string]string{},
+		}}},
 		"version":         priceListVersion,
 		"publicationDate": pricingPubDate,
 	}
 	b, _ := json.Marshal(doc)
-	return pricingProduct{serviceCode: "AmazonEC2", family: "Compute Instance", sku: sku, attributes: attrs, doc: string(b)}
+	return string(b)
 }
 
 func instanceFamilyName(e ec2PriceEntry) string {
@@ -289,7 +301,14 @@ func (s *pricingService) getProducts(w http.ResponseWriter, body []byte) error {
 		return err
 	}
 	if in.ServiceCode == "" {
-		return Errorf("InvalidParameterException", "ServiceCode is required.")
+		// The real answer to an empty ServiceCode (aws-sdk-js issue 3329 quotes it).
+		return Errorf("InvalidParameterException", "Input Parameters are invalid. serviceCode cannot be null or empty")
+	}
+	if !s.hasService(in.ServiceCode) {
+		// GetProducts lists NotFoundException ("The requested resource can't be found") among its errors
+		// (pricing 2017-10-15 API model); a service code the catalogue lacks is answered as
+		// DescribeServices answers it.
+		return Errorf("NotFoundException", "The requested service code %s is not available.", in.ServiceCode)
 	}
 	if in.FormatVersion == "" {
 		in.FormatVersion = "aws_v1"
@@ -350,23 +369,44 @@ func (s *pricingService) describeServices(w http.ResponseWriter, body []byte) er
 	if in.FormatVersion == "" {
 		in.FormatVersion = "aws_v1"
 	}
-	names := map[string]bool{}
+	if in.ServiceCode != "" && !s.hasService(in.ServiceCode) {
+		return Errorf("NotFoundException", "The requested service code %s is not available.", in.ServiceCode)
+	}
+	names := map[string]map[string]bool{}
 	for _, p := range s.products {
+		if names[p.serviceCode] == nil {
+			names[p.serviceCode] = map[string]bool{}
+		}
 		for k := range p.attributes {
-			names[k] = true
+			names[p.serviceCode][k] = true
 		}
 	}
-	attrNames := make([]string, 0, len(names))
-	for k := range names {
-		attrNames = append(attrNames, k)
+	codes := make([]string, 0, len(names))
+	for c := range names {
+		if in.ServiceCode == "" || c == in.ServiceCode {
+			codes = append(codes, c)
+		}
 	}
-	sort.Strings(attrNames)
+	sort.Strings(codes)
 	services := []map[string]any{}
-	if in.ServiceCode == "" || in.ServiceCode == "AmazonEC2" {
-		services = append(services, map[string]any{"ServiceCode": "AmazonEC2", "AttributeNames": attrNames})
-	} else {
-		return Errorf("NotFoundException", "The requested service code %s is not available.", in.ServiceCode)
+	for _, c := range codes {
+		attrNames := make([]string, 0, len(names[c]))
+		for k := range names[c] {
+			attrNames = append(attrNames, k)
+		}
+		sort.Strings(attrNames)
+		services = append(services, map[string]any{"ServiceCode": c, "AttributeNames": attrNames})
 	}
 	WriteJSON(w, map[string]any{"Services": services, "FormatVersion": in.FormatVersion})
 	return nil
+}
+
+// hasService reports whether the catalogue has products of a service code.
+func (s *pricingService) hasService(code string) bool {
+	for _, p := range s.products {
+		if p.serviceCode == code {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ package gateway
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -179,5 +180,88 @@ func TestPricingDescribeServices(t *testing.T) {
 	}
 	if n := g.CountCalls("pricing", "DescribeServices"); n != 2 {
 		t.Errorf("call log has %d DescribeServices calls, want 2", n)
+	}
+}
+
+// The Lambda, Fargate, FSx and S3 products: TERM_MATCH on their attributes finds exactly the products of
+// a Region and family, in the real document shape (usagetype with its Region prefix, Lambda duration in
+// three tiers), and every catalogue entry names its source.
+func TestPricingGetProducts_services(t *testing.T) {
+	g, _ := newTestGateway(t, testTimings)
+	c := pricingClient(g)
+	list := func(code string, filters ...pricingtypes.Filter) []priceDoc {
+		t.Helper()
+		out, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{ServiceCode: aws.String(code), Filters: filters})
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		docs := make([]priceDoc, len(out.PriceList))
+		for i, s := range out.PriceList {
+			if err := json.Unmarshal([]byte(s), &docs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return docs
+	}
+	usage := func(docs []priceDoc) map[string]priceDoc {
+		m := map[string]priceDoc{}
+		for _, d := range docs {
+			m[d.Product.Attributes["usagetype"]] = d
+		}
+		return m
+	}
+	lambda := usage(list("AWSLambda", termMatch("regionCode", "eu-west-2")))
+	d, ok := lambda["EUW2-Lambda-GB-Second"]
+	if !ok || len(lambda) != 5 || d.Product.ProductFamily != "Serverless" || d.Product.Attributes["group"] != "AWS-Lambda-Duration" {
+		t.Fatalf("London Lambda products: %v", lambda)
+	}
+	var tiers int
+	for _, term := range d.Terms.OnDemand {
+		tiers += len(term.PriceDimensions)
+	}
+	if tiers != 3 {
+		t.Errorf("x86 duration has %d tiers, want 3", tiers)
+	}
+	if _, ok := usage(list("AWSLambda", termMatch("regionCode", "us-east-1")))["Lambda-GB-Second"]; !ok {
+		t.Error("us-east-1 Lambda duration has no usage type without a prefix")
+	}
+	fargate := list("AmazonECS", termMatch("regionCode", "eu-west-2"), termMatch("productFamily", "Compute"))
+	if f := usage(fargate)["EUW2-Fargate-vCPU-Hours:perCPU"]; len(fargate) != 3 || f.Product.Attributes["cputype"] != "perCPU" {
+		t.Errorf("London Fargate: %v", usage(fargate))
+	}
+	if n := len(list("AmazonECS", termMatch("regionCode", "eu-west-2"), termMatch("productFamily", "Storage"))); n != 0 {
+		t.Errorf("productFamily Storage matched %d Fargate products", n)
+	}
+	fsx := list("AmazonFSx", termMatch("regionCode", "us-east-1"), termMatch("fileSystemType", "Lustre"))
+	if len(fsx) != 1 || fsx[0].Product.Attributes["usagetype"] != "USE1-Storage" {
+		t.Errorf("us-east-1 Lustre: %v", usage(fsx))
+	}
+	if n := len(list("AmazonFSx", termMatch("regionCode", "eu-west-2"), termMatch("fileSystemType", "Lustre"))); n != 0 {
+		t.Errorf("eu-west-2 Lustre: %d products, want none (no confirmed price)", n)
+	}
+	s3 := list("AmazonS3", termMatch("regionCode", "eu-west-2"), termMatch("group", "S3-API-Tier2"))
+	if len(s3) != 1 || s3[0].Product.Attributes["usagetype"] != "EUW2-Requests-Tier2" {
+		t.Errorf("London S3 GET: %v", usage(s3))
+	}
+	for _, e := range serviceCatalog {
+		if e.Source == "" || regionLocations[e.Region] == "" || len(e.Tiers) == 0 {
+			t.Errorf("catalogue entry %s/%s: %+v", e.Region, e.UsageType, e)
+		}
+	}
+
+	// A service code the catalogue lacks is NotFoundException; an empty one InvalidParameterException.
+	_, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{ServiceCode: aws.String("AmazonNope")})
+	var nf *pricingtypes.NotFoundException
+	if !errors.As(err, &nf) {
+		t.Errorf("unknown service code: %v", err)
+	}
+	_, err = c.GetProducts(ctx(t), &pricing.GetProductsInput{ServiceCode: aws.String("")})
+	var inv *pricingtypes.InvalidParameterException
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "serviceCode cannot be null or empty") {
+		t.Errorf("empty service code: %v", err)
+	}
+	out, err := c.DescribeServices(ctx(t), &pricing.DescribeServicesInput{})
+	if err != nil || len(out.Services) != 5 {
+		t.Fatalf("DescribeServices: %v, %+v", err, out)
 	}
 }
