@@ -54,8 +54,12 @@ type Catalog struct {
 	RayHeadTaskMemoryGiB Value `json:"ray_head_task_memory_gib"`
 	HPCPoolVCPUs         Value `json:"hpc_pool_vcpus"`
 	RayPoolVCPUs         Value `json:"ray_pool_vcpus"`
-	LustreCapacityGB     Value `json:"lustre_capacity_gb"`
-	LustreGBMonth        Value `json:"lustre_gb_month"`
+	// The FSx for Lustre workspace: capacity (GiB), price, and throughput
+	// per TiB of storage for reads and writes (see [LustreThroughput]).
+	LustreCapacityGB      Value `json:"lustre_capacity_gb"`
+	LustreGBMonth         Value `json:"lustre_gb_month"`
+	LustreReadMBpsPerTiB  Value `json:"lustre_read_mbps_per_tib"`
+	LustreWriteMBpsPerTiB Value `json:"lustre_write_mbps_per_tib"`
 
 	// AWS Lambda.
 	LambdaGBSecondX86  Value `json:"lambda_gb_second_x86"`
@@ -100,6 +104,7 @@ const (
 	srcLambdaMemory = "AWS Lambda Developer Guide, \"Configuring function memory\": 1,769 MB gives one vCPU"
 	srcLambdaQuota  = "AWS Lambda Developer Guide, \"Lambda quotas\""
 	srcFargateSize  = "Amazon ECS Developer Guide, \"Task CPU and memory\" for Fargate (max 16 vCPU, 120 GB)"
+	srcLustrePerf   = "Amazon FSx for Lustre User Guide, \"Performance characteristics of SSD and HDD storage classes\""
 )
 
 // DefaultCatalog returns the built-in catalog. Each call returns a fresh copy
@@ -134,8 +139,14 @@ func DefaultCatalog() *Catalog {
 			"nodes' worth; right-sized types get max_nodes = 1152 / vCPUs"),
 		RayPoolVCPUs: val(256, "vCPU", "deployment choice: the default Ray worker group's capacity, 64 m6i.xlarge "+
 			"nodes' worth"),
-		LustreCapacityGB: val(1200, "GB", "Amazon FSx for Lustre User Guide: the smallest SCRATCH_2 file system is 1.2 TiB"),
-		LustreGBMonth:    prices.FSxLustreScratch2GBMonth,
+		LustreCapacityGB: val(1200, "GiB", "Amazon FSx for Lustre User Guide: the smallest SCRATCH_2 file system is 1.2 TiB "+
+			"(1,200 GiB), the workspace the hybrid-environment module makes by default (SCRATCH_2, 1,200 GiB)"),
+		LustreGBMonth: prices.FSxLustreScratch2GBMonth,
+		LustreReadMBpsPerTiB: val(200, "MB/s/TiB", srcLustrePerf+": SCRATCH_2 baseline, 200 MB/s/TiB network and 200 MB/s/TiB "+
+			"disk read throughput; the 1,300 MB/s/TiB burst (network I/O credits, reads served from the file servers' cache) is not "+
+			"modelled: a workflow reads most data once, from disk"),
+		LustreWriteMBpsPerTiB: val(100, "MB/s/TiB", srcLustrePerf+": SCRATCH_2 disk write throughput, 100 MB/s/TiB "+
+			"(writes go at the lower of network and disk throughput)"),
 
 		LambdaGBSecondX86:  prices.LambdaGBSecondX86,
 		LambdaGBSecondArm:  prices.LambdaGBSecondArm,
@@ -168,9 +179,11 @@ func DefaultCatalog() *Catalog {
 		S3GetPer1000: prices.S3GetPer1000,
 		S3AggregateBps: val(0, "B/s", "Amazon S3 performance guidelines publish request rates per prefix (5,500 GET/s) "+
 			"and per-instance bandwidth, no aggregate bandwidth limit: 0 means none; set one to model a shared network path"),
-		S3PutPer1000:    prices.S3PutPer1000,
-		VMS3Bandwidth:   val(90e6, "B/s", "Amazon S3 performance guidelines: about 85-90 MB/s per request stream"),
-		LustreBandwidth: val(500e6, "B/s", "assumption: per-task read/write throughput on the FSx for Lustre workspace (contention not modelled)"),
+		S3PutPer1000:  prices.S3PutPer1000,
+		VMS3Bandwidth: val(90e6, "B/s", "Amazon S3 performance guidelines: about 85-90 MB/s per request stream"),
+		LustreBandwidth: val(500e6, "B/s", "assumption: per-task (per-client) read/write throughput on the FSx for Lustre workspace; "+
+			"tasks reading or writing at once also share the workspace's aggregate throughput (lustre_read_mbps_per_tib, "+
+			"lustre_write_mbps_per_tib)"),
 		ReferenceCoreNote: "Task runtimes are seconds on a reference core; every pool's speed defaults to 1.0 " +
 			"(one vCPU of the catalog instances ≈ one core of the trace machines).",
 	}

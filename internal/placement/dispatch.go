@@ -78,7 +78,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		node.freeMem -= task.MemoryBytes
 		node.freeGPUs -= task.GPUs
 		sp.ready.fix(n)
-		d := sm.workTime(v, k)
+		d := sm.workTime(v, k, t)
 		sm.startTask(sp, v, t, d, n, false)
 		busy := float64(task.Cores) * d
 		sp.busy += busy
@@ -124,7 +124,7 @@ func (sm *simulator) dispatchServerless(k int, t float64) {
 		}
 		sp.popQueued(task)
 		fit := &sm.pr.fit[task.Stage][k]
-		work := sm.workTime(v, k)
+		work := sm.workTime(v, k, t)
 		d := work
 		cold := false
 		if sp.warm[task.Stage] > 0 {
@@ -177,7 +177,7 @@ func (sm *simulator) dispatchBatch(k int, t float64) {
 		sp.usedVCPUs += vcpu
 		sp.running++
 		sp.peak = max(sp.peak, sp.running)
-		work := sm.workTime(v, k)
+		work := sm.workTime(v, k, t)
 		d := pl.StartLatencyS + work
 		sm.startTask(sp, v, t, d, -1, false)
 		billed := math.Max(pl.MinBillingS, ceilEps(d))
@@ -216,34 +216,30 @@ func (sm *simulator) crossShare(v int32, lustre bool) float64 {
 	return n / float64(len(ps))
 }
 
-// workTime is task v's input + compute + output time on pool k (without
-// start latencies). A task that moves data through S3 counts towards the
-// S3 aggregate bandwidth (Storage.S3AggregateBps) until it finishes.
-func (sm *simulator) workTime(v int32, k int) float64 {
+// workTime is task v's input + compute + output time on pool k when it
+// starts at t (without start latencies), at its share of the S3 and Lustre
+// aggregate throughput (see [sharedLink]); its time on each is kept in
+// sm.io for startTask.
+func (sm *simulator) workTime(v int32, k int, t float64) float64 {
 	pl := &sm.pr.p.Pools[k]
-	st := &sm.pr.p.Storage
-	lustre := st.domainLustre(pl)
-	cross := sm.crossShare(v, lustre)
-	bw := pl.S3BandwidthBps
-	sm.usesS3[v] = !lustre || cross > 0
-	if sm.usesS3[v] {
-		sm.s3Active++
-		if st.S3AggregateBps > 0 {
-			bw = math.Min(bw, st.S3AggregateBps/float64(sm.s3Active))
-		}
-	}
-	return sm.pr.workBW(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross, bw)
+	cross := sm.crossShare(v, sm.pr.p.Storage.domainLustre(pl))
+	d, io := sm.pr.workBW(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross, sm.pr.sharedBW(t, pl, &sm.s3Link, &sm.fsLink))
+	sm.io[v] = io
+	return d
 }
 
 // work is the input + compute + output time of task v on pool pl with memMB
 // of Lambda memory (serverless) when the share cross of its input comes from
-// the other storage domain.
+// the other storage domain, at the per-task throughput (no other task
+// sharing the aggregates).
 func (pr *prepared) work(v int32, pl *Pool, memMB int, cross float64) float64 {
-	return pr.workBW(v, pl, memMB, cross, pl.S3BandwidthBps)
+	d, _ := pr.workBW(v, pl, memMB, cross, pr.soloBW(pl))
+	return d
 }
 
-// workBW is work with the S3 bandwidth s3bw.
-func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross, s3bw float64) float64 {
+// workBW is work with the throughput bw, and the task's time moving data
+// through S3 and Lustre.
+func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross float64, bw taskBW) (float64, taskIO) {
 	task := &pr.ct[v]
 	compute := task.RuntimeS / pl.Speed
 	if pl.Kind == KindServerless {
@@ -251,10 +247,11 @@ func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross, s3bw float64) fl
 	}
 	in, out := float64(task.InputBytes), float64(task.OutputBytes)
 	if pr.p.Storage.domainLustre(pl) {
-		lb := pr.p.Storage.LustreBandwidthBps
-		return in*(1-cross)/lb + in*cross/s3bw + compute + out/lb
+		read, fromS3, write := in*(1-cross)/bw.fsRead, in*cross/bw.s3, out/bw.fsWrite
+		return read + fromS3 + compute + write, taskIO{s3: fromS3, fs: read + write}
 	}
-	return (in+out)/s3bw + compute
+	s3 := (in + out) / bw.s3
+	return s3 + compute, taskIO{s3: s3}
 }
 
 func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, cold bool) {
@@ -262,6 +259,7 @@ func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, c
 	sm.end[v] = t + d
 	sm.nodeOf[v] = node
 	sm.cold[v] = cold
+	sm.joinLinks(v, t, d)
 	sm.lustre[v] = 0
 	if sm.pr.p.Storage.domainLustre(sp.pool) {
 		sm.lustre[v], sm.usedFS = 1, true

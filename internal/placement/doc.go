@@ -53,9 +53,15 @@
 // every placement pays alike (Platforms.Standing). These simplifications are deliberate
 // and shape the figures `make bench` reports:
 //   - A task runs on one node: multi-node MPI ranks are not modelled.
-//   - Bandwidth to Lustre is per task, without contention; S3 is shared
-//     only through Storage.S3AggregateBps (none by default: AWS publishes
-//     no aggregate limit), and a task keeps the share it started with.
+//   - The FSx for Lustre workspace's aggregate throughput (its capacity ×
+//     its baseline MB/s per TiB: by default SCRATCH_2, 1,200 GiB, 234 MB/s
+//     read and 117 MB/s write) is shared by every task reading or writing
+//     it, HPC and Ray alike, within a per-task limit; S3 is shared the same
+//     way only through Storage.S3AggregateBps (none by default: AWS
+//     publishes no aggregate limit). A task keeps the share it started
+//     with; tasks running since earlier count by their share of time
+//     moving data (see sharedLink). SCRATCH_2's burst throughput (network
+//     I/O credits) is not modelled: baseline only.
 //   - A pool's queue is served in priority order without backfill.
 //   - A node started on demand stays up until the run ends and is billed
 //     for idle gaps between its tasks (a real scheduler might stop and

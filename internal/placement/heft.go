@@ -248,6 +248,8 @@ type heftState struct {
 	aft        []float64 // actual finish time of every node
 	lustreFrac []float32 // share of a node's output in the Lustre domain
 	popped     []float64
+	// The S3 and Lustre aggregates, shared as in the simulator.
+	s3Link, fsLink linkTimeline
 }
 
 func heft(pr *prepared) *HEFTResult {
@@ -290,6 +292,7 @@ type heftOption struct {
 	newNode    bool // VM: on a node started for it at its ready time
 	onHead     bool // VM: on the pool's head node
 	cold       bool // serverless: in a new execution environment
+	io         taskIO
 }
 
 // earliest returns when n slots of h are free (+Inf when h has fewer).
@@ -336,7 +339,12 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 		w := h.warm[pr.ct[v].Stage]
 		o.cold = len(w) == 0 || w[0] > o.start
 	}
-	o.end = o.start + heftCost(pr, v, k, cross)
+	var d float64
+	d, o.io = pr.workBW(v, pl, pr.fit[pr.ct[v].Stage][k].memMB, cross, pr.sharedBW(o.start, pl, &hs.s3Link, &hs.fsLink))
+	o.end = o.start + d
+	if pl.Kind == KindBatch {
+		o.end += pl.StartLatencyS
+	}
 	if o.cold {
 		o.end += pl.StartLatencyS
 	}
@@ -346,6 +354,7 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 // commit books option o for task v.
 func (hs *heftState) commit(v int32, o heftOption) {
 	pr := hs.pr
+	hs.bookLinks(o)
 	pl := &pr.p.Pools[o.k]
 	h := &hs.pools[o.k]
 	n := heftNeed(pr, v, o.k)

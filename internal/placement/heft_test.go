@@ -76,8 +76,11 @@ func TestHEFT_nodeBootsWhenNeeded(t *testing.T) {
 }
 
 // On the shipped traces HEFT's own estimate of its schedule and the simulation of its mapping, dispatched
-// in HEFT's order, agree within 1%: both use the same platform model (they differ only where HEFT pools
-// the slots of a VM pool's nodes). In the simulator's own order (bottom level) they part ways where
+// in HEFT's order, agree within 2.5%: both use the same platform model. They differ where HEFT pools the
+// slots of a VM pool's nodes, and in the shares of the Lustre workspace's throughput: HEFT books tasks in
+// rank order, so a task's share counts the tasks booked before it that run when it starts, the simulator
+// those started before it (montage 005d: 25.5 s estimated, 25.0 s simulated; srasearch 1,034.9 and
+// 1,050.1 s; the others within 0.4%). In the simulator's own order (bottom level) they part ways where
 // many short tasks contend for a small node, the Ray head: epigenomics hep, 109 s estimated, 160 s.
 func TestHEFT_estimateAgreesWithSimulation(t *testing.T) {
 	for _, f := range traceFiles(t) {
@@ -87,7 +90,7 @@ func TestHEFT_estimateAgreesWithSimulation(t *testing.T) {
 			t.Fatal(err)
 		}
 		h, ev := heftAndSim(t, NewProblem(w, pl))
-		if d := (ev.MakespanS - h.TaskMakespanS) / h.TaskMakespanS; d > 0.01 || d < -0.01 {
+		if d := (ev.MakespanS - h.TaskMakespanS) / h.TaskMakespanS; d > 0.025 || d < -0.025 {
 			t.Errorf("%s: HEFT estimate %.1f s, its mapping simulated %.1f s", f, h.TaskMakespanS, ev.MakespanS)
 		}
 	}

@@ -21,15 +21,17 @@ import "math"
 //     warm nodes (MinNodes), plus ceil(width / cluster cores) waves of the
 //     stage's mean task (compute at the pool's speed, input and output
 //     through Lustre — or through S3 when a parent stage went serverless),
-//     and at least its longest task. Its cost is the nodes the stage needs
-//     (at most MaxNodes) for that time plus the scale-down idle time, at the
-//     hourly price.
+//     and at least its longest task and the time the stage's bytes need
+//     through the workspace's aggregate throughput (and S3's, when one is
+//     set). Its cost is the nodes the stage needs (at most MaxNodes) for
+//     that time plus the scale-down idle time, at the hourly price.
 //  3. The serverless option is the first serverless pool the stage fits
 //     (memory, timeout, ephemeral storage, not stateful or MPI). Its time is
 //     ceil(tasks / concurrency) waves of the mean invocation (a cold start,
 //     compute slowed when the memory setting gives fewer vCPUs than cores,
 //     input and output through S3 at the per-function bandwidth), at least
-//     the longest invocation. Its cost is every invocation's GB-seconds at
+//     the longest invocation (and the stage's bytes through an S3 aggregate
+//     limit, when one is set). Its cost is every invocation's GB-seconds at
 //     the 1 ms tick, ephemeral storage and requests.
 //  4. The stage goes serverless when that option scores better on the
 //     objective, with both options' cost and time taken relative to the VM
@@ -125,17 +127,20 @@ func (pr *prepared) vmEstimate(s, k int, fromS3 bool) estimate {
 	if fromS3 {
 		cross = 1
 	}
-	var sum, longest float64
+	var sum, longest, read, write float64
 	cores := 0
 	for _, v := range pr.g.stageTasks[s] {
 		d := pr.work(v, pl, 0, cross)
 		sum += d
 		longest = math.Max(longest, d)
 		cores += pr.ct[v].Cores
+		read += float64(pr.ct[v].InputBytes)
+		write += float64(pr.ct[v].OutputBytes)
 	}
 	n := float64(len(pr.g.stageTasks[s]))
 	clusterCores := pl.MaxNodes * pl.VCPUs
 	t := math.Max(longest, float64(ceilDiv(cores, clusterCores))*sum/n)
+	t = math.Max(t, pr.aggregateTime(pl, read*(1-cross), read*cross, write))
 	if cores > pl.MinNodes*pl.VCPUs {
 		t += pl.StartLatencyS
 	}
@@ -148,14 +153,32 @@ func (pr *prepared) vmEstimate(s, k int, fromS3 bool) estimate {
 func (pr *prepared) serverlessEstimate(s, k int) estimate {
 	pl := &pr.p.Pools[k]
 	fit := &pr.fit[s][k]
-	var sum, longest, cost float64
+	var sum, longest, cost, bytes float64
 	for _, v := range pr.g.stageTasks[s] {
 		d := pr.work(v, pl, fit.memMB, 0) + pl.StartLatencyS
 		sum += d
 		longest = math.Max(longest, d)
 		cost += serverlessCost(d, fit.memMB, fit.ephMB, pl)
+		bytes += float64(pr.ct[v].InputBytes) + float64(pr.ct[v].OutputBytes)
 	}
 	n := len(pr.g.stageTasks[s])
 	t := math.Max(longest, float64(ceilDiv(n, pl.Concurrency))*sum/float64(n))
+	t = math.Max(t, pr.aggregateTime(pl, 0, bytes, 0))
 	return estimate{time: t, cost: cost}
+}
+
+// aggregateTime is the least time a stage on pool pl needs to move its data
+// through the shared aggregates: fsRead and fsWrite bytes on the Lustre
+// workspace (a Lustre-domain pool), s3 bytes through S3; 0 for a link
+// without an aggregate limit.
+func (pr *prepared) aggregateTime(pl *Pool, fsRead, s3, fsWrite float64) float64 {
+	st := &pr.p.Storage
+	t := 0.0
+	if st.domainLustre(pl) && st.LustreAggregateBps > 0 {
+		t = fsRead/st.LustreAggregateBps + fsWrite/st.lustreWriteAggregate()
+	}
+	if st.S3AggregateBps > 0 {
+		t += s3 / st.S3AggregateBps
+	}
+	return t
 }

@@ -136,7 +136,9 @@ type Pool struct {
 // Storage is the data movement model.
 //
 // HPC and Ray pools mount the FSx for Lustre workspace when Lustre is true;
-// they then read and write at LustreBandwidthBps per task, and data passes
+// they then read and write at LustreBandwidthBps per task (per client), at
+// most their share of the workspace's aggregate throughput
+// (LustreAggregateBps, LustreWriteAggregateBps), and data passes
 // between HPC and Ray through Lustre. Serverless and Batch pools (and all
 // pools when Lustre is false) read and write S3 at their pool's
 // S3BandwidthBps. Workflow inputs (files no task produces) are assumed to be
@@ -158,10 +160,18 @@ type Storage struct {
 	// LustreHourlyUSD is the file system's price, billed for the run when any
 	// task runs in the Lustre domain (a file system made for the run).
 	LustreHourlyUSD float64 `json:"lustre_hourly_usd,omitempty"`
-	S3GetUSD        float64 `json:"s3_get_usd"`
+	// LustreAggregateBps and LustreWriteAggregateBps, when positive, are the
+	// workspace's aggregate read and write throughput (FSx for Lustre scales
+	// it with storage capacity and deployment type; see [LustreThroughput]),
+	// shared by every task reading or writing Lustre at once, HPC and Ray
+	// alike; 0 means no aggregate limit (the write figure 0: as the read
+	// one). How a task's share is computed: see [sharedLink].
+	LustreAggregateBps      float64 `json:"lustre_aggregate_bps,omitempty"`
+	LustreWriteAggregateBps float64 `json:"lustre_write_aggregate_bps,omitempty"`
+	S3GetUSD                float64 `json:"s3_get_usd"`
 	// S3AggregateBps, when positive, caps the S3 throughput of all tasks
-	// together: a task starting while n tasks move data through S3 gets at
-	// most S3AggregateBps / n (fixed for the task's duration).
+	// together, shared as the Lustre workspace's throughput is (see
+	// [sharedLink]).
 	S3AggregateBps float64 `json:"s3_aggregate_bps,omitempty"`
 	S3PutUSD       float64 `json:"s3_put_usd"`
 }
@@ -241,16 +251,27 @@ func DefaultPlatformsFrom(c *Catalog) (Platforms, error) {
 	}, nil
 }
 
-// NewStorage returns the catalog's storage model with Lustre enabled.
+// NewStorage returns the catalog's storage model with Lustre enabled: the
+// workspace of LustreCapacityGB GiB at the catalog's throughput per TiB.
 func NewStorage(c *Catalog) Storage {
 	return Storage{
-		Lustre:             true,
-		LustreBandwidthBps: c.LustreBandwidth.V,
-		LustreHourlyUSD:    c.LustreCapacityGB.V * c.LustreGBMonth.V / prices.HoursPerMonth,
-		S3GetUSD:           c.S3GetPer1000.V / 1000,
-		S3AggregateBps:     c.S3AggregateBps.V,
-		S3PutUSD:           c.S3PutPer1000.V / 1000,
+		Lustre:                  true,
+		LustreBandwidthBps:      c.LustreBandwidth.V,
+		LustreAggregateBps:      LustreThroughput(c.LustreCapacityGB.V, c.LustreReadMBpsPerTiB.V),
+		LustreWriteAggregateBps: LustreThroughput(c.LustreCapacityGB.V, c.LustreWriteMBpsPerTiB.V),
+		LustreHourlyUSD:         c.LustreCapacityGB.V * c.LustreGBMonth.V / prices.HoursPerMonth,
+		S3GetUSD:                c.S3GetPer1000.V / 1000,
+		S3AggregateBps:          c.S3AggregateBps.V,
+		S3PutUSD:                c.S3PutPer1000.V / 1000,
 	}
+}
+
+// LustreThroughput is the aggregate throughput in B/s of an FSx for Lustre
+// file system of capacityGiB GiB at mbpsPerTiB MB/s per TiB of storage (FSx
+// for Lustre User Guide, "Amazon FSx for Lustre performance": throughput
+// scales with storage capacity; MB taken as 10^6 bytes).
+func LustreThroughput(capacityGiB, mbpsPerTiB float64) float64 {
+	return capacityGiB / 1024 * mbpsPerTiB * 1e6
 }
 
 func newVMPool(c *Catalog, kind PlatformKind, name, instanceType string, minNodes, maxNodes int, start float64) (Pool, error) {
@@ -371,6 +392,11 @@ func (p *Problem) Validate() error {
 	}
 	if !inRange(p.Storage.S3AggregateBps, 0, math.MaxFloat64) {
 		return errors.New("storage: the S3 aggregate bandwidth must not be negative")
+	}
+	for _, agg := range []float64{p.Storage.LustreAggregateBps, p.Storage.LustreWriteAggregateBps} {
+		if agg != 0 && !inRange(agg, MinBandwidthBps, math.MaxFloat64) {
+			return fmt.Errorf("storage: the Lustre aggregate throughput must be 0 (no limit) or at least %g B/s", MinBandwidthBps)
+		}
 	}
 	if !inRange(p.Storage.LustreHourlyUSD, 0, MaxPriceUSD) {
 		return fmt.Errorf("storage: the Lustre price must be between 0 and %g", MaxPriceUSD)

@@ -147,9 +147,10 @@ type simulator struct {
 	end       []float64
 	nodeOf    []int32
 	cold      []bool
-	poolOf    []int32   // per task: the pool it is queued on or ran on
-	usesS3    []bool    // per task: it moves data through S3
-	s3Active  int       // tasks running that move data through S3
+	poolOf    []int32  // per task: the pool it is queued on or ran on
+	io        []taskIO // per task: its time, then its duty, on S3 and Lustre
+	s3Link    sharedLink
+	fsLink    sharedLink
 	lustre    []float32 // per node: 1 when it ran in the Lustre domain (barrier: the share of its parents that did)
 	events    eventHeap
 	plan      *Plan
@@ -175,7 +176,7 @@ func newSimulator(pr *prepared) *simulator {
 		nodeOf:    make([]int32, g.nTasks),
 		cold:      make([]bool, g.nTasks),
 		poolOf:    make([]int32, g.nTasks),
-		usesS3:    make([]bool, g.nTasks),
+		io:        make([]taskIO, g.nTasks),
 		lustre:    make([]float32, g.nNodes),
 		mayS3:     make([]bool, nS),
 		exportsS3: make([]bool, nS),
@@ -303,7 +304,9 @@ func (sm *simulator) reset(plan *Plan) {
 			sm.events.push(nodeReadyEvent(pl.StartLatencyS, int32(k), int32(i)))
 		}
 	}
-	sm.s3Cost, sm.usedFS, sm.done, sm.makespan, sm.s3Active = 0, false, 0, 0, 0
+	sm.s3Cost, sm.usedFS, sm.done, sm.makespan = 0, false, 0, 0
+	sm.s3Link.reset()
+	sm.fsLink.reset()
 	g := pr.g
 	for v := 0; v < g.nNodes; v++ {
 		sm.remaining[v] = g.parStart[v+1] - g.parStart[v]
@@ -426,9 +429,7 @@ func (sm *simulator) finishNode(v int32, t float64) {
 
 func (sm *simulator) finishTask(v int32, t float64) {
 	task := &sm.pr.ct[v]
-	if sm.usesS3[v] {
-		sm.s3Active--
-	}
+	sm.leaveLinks(v)
 	sp := &sm.pools[sm.poolOf[v]]
 	switch sp.pool.Kind {
 	case KindHPC, KindRay:
