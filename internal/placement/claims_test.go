@@ -86,7 +86,10 @@ func TestTraces_everyBaselineIndependentlyChecked(t *testing.T) {
 }
 
 // On the makespan objective the placement's makespan is no longer than HEFT's own estimate of its
-// task-level schedule, nor than HEFT's mapping run by the simulator, on every trace.
+// task-level schedule, nor than HEFT's mapping run by the simulator, on every trace. Against HEFT's own
+// estimate within 10^-5: HEFT counts a task's share of the Lustre workspace's throughput from the tasks
+// booked before it (in rank order), the simulator from those started before it, so the estimate can be a
+// hair shorter than any simulated schedule (cycles: 163.62711 s estimated, 163.62743 s for its mapping).
 func TestTraces_makespanNoWorseThanHEFT(t *testing.T) {
 	for _, f := range traceFiles(t) {
 		_, sol := solveTrace(t, loadTrace(t, f), Options{Objective: ObjectiveMakespan})
@@ -95,7 +98,7 @@ func TestTraces_makespanNoWorseThanHEFT(t *testing.T) {
 		if !(h.TaskLevelMakespanS > 0) {
 			t.Fatalf("%s: no HEFT estimate (%v)", f, h.TaskLevelMakespanS)
 		}
-		if ours > h.TaskLevelMakespanS*(1+1e-9) || ours > h.MakespanS*(1+1e-9) {
+		if ours > h.TaskLevelMakespanS*(1+1e-5) || ours > h.MakespanS*(1+1e-9) {
 			t.Errorf("%s: makespan %s, HEFT's own estimate %v s, its mapping simulated %v s", f, fmt.Sprint(ours),
 				h.TaskLevelMakespanS, h.MakespanS)
 		}
