@@ -243,16 +243,17 @@ func (c *Catalog) ValueNames() []string {
 
 // Set overrides the numeric default with the given JSON field name (for
 // example "hpc_node_start_s" or "lambda_cold_start_s") and records the
-// override as its source. Negative and non-finite values are refused.
+// override as its source. A value outside the name's [ValueRuleOf] range
+// (non-finite values included) is refused, naming the rule.
 func (c *Catalog) Set(name string, value float64, source string) error {
-	if !(value >= 0 && value <= MaxPriceUSD) {
-		return fmt.Errorf("%s: value must be between 0 and %g", name, MaxPriceUSD)
-	}
 	v := reflect.ValueOf(c).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
 		if f.Type() != reflect.TypeOf(Value{}) || jsonName(v.Type().Field(i)) != name {
 			continue
+		}
+		if r := ValueRuleOf(name); !r.check(value) {
+			return fmt.Errorf("%s: value must be %s", name, r)
 		}
 		old := f.Interface().(Value)
 		f.Set(reflect.ValueOf(Value{V: value, Unit: old.Unit, Source: source}))

@@ -456,6 +456,25 @@ func expandCatalog(ctx context.Context, m *inputsModel) (*placement.Catalog, dia
 			diags.AddAttributeError(path.Root("model_overrides").AtMapKey(k), "Invalid model override", err.Error())
 		}
 	}
+	if diags.HasError() {
+		return cat, diags
+	}
+	// Values valid each but not together, or whose sum the engine refuses: at the key concerned.
+	if err := cat.Check(); err != nil {
+		at := path.Root("model_overrides")
+		names := sortedKeys(overrides) // a sum out of bounds: the one value overridden, if only one is
+		var ve *placement.ValueError
+		if errors.As(err, &ve) {
+			names = ve.Names
+		}
+		for _, n := range names {
+			if _, ok := overrides[n]; ok && (ve != nil || len(overrides) == 1) {
+				at = at.AtMapKey(n)
+				break
+			}
+		}
+		diags.AddAttributeError(at, "Invalid model overrides", err.Error())
+	}
 	return cat, diags
 }
 

@@ -233,7 +233,10 @@ func inputFields() []field {
 			desc: "Overrides of the engine's model constants by name, for example `{ hpc_node_start_s = 240, lambda_cold_start_s = 2, " +
 				"spot_discount = 0.5, hpc_idle_s = 300 }`. The names are the catalog's: " + "`" +
 				strings.Join(placement.DefaultCatalog().ValueNames(), "`, `") + "`" + ". Each default, its unit and its source are in the " +
-				"provider's `internal/placement/catalog.go`. Values must not be negative."},
+				"provider's `internal/placement/catalog.go`. Each value has a range (`internal/placement/catalog_rules.go`): a fraction from 0 " +
+				"to 1 for `spot_discount`, whole numbers for counts (vCPUs, concurrency, Lambda memory settings), at least 1 B/s for " +
+				"bandwidths, a positive `lambda_timeout_s`, otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
+				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the HPC and Ray nodes with the AWS Price List API for the provider's Region (on demand, Linux). " +
 				"When the API fails or lacks a type, the provider's offline catalogue (us-east-1) is used and a warning says so. " +

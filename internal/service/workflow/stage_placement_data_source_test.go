@@ -403,6 +403,10 @@ data "rayhpc_stage_placement" "test" {
     name         = "l"
     cold_start_s = 5000
   }`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)serverless\[0\]\.cold_start_s value must be between`)},
+			// model_overrides: each value against its range, at its key (lambda_concurrency = 0 once failed the plan
+			// with an engine error naming no attribute).
+			{Config: stages(`model_overrides = { lambda_concurrency = 0 }`), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid model override.*model_overrides = \{ lambda_concurrency = 0 \}.*lambda_concurrency: value must be\s+a\s+whole\s+number\s+between\s+1\s+and`)},
 			{Config: `
 data "rayhpc_stage_placement" "test" {
   stage {

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package workflow
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
+)
+
+// overridesInputs is a stage workflow on a pool of every kind the catalog prices: a right-sized HPC queue,
+// a spot Ray group, Lambda x86_64 and arm64, Batch; with model_overrides set to o.
+func overridesInputs(t *testing.T, o map[string]float64) inputsModel {
+	t.Helper()
+	m := nullInputs(t)
+	s := stage("a", 4, 10.5)
+	s.InputBytes = types.Int64Value(700e6)
+	m.Stage = listOf(t, "stage", []stageModel{s})
+	hpc, ray := vmPool("hpc", ""), vmPool("ray", "")
+	hpc.InstanceType, ray.InstanceType, ray.Spot = types.StringNull(), types.StringNull(), types.BoolValue(true)
+	arm := lambdaPool("arm")
+	arm.Architecture = types.StringValue("arm64")
+	m.HPC = listOf(t, "hpc", []vmPoolModel{hpc})
+	m.Ray = listOf(t, "ray", []vmPoolModel{ray})
+	m.Serverless = listOf(t, "serverless", []serverlessPoolModel{lambdaPool("lambda"), arm})
+	m.Batch = listOf(t, "batch", []batchPoolModel{batchPool("batch")})
+	if o != nil {
+		e := map[string]attr.Value{}
+		for k, v := range o {
+			e[k] = types.Float64Value(v)
+		}
+		m.ModelOverride = types.MapValueMust(types.Float64Type, e)
+	}
+	return m
+}
+
+// Every catalog value is accepted by name in model_overrides and reaches the engine's problem (its input
+// hash changes): doubled, or halved for fractions.
+func TestModelOverrides_everyNameReachesTheProblem(t *testing.T) {
+	base := overridesInputs(t, nil)
+	p0, _ := mustExpand(t, &base)
+	def := placement.DefaultCatalog()
+	for _, name := range def.ValueNames() {
+		cur, ok := def.Value(name)
+		if !ok {
+			t.Fatalf("ValueNames lists %s, Value does not know it", name)
+		}
+		v := 2 * cur.V
+		if name == "spot_discount" {
+			v /= 4
+		}
+		if v == 0 {
+			v = 1e6 // the S3 aggregate bandwidth: none by default
+		}
+		m := overridesInputs(t, map[string]float64{name: v})
+		p, _ := mustExpand(t, &m)
+		if placement.InputHash(p) == placement.InputHash(p0) {
+			t.Errorf("model_overrides { %s = %v } does not change the problem", name, v)
+		}
+	}
+}
+
+// A value outside its rule, or values that clash, is an error at the model_overrides key concerned,
+// naming the rule; a value its rule accepts plans without an error that names no attribute.
+func TestModelOverrides_planTimeRules(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range placement.DefaultCatalog().ValueNames() {
+		r := placement.ValueRuleOf(name)
+		for _, v := range []float64{r.Min - 0.5, r.Max * 2, 0, 0.5, 1, r.Min, r.Max} {
+			m := overridesInputs(t, map[string]float64{name: v})
+			d, ds := m.decode(ctx)
+			if ds.HasError() {
+				t.Fatal(ds)
+			}
+			diags := validateInputs(ctx, &m, &d, false)
+			valid := v >= r.Min && v <= r.Max && (!r.Whole || v == float64(int64(v)))
+			if !valid {
+				assertAttrError(t, diags, `model_overrides["`+name+`"]`, name, r.String())
+				continue
+			}
+			if diags.HasError() {
+				assertAttrError(t, diags, `model_overrides["`+name+`"]`, "Invalid model overrides")
+				continue
+			}
+			p, o, ds := m.expand(ctx, nil)
+			if ds.HasError() {
+				t.Errorf("%s = %v: passed validation, expand says %v", name, v, ds)
+				continue
+			}
+			if _, ds := solve(ctx, &m, p, o); ds.HasError() {
+				for _, e := range ds.Errors() {
+					if _, ok := e.(diag.DiagnosticWithPath); !ok {
+						t.Errorf("%s = %v: passed validation, then an error naming no attribute: %s: %s", name, v, e.Summary(), e.Detail())
+					}
+				}
+			}
+		}
+	}
+	// Valid each, not together: the minimum memory setting above the maximum.
+	m := overridesInputs(t, map[string]float64{"lambda_min_memory_mb": 4096, "lambda_max_memory_mb": 2048})
+	d, _ := m.decode(ctx)
+	assertAttrError(t, validateInputs(ctx, &m, &d, false), `model_overrides["lambda_min_memory_mb"]`, "above the maximum")
+	// A sum of prices beyond the engine's bound (the Ray pool's fixed cost): at the key when it is the only
+	// one, else on model_overrides.
+	m = overridesInputs(t, map[string]float64{"eks_control_plane": placement.MaxPriceUSD})
+	d, _ = m.decode(ctx)
+	assertAttrError(t, validateInputs(ctx, &m, &d, false), `model_overrides["eks_control_plane"]`, "fixed cost")
+	m = overridesInputs(t, map[string]float64{"eks_control_plane": placement.MaxPriceUSD, "hpc_idle_s": 60})
+	d, _ = m.decode(ctx)
+	assertAttrError(t, validateInputs(ctx, &m, &d, false), `model_overrides`, "fixed cost")
+}
