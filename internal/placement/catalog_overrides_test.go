@@ -66,6 +66,7 @@ func TestCatalog_everyValueOverridableAndEffective(t *testing.T) {
 		"fargate_ephemeral_max_gb": {0.5, nil}, "fargate_ephemeral_gb_hour": {1, map[string]float64{"fargate_ephemeral_free_gb": 0}},
 		"s3_get_per_1000": {1, nil}, "s3_put_per_1000": {1, nil}, "s3_aggregate_bandwidth": {10e6, nil},
 		"vm_s3_bandwidth": {10e6, nil}, "lustre_bandwidth": {10e6, nil},
+		"lustre_read_mbps_per_tib": {5, nil}, "lustre_write_mbps_per_tib": {5, nil},
 	}
 	w := overrideWorkflow(t)
 	names := DefaultCatalog().ValueNames()
