@@ -177,28 +177,33 @@ func staticPool(p *Problem) int {
 
 // StaticClusterNodes is how users size a static cluster for a workflow when
 // Options.StaticNodes does not say: enough nodes of pool k for the widest
-// stage to run at once (its tasks' cores, memory and GPUs), at most the
-// pool's MaxNodes.
+// stage to run at once (its tasks' cores, memory and GPUs; the nodes of
+// its multi-node MPI tasks whole), at most the pool's MaxNodes.
 func StaticClusterNodes(p *Problem, k int) int {
 	w := p.Workflow
 	pl := &p.Pools[k]
 	type width struct {
-		cores, gpus int
-		mem         float64
+		cores, gpus, nodes int
+		mem                float64
 	}
 	ws := make([]width, len(w.Stages))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
+		if span := TaskNodes(t, &w.Stages[t.Stage], pl); span > 1 && pl.EFA {
+			ws[t.Stage].nodes += span
+			continue
+		}
 		ws[t.Stage].cores += t.Cores
 		ws[t.Stage].gpus += t.GPUs
 		ws[t.Stage].mem += float64(t.MemoryBytes)
 	}
 	n := 1
 	for _, x := range ws {
-		n = max(n, ceilDiv(x.cores, pl.VCPUs), int(math.Ceil(x.mem/float64(pl.MemoryBytes))))
+		m := max(ceilDiv(x.cores, pl.VCPUs), int(math.Ceil(x.mem/float64(pl.MemoryBytes))))
 		if pl.GPUs > 0 {
-			n = max(n, ceilDiv(x.gpus, pl.GPUs))
+			m = max(m, ceilDiv(x.gpus, pl.GPUs))
 		}
+		n = max(n, x.nodes+m)
 	}
 	return min(n, pl.MaxNodes)
 }

@@ -41,15 +41,20 @@ func (sm *simulator) burst(sp *simPool, v int32, k int) bool {
 	if b < 0 {
 		return false
 	}
-	sp.popQueued(&sm.pr.ct[v])
+	sp.popQueued(&sm.pr.ct[v], sm.span[v])
 	sm.enqueue(v, b)
 	return true
 }
 
-// popQueued removes the head of a VM pool's queue and its queued demand.
-func (sp *simPool) popQueued(task *ctask) {
+// popQueued removes the head of a VM pool's queue and its queued demand
+// (span: the nodes the task spans).
+func (sp *simPool) popQueued(task *ctask, span int32) {
 	sp.queue.pop()
 	if !sp.pool.Kind.isVM() {
+		return
+	}
+	if span > 1 {
+		sp.queuedNodes -= int(span)
 		return
 	}
 	sp.queuedCores -= task.Cores
@@ -65,6 +70,15 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 	for len(sp.queue.a) > 0 {
 		v := sp.queue.peek()
 		task := &sm.pr.ct[v]
+		if sm.span[v] > 1 {
+			if sm.startGang(sp, v, k, t) {
+				continue
+			}
+			if sm.burst(sp, v, k) {
+				continue
+			}
+			break
+		}
 		n := sp.findNode(task)
 		if n < 0 {
 			if sm.burst(sp, v, k) {
@@ -72,7 +86,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 			}
 			break
 		}
-		sp.popQueued(task)
+		sp.popQueued(task, 1)
 		node := &sp.nodes[n]
 		node.freeCores -= task.Cores
 		node.freeMem -= task.MemoryBytes
@@ -82,6 +96,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		sm.startTask(sp, v, t, d, n, false)
 		busy := float64(task.Cores) * d
 		sp.busy += busy
+		sp.held += busy
 		sm.stageBusy[task.Stage*len(sm.pools)+k] += busy
 	}
 	if len(sp.queue.a) == 0 {
@@ -96,6 +111,11 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		if m := ceilDiv(sp.queuedGP, pl.GPUs); m > need {
 			need = m
 		}
+	}
+	if sp.queuedNodes > 0 {
+		// Multi-node tasks wait for whole nodes; the idle ones count (only
+		// a multi-node task at the head of the queue leaves a node idle).
+		need += sp.queuedNodes - sp.idleNodes()
 	}
 	need -= sp.booting
 	if room := pl.MaxNodes - (len(sp.nodes) - sp.heads); need > room {
@@ -122,7 +142,7 @@ func (sm *simulator) dispatchServerless(k int, t float64) {
 			}
 			break
 		}
-		sp.popQueued(task)
+		sp.popQueued(task, 1)
 		fit := &sm.pr.fit[task.Stage][k]
 		work := sm.workTime(v, k, t)
 		d := work
@@ -173,7 +193,7 @@ func (sm *simulator) dispatchBatch(k int, t float64) {
 			}
 			break
 		}
-		sp.popQueued(task)
+		sp.popQueued(task, 1)
 		sp.usedVCPUs += vcpu
 		sp.running++
 		sp.peak = max(sp.peak, sp.running)

@@ -48,11 +48,16 @@
 // types, spot pricing, Lambda's 1 ms billing tick, cold starts, memory-bound
 // vCPU share, timeout, concurrency and ephemeral storage, Fargate sizes and
 // storage, S3 requests, data through S3 between storage domains, stages
-// split over two pools and task-level placements (see [Plan]), a Ray head's
+// split over two pools and task-level placements (see [Plan]), multi-node
+// MPI tasks gang-scheduled on whole nodes of HPC pools with EFA (see
+// [TaskNodes]), a Ray head's
 // task vCPUs (Pool.HeadVCPUs) and a standing environment whose fixed costs
 // every placement pays alike (Platforms.Standing). These simplifications are deliberate
 // and shape the figures `make bench` reports:
-//   - A task runs on one node: multi-node MPI ranks are not modelled.
+//   - A multi-node MPI task's communication is inside its measured runtime
+//     (no network model; its pool has EFA), its runtime does not change with
+//     its node count, and it reads its inputs once, as one task (one share
+//     of the Lustre or S3 throughput).
 //   - The FSx for Lustre workspace's aggregate throughput (its capacity ×
 //     its baseline MB/s per TiB: by default SCRATCH_2, 1,200 GiB, 234 MB/s
 //     read and 117 MB/s write) is shared by every task reading or writing

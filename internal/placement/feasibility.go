@@ -60,6 +60,9 @@ type ctask struct {
 	RuntimeS                             float64
 	MemoryBytes, InputBytes, OutputBytes int64
 	Cores, GPUs, Stage                   int
+	// MPI: the stage is coupled "mpi"; Nodes is its Stage.Nodes.
+	MPI   bool
+	Nodes int
 }
 
 func prepare(p *Problem) (*prepared, error) {
@@ -96,8 +99,10 @@ func prepare(p *Problem) (*prepared, error) {
 	pr.ct = make([]ctask, len(w.Tasks))
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
+		st := &w.Stages[t.Stage]
 		pr.ct[i] = ctask{RuntimeS: t.RuntimeS, MemoryBytes: t.MemoryBytes, InputBytes: t.InputBytes,
-			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage}
+			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage,
+			MPI: st.Coupling == CouplingMPI, Nodes: st.Nodes}
 	}
 	pr.stageWork = make([]float64, len(w.Stages))
 	for i := range w.Tasks {
@@ -251,6 +256,9 @@ func (pr *prepared) stageFit(s, k int) fitInfo {
 	}
 	switch pl.Kind {
 	case KindHPC, KindRay:
+		if st.Coupling == CouplingMPI {
+			return pr.mpiFit(s, pl)
+		}
 		if maxGPUs > pl.GPUs {
 			return no("tasks need %d GPUs, %s nodes have %d", maxGPUs, pl.InstanceType, pl.GPUs)
 		}

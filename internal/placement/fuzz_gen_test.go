@@ -244,6 +244,9 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 		}
 		if f.chance(1, 6) {
 			sp.Coupling = CouplingMPI
+			if f.chance(1, 2) { // multi-node MPI tasks: nodes given (else derived)
+				sp.Nodes = f.between(1, 8)
+			}
 		}
 		if f.chance(1, 6) {
 			sp.Stateful = true
@@ -258,7 +261,7 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 			sp.ServerlessMemoryMB = f.between(0, 12000)
 		}
 		if f.chance(1, 80) { // invalid stage input
-			switch f.intn(5) {
+			switch f.intn(6) {
 			case 0:
 				sp.Pin = "nowhere"
 			case 1:
@@ -269,6 +272,9 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 				sp.Coupling = "tcp"
 			case 4:
 				sp.InputBytes = -1
+			case 5:
+				sp.Nodes = f.between(-1, 4) // nodes without coupling "mpi", or negative
+				sp.Coupling = CouplingNone
 			}
 		}
 		c.specs = append(c.specs, sp)

@@ -267,9 +267,7 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 		pl := &p.Pools[sp.Pool]
 		switch pl.Kind {
 		case KindHPC, KindRay:
-			if task.Cores > pl.VCPUs || task.MemoryBytes > pl.MemoryBytes || task.GPUs > pl.GPUs {
-				fail("task %s (%d cores, %d B, %d GPUs) on %s nodes (%d, %d, %d)", task.ID, task.Cores, task.MemoryBytes, task.GPUs, pl.Name, pl.VCPUs, pl.MemoryBytes, pl.GPUs)
-			}
+			checkTaskNodes(p, i, sp, ev.Pools[sp.Pool].Nodes, fail)
 			// Node 0 is the head node when the pool's head runs tasks.
 			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes+headsOf(pl) {
 				fail("task %s on node %d of %d", task.ID, sp.Node, ev.Pools[sp.Pool].Nodes)
@@ -328,20 +326,27 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 			}
 			switch pl.Kind {
 			case KindHPC, KindRay:
-				n := nodes[ev.Tasks[e.i].Node]
-				if n == nil {
-					n = &use{}
-					nodes[ev.Tasks[e.i].Node] = n
+				// A multi-node task holds each of its nodes whole.
+				held, cores, gpus, mem := []int{ev.Tasks[e.i].Node}, task.Cores, task.GPUs, task.MemoryBytes
+				if len(ev.Tasks[e.i].Nodes) > 0 {
+					held, cores, gpus, mem = ev.Tasks[e.i].Nodes, pl.VCPUs, pl.GPUs, pl.MemoryBytes
 				}
-				n.cores += sg * task.Cores
-				n.gpus += sg * task.GPUs
-				n.mem += int64(sg) * task.MemoryBytes
-				vc, gp, mem := pl.VCPUs, pl.GPUs, pl.MemoryBytes
-				if ev.Tasks[e.i].Node < headsOf(pl) {
-					vc, gp, mem = pl.HeadVCPUs, 0, pl.HeadMemoryBytes
-				}
-				if n.cores > vc || n.gpus > gp || n.mem > mem {
-					fail("pool %s node %d over capacity at %v: %+v", pl.Name, ev.Tasks[e.i].Node, e.t, *n)
+				for _, node := range held {
+					n := nodes[node]
+					if n == nil {
+						n = &use{}
+						nodes[node] = n
+					}
+					n.cores += sg * cores
+					n.gpus += sg * gpus
+					n.mem += int64(sg) * mem
+					vc, gp, mem := pl.VCPUs, pl.GPUs, pl.MemoryBytes
+					if node < headsOf(pl) {
+						vc, gp, mem = pl.HeadVCPUs, 0, pl.HeadMemoryBytes
+					}
+					if n.cores > vc || n.gpus > gp || n.mem > mem {
+						fail("pool %s node %d over capacity at %v: %+v", pl.Name, node, e.t, *n)
+					}
 				}
 			case KindServerless:
 				running += sg
@@ -459,4 +464,47 @@ func FuzzSolve(f *testing.F) {
 		c := genProblem(newFuzzSource(seed, data), 300)
 		checkCase(t, c, smallForBruteForce(c))
 	})
+}
+
+// checkTaskNodes checks, independently of the simulator, where task i ran on
+// a VM pool with started nodes: one node that holds it, or, for a task of
+// an "mpi" stage that one node cannot hold (or whose stage sets nodes > 1),
+// distinct worker nodes, as many as the stage's nodes or the fewest that
+// hold it, each holding its share, on an HPC pool with EFA.
+func checkTaskNodes(p *Problem, i int, sp TaskSpan, started int, fail func(string, ...any)) {
+	task := &p.Workflow.Tasks[i]
+	st := &p.Workflow.Stages[task.Stage]
+	pl := &p.Pools[sp.Pool]
+	want := 1
+	if st.Coupling == CouplingMPI {
+		want = max(st.Nodes, 1)
+		for st.Nodes == 0 && want <= pl.MaxNodes && (ceilDiv(task.Cores, want) > pl.VCPUs || (task.MemoryBytes+int64(want)-1)/int64(want) > pl.MemoryBytes ||
+			ceilDiv(task.GPUs, want) > pl.GPUs) {
+			want++
+		}
+	}
+	if want == 1 {
+		if len(sp.Nodes) > 0 || task.Cores > pl.VCPUs || task.MemoryBytes > pl.MemoryBytes || task.GPUs > pl.GPUs {
+			fail("task %s (%d cores, %d B, %d GPUs) on %s nodes (%d, %d, %d) %v", task.ID, task.Cores, task.MemoryBytes, task.GPUs,
+				pl.Name, pl.VCPUs, pl.MemoryBytes, pl.GPUs, sp.Nodes)
+		}
+		// Node 0 is the head node when the pool's head runs tasks.
+		if sp.Node < 0 || sp.Node >= started+headsOf(pl) {
+			fail("task %s on node %d of %d", task.ID, sp.Node, started)
+		}
+		return
+	}
+	if pl.Kind != KindHPC || !pl.EFA || len(sp.Nodes) != want || want > pl.MaxNodes || sp.Node != sp.Nodes[0] {
+		fail("mpi task %s spans nodes %v (node %d) of %s (%s, efa %v, max %d), want %d", task.ID, sp.Nodes, sp.Node, pl.Name,
+			pl.Kind, pl.EFA, pl.MaxNodes, want)
+		return
+	}
+	for j, n := range sp.Nodes {
+		if n < headsOf(pl) || n >= started+headsOf(pl) || (j > 0 && n <= sp.Nodes[j-1]) {
+			fail("mpi task %s spans nodes %v of %d started", task.ID, sp.Nodes, started)
+		}
+	}
+	if ceilDiv(task.Cores, want) > pl.VCPUs || (task.MemoryBytes+int64(want)-1)/int64(want) > pl.MemoryBytes || ceilDiv(task.GPUs, want) > pl.GPUs {
+		fail("mpi task %s (%d cores, %d B, %d GPUs) over %d %s nodes", task.ID, task.Cores, task.MemoryBytes, task.GPUs, want, pl.Name)
+	}
 }

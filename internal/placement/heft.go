@@ -35,9 +35,10 @@ type HEFTResult struct {
 // unless an execution environment of its stage's function is free when it
 // starts (the simulator's warm environments per stage); a Batch pool has
 // MaxVCPUs vCPU slots. A task takes Cores slots (Batch: its Fargate vCPUs;
-// serverless: one) of a pool its stage may use; slots are pooled across the
-// nodes of a pool (a multi-core task may take slots of two nodes, which the
-// simulator does not allow). The computation cost of a task on a pool is the
+// serverless: one; a multi-node MPI task: every vCPU of its nodes, see
+// [TaskNodes], and the nodes it starts are started together) of a pool its
+// stage may use; slots are pooled across the nodes of a pool (a multi-core
+// task may take slots of two nodes, which the simulator does not allow). The computation cost of a task on a pool is the
 // simulator's work time (input + compute + output, with the share of input
 // from the other storage domain read from S3), plus StartLatencyS on Batch;
 // communication is thus charged inside the consumer's computation cost, as
@@ -119,7 +120,7 @@ func heftNeed(pr *prepared, v int32, k int) int {
 		vc, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl)
 		return vc
 	}
-	return t.Cores
+	return pr.heldCores(v, pl)
 }
 
 // heftCost is HEFT's computation cost of task v on pool k with the share
@@ -289,7 +290,7 @@ func heft(pr *prepared) *HEFTResult {
 type heftOption struct {
 	k          int
 	start, end float64
-	newNode    bool // VM: on a node started for it at its ready time
+	newNodes   int  // VM: on nodes started for it at its ready time (a multi-node task: with existing ones)
 	onHead     bool // VM: on the pool's head node
 	cold       bool // serverless: in a new execution environment
 	io         taskIO
@@ -323,15 +324,24 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 	switch pl.Kind {
 	case KindHPC, KindRay:
 		task := &pr.ct[v]
-		if task.GPUs == 0 && task.MemoryBytes <= pl.HeadMemoryBytes {
+		span := pr.nodesOf(v, pl)
+		if span == 1 && task.GPUs == 0 && task.MemoryBytes <= pl.HeadMemoryBytes {
 			if t := max(ready, hs.earliest(&h.head, n)); t < o.start {
 				o.start, o.onHead = t, true
 			}
 		}
 		// The simulator starts a node when a task finds no room; it is
-		// ready StartLatencyS later.
-		if b := ready + pl.StartLatencyS; h.unstarted > 0 && b < o.start {
-			o.start, o.newNode = b, true
+		// ready StartLatencyS later. A multi-node task starts the nodes it
+		// lacks together (as many as the pool may still start) and takes
+		// the rest among the nodes already up.
+		if fresh := min(h.unstarted, span); fresh > 0 {
+			b := ready + pl.StartLatencyS
+			if rest := n - fresh*pl.VCPUs; span > 1 && rest > 0 {
+				b = max(b, hs.earliest(&h.slots, rest))
+			}
+			if b < o.start {
+				o.start, o.newNodes = b, fresh
+			}
 		}
 	case KindServerless:
 		// A warm environment of the stage's function is reused when one is
@@ -367,10 +377,10 @@ func (hs *heftState) commit(v int32, o heftOption) {
 		}
 		return
 	}
-	if o.newNode {
-		h.unstarted--
+	if o.newNodes > 0 {
+		h.unstarted -= o.newNodes
 		room := h.cap - len(h.slots)
-		for i := 0; i < min(pl.VCPUs, max(n, room)); i++ {
+		for i := 0; i < min(o.newNodes*pl.VCPUs, max(n, room)); i++ {
 			h.slots.push(o.start)
 		}
 	}

@@ -133,7 +133,7 @@ func (pr *prepared) vmEstimate(s, k int, fromS3 bool) estimate {
 		d := pr.work(v, pl, 0, cross)
 		sum += d
 		longest = math.Max(longest, d)
-		cores += pr.ct[v].Cores
+		cores += pr.heldCores(v, pl) // a multi-node MPI task holds its nodes whole
 		read += float64(pr.ct[v].InputBytes)
 		write += float64(pr.ct[v].OutputBytes)
 	}

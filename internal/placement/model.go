@@ -46,6 +46,12 @@ type Stage struct {
 	DependsOn []int `json:"depends_on,omitempty"`
 	// Coupling "mpi" restricts the stage to HPC pools with EFA.
 	Coupling Coupling `json:"coupling,omitempty"`
+	// Nodes (coupling "mpi" only) is how many nodes each task of the stage
+	// spans: every task is one MPI job whose Cores, MemoryBytes and GPUs are
+	// spread evenly over its nodes, which it holds whole for its duration
+	// (see [Evaluate]). 0 derives it per pool: the fewest nodes that hold the
+	// task's cores, memory and GPUs (1 when one node does).
+	Nodes int `json:"nodes,omitempty"`
 	// Stateful stages keep state between invocations and cannot run on
 	// serverless functions.
 	Stateful bool `json:"stateful,omitempty"`
@@ -71,7 +77,8 @@ type Task struct {
 	// when given Cores cores. It excludes reading inputs and writing outputs,
 	// which the simulator models from InputBytes and OutputBytes.
 	RuntimeS float64 `json:"runtime_s"`
-	// Cores the task uses (at least 1).
+	// Cores the task uses (at least 1); for a task of an "mpi" stage that
+	// spans several nodes, its ranks over all of them.
 	Cores int `json:"cores"`
 	// MemoryBytes is the peak memory the task needs.
 	MemoryBytes int64 `json:"memory_bytes"`
@@ -208,8 +215,11 @@ type StageSpec struct {
 	// starts.
 	DependsOn []string
 	Coupling  Coupling
-	Stateful  bool
-	Pin       string
+	// Nodes each task spans (coupling "mpi" only; 0 derives it, see
+	// Stage.Nodes).
+	Nodes    int
+	Stateful bool
+	Pin      string
 	// ServerlessMemoryMB is the Lambda memory setting; 0 means automatic.
 	ServerlessMemoryMB int
 }
@@ -239,6 +249,7 @@ func FromStages(specs []StageSpec) (*Workflow, error) {
 		st := Stage{
 			Name:               s.Name,
 			Coupling:           s.Coupling,
+			Nodes:              s.Nodes,
 			Stateful:           s.Stateful,
 			Pin:                s.Pin,
 			ServerlessMemoryMB: s.ServerlessMemoryMB,

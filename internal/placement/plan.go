@@ -137,8 +137,9 @@ type StageResult struct {
 	StartS     float64 `json:"start_s"`
 	FinishS    float64 `json:"finish_s"`
 	// CostUSD of the stage: its functions or Fargate tasks, and its share of
-	// each VM pool's cost (nodes and fixed costs) in proportion to busy
-	// core-seconds, plus its S3 requests. The Lustre file system is not
+	// each VM pool's cost (nodes and fixed costs) in proportion to the
+	// core-seconds it held (a multi-node MPI task holds every vCPU of its
+	// nodes, other tasks their cores), plus its S3 requests. The Lustre file system is not
 	// shared out (see Evaluation.StorageUSD).
 	CostUSD float64 `json:"cost_usd"`
 }
@@ -151,7 +152,10 @@ type TaskSpan struct {
 	Pool int `json:"pool"`
 	// Node is the node index within a VM pool (0 is the head node when the
 	// pool's head runs tasks, see Pool.HeadVCPUs), -1 otherwise.
-	Node    int     `json:"node"`
+	Node int `json:"node"`
+	// Nodes are the nodes a multi-node MPI task holds (see [TaskNodes]),
+	// ascending, Node the first of them; nil for a task on one node.
+	Nodes   []int   `json:"nodes,omitempty"`
 	StartS  float64 `json:"start_s"`
 	FinishS float64 `json:"finish_s"`
 	Cold    bool    `json:"cold,omitempty"`

@@ -82,8 +82,8 @@ func (sm *simulator) reportStages(ev *Evaluation) {
 			r.MemoryMB = sm.pr.fit[s][k].memMB
 		}
 		for j := range sm.pools {
-			if sm.pools[j].pool.Kind.isVM() && sm.pools[j].busy > 0 {
-				r.CostUSD += sm.pools[j].cost * sm.stageBusy[s*nP+j] / sm.pools[j].busy
+			if sm.pools[j].pool.Kind.isVM() && sm.pools[j].held > 0 {
+				r.CostUSD += sm.pools[j].cost * sm.stageBusy[s*nP+j] / sm.pools[j].held
 			}
 		}
 		ev.Stages[s] = r
@@ -102,6 +102,11 @@ func (sm *simulator) reportStages(ev *Evaluation) {
 			others[s*nP+k]++
 		}
 		ev.Tasks[i] = TaskSpan{Task: i, Pool: k, Node: int(sm.nodeOf[i]), StartS: sm.start[i], FinishS: sm.end[i], Cold: sm.cold[i]}
+		if sm.span[i] > 1 {
+			for _, n := range sm.gangNodes(int32(i)) {
+				ev.Tasks[i].Nodes = append(ev.Tasks[i].Nodes, int(n))
+			}
+		}
 	}
 	for s := range ev.Stages {
 		best := -1

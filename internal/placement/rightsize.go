@@ -20,7 +20,8 @@ const MPIInstanceType = "c5n.18xlarge"
 
 // RightSize picks the instance type of a pool for a workflow: among the
 // catalog's types of the given families that hold every task the pool could
-// run (cores, memory; GPU tasks are left to GPU pools), the one with the
+// run (cores, memory; GPU tasks are left to GPU pools and the tasks of
+// stages coupled "mpi" to EFA HPC pools of MPIInstanceType), the one with the
 // lowest price per task slot, weighted by each stage's work. A stage's slots
 // on a node are min(vCPUs / its largest task's cores, memory / its largest
 // task's memory), so a node is not paid for cores that its tasks' memory
@@ -37,7 +38,7 @@ func RightSize(c *Catalog, w *Workflow, families []string) (InstanceType, error)
 	var maxMem int64
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
-		if t.GPUs > 0 {
+		if t.GPUs > 0 || w.Stages[t.Stage].Coupling == CouplingMPI {
 			continue
 		}
 		n := &needs[t.Stage]

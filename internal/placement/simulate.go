@@ -26,9 +26,14 @@ func Evaluate(p *Problem, a Assignment) (*Evaluation, error) {
 //
 //   - VM pools (HPC, Ray): a task needs Cores vCPUs, MemoryBytes and GPUs on
 //     one node; it goes to the ready node with the most free vCPUs that fits.
+//     A multi-node MPI task (see [TaskNodes]) needs that many idle ready
+//     nodes, which it holds whole until it finishes (gang scheduling: it
+//     waits, blocking the queue, until enough are idle; lowest node indices
+//     first).
 //     When tasks are left waiting, the pool starts as many new nodes as the
 //     waiting tasks' cores, memory or GPUs need beyond the nodes already
-//     booting, up to MaxNodes (the behaviour of Slurm power saving and of the
+//     booting (plus the nodes of waiting multi-node tasks beyond the idle
+//     ones), up to MaxNodes (the behaviour of Slurm power saving and of the
 //     Ray autoscaler). Billing per node: from its start until IdleTimeoutS
 //     after its last task (the scale-down idle time), rounded up to the
 //     second, at least MinBillingS; MinNodes static nodes are up at time 0
@@ -123,6 +128,8 @@ type simPool struct {
 	heads                 int // head nodes among nodes (0 or 1, first)
 	booting               int
 	queuedCores, queuedGP int
+	// queuedNodes is the nodes the queued multi-node tasks span.
+	queuedNodes int
 	// queuedMem is the memory of the queued tasks, a 128-bit sum (hi, lo):
 	// a few tasks of 10^18 bytes (which a trace may record) overflow int64.
 	queuedMemHi, queuedMemLo uint64
@@ -133,6 +140,7 @@ type simPool struct {
 	warm          []int32 // idle warm environments per stage
 	// Accounting.
 	busy  float64 // core-seconds
+	held  float64 // VM: core-seconds held (a multi-node task holds its nodes' vCPUs), Σ stageBusy
 	cost  float64 // serverless and batch (accumulated per task)
 	tasks int
 }
@@ -151,13 +159,16 @@ type simulator struct {
 	io        []taskIO // per task: its time, then its duty, on S3 and Lustre
 	s3Link    sharedLink
 	fsLink    sharedLink
+	span      []int32   // per task: the nodes it spans on poolOf (1 but for multi-node MPI tasks)
+	gangAt    []int32   // per multi-node task: where its nodes start in gangLog (made when one starts)
+	gangLog   []int32   // the nodes of the multi-node tasks started, span[v] from gangAt[v]
 	lustre    []float32 // per node: 1 when it ran in the Lustre domain (barrier: the share of its parents that did)
 	events    eventHeap
 	plan      *Plan
 	mayS3     []bool // per stage: a pool the plan gives it is in the S3 domain
 	exportsS3 []bool // per stage: a stage-level dependent may be in the S3 domain
 	stageCost []float64
-	stageBusy []float64 // per stage × pool: busy core-seconds on VM pools
+	stageBusy []float64 // per stage × pool: core-seconds held on VM pools
 	s3Cost    float64
 	usedFS    bool // a task ran in the Lustre domain
 	done      int
@@ -177,6 +188,7 @@ func newSimulator(pr *prepared) *simulator {
 		cold:      make([]bool, g.nTasks),
 		poolOf:    make([]int32, g.nTasks),
 		io:        make([]taskIO, g.nTasks),
+		span:      make([]int32, g.nTasks),
 		lustre:    make([]float32, g.nNodes),
 		mayS3:     make([]bool, nS),
 		exportsS3: make([]bool, nS),
@@ -307,6 +319,7 @@ func (sm *simulator) reset(plan *Plan) {
 	sm.s3Cost, sm.usedFS, sm.done, sm.makespan = 0, false, 0, 0
 	sm.s3Link.reset()
 	sm.fsLink.reset()
+	sm.gangLog = sm.gangLog[:0]
 	g := pr.g
 	for v := 0; v < g.nNodes; v++ {
 		sm.remaining[v] = g.parStart[v+1] - g.parStart[v]
@@ -321,12 +334,12 @@ func (sp *simPool) reset() {
 	for i := range sp.ready.pos {
 		sp.ready.pos[i] = -1
 	}
-	sp.booting, sp.queuedCores, sp.queuedGP, sp.queuedMemHi, sp.queuedMemLo = 0, 0, 0, 0, 0
+	sp.booting, sp.queuedCores, sp.queuedGP, sp.queuedMemHi, sp.queuedMemLo, sp.queuedNodes = 0, 0, 0, 0, 0, 0
 	sp.running, sp.peak, sp.usedVCPUs, sp.coldStarts = 0, 0, 0, 0
 	for i := range sp.warm {
 		sp.warm[i] = 0
 	}
-	sp.busy, sp.cost, sp.tasks = 0, 0, 0
+	sp.busy, sp.held, sp.cost, sp.tasks = 0, 0, 0, 0
 }
 
 // nodeBilledS is how long a VM node is billed: static nodes until the
@@ -403,7 +416,14 @@ func (sm *simulator) enqueue(v int32, k int) {
 		prio = -sm.plan.Order[v]
 	}
 	sp.queue.push(v, prio)
+	sm.span[v] = 1
 	if sp.pool.Kind.isVM() {
+		if n := sm.pr.nodesOf(v, sp.pool); n > 1 {
+			sm.span[v] = int32(n)
+			sp.queuedNodes += n
+			sp.dirty = true
+			return
+		}
 		task := &sm.pr.ct[v]
 		sp.queuedCores += task.Cores
 		var carry uint64
@@ -433,6 +453,10 @@ func (sm *simulator) finishTask(v int32, t float64) {
 	sp := &sm.pools[sm.poolOf[v]]
 	switch sp.pool.Kind {
 	case KindHPC, KindRay:
+		if sm.span[v] > 1 {
+			sm.releaseGang(sp, v, t)
+			break
+		}
 		n := &sp.nodes[sm.nodeOf[v]]
 		n.freeCores += task.Cores
 		n.freeMem += task.MemoryBytes

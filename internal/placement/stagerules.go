@@ -26,6 +26,9 @@ const (
 	RuleAcyclic StageRule = "no dependency cycle"
 	// RuleTaskCount: a stage of identical tasks has MinStageTasks to MaxStageTasks of them.
 	RuleTaskCount StageRule = "task count in range"
+	// RuleNodes: nodes per task is set only on a stage coupled "mpi" (only an MPI job spans several
+	// nodes), and is not negative (0 derives it, see Stage.Nodes).
+	RuleNodes StageRule = "nodes per task only with coupling mpi"
 )
 
 // Fields a StageError names: the JSON names of [Stage]'s fields, which the Terraform stage block's
@@ -34,6 +37,7 @@ const (
 	FieldName      = "name"
 	FieldDependsOn = "depends_on"
 	FieldTaskCount = "task_count"
+	FieldNodes     = "nodes"
 )
 
 // Bounds of StageSpec.TaskCount. The upper bound keeps a workflow of stage blocks within memory: every
@@ -61,6 +65,9 @@ type StageError struct {
 	Cycle []string
 	// TaskCount is, for RuleTaskCount, the count given.
 	TaskCount int
+	// Nodes and Coupling are, for RuleNodes, the values given.
+	Nodes    int
+	Coupling Coupling
 }
 
 func (e *StageError) Error() string {
@@ -76,6 +83,12 @@ func (e *StageError) Error() string {
 		return fmt.Sprintf("the stages depend on each other in a cycle: %s; a workflow must be a DAG", strings.Join(e.Cycle, " -> "))
 	case RuleTaskCount:
 		return fmt.Sprintf("stage %q: task_count must be between %d and %d, got %d", e.Stage, MinStageTasks, MaxStageTasks, e.TaskCount)
+	case RuleNodes:
+		if e.Nodes < 0 {
+			return fmt.Sprintf("stage %q: nodes must be at least 1, got %d", e.Stage, e.Nodes)
+		}
+		return fmt.Sprintf("stage %q: nodes = %d needs coupling = %q (only a tightly coupled MPI task spans several nodes), "+
+			"the stage's coupling is %q", e.Stage, e.Nodes, CouplingMPI, couplingName(e.Coupling))
 	}
 	return fmt.Sprintf("stage %q: %s broken", e.Stage, e.Rule)
 }
@@ -83,7 +96,7 @@ func (e *StageError) Error() string {
 // StageUnknowns marks the values of a StageSpec that are not known yet (Terraform's unknown values
 // at plan time); the zero value is all known.
 type StageUnknowns struct {
-	Name, DependsOn, TaskCount bool
+	Name, DependsOn, TaskCount, Coupling, Nodes bool
 }
 
 // CheckStages checks stage specifications against the stage rules and returns every broken rule in
@@ -109,6 +122,11 @@ func CheckStages(specs []StageSpec, unknown []StageUnknowns) []*StageError {
 	for i, s := range specs {
 		if !u(i).TaskCount && (s.TaskCount < MinStageTasks || s.TaskCount > MaxStageTasks) {
 			errs = append(errs, &StageError{Rule: RuleTaskCount, Index: i, Stage: s.Name, Field: FieldTaskCount, TaskCount: s.TaskCount})
+		}
+		if !u(i).Nodes && !u(i).Coupling {
+			if e := nodesRule(i, s.Name, s.Nodes, s.Coupling); e != nil {
+				errs = append(errs, e)
+			}
 		}
 	}
 	index := make(map[string]int, len(specs))
@@ -157,6 +175,11 @@ func (w *Workflow) checkStageRules() *StageError {
 		names[i], known[i], deps[i] = s.Name, true, s.DependsOn
 	}
 	errs := append(uniqueNames(names, known), selfDependencies(names, deps)...)
+	for i, s := range w.Stages {
+		if e := nodesRule(i, s.Name, s.Nodes, s.Coupling); e != nil {
+			errs = append(errs, e)
+		}
+	}
 	if len(errs) == 0 {
 		if e := stageCycle(names, deps); e != nil {
 			errs = append(errs, e)
@@ -167,6 +190,21 @@ func (w *Workflow) checkStageRules() *StageError {
 	}
 	sort.SliceStable(errs, func(a, b int) bool { return errs[a].Index < errs[b].Index })
 	return errs[0]
+}
+
+// nodesRule checks RuleNodes for stage i.
+func nodesRule(i int, name string, nodes int, c Coupling) *StageError {
+	if nodes < 0 || (nodes > 0 && c != CouplingMPI) {
+		return &StageError{Rule: RuleNodes, Index: i, Stage: name, Field: FieldNodes, Nodes: nodes, Coupling: c}
+	}
+	return nil
+}
+
+func couplingName(c Coupling) string {
+	if c == CouplingNone {
+		return "none"
+	}
+	return string(c)
 }
 
 // uniqueNames reports every known name used by an earlier stage.
