@@ -312,7 +312,7 @@ func expandPlatforms(cat *placement.Catalog, d *decodedInputs, w *placement.Work
 	if !d.hasPlatforms() {
 		pls, err := placement.DefaultPlatformsFor(w, cat)
 		if err != nil {
-			diags.AddError("choosing the default platforms", err.Error())
+			diags.Append(defaultPlatformsError(cat, w, len(d.stages) > 0, err))
 		}
 		return pls, diags
 	}

@@ -4,6 +4,7 @@ package workflow
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,10 +60,10 @@ var stageBlock = block{
 			desc: fmt.Sprintf("Number of tasks in the stage (%d to %d).", placement.MinStageTasks, placement.MaxStageTasks)},
 		{name: "runtime_s", kind: kFloat, required: true,
 			desc: "Compute time of one task in seconds on a reference core (one vCPU of the catalog instances), " +
-				"excluding reading inputs and writing outputs.", f64: positiveFloat()},
+				"excluding reading inputs and writing outputs.", f64: []validator.Float64{float64validator.Between(1e-9, placement.MaxDurationS)}},
 		{name: "cores", kind: kInt, optional: true, desc: "Cores each task uses. Defaults to `1`.", i64: atLeast(1)},
 		{name: "memory_mb", kind: kInt, optional: true,
-			desc: "Peak memory of each task in MiB. Defaults to `512`.", i64: atLeast(1)},
+			desc: "Peak memory of each task in MiB. Defaults to `512`.", i64: []validator.Int64{int64validator.Between(1, math.MaxInt64>>20)}},
 		{name: "gpus", kind: kInt, optional: true, desc: "GPUs each task needs. Defaults to `0`.", i64: atLeast(0)},
 		{name: "input_bytes", kind: kInt, optional: true, desc: "Bytes each task reads. Defaults to `0`.", i64: atLeast(0)},
 		{name: "output_bytes", kind: kInt, optional: true, desc: "Bytes each task writes. Defaults to `0`.", i64: atLeast(0)},
@@ -152,7 +153,9 @@ func vmPoolFields(kind string, defaultMax int64) []field {
 			desc: "Seconds from requesting a node until it runs tasks. Defaults to the catalog's value for " + kind + " nodes.",
 			f64:  durationRange()},
 		{name: "vcpus", kind: kInt, optional: true, desc: "vCPUs per node, overriding the catalog.", i64: []validator.Int64{int64validator.Between(1, 100_000)}},
-		{name: "memory_gib", kind: kFloat, optional: true, desc: "Memory per node in GiB, overriding the catalog.", f64: positiveFloat()},
+		// At most 1 PiB (the largest EC2 instance has 24 TiB): the node's bytes stay an int64.
+		{name: "memory_gib", kind: kFloat, optional: true, desc: "Memory per node in GiB, overriding the catalog.",
+			f64: []validator.Float64{float64validator.Between(1e-9, 1<<20)}},
 		{name: "gpus", kind: kInt, optional: true, desc: "GPUs per node, overriding the catalog.", i64: atLeast(0)},
 		{name: "efa", kind: kBool, optional: true, desc: "Whether the nodes have EFA (needed by `mpi` stages), overriding the catalog."},
 		{name: "spot", kind: kBool, optional: true,
