@@ -160,8 +160,9 @@ type Solution struct {
 	Method  string `json:"method"`
 	Optimal bool   `json:"optimal"`
 	// FoundBy names the search step that found the chosen placement:
-	// "baseline <name>", "exhaustive", "local-search", "refining heft" or
-	// "splitting".
+	// "baseline <name>", "baseline heft (per stage)" (HEFT's mapping reduced
+	// to one pool per stage), "exhaustive", "local-search", "refining heft"
+	// or "splitting".
 	FoundBy string `json:"found_by"`
 	// SearchSpace is the number of feasible per-stage assignments.
 	SearchSpace float64 `json:"search_space"`

@@ -285,7 +285,8 @@ func outputFields() []field {
 			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
 		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},
 		{name: "found_by", kind: kString, computed: true,
-			desc: "The search step that found the placement: `baseline <name>`, `exhaustive`, `local-search`, `refining heft` " +
+			desc: "The search step that found the placement: `baseline <name>`, `baseline heft (per stage)` (HEFT's mapping " +
+				"reduced to one pool per stage), `exhaustive`, `local-search`, `refining heft` " +
 				"(HEFT's task-level mapping with whole stages moved) or `splitting`. With `baseline heft` and `refining heft` the " +
 				"placement is task by task: the manifest's `task_pools` and `task_order` say where each task runs and in which order."},
 		{name: "pareto_front", kind: kObjectList, computed: true,
