@@ -66,6 +66,7 @@ func mashup(pr *prepared, opt Options) (Assignment, error) {
 	for s := range a {
 		a[s] = pr.allowed[s][0]
 		if pr.w.Stages[s].Pin != "" {
+			onS3[s] = !pr.p.Storage.domainLustre(&pr.p.Pools[a[s]]) // its children read from where it ran
 			continue
 		}
 		vm, _ := firstOfKind(pr, s, KindHPC)
