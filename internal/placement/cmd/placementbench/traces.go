@@ -154,6 +154,7 @@ func traces(ws []trace, opt placement.Options, verbose bool) bool {
 		fmt.Println("The placement (EvaluatePlan) and every baseline (EvaluateBaseline) simulated again outside Solve give the figures Solve reported.")
 	}
 	fmt.Println()
+	everyBaseline(rows)
 	return ok
 }
 
