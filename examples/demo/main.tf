@@ -126,14 +126,15 @@ resource "rayhpc_workflow_placement" "montage" {
 }
 
 # A hybrid pipeline on the same platforms: ingest and preprocess wide and short, an MPI simulation that
-# needs the EFA nodes, feature extraction, then a long stateful training stage.
+# needs the EFA nodes (each of its tasks one 144-rank MPI job on two whole c5n.18xlarge nodes of the mpi queue),
+# feature extraction, then a long stateful training stage.
 locals {
   pipeline = [
-    { name = "ingest", task_count = 200, runtime_s = 20, memory_mb = 1024, depends_on = [], coupling = "none", stateful = false },
-    { name = "preprocess", task_count = 400, runtime_s = 45, memory_mb = 2048, depends_on = ["ingest"], coupling = "none", stateful = false },
-    { name = "simulate", task_count = 16, runtime_s = 1800, memory_mb = 65536, depends_on = ["preprocess"], coupling = "mpi", stateful = false },
-    { name = "features", task_count = 300, runtime_s = 30, memory_mb = 3072, depends_on = ["simulate"], coupling = "none", stateful = false },
-    { name = "train", task_count = 8, runtime_s = 2400, memory_mb = 12288, depends_on = ["features"], coupling = "none", stateful = true },
+    { name = "ingest", task_count = 200, runtime_s = 20, cores = 1, memory_mb = 1024, depends_on = [], coupling = "none", nodes = null, stateful = false },
+    { name = "preprocess", task_count = 400, runtime_s = 45, cores = 1, memory_mb = 2048, depends_on = ["ingest"], coupling = "none", nodes = null, stateful = false },
+    { name = "simulate", task_count = 16, runtime_s = 1800, cores = 144, memory_mb = 65536, depends_on = ["preprocess"], coupling = "mpi", nodes = 2, stateful = false },
+    { name = "features", task_count = 300, runtime_s = 30, cores = 1, memory_mb = 3072, depends_on = ["simulate"], coupling = "none", nodes = null, stateful = false },
+    { name = "train", task_count = 8, runtime_s = 2400, cores = 1, memory_mb = 12288, depends_on = ["features"], coupling = "none", nodes = null, stateful = true },
   ]
 }
 
@@ -144,9 +145,11 @@ resource "rayhpc_workflow_placement" "pipeline" {
       name         = stage.value.name
       task_count   = stage.value.task_count
       runtime_s    = stage.value.runtime_s
+      cores        = stage.value.cores
       memory_mb    = stage.value.memory_mb
       depends_on   = stage.value.depends_on
       coupling     = stage.value.coupling
+      nodes        = stage.value.nodes
       stateful     = stage.value.stateful
       input_bytes  = 50000000
       output_bytes = 20000000

@@ -68,6 +68,7 @@ type stageModel struct {
 	OutputBytes        types.Int64   `tfsdk:"output_bytes"`
 	DependsOn          types.List    `tfsdk:"depends_on"`
 	Coupling           types.String  `tfsdk:"coupling"`
+	Nodes              types.Int64   `tfsdk:"nodes"`
 	Stateful           types.Bool    `tfsdk:"stateful"`
 	Pin                types.String  `tfsdk:"pin"`
 	ServerlessMemoryMB types.Int64   `tfsdk:"serverless_memory_mb"`
@@ -77,6 +78,7 @@ type stageModel struct {
 type stageOverrideModel struct {
 	Name               types.String `tfsdk:"name"`
 	Coupling           types.String `tfsdk:"coupling"`
+	Nodes              types.Int64  `tfsdk:"nodes"`
 	Stateful           types.Bool   `tfsdk:"stateful"`
 	Pin                types.String `tfsdk:"pin"`
 	ServerlessMemoryMB types.Int64  `tfsdk:"serverless_memory_mb"`
@@ -194,7 +196,7 @@ func stageSpecs(ctx context.Context, stages []stageModel, diags *diag.Diagnostic
 	unknown := make([]placement.StageUnknowns, 0, len(stages))
 	for _, s := range stages {
 		u := placement.StageUnknowns{Name: s.Name.IsUnknown() || s.Name.IsNull(), TaskCount: s.TaskCount.IsUnknown() || s.TaskCount.IsNull(),
-			DependsOn: s.DependsOn.IsUnknown() || hasUnknown(s.DependsOn)}
+			DependsOn: s.DependsOn.IsUnknown() || hasUnknown(s.DependsOn), Coupling: s.Coupling.IsUnknown(), Nodes: s.Nodes.IsUnknown()}
 		spec := placement.StageSpec{
 			Name:        s.Name.ValueString(),
 			TaskCount:   int(s.TaskCount.ValueInt64()),
@@ -204,6 +206,7 @@ func stageSpecs(ctx context.Context, stages []stageModel, diags *diag.Diagnostic
 			GPUs:        int(i64or(s.GPUs, 0)),
 			InputBytes:  i64or(s.InputBytes, 0),
 			OutputBytes: i64or(s.OutputBytes, 0),
+			Nodes:       int(i64or(s.Nodes, 0)),
 			Stateful:    s.Stateful.ValueBool(),
 			Pin:         s.Pin.ValueString(),
 		}
@@ -283,6 +286,9 @@ func applyStageOverrides(w *placement.Workflow, overrides []stageOverrideModel) 
 			if o.Coupling.ValueString() == "mpi" {
 				st.Coupling = placement.CouplingMPI
 			}
+		}
+		if !o.Nodes.IsNull() {
+			st.Nodes = int(o.Nodes.ValueInt64())
 		}
 		set(o.Stateful, o.Stateful.ValueBool, &st.Stateful)
 		set(o.Pin, o.Pin.ValueString, &st.Pin)

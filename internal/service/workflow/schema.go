@@ -73,6 +73,7 @@ var stageBlock = block{
 		{name: "coupling", kind: kString, optional: true,
 			desc: "`mpi` for tightly coupled tasks (HPC pools with EFA only) or `none` (the default).",
 			str:  []validator.String{stringvalidator.OneOf("mpi", "none")}},
+		{name: "nodes", kind: kInt, optional: true, desc: nodesDesc("`cores`, `memory_mb` and `gpus`", ""), i64: atLeast(1)},
 		{name: "stateful", kind: kBool, optional: true,
 			desc: "Whether the stage keeps state between invocations (it then never runs on serverless functions). Defaults to `false`."},
 		{name: "pin", kind: kString, optional: true,
@@ -83,6 +84,17 @@ var stageBlock = block{
 				"smallest setting that holds the task's memory and gives it one vCPU per core (1,769 MB per vCPU).",
 			i64: []validator.Int64{int64validator.Between(128, 10240)}},
 	},
+}
+
+// nodesDesc describes the `nodes` attribute of a stage; what names a task's resources, where says where
+// coupling is set.
+func nodesDesc(what, where string) string {
+	return "Nodes each task spans when the stage is coupled `mpi`: each task is one MPI job whose " + what + " are spread " +
+		"evenly over that many whole nodes of one HPC pool with EFA. The task starts when all its nodes are free " +
+		"(booting those it lacks together) and holds them alone until it ends, every one billed for its whole duration: " +
+		"how Slurm runs an exclusive multi-node job on AWS ParallelCluster. By default the fewest nodes of the pool's " +
+		"instance type that hold the task (1 when one node does). Only with `coupling = \"mpi\"`" + where + "; at least 1 and " +
+		"at most the `max_nodes` of an HPC pool with EFA."
 }
 
 // stageField returns the field of the `stage` block with this name, so that `stage_override` shares its
@@ -116,6 +128,7 @@ var stageOverrideBlock = func() block {
 		fields: []field{
 			name,
 			override("coupling", "`mpi` for tightly coupled tasks (HPC pools with EFA only) or `none`. Defaults to `none`."),
+			override("nodes", nodesDesc("cores and memory (as the trace records them)", " in the same block")),
 			override("stateful", "Whether the stage keeps state between invocations (it then never runs on serverless functions). "+
 				"Defaults to `false`."),
 			override("pin", "Restricts the stage to the pool with this name, or to the pools of this platform kind "+

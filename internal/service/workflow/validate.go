@@ -31,7 +31,7 @@ var (
 func (inputsValidator) Description(context.Context) string {
 	return "exactly one of wfcommons_json and stage; unique stage and pool names; task_count in range; depends_on names " +
 		"known stages without cycles; pin names a pool or platform kind; stage_override only with wfcommons_json, once per stage, naming a " +
-		"stage of the trace; min_nodes <= max_nodes; instance types outside the " +
+		"stage of the trace; nodes only with coupling \"mpi\" and at most the max_nodes of an HPC pool with EFA; min_nodes <= max_nodes; instance types outside the " +
 		"catalog give vcpus, memory_gib and price_per_hour; cost_weight only with objective \"weighted\""
 }
 
@@ -87,6 +87,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	diags.Append(ds...)
 	diags.Append(validateStages(ctx, d, pools)...)
 	diags.Append(validateOverrides(m, d, trace, pools)...)
+	diags.Append(validateNodes(ctx, m, d)...)
 	if !m.ModelOverride.IsUnknown() {
 		_, ds := expandCatalog(ctx, m) // unknown names and bad values, naming the key
 		diags.Append(ds...)
@@ -246,10 +247,11 @@ var stageRuleSummaries = map[placement.StageRule]string{
 	placement.RuleNoSelfDependency: "Invalid stage dependency",
 	placement.RuleAcyclic:          "Stage dependency cycle",
 	placement.RuleTaskCount:        "Invalid task_count",
+	placement.RuleNodes:            "Invalid nodes",
 }
 
 // stageDiagnostic is a broken stage rule as a diagnostic on the stage block's attribute
-// (stage[i].name, stage[i].depends_on or stage[i].task_count), naming the attribute and the rule.
+// (stage[i].name, stage[i].depends_on, stage[i].task_count or stage[i].nodes), naming the attribute and the rule.
 func stageDiagnostic(e *placement.StageError) diag.Diagnostic {
 	p := path.Root("stage").AtListIndex(e.Index).AtName(e.Field)
 	summary, ok := stageRuleSummaries[e.Rule]
