@@ -32,6 +32,9 @@ type Manifest struct {
 	// order its pool's queue serves it (HEFT's planned start): a runner
 	// submits ready tasks in this order.
 	TaskOrder []string `json:"task_order,omitempty"`
+	// PriceSources says where each price of the placement came from: the AWS Price List API for the
+	// Region, the offline catalogue or the configuration (see [Platforms.PriceSources]).
+	PriceSources map[string]string `json:"price_sources,omitempty"`
 }
 
 // ManifestStage is one stage's placement.
@@ -73,7 +76,7 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 	m := &Manifest{
 		Version: ManifestVersion, Workflow: p.Workflow.Name, InputHash: InputHash(p),
 		Options: sol.Options, Method: sol.Method, Optimal: sol.Optimal, FoundBy: sol.FoundBy,
-		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS,
+		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS, PriceSources: p.PriceSources,
 	}
 	used := make([]bool, len(p.Pools))
 	for s, r := range ev.Stages {

@@ -187,6 +187,9 @@ type Platforms struct {
 	// not. Otherwise they are billed only to placements that use them (an
 	// environment made for the run; their creation time is not modelled).
 	Standing bool `json:"standing,omitempty"`
+	// PriceSources says where each price came from (a catalogue value's name, "pool.<name>", a head
+	// node), for the manifest and the provider's outputs; not part of the input hash (the prices are).
+	PriceSources map[string]string `json:"-"`
 }
 
 // Problem is a workflow together with the platforms it may run on.

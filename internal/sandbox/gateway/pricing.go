@@ -69,6 +69,42 @@ var ec2PriceCatalog = []ec2PriceEntry{
 	{"c5n.18xlarge", "us-west-2", 72, "192 GiB", 0, "100 Gigabit", "Intel Xeon Platinum 8124M", "3.8880000000", srcODPage},
 }
 
+// The families the placement engine right-sizes from (c6i, m6i, r6i) and the smaller c5n sizes, us-east-1:
+// AWS prices the sizes of a family linearly in vCPUs (On-Demand pricing page, Linux: c6i.large $0.085,
+// m6i.large $0.096, r6i.large $0.126, c5n.large $0.108 per hour).
+func init() {
+	type family struct {
+		name, processor string
+		gibPerVCPU      float64
+		usdPerLarge     float64
+		sizes           []string
+	}
+	network := map[string]string{"large": "Up to 12500 Megabit", "xlarge": "Up to 12500 Megabit", "2xlarge": "Up to 12500 Megabit",
+		"4xlarge": "Up to 12500 Megabit", "8xlarge": "12500 Megabit", "16xlarge": "25000 Megabit", "32xlarge": "50000 Megabit"}
+	vcpus := map[string]int{"large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "16xlarge": 64, "32xlarge": 128}
+	all := []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "32xlarge"}
+	for _, f := range []family{
+		{"c6i", "Intel Xeon 8375C (Ice Lake)", 2, 0.085, all},
+		{"m6i", "Intel Xeon 8375C (Ice Lake)", 4, 0.096, all},
+		{"r6i", "Intel Xeon 8375C (Ice Lake)", 8, 0.126, all},
+		{"c5n", "Intel Xeon Platinum 8124M", 2.625, 0.108, []string{"large", "xlarge", "2xlarge", "4xlarge"}},
+	} {
+		for _, size := range f.sizes {
+			it := f.name + "." + size
+			if it == "c6i.32xlarge" || it == "m6i.xlarge" { // listed above
+				continue
+			}
+			n := vcpus[size]
+			net := network[size]
+			if f.name == "c5n" {
+				net = "Up to 25 Gigabit"
+			}
+			ec2PriceCatalog = append(ec2PriceCatalog, ec2PriceEntry{it, "us-east-1", n, fmt.Sprintf("%g GiB", f.gibPerVCPU*float64(n)), 0,
+				net, f.processor, fmt.Sprintf("%.10f", f.usdPerLarge*float64(n)/2), srcODPage})
+		}
+	}
+}
+
 // regionLocations maps Region codes to the Price List "location" attribute.
 var regionLocations = map[string]string{
 	"us-east-1": "US East (N. Virginia)",

@@ -55,6 +55,7 @@ type outputsModel struct {
 	Table          types.String  `tfsdk:"table"`
 	BaselinesTable types.String  `tfsdk:"baselines_table"`
 	InputHash      types.String  `tfsdk:"input_hash"`
+	PriceSources   types.Map     `tfsdk:"price_sources"`
 }
 
 type stageModel struct {
@@ -458,7 +459,7 @@ func expandCatalog(ctx context.Context, m *inputsModel) (*placement.Catalog, dia
 	var overrides map[string]float64
 	diags.Append(m.ModelOverride.ElementsAs(ctx, &overrides, false)...)
 	for _, k := range sortedKeys(overrides) {
-		if err := cat.Set(k, overrides[k], "configuration (model_overrides)"); err != nil {
+		if err := cat.Set(k, overrides[k], srcModelOverride); err != nil {
 			diags.AddAttributeError(path.Root("model_overrides").AtMapKey(k), "Invalid model override", err.Error())
 		}
 	}
@@ -505,7 +506,7 @@ func expandOptions(m *inputsModel) placement.Options {
 
 // expand validates the inputs and converts them into an engine problem and solver options. The inputs
 // must be known.
-func (m *inputsModel) expand(ctx context.Context, lookup priceLookup) (*placement.Problem, placement.Options, diag.Diagnostics) {
+func (m *inputsModel) expand(ctx context.Context, lookup *priceLookup) (*placement.Problem, placement.Options, diag.Diagnostics) {
 	d, diags := m.decode(ctx)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
@@ -525,14 +526,19 @@ func (m *inputsModel) expand(ctx context.Context, lookup priceLookup) (*placemen
 	}
 	cat, ds := expandCatalog(ctx, m)
 	diags.Append(ds...)
+	if !m.PricingAPI.IsNull() && !m.PricingAPI.ValueBool() { // pricing_api = false: no AWS call at all
+		lookup = nil
+	}
+	items := serviceItems(&d)
+	diags.Append(applyServicePrices(ctx, lookup, cat, items)...)
 	pls, ds := expandPlatforms(cat, &d, w)
 	diags.Append(ds...)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
 	}
-	if m.PricingAPI.IsNull() || m.PricingAPI.ValueBool() {
-		diags.Append(applyPricingAPI(ctx, lookup, cat, &pls)...)
-	}
+	heads := map[string]string{}
+	diags.Append(applyPricingAPI(ctx, lookup, cat, &pls, heads)...)
+	pls.PriceSources = priceSources(cat, &pls, items, heads)
 	pls.Standing = m.EnvironmentUp.IsNull() || m.EnvironmentUp.ValueBool()
 	return placement.NewProblem(w, pls), expandOptions(m), diags
 }

@@ -172,5 +172,16 @@ func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) di
 	o.Table = types.StringValue(placement.Table(ev))
 	o.BaselinesTable = types.StringValue(placement.BaselineTable(sol))
 	o.InputHash = types.StringValue(placement.InputHash(p))
+	o.PriceSources, d = stringMapValue(p.PriceSources)
+	diags.Append(d...)
 	return diags
+}
+
+// stringMapValue is a map of strings as a Terraform map (empty, not null, for none).
+func stringMapValue(m map[string]string) (types.Map, diag.Diagnostics) {
+	vals := make(map[string]attr.Value, len(m))
+	for k, v := range m {
+		vals[k] = types.StringValue(v)
+	}
+	return types.MapValue(types.StringType, vals)
 }

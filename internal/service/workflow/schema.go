@@ -254,9 +254,12 @@ func inputFields() []field {
 				"bandwidths, a positive `lambda_timeout_s`, otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
 				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},
 		{name: "pricing_api", kind: kBool, optional: true,
-			desc: "Whether to price the HPC and Ray nodes with the AWS Price List API for the provider's Region (on demand, Linux). " +
-				"When the API fails or lacks a type, the provider's offline catalogue (us-east-1) is used and a warning says so. " +
-				"Prices set with `price_per_hour` are never replaced. Defaults to `true`; `false` makes no AWS call at all."},
+			desc: "Whether to price the placement with the AWS Price List API for the provider's Region (on demand): the HPC and Ray " +
+				"nodes and head nodes (EC2, Linux), Lambda (GB-second of the first tier, requests, /tmp above 512 MB), Fargate " +
+				"(vCPU-hour, GB-hour, ephemeral storage above 20 GB), the Lustre workspace (SCRATCH_2 GB-month) and S3 requests. " +
+				"For what the API fails to give or lacks, the provider's offline catalogue (us-east-1) is used and a warning names it. " +
+				"Prices set with `model_overrides` or a pool's `price_per_*` are never replaced. `price_sources` says where each " +
+				"price came from. Defaults to `true`; `false` makes no AWS call at all."},
 		{name: "static_cluster_up", kind: kBool, optional: true,
 			desc: "Whether the `static-cluster` baseline is up before the workflow starts (a standing cluster: no boot in its makespan, billed " +
 				"only for the run). Defaults to `false`: the cluster is created for the run and its nodes boot like every other pool's. " +
@@ -335,5 +338,12 @@ func outputFields() []field {
 		{name: "baselines_table", kind: kString, computed: true, desc: "A plain-text table comparing the placement with every baseline."},
 		{name: "input_hash", kind: kString, computed: true,
 			desc: "SHA-256 of the canonical problem (workflow, pools, prices, storage model): equal inputs give equal hashes."},
+		{name: "price_sources", kind: kStringMap, computed: true,
+			desc: "Where each price of the placement came from: `AWS Price List API, <region>, ...` (with the product's usage type and " +
+				"SKU), the provider's offline catalogue (us-east-1, with its published source) or the configuration (`model_overrides`, " +
+				"`price_per_*`). Keys: the catalogue's service prices used (`lambda_gb_second_x86`, `lambda_gb_second_arm`, `lambda_request`, " +
+				"`lambda_ephemeral_gb_second`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_ephemeral_gb_hour`, `lustre_gb_month`, " +
+				"`s3_get_per_1000`, `s3_put_per_1000`), `pool.<name>` (a pool's node, GB-second or vCPU-hour price), `hpc_head_node`, " +
+				"`ray_head_node` and `eks_control_plane`. The manifest has the same map."},
 	}
 }

@@ -45,8 +45,10 @@ func (d *stagePlacementDataSource) Schema(_ context.Context, _ datasource.Schema
 			"each single platform and the best of them, a Mashup-style decision model, HEFT's task-level schedule) evaluated by " +
 			"the same simulator, a Mermaid Gantt chart and a plain-text table. A stage may be split over two pools (fill one, " +
 			"burst the rest). " +
-			"EC2 prices come from the AWS Price List API for the provider's Region (`pricing_api`), with the provider's offline " +
-			"catalogue as the fallback; with `pricing_api = false` no AWS call is made. The result is deterministic for given prices.",
+			"Prices (EC2 nodes and head nodes, Lambda, Fargate, the Lustre workspace, S3 requests) come from the AWS Price List " +
+			"API for the provider's Region (`pricing_api`), with the provider's offline catalogue as the fallback for what it " +
+			"lacks; `price_sources` says where each came from; with `pricing_api = false` no AWS call is made. The result is " +
+			"deterministic for given prices.",
 		Attributes: attrs,
 		Blocks:     dsBlocks(inputBlocks()),
 	}

@@ -52,7 +52,7 @@ func (r *workflowPlacementResource) ModifyPlan(ctx context.Context, req resource
 // planPlacement computes every computed attribute of plan except the manifest's ETag and version ID,
 // which it copies from state when the manifest content and location are unchanged (no write needed)
 // and otherwise leaves unknown. warn adds a warning listing the stages that move.
-func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, warn bool, lookup priceLookup) diag.Diagnostics {
+func planPlacement(ctx context.Context, plan, state *workflowPlacementModel, warn bool, lookup *priceLookup) diag.Diagnostics {
 	p, opts, diags := plan.expand(ctx, lookup)
 	if diags.HasError() {
 		return diags

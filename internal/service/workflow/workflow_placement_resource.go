@@ -133,6 +133,8 @@ func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadR
 		state.Optimal = types.BoolValue(m.Optimal)
 		state.FoundBy = types.StringValue(m.FoundBy)
 		state.InputHash = types.StringValue(m.InputHash)
+		state.PriceSources, d = stringMapValue(m.PriceSources)
+		resp.Diagnostics.Append(d...)
 	} else {
 		tflog.Warn(ctx, "the manifest object is not a placement manifest; the next apply rewrites it")
 	}
