@@ -163,3 +163,28 @@ func TestCatalog_valueRules(t *testing.T) {
 		}
 	}
 }
+
+// Every catalog value says where it comes from (a published AWS figure, or "assumption" / "deployment
+// choice" with its reasoning) and its unit; every instance type its price's source.
+func TestCatalog_everyValueHasASource(t *testing.T) {
+	c := DefaultCatalog()
+	for _, name := range c.ValueNames() {
+		v, ok := c.Value(name)
+		if !ok || len(strings.TrimSpace(v.Source)) < 10 || v.Unit == "" {
+			t.Errorf("%s: %+v has no source or unit", name, v)
+		}
+	}
+	for _, name := range c.InstanceNames() {
+		if it := c.Instances[name]; it.PriceSource == "" || !(it.HourlyUSD > 0) || it.VCPUs < 1 {
+			t.Errorf("instance type %s: %+v", name, it)
+		}
+	}
+	if c.HPCHeadNodeType == "" || c.RayHeadNodeType == "" {
+		t.Error("no head node types")
+	}
+	for _, it := range []string{c.HPCHeadNodeType, c.RayHeadNodeType, MPIInstanceType} {
+		if _, ok := c.Instance(it); !ok {
+			t.Errorf("%s is not in the catalog", it)
+		}
+	}
+}
