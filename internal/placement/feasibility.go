@@ -61,8 +61,8 @@ type ctask struct {
 	MemoryBytes, InputBytes, OutputBytes int64
 	Cores, GPUs, Stage                   int
 	// MPI: the stage is coupled "mpi"; Nodes is its Stage.Nodes.
+	Nodes int32
 	MPI   bool
-	Nodes int
 }
 
 func prepare(p *Problem) (*prepared, error) {
@@ -102,7 +102,7 @@ func prepare(p *Problem) (*prepared, error) {
 		st := &w.Stages[t.Stage]
 		pr.ct[i] = ctask{RuntimeS: t.RuntimeS, MemoryBytes: t.MemoryBytes, InputBytes: t.InputBytes,
 			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage,
-			MPI: st.Coupling == CouplingMPI, Nodes: st.Nodes}
+			MPI: st.Coupling == CouplingMPI, Nodes: int32(min(st.Nodes, math.MaxInt32))}
 	}
 	pr.stageWork = make([]float64, len(w.Stages))
 	for i := range w.Tasks {

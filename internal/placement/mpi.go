@@ -74,7 +74,7 @@ func clampInt(x float64) int {
 // nodesOf is TaskNodes for task v on pool pl.
 func (pr *prepared) nodesOf(v int32, pl *Pool) int {
 	t := &pr.ct[v]
-	return taskNodes(t.Cores, t.MemoryBytes, t.GPUs, t.MPI, t.Nodes, pl)
+	return taskNodes(t.Cores, t.MemoryBytes, t.GPUs, t.MPI, int(t.Nodes), pl)
 }
 
 // heldCores is the vCPUs task v holds on VM pool pl: its cores, or every
