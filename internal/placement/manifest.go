@@ -45,6 +45,11 @@ type ManifestStage struct {
 	InstanceType string       `json:"instance_type"`
 	Tasks        int          `json:"tasks"`
 	MemoryMB     int          `json:"memory_mb,omitempty"`
+	// NodesPerTask, when set, is how many whole nodes each task of the
+	// stage holds: a multi-node MPI job (see [TaskNodes]) that a runner
+	// submits as such (Slurm: sbatch --nodes=N --exclusive); the largest
+	// count when the stage's tasks differ.
+	NodesPerTask int `json:"nodes_per_task,omitempty"`
 	// BurstPool, when set, is where the stage's tasks go that find no free
 	// capacity on Pool when they are ready (fill Pool, burst the rest);
 	// BurstTasks is how many did in the simulation.
@@ -81,7 +86,7 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 	used := make([]bool, len(p.Pools))
 	for s, r := range ev.Stages {
 		ms := ManifestStage{Name: r.Stage, Platform: r.Platform, Pool: r.Pool, InstanceType: r.InstanceType, Tasks: r.Tasks,
-			MemoryMB: r.MemoryMB, StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD}
+			MemoryMB: r.MemoryMB, NodesPerTask: r.NodesPerTask, StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD}
 		used[sol.Assignment[s]] = true
 		if b := sol.Plan().burstOf(s); b >= 0 {
 			ms.BurstPool, ms.BurstTasks = p.Pools[b].Name, r.BurstTasks

@@ -208,8 +208,13 @@ func TestMPI_neverOffHPCAndEvaluatePlanAgrees(t *testing.T) {
 			}
 			multi++
 		}
-		if multi != 6 {
-			t.Fatalf("%d multi-node tasks, want 6", multi)
+		if multi != 6 || sol.Evaluation.Stages[sim].NodesPerTask != 2 || sol.Evaluation.Stages[0].NodesPerTask != 0 {
+			t.Fatalf("%d multi-node tasks, want 6; nodes per task %d and %d, want 2 and 0", multi,
+				sol.Evaluation.Stages[sim].NodesPerTask, sol.Evaluation.Stages[0].NodesPerTask)
+		}
+		// The manifest tells a runner to submit each sim task as a 2-node job.
+		if m, err := NewManifest(p, sol); err != nil || m.Stages[sim].NodesPerTask != 2 || m.Stages[0].NodesPerTask != 0 {
+			t.Fatalf("manifest: %v %+v", err, m)
 		}
 		ev, err := EvaluatePlan(p, pl)
 		if err != nil || ev.MakespanS != sol.Evaluation.MakespanS || ev.CostUSD != sol.Evaluation.CostUSD {

@@ -129,6 +129,9 @@ type StageResult struct {
 	Tasks        int          `json:"tasks"`
 	// MemoryMB is the Lambda memory setting (serverless only).
 	MemoryMB int `json:"memory_mb,omitempty"`
+	// NodesPerTask is the most nodes a task of the stage held (a
+	// multi-node MPI task, see [TaskNodes]), 0 when each ran on one.
+	NodesPerTask int `json:"nodes_per_task,omitempty"`
 	// BurstPool is the pool the stage's overflow went to (see [Plan]), and
 	// BurstTasks how many of its tasks ran there; with a task-level plan,
 	// the pool of most of the tasks not on Pool.

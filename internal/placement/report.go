@@ -103,6 +103,7 @@ func (sm *simulator) reportStages(ev *Evaluation) {
 		}
 		ev.Tasks[i] = TaskSpan{Task: i, Pool: k, Node: int(sm.nodeOf[i]), StartS: sm.start[i], FinishS: sm.end[i], Cold: sm.cold[i]}
 		if sm.span[i] > 1 {
+			r.NodesPerTask = max(r.NodesPerTask, int(sm.span[i]))
 			for _, n := range sm.gangNodes(int32(i)) {
 				ev.Tasks[i].Nodes = append(ev.Tasks[i].Nodes, int(n))
 			}
