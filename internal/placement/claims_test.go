@@ -4,6 +4,7 @@ package placement
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -125,6 +126,27 @@ func TestTraces_deterministic(t *testing.T) {
 	for _, f := range traceFiles(t) {
 		if a, b := render(f), render(f); a != b {
 			t.Errorf("%s: two solves differ", f)
+		}
+	}
+}
+
+// The baselines table lists the placement and every baseline with its figures, the static cluster's
+// nodes, the best single platform's name and HEFT's own estimate of its schedule.
+func TestBaselineTable_everyBaseline(t *testing.T) {
+	_, sol := solveTrace(t, loadTrace(t, tracePath(t, "blast-chameleon-small-001.json")), balanced)
+	got := BaselineTable(sol)
+	h := sol.Baseline(BaselineHEFT)
+	for _, want := range []string{"found by " + sol.FoundBy, fmt.Sprintf("%.1f", sol.Evaluation.MakespanS),
+		fmt.Sprintf("static-cluster (%d nodes)", sol.Baseline(BaselineStatic).Nodes),
+		"best-single-platform (" + sol.Baseline(BaselineBestSingle).Of + ")",
+		fmt.Sprintf("heft (own estimate %.1f s)", h.TaskLevelMakespanS), fmt.Sprintf("%.1f", h.MakespanS)} {
+		if !strings.Contains(got, want) {
+			t.Errorf("baselines table lacks %q:\n%s", want, got)
+		}
+	}
+	for _, b := range sol.Baselines {
+		if !strings.Contains(got, b.Name) {
+			t.Errorf("baselines table lacks %s", b.Name)
 		}
 	}
 }

@@ -116,6 +116,8 @@ func BaselineTable(sol *Solution) string {
 			name += " (" + bl.Of + ")"
 		case bl.Nodes > 0:
 			name += fmt.Sprintf(" (%d nodes)", bl.Nodes)
+		case bl.TaskLevelMakespanS > 0:
+			name += fmt.Sprintf(" (own estimate %.1f s)", bl.TaskLevelMakespanS)
 		}
 		if !bl.Feasible {
 			fmt.Fprintf(tw, "%s\tinfeasible\t-\t-\t-\n", name)
