@@ -177,6 +177,11 @@ func TestAccWorkflowPlacement_basic(t *testing.T) {
 					// The default hpc pool (c5n.18xlarge, for the mpi stage) is priced by the sandbox's Price List API.
 					plancheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"),
 						knownvalue.StringRegexp(regexp.MustCompile(`"instance_type": "c5n.18xlarge",\s+"max_nodes": 16,\s+"price_source": "AWS Price List API, us-east-1, on demand, Linux"`))),
+					// Every price's source, in the manifest and as an attribute: the Region's from the Price List API.
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_json"), knownvalue.StringRegexp(regexp.MustCompile(
+						`"price_sources": \{(\s+"[a-z_.0-9]+": "[^"]+",)*\s+"lustre_gb_month": "AWS Price List API, us-east-1, on demand: AmazonFSx USE1-Storage \(SKU`))),
+					plancheck.ExpectKnownValue(resName, tfjsonpath.New("price_sources").AtMapKey("hpc_head_node"),
+						knownvalue.StringExact("AWS Price List API, us-east-1, on demand, Linux (c6i.large)")),
 					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("manifest_etag")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
