@@ -4,6 +4,7 @@ package pricelist
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -94,9 +95,11 @@ func ItemNamed(name string) (Item, bool) {
 
 // ServicePrices reads the prices of the named items in a Region, one paginated listing per service.
 // What it cannot price is in missing, with the reason (no such product in the Region, more than one
-// with different prices, or the API's error for that service's listing); unknown names too.
-func ServicePrices(ctx context.Context, conn *pricing.Client, region string, names ...string) (found map[string]Price, missing map[string]string) {
+// with different prices, or the API's error for that service's listing); unknown names too. err joins
+// the listings' errors: without it, missing is what the Price List does not have.
+func ServicePrices(ctx context.Context, conn *pricing.Client, region string, names ...string) (found map[string]Price, missing map[string]string, err error) {
 	found, missing = map[string]Price{}, map[string]string{}
+	var errs []error
 	groups := map[string][]Item{}
 	var keys []string
 	for _, n := range names {
@@ -119,14 +122,17 @@ func ServicePrices(ctx context.Context, conn *pricing.Client, region string, nam
 			filters = append(filters, termMatch(f[0], f[1]))
 		}
 		var products []Product
-		err := list(ctx, conn, items[0].ServiceCode, filters, func(s string) {
+		lerr := list(ctx, conn, items[0].ServiceCode, filters, func(s string) {
 			if p, ok := Parse(s); ok {
 				products = append(products, p)
 			}
 		})
+		if lerr != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", items[0].ServiceCode, lerr))
+		}
 		for _, it := range items {
-			if err != nil {
-				missing[it.Name] = fmt.Sprintf("%s listing failed: %s", it.ServiceCode, err)
+			if lerr != nil {
+				missing[it.Name] = fmt.Sprintf("%s listing failed: %s", it.ServiceCode, lerr)
 				continue
 			}
 			if p, why := Select(it, region, products); why != "" {
@@ -136,7 +142,7 @@ func ServicePrices(ctx context.Context, conn *pricing.Client, region string, nam
 			}
 		}
 	}
-	return found, missing
+	return found, missing, errors.Join(errs...)
 }
 
 // Select picks an item's price in a Region among listed products: the products of its usage type

@@ -73,7 +73,10 @@ func TestServicePrices_sandbox(t *testing.T) {
 	}
 	for _, region := range []string{"us-east-1", "eu-west-2"} {
 		before := g.CountCalls("pricing", "GetProducts")
-		found, missing := ServicePrices(testCtx(t), c, region, allItems()...)
+		found, missing, err := ServicePrices(testCtx(t), c, region, allItems()...)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if n := g.CountCalls("pricing", "GetProducts") - before; n != 4 {
 			t.Errorf("%s: %d GetProducts calls, want 4 (one per service)", region, n)
 		}
@@ -92,21 +95,21 @@ func TestServicePrices_sandbox(t *testing.T) {
 		}
 	}
 	// Lambda duration is tiered: the first tier is taken and the source says so.
-	found, _ := ServicePrices(testCtx(t), c, "eu-west-2", "lambda_gb_second_x86", "lustre_gb_month", "fargate_gb_hour")
+	found, _, _ := ServicePrices(testCtx(t), c, "eu-west-2", "lambda_gb_second_x86", "lustre_gb_month", "fargate_gb_hour")
 	if p := found["lambda_gb_second_x86"]; !p.Tiered || !strings.Contains(p.Source(), "first tier") || p.UsageType != "EUW2-Lambda-GB-Second" {
 		t.Errorf("x86 duration: %+v (%s)", p, p.Source())
 	}
 	if p := found["fargate_gb_hour"]; p.Tiered || p.UsageType != "EUW2-Fargate-GB-Hours" || p.Unit != "hours" {
 		t.Errorf("Fargate memory: %+v", p)
 	}
-	_, missing := ServicePrices(testCtx(t), c, "eu-west-2", "lustre_gb_month", "no_such_price")
+	_, missing, _ := ServicePrices(testCtx(t), c, "eu-west-2", "lustre_gb_month", "no_such_price")
 	if !strings.Contains(missing["lustre_gb_month"], "no AmazonFSx product with usage type Storage") ||
 		!strings.Contains(missing["no_such_price"], "not a price") {
 		t.Errorf("missing: %v", missing)
 	}
 	// A Region the catalogue has no products for: everything missing, no error.
-	found, missing = ServicePrices(testCtx(t), c, "ap-south-1", allItems()...)
-	if len(found) != 0 || len(missing) != len(Items) {
+	found, missing, err := ServicePrices(testCtx(t), c, "ap-south-1", allItems()...)
+	if len(found) != 0 || len(missing) != len(Items) || err != nil {
 		t.Errorf("ap-south-1: found %v, missing %v", found, missing)
 	}
 }
@@ -117,10 +120,10 @@ func TestServicePrices_listingFails(t *testing.T) {
 	if err := g.SetFault(gateway.Fault{Service: "pricing", Operation: "GetProducts", ErrorRate: 1, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
-	found, missing := ServicePrices(testCtx(t), c, "us-east-1", "fargate_vcpu_hour", "lambda_request", "lambda_gb_second_x86")
+	found, missing, err := ServicePrices(testCtx(t), c, "us-east-1", "fargate_vcpu_hour", "lambda_request", "lambda_gb_second_x86")
 	// Listings run in the order of their service codes: AWSLambda's is the one that fails.
-	if _, ok := found["fargate_vcpu_hour"]; !ok || len(found) != 1 || len(missing) != 2 {
-		t.Fatalf("found %v, missing %v", found, missing)
+	if _, ok := found["fargate_vcpu_hour"]; !ok || len(found) != 1 || len(missing) != 2 || err == nil || !strings.HasPrefix(err.Error(), "AWSLambda: ") {
+		t.Fatalf("found %v, missing %v, err %v", found, missing, err)
 	}
 	for _, name := range []string{"lambda_request", "lambda_gb_second_x86"} {
 		if !strings.Contains(missing[name], "AWSLambda listing failed") {

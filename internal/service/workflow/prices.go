@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -23,27 +24,111 @@ const srcModelOverride = "configuration (model_overrides)"
 
 // priceLookup is the AWS Price List API for the provider's Region: the hourly on-demand prices of EC2
 // instance types, and the prices of the engine's service items (pricelist.Items) with the reason for
-// each it lacks.
+// each it lacks. It keeps what the API answered, so each price is asked for once per provider process
+// (Terraform reads a data source and plans a resource more than once); failures are not kept.
 type priceLookup struct {
-	region   string
-	ec2      func(ctx context.Context, instanceTypes []string) (map[string]float64, error)
-	services func(ctx context.Context, items []string) (map[string]pricelist.Price, map[string]string)
+	region string
+	ec2Fn  func(ctx context.Context, instanceTypes []string) (map[string]float64, error)
+	svcFn  func(ctx context.Context, items []string) (map[string]pricelist.Price, map[string]string, error)
+
+	mu         sync.Mutex
+	ec2Known   map[string]float64 // types the API priced
+	ec2Absent  map[string]bool    // types an answered call did not price
+	svcFound   map[string]pricelist.Price
+	svcMissing map[string]string // items an answered listing lacks, with the reason
 }
+
+func newPriceLookup(region string, ec2Fn func(context.Context, []string) (map[string]float64, error),
+	svcFn func(context.Context, []string) (map[string]pricelist.Price, map[string]string, error)) *priceLookup {
+	return &priceLookup{region: region, ec2Fn: ec2Fn, svcFn: svcFn, ec2Known: map[string]float64{}, ec2Absent: map[string]bool{},
+		svcFound: map[string]pricelist.Price{}, svcMissing: map[string]string{}}
+}
+
+// lookups holds one priceLookup per configured provider (its client).
+var lookups sync.Map
 
 // pricingAPI is the Price List API of the provider's Region, or nil without a configured client.
 func pricingAPI(c *conns.Client) *priceLookup {
 	if c == nil {
 		return nil
 	}
-	return &priceLookup{
-		region: c.Region,
-		ec2: func(ctx context.Context, instanceTypes []string) (map[string]float64, error) {
+	if l, ok := lookups.Load(c); ok {
+		return l.(*priceLookup)
+	}
+	l, _ := lookups.LoadOrStore(c, newPriceLookup(c.Region,
+		func(ctx context.Context, instanceTypes []string) (map[string]float64, error) {
 			return pricelist.EC2OnDemandLinux(ctx, c.Pricing(), c.Region, instanceTypes...)
 		},
-		services: func(ctx context.Context, items []string) (map[string]pricelist.Price, map[string]string) {
+		func(ctx context.Context, items []string) (map[string]pricelist.Price, map[string]string, error) {
 			return pricelist.ServicePrices(ctx, c.Pricing(), c.Region, items...)
-		},
+		}))
+	return l.(*priceLookup)
+}
+
+// ec2 returns the prices of the instance types the API has; an error when it did not answer.
+func (l *priceLookup) ec2(ctx context.Context, instanceTypes []string) (map[string]float64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var ask []string
+	for _, it := range instanceTypes {
+		if _, ok := l.ec2Known[it]; !ok && !l.ec2Absent[it] {
+			ask = append(ask, it)
+		}
 	}
+	if len(ask) > 0 {
+		got, err := l.ec2Fn(ctx, ask)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range ask {
+			if usd, ok := got[it]; ok {
+				l.ec2Known[it] = usd
+			} else {
+				l.ec2Absent[it] = true
+			}
+		}
+	}
+	out := map[string]float64{}
+	for _, it := range instanceTypes {
+		if usd, ok := l.ec2Known[it]; ok {
+			out[it] = usd
+		}
+	}
+	return out, nil
+}
+
+// services returns the prices of the items the API has, and why it lacks the others.
+func (l *priceLookup) services(ctx context.Context, items []string) (map[string]pricelist.Price, map[string]string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var ask []string
+	for _, n := range items {
+		if _, ok := l.svcFound[n]; !ok && l.svcMissing[n] == "" {
+			ask = append(ask, n)
+		}
+	}
+	missing := map[string]string{}
+	if len(ask) > 0 {
+		found, why, err := l.svcFn(ctx, ask)
+		for n, p := range found {
+			l.svcFound[n] = p
+		}
+		for n, w := range why {
+			if err == nil { // a failed listing is asked again next time
+				l.svcMissing[n] = w
+			}
+			missing[n] = w
+		}
+	}
+	found := map[string]pricelist.Price{}
+	for _, n := range items {
+		if p, ok := l.svcFound[n]; ok {
+			found[n] = p
+		} else if w := l.svcMissing[n]; w != "" {
+			missing[n] = w
+		}
+	}
+	return found, missing
 }
 
 // serviceItems are the catalogue prices of the services the platforms use (by name, as pricelist.Items

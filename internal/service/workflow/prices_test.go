@@ -16,10 +16,10 @@ import (
 
 // ec2Lookup is a Price List stand-in for EC2 prices that records what it was asked.
 func ec2Lookup(asked *[]string, got map[string]float64, err error) *priceLookup {
-	return &priceLookup{region: "eu-west-1", ec2: func(_ context.Context, its []string) (map[string]float64, error) {
+	return newPriceLookup("eu-west-1", func(_ context.Context, its []string) (map[string]float64, error) {
 		*asked = its
 		return got, err
-	}}
+	}, nil)
 }
 
 func TestApplyPricingAPI(t *testing.T) {
@@ -83,10 +83,10 @@ func TestApplyPricingAPI(t *testing.T) {
 
 // serviceLookup is a Price List stand-in for service prices that records what it was asked.
 func serviceLookup(asked *[]string, found map[string]pricelist.Price, missing map[string]string) *priceLookup {
-	return &priceLookup{region: "eu-west-2", services: func(_ context.Context, items []string) (map[string]pricelist.Price, map[string]string) {
+	return newPriceLookup("eu-west-2", nil, func(_ context.Context, items []string) (map[string]pricelist.Price, map[string]string, error) {
 		*asked = items
-		return found, missing
-	}}
+		return found, missing, nil
+	})
 }
 
 // The catalogue takes the API's service prices with their sources; a model_overrides value is neither
@@ -149,3 +149,56 @@ func TestServiceItems(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-12 && b-a < 1e-12 }
+
+// The lookup keeps what the API answered: a second placement asks nothing again, neither a price found
+// nor one an answered listing lacks; what failed is asked again.
+func TestPriceLookupCache(t *testing.T) {
+	var ec2Calls, svcCalls [][]string
+	ec2Err, svcErr := errors.New("throttled"), errors.New("AWSLambda: throttled")
+	l := newPriceLookup("eu-west-2",
+		func(_ context.Context, its []string) (map[string]float64, error) {
+			ec2Calls = append(ec2Calls, its)
+			if ec2Err != nil {
+				return nil, ec2Err
+			}
+			return map[string]float64{"c5n.18xlarge": 4.2}, nil
+		},
+		func(_ context.Context, items []string) (map[string]pricelist.Price, map[string]string, error) {
+			svcCalls = append(svcCalls, items)
+			found := map[string]pricelist.Price{"fargate_gb_hour": {USD: 0.00511}}
+			missing := map[string]string{"lustre_gb_month": "no product"}
+			if svcErr != nil {
+				missing["lambda_request"] = "AWSLambda listing failed"
+			} else {
+				found["lambda_request"] = pricelist.Price{USD: 2e-7}
+			}
+			return found, missing, svcErr
+		})
+	ctx := context.Background()
+	items := []string{"fargate_gb_hour", "lustre_gb_month", "lambda_request"}
+	if _, missing := l.services(ctx, items); len(missing) != 2 {
+		t.Fatalf("first: missing %v", missing)
+	}
+	svcErr = nil
+	found, missing := l.services(ctx, items)
+	if len(found) != 2 || missing["lustre_gb_month"] != "no product" || len(svcCalls) != 2 || strings.Join(svcCalls[1], ",") != "lustre_gb_month,lambda_request" {
+		t.Fatalf("second: found %v missing %v calls %v (lustre_gb_month is asked again: its listing failed with another's)", found, missing, svcCalls)
+	}
+	if found, _ := l.services(ctx, items); len(found) != 2 || len(svcCalls) != 2 {
+		t.Fatalf("third: found %v, calls %v", found, svcCalls)
+	}
+
+	if _, err := l.ec2(ctx, []string{"c5n.18xlarge", "c6i.large"}); err == nil {
+		t.Fatal("the error was not returned")
+	}
+	ec2Err = nil
+	for i := 0; i < 2; i++ {
+		got, err := l.ec2(ctx, []string{"c5n.18xlarge", "c6i.large"})
+		if err != nil || len(got) != 1 || got["c5n.18xlarge"] != 4.2 {
+			t.Fatalf("ec2: %v %v", got, err)
+		}
+	}
+	if len(ec2Calls) != 2 {
+		t.Errorf("ec2 calls %v: after an answer neither type is asked again", ec2Calls)
+	}
+}
