@@ -320,6 +320,18 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 			p.Pools[i].HeadVCPUs, p.Pools[i].HeadMemoryBytes = 0, 0
 		}
 	}
+	// lustre sets the workspace's read and write throughput per TiB (0 and 0: no limit).
+	lustre := func(read, write float64) func(c *placement.Catalog, p *placement.Platforms) {
+		return func(c *placement.Catalog, p *placement.Platforms) {
+			if err := c.Set("lustre_read_mbps_per_tib", read, "sensitivity"); err != nil {
+				panic(err)
+			}
+			if err := c.Set("lustre_write_mbps_per_tib", write, "sensitivity"); err != nil {
+				panic(err)
+			}
+			p.Storage = placement.NewStorage(c)
+		}
+	}
 	variants := []variant{
 		{"defaults", nil, nil},
 		{"static cluster up before the run", nil, func(o *placement.Options) { o.StaticUp = true }},
@@ -345,6 +357,11 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 		{"warm pools: 1 HPC + 4 Ray nodes", func(_ *placement.Catalog, p *placement.Platforms) {
 			p.Pools[0].MinNodes, p.Pools[1].MinNodes = 1, min(4, p.Pools[1].MaxNodes)
 		}, nil},
+		// The workspace's aggregate throughput: SCRATCH_2's baseline by default; its read burst (1,300
+		// MB/s/TiB on network I/O credits, writes still at the disks' 100) is what a short workflow may see;
+		// or no aggregate limit at all (the model before 2026-11-27).
+		{"Lustre reads at SCRATCH_2's burst (1,300 MB/s/TiB)", lustre(1300, 100), nil},
+		{"Lustre without an aggregate limit", lustre(0, 0), nil},
 		{"spot HPC and Ray nodes", func(c *placement.Catalog, p *placement.Platforms) {
 			p.Pools[0], p.Pools[1] = p.Pools[0].WithSpot(c), p.Pools[1].WithSpot(c)
 		}, nil},
