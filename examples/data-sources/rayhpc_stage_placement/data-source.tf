@@ -48,6 +48,12 @@ data "rayhpc_stage_placement" "pipeline" {
     name      = "fargate"
     max_vcpus = 256
   }
+  # The Lustre workspace both clusters mount (rayhpc_hybrid_cluster's lustre): 2,400 GiB of SCRATCH_2 give
+  # the tasks reading or writing it at once 469 MB/s of reads and 234 MB/s of writes between them.
+  lustre {
+    deployment_type      = "SCRATCH_2"
+    storage_capacity_gib = 2400
+  }
 
   objective  = "cost"
   deadline_s = 3600

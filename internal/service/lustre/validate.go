@@ -56,6 +56,11 @@ package lustre
 //   [UG-EFAT] The throughput tier of an EFA-enabled file system is fixed at creation (FSx for Lustre User
 //             Guide, "Working with EFA-enabled file systems", as issue 10 records it; the AWS provider's
 //             documentation says the same: efa_enabled "prevents changes to per_unit_storage_throughput").
+//   [UG-PERF] FSx for Lustre User Guide, "Amazon FSx for Lustre performance" and "Performance characteristics
+//             of SSD and HDD storage classes" (throughput proportional to storage capacity; SCRATCH_2: network
+//             200 MB/s/TiB baseline, 1300 burst on network I/O credits, disk 200 read and 100 write;
+//             persistent SSD: disk throughput the tier, 125/250/500/1000 for PERSISTENT_2; HDD: 12 or 40;
+//             SCRATCH_1: 200 MB/s/TiB in the guide's editions that list it).
 //   [UG-SG]   FSx for Lustre User Guide, "File system access control with Amazon VPC" (inbound TCP 988 and
 //             1018-1023) and "Creating an FSx for Lustre file system fails" (EFA-enabled file systems need a
 //             group allowing all inbound and outbound traffic to and from itself).

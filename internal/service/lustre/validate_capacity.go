@@ -32,6 +32,33 @@ func PerUnitStorageThroughputValues(deploymentType, storageType string) []int64 
 	return nil
 }
 
+// Baseline throughput of the scratch deployment types, MB/s per TiB of storage [UG-PERF]: SCRATCH_2 reads
+// from disk at 200 and writes at 100 (its network baseline is 200, its 1300 burst rides on network I/O
+// credits for reads served from the file servers' cache); SCRATCH_1 at 200 (no separate write figure).
+const (
+	Scratch2ReadMBpsPerTiB  = 200
+	Scratch2WriteMBpsPerTiB = 100
+	Scratch1MBpsPerTiB      = 200
+	Scratch2BurstMBpsPerTiB = 1300
+)
+
+// BaselineThroughputPerTiB is a file system's sustained throughput in MB/s per TiB of storage for reads and
+// for writes [UG-PERF]: the scratch types' fixed figures; a persistent file system's disk throughput is its
+// per_unit_storage_throughput tier (perUnit), for reads and writes alike. ok is false for an unknown
+// deployment type or a persistent one without a valid tier.
+func BaselineThroughputPerTiB(deploymentType, storageType string, perUnit int64) (read, write int64, ok bool) {
+	switch deploymentType {
+	case DeploymentScratch2:
+		return Scratch2ReadMBpsPerTiB, Scratch2WriteMBpsPerTiB, true
+	case DeploymentScratch1:
+		return Scratch1MBpsPerTiB, Scratch1MBpsPerTiB, true
+	}
+	if !isPersistent(deploymentType) || !slices.Contains(PerUnitStorageThroughputValues(deploymentType, storageType), perUnit) {
+		return 0, 0, false
+	}
+	return perUnit, perUnit, true
+}
+
 // EFACapacityStep is the storage capacity increment (GiB) of an EFA-enabled file system at a throughput
 // tier [UG-EFA], or 0 for an invalid tier.
 func EFACapacityStep(perUnitThroughput int64) int64 {
@@ -57,9 +84,10 @@ func validateThroughput(s WorkspaceSpec) (out []Problem, ok bool) {
 	allowed := PerUnitStorageThroughputValues(dt, st)
 	switch {
 	case !isPersistent(dt) && s.PerUnitStorageThroughput != nil:
+		read, _, _ := BaselineThroughputPerTiB(dt, st, 0)
 		return append(out, problem("per_unit_storage_throughput", "Throughput tier not supported",
 			"per_unit_storage_throughput applies only to PERSISTENT_1 and PERSISTENT_2 deployment types; %s file "+
-				"systems have a fixed baseline throughput of 200 MB/s/TiB. Remove per_unit_storage_throughput.", dt)), false
+				"systems have a fixed baseline throughput of %d MB/s/TiB. Remove per_unit_storage_throughput.", dt, read)), false
 	case isPersistent(dt) && s.PerUnitStorageThroughput == nil:
 		if len(allowed) > 0 {
 			out = append(out, problem("per_unit_storage_throughput", "Missing throughput tier",

@@ -210,3 +210,27 @@ func TestValidateStorageIncrease(t *testing.T) {
 		t.Errorf("6 hours after: %v", p)
 	}
 }
+
+// The baseline throughput per TiB the placement engine shares among tasks [UG-PERF]: fixed for scratch
+// types, the tier for persistent ones, none for an invalid tier or type.
+func TestBaselineThroughputPerTiB(t *testing.T) {
+	for _, c := range []struct {
+		dt, st      string
+		tier        int64
+		read, write int64
+		ok          bool
+	}{
+		{DeploymentScratch2, StorageSSD, 0, 200, 100, true},
+		{DeploymentScratch1, StorageSSD, 0, 200, 200, true},
+		{DeploymentPersistent2, StorageSSD, 250, 250, 250, true},
+		{DeploymentPersistent1, StorageHDD, 40, 40, 40, true},
+		{DeploymentPersistent1, StorageSSD, 125, 0, 0, false},
+		{DeploymentPersistent2, StorageSSD, 0, 0, 0, false},
+		{"SCRATCH_3", StorageSSD, 0, 0, 0, false},
+	} {
+		r, w, ok := BaselineThroughputPerTiB(c.dt, c.st, c.tier)
+		if r != c.read || w != c.write || ok != c.ok {
+			t.Errorf("%s %s %d: %d/%d %v, want %d/%d %v", c.dt, c.st, c.tier, r, w, ok, c.read, c.write, c.ok)
+		}
+	}
+}

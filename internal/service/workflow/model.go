@@ -24,6 +24,7 @@ type inputsModel struct {
 	Ray           types.List    `tfsdk:"ray"`
 	Serverless    types.List    `tfsdk:"serverless"`
 	Batch         types.List    `tfsdk:"batch"`
+	Lustre        types.List    `tfsdk:"lustre"`
 	Objective     types.String  `tfsdk:"objective"`
 	CostWeight    types.Float64 `tfsdk:"cost_weight"`
 	DeadlineS     types.Float64 `tfsdk:"deadline_s"`
@@ -130,6 +131,7 @@ type decodedInputs struct {
 	ray        []vmPoolModel
 	serverless []serverlessPoolModel
 	batch      []batchPoolModel
+	lustre     []lustreModel
 	known      bool // every list is known
 }
 
@@ -152,14 +154,15 @@ func elems[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) ([
 func (m *inputsModel) decode(ctx context.Context) (decodedInputs, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var d decodedInputs
-	var k [6]bool
+	var k [7]bool
 	d.stages, k[0] = elems[stageModel](ctx, m.Stage, &diags)
 	d.hpc, k[1] = elems[vmPoolModel](ctx, m.HPC, &diags)
 	d.ray, k[2] = elems[vmPoolModel](ctx, m.Ray, &diags)
 	d.serverless, k[3] = elems[serverlessPoolModel](ctx, m.Serverless, &diags)
 	d.batch, k[4] = elems[batchPoolModel](ctx, m.Batch, &diags)
 	d.overrides, k[5] = elems[stageOverrideModel](ctx, m.StageOverride, &diags)
-	d.known = k[0] && k[1] && k[2] && k[3] && k[4] && k[5]
+	d.lustre, k[6] = elems[lustreModel](ctx, m.Lustre, &diags)
+	d.known = k[0] && k[1] && k[2] && k[3] && k[4] && k[5] && k[6]
 	m.decoded = &d
 	return d, diags
 }
@@ -526,11 +529,13 @@ func (m *inputsModel) expand(ctx context.Context, lookup *priceLookup) (*placeme
 	}
 	cat, ds := expandCatalog(ctx, m)
 	diags.Append(ds...)
+	diags.Append(applyLustre(cat, &d, m)...)
 	if !m.PricingAPI.IsNull() && !m.PricingAPI.ValueBool() { // pricing_api = false: no AWS call at all
 		lookup = nil
 	}
 	items := serviceItems(&d)
 	diags.Append(applyServicePrices(ctx, lookup, cat, items)...)
+	diags.Append(lustrePriceWarning(lookup, &d, cat)...)
 	pls, ds := expandPlatforms(cat, &d, w)
 	diags.Append(ds...)
 	if diags.HasError() {

@@ -48,6 +48,7 @@ func nullInputs(t *testing.T) inputsModel {
 		Ray:           types.ListNull(blockType(t, "ray")),
 		Serverless:    types.ListNull(blockType(t, "serverless")),
 		Batch:         types.ListNull(blockType(t, "batch")),
+		Lustre:        types.ListNull(blockType(t, "lustre")),
 		Objective:     types.StringNull(),
 		CostWeight:    types.Float64Null(),
 		DeadlineS:     types.Float64Null(),

@@ -133,7 +133,8 @@ func (l *priceLookup) services(ctx context.Context, items []string) (map[string]
 
 // serviceItems are the catalogue prices of the services the platforms use (by name, as pricelist.Items
 // names them): Lambda's for serverless pools (the duration price of their architectures), Fargate's for
-// batch pools, and always the Lustre workspace and S3 requests. Without platform blocks the engine's
+// batch pools, the Lustre workspace when it is a scratch one (the lustre block; by default SCRATCH_2), and
+// always S3 requests. Without platform blocks the engine's
 // default platforms are used: Lambda x86 and Batch among them.
 func serviceItems(d *decodedInputs) []string {
 	x86, arm, fargate := !d.hasPlatforms(), false, !d.hasPlatforms() || len(d.batch) > 0
@@ -157,7 +158,10 @@ func serviceItems(d *decodedInputs) []string {
 	if fargate {
 		out = append(out, "fargate_vcpu_hour", "fargate_gb_hour", "fargate_ephemeral_gb_hour")
 	}
-	return append(out, "lustre_gb_month", "s3_get_per_1000", "s3_put_per_1000")
+	if d.lustreScratch() { // the Price List's Lustre item is scratch storage; persistent tiers keep the catalogue's
+		out = append(out, "lustre_gb_month")
+	}
+	return append(out, "s3_get_per_1000", "s3_put_per_1000")
 }
 
 // applyServicePrices sets the catalogue's service prices (items) to the Price List API's for the

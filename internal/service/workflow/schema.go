@@ -221,7 +221,9 @@ var platformBlocks = []block{
 		}},
 }
 
-func inputBlocks() []block { return append([]block{stageBlock, stageOverrideBlock}, platformBlocks...) }
+func inputBlocks() []block {
+	return append(append([]block{stageBlock, stageOverrideBlock}, platformBlocks...), lustreBlock)
+}
 
 func inputFields() []field {
 	return []field{

@@ -30,8 +30,9 @@ var (
 
 func (inputsValidator) Description(context.Context) string {
 	return "exactly one of wfcommons_json and stage; unique stage and pool names; task_count in range; depends_on names " +
-		"known stages without cycles; pin names a pool or platform kind; stage_override only with wfcommons_json, once per stage, naming a " +
-		"stage of the trace; nodes only with coupling \"mpi\" and at most the max_nodes of an HPC pool with EFA; min_nodes <= max_nodes; instance types outside the " +
+		"known stages without cycles; pin names a pool or platform kind; the lustre block follows FSx's capacity and throughput rules; " +
+		"stage_override only with wfcommons_json, once per stage, naming a stage of the trace; nodes only with coupling \"mpi\" and at " +
+		"most the max_nodes of an HPC pool with EFA; min_nodes <= max_nodes; instance types outside the " +
 		"catalog give vcpus, memory_gib and price_per_hour; cost_weight only with objective \"weighted\""
 }
 
@@ -52,7 +53,7 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 	var diags diag.Diagnostics
 	for name, dst := range map[string]any{
 		"wfcommons_json": &m.WfCommonsJSON, "stage": &m.Stage, "stage_override": &m.StageOverride, "hpc": &m.HPC, "ray": &m.Ray,
-		"serverless": &m.Serverless, "batch": &m.Batch, "objective": &m.Objective, "cost_weight": &m.CostWeight,
+		"serverless": &m.Serverless, "batch": &m.Batch, "lustre": &m.Lustre, "objective": &m.Objective, "cost_weight": &m.CostWeight,
 		"deadline_s": &m.DeadlineS, "budget_usd": &m.BudgetUSD, "split_stages": &m.SplitStages,
 		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "environment_up": &m.EnvironmentUp,
 		"pricing_api":     &m.PricingAPI,
@@ -92,6 +93,7 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 		_, ds := expandCatalog(ctx, m) // unknown names and bad values, naming the key
 		diags.Append(ds...)
 	}
+	diags.Append(validateLustre(ctx, m, d)...)
 	if !m.CostWeight.IsNull() && !m.Objective.IsUnknown() && m.Objective.ValueString() != objectiveWeighted {
 		diags.AddAttributeError(path.Root("cost_weight"), "cost_weight needs objective \"weighted\"",
 			fmt.Sprintf("cost_weight only applies to objective = \"weighted\" (objective is %q).", objectiveOrDefault(m)))
