@@ -211,6 +211,10 @@ func inputsWith(t *testing.T, s schemaAttr, v attr.Value) inputsModel {
 		p := batchPool("b")
 		setField(t, &p, s.name, v)
 		m.Batch = listOf(t, "batch", []batchPoolModel{p})
+	case "lustre":
+		l := lustreBlockOf("SCRATCH_2", 1200, 0)
+		setField(t, &l, s.name, v)
+		m.Lustre = listOf(t, "lustre", []lustreModel{l})
 	default:
 		t.Fatalf("no configuration for block %s", s.block)
 	}
