@@ -126,3 +126,33 @@ func TestValidate_lustreBlock(t *testing.T) {
 		t.Errorf("valid block: %v", diags)
 	}
 }
+
+// The Price List API prices a scratch workspace for the Region (its Lustre item is scratch storage); a
+// persistent one keeps the catalogue's price of its type and tier, with a warning on the lustre block when
+// the other prices are another Region's.
+func TestLustrePrices(t *testing.T) {
+	has := func(items []string) bool { return strings.Contains(strings.Join(items, ","), "lustre_gb_month") }
+	scratch := decodedInputs{lustre: []lustreModel{lustreBlockOf(lustre.DeploymentScratch2, 2400, 0)}}
+	persistent := decodedInputs{lustre: []lustreModel{lustreBlockOf(lustre.DeploymentPersistent2, 2400, 250)}}
+	if !has(serviceItems(&decodedInputs{})) || !has(serviceItems(&scratch)) || has(serviceItems(&persistent)) {
+		t.Errorf("lustre_gb_month asked for: default %v, SCRATCH_2 %v, PERSISTENT_2 %v", has(serviceItems(&decodedInputs{})),
+			has(serviceItems(&scratch)), has(serviceItems(&persistent)))
+	}
+	var asked []string
+	lookup := serviceLookup(&asked, nil, nil)
+	cat := placement.DefaultCatalog()
+	m := nullInputs(t)
+	if d := applyLustre(cat, &persistent, &m); d.HasError() {
+		t.Fatal(d)
+	}
+	d := lustrePriceWarning(lookup, &persistent, cat)
+	if d.WarningsCount() != 1 || !strings.Contains(d[0].Detail(), "eu-west-2") || !strings.Contains(d[0].Detail(), "PERSISTENT_2") {
+		t.Errorf("persistent workspace in eu-west-2: %v", d)
+	}
+	if d := lustrePriceWarning(lookup, &scratch, cat); len(d) != 0 {
+		t.Errorf("scratch workspace: %v", d)
+	}
+	if d := lustrePriceWarning(nil, &persistent, cat); len(d) != 0 {
+		t.Errorf("no lookup: %v", d)
+	}
+}
