@@ -365,13 +365,6 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 		{"spot HPC and Ray nodes", func(c *placement.Catalog, p *placement.Platforms) {
 			p.Pools[0], p.Pools[1] = p.Pools[0].WithSpot(c), p.Pools[1].WithSpot(c)
 		}, nil},
-		{"Lustre reads at SCRATCH_2's burst, 1,300 MB/s/TiB (every read from the file servers' cache, credits never run out)",
-			func(c *placement.Catalog, p *placement.Platforms) {
-				p.Storage.LustreAggregateBps = placement.LustreThroughput(c.LustreCapacityGB.V, 1300)
-			}, nil},
-		{"no Lustre aggregate limit, per-task 500 MB/s only (the model before 2026-11-27)", func(_ *placement.Catalog, p *placement.Platforms) {
-			p.Storage.LustreAggregateBps, p.Storage.LustreWriteAggregateBps = 0, 0
-		}, nil},
 	}
 	fmt.Println("Sensitivity (same traces and objective; each line changes the defaults as named):")
 	for _, v := range variants {
