@@ -192,6 +192,18 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 	if f.chance(1, 60) {
 		c.plat.Storage.LustreBandwidthBps = f.odd()
 	}
+	// The shared throughputs (Lustre workspace, S3): odd values, or a contended one.
+	switch f.intn(12) {
+	case 0:
+		c.plat.Storage.LustreAggregateBps = f.odd()
+	case 1:
+		c.plat.Storage.LustreWriteAggregateBps = f.odd()
+	case 2:
+		c.plat.Storage.S3AggregateBps = f.logUniform(1e6, 1e10)
+	case 3, 4:
+		c.plat.Storage.LustreAggregateBps = f.logUniform(1e6, 1e10)
+		c.plat.Storage.LustreWriteAggregateBps = f.logUniform(1e6, 1e10)
+	}
 	if f.chance(1, 60) {
 		c.plat.Storage.S3GetUSD = f.odd()
 	}

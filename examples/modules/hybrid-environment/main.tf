@@ -211,6 +211,14 @@ resource "rayhpc_workflow_placement" "this" {
     name = "fargate"
   }
 
+  # The workspace the queues and worker groups share: its throughput (capacity times the type's MB/s per
+  # TiB) is shared by the tasks reading and writing it, and it is billed for the run at its type's price.
+  lustre {
+    deployment_type             = var.lustre.deployment_type
+    storage_capacity_gib        = var.lustre.storage_capacity_gib
+    per_unit_storage_throughput = var.lustre.per_unit_storage_throughput
+  }
+
   # Published for the workflow runner as a versioned JSON manifest in the data lake.
   manifest {
     bucket = var.data_lake_bucket
