@@ -124,6 +124,13 @@ data "rayhpc_stage_placement" "pipeline" {
   serverless {
     name = "lambda"
   }
+
+  # The workspace the pools share: the tasks reading or writing it at once share its throughput.
+  lustre {
+    deployment_type             = rayhpc_hybrid_cluster.genomics.lustre.deployment_type
+    storage_capacity_gib        = rayhpc_hybrid_cluster.genomics.lustre.storage_capacity_gib
+    per_unit_storage_throughput = rayhpc_hybrid_cluster.genomics.lustre.per_unit_storage_throughput
+  }
 }
 
 output "mount" {
