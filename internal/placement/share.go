@@ -122,8 +122,12 @@ func dutyOf(x, d float64) float64 {
 
 // joinLinks registers task v, starting at t for d seconds, on the links it
 // moves data on (sm.io[v] holds its times there; it becomes its duties).
+// A link without an aggregate limit is not tracked (io.s3 or io.fs is then
+// 0, so that leaveLinks skips it too).
 func (sm *simulator) joinLinks(v int32, t, d float64) {
 	io := &sm.io[v]
+	s3, fs := sm.pr.p.Storage.limited()
+	io.s3, io.fs = io.s3*boolF(s3), io.fs*boolF(fs)
 	if io.s3 > 0 {
 		io.s3 = dutyOf(io.s3, d)
 		sm.s3Link.join(t, io.s3)
@@ -148,12 +152,19 @@ func (sm *simulator) leaveLinks(v int32) {
 // bookLinks books option o's data movement on the links it uses.
 func (hs *heftState) bookLinks(o heftOption) {
 	d := o.end - o.start
-	if o.io.s3 > 0 {
+	s3, fs := hs.pr.p.Storage.limited()
+	if o.io.s3 > 0 && s3 {
 		hs.s3Link.book(o.start, o.end, dutyOf(o.io.s3, d))
 	}
-	if o.io.fs > 0 {
+	if o.io.fs > 0 && fs {
 		hs.fsLink.book(o.start, o.end, dutyOf(o.io.fs, d))
 	}
+}
+
+// limited reports which links have an aggregate limit: S3, the Lustre
+// workspace.
+func (s *Storage) limited() (s3, fs bool) {
+	return s.S3AggregateBps > 0, s.Lustre && (s.LustreAggregateBps > 0 || s.LustreWriteAggregateBps > 0)
 }
 
 // lustreWriteAggregate is the workspace's aggregate write throughput (the
