@@ -68,6 +68,9 @@ func TestFoundBy_matchesThePlacement(t *testing.T) {
 		}
 		if sol, err := Solve(p, opt); err == nil {
 			check("random", sol)
+			if opt.NoSplit && (sol.Burst != nil || sol.TaskPools != nil || sol.Baseline(BaselineHEFT).candidate) {
+				t.Errorf("NoSplit: burst %v, task pools %v, HEFT's mapping a candidate", sol.Burst, sol.TaskPools != nil)
+			}
 		}
 	}
 	for _, f := range traceFiles(t) {
@@ -77,6 +80,23 @@ func TestFoundBy_matchesThePlacement(t *testing.T) {
 	for _, k := range []string{"baseline", "exhaustive", "local-search", "refining heft", "splitting"} {
 		if seen[k] == 0 {
 			t.Errorf("no problem was found by %s (%v): the test does not check that step", k, seen)
+		}
+	}
+}
+
+// By default a task-level placement (HEFT's mapping as a candidate) is offered for workflows of at most
+// DefaultMaxTaskLevelTasks tasks, and not beyond.
+func TestSolve_defaultTaskLevelLimit(t *testing.T) {
+	for _, n := range []int{DefaultMaxTaskLevelTasks, DefaultMaxTaskLevelTasks + 1} {
+		w := mustFromStages(t, []StageSpec{{Name: "a", TaskCount: n - 1, RuntimeS: 10}, {Name: "b", TaskCount: 1, RuntimeS: 5, DependsOn: []string{"a"}}})
+		sol, err := Solve(NewProblem(w, DefaultPlatforms()), Options{Objective: ObjectiveMakespan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sol.Baseline(BaselineHEFT)
+		if want := n <= DefaultMaxTaskLevelTasks; h.candidate != want || (!want && sol.TaskPools != nil) {
+			t.Errorf("%d tasks: HEFT's mapping a candidate %v, task-level placement %v; want a candidate %v", n, h.candidate,
+				sol.TaskPools != nil, want)
 		}
 	}
 }
