@@ -156,6 +156,18 @@ func TestCatalog_valueRules(t *testing.T) {
 	if err := c.Check(); !errors.As(err, &ve) || len(ve.Names) != 2 || !strings.Contains(err.Error(), "above the maximum") {
 		t.Errorf("minimum above maximum: %v", err)
 	}
+	// AWS's hard limits may be tightened, not lifted, and are those the trace loader marks stages by.
+	for name, max := range map[string]float64{"lambda_timeout_s": LambdaLimits.TimeoutS,
+		"lambda_max_memory_mb": float64(LambdaLimits.MemoryMB), "lambda_ephemeral_max_mb": float64(LambdaLimits.EphemeralMB),
+		"fargate_max_vcpus": float64(fargateSizes[len(fargateSizes)-1].vcpu), "fargate_max_memory_gb": float64(fargateSizes[len(fargateSizes)-1].maxGB)} {
+		r := ValueRuleOf(name)
+		if r.Max != max || r.Why == "" {
+			t.Errorf("%s: at most %v (%q), AWS's limit is %v", name, r.Max, r.Why, max)
+		}
+		if err := DefaultCatalog().Set(name, max+1, "test"); err == nil || !strings.Contains(err.Error(), r.Why) {
+			t.Errorf("%s = %v: %v, want refused as beyond AWS's limit", name, max+1, err)
+		}
+	}
 	// Bandwidths beyond 1 GB/s are real (Lustre per client, S3 in aggregate).
 	for _, name := range []string{"lustre_bandwidth", "s3_aggregate_bandwidth", "vm_s3_bandwidth"} {
 		if err := DefaultCatalog().Set(name, 10e9, "test"); err != nil {

@@ -17,6 +17,8 @@ type ValueRule struct {
 	// Whole: the value counts something (vCPUs, executions, MB of a memory
 	// setting) and must be a whole number.
 	Whole bool
+	// Why the range is what it is, when it is a limit of AWS's.
+	Why string
 }
 
 func (r ValueRule) String() string {
@@ -24,8 +26,19 @@ func (r ValueRule) String() string {
 	if r.Whole {
 		what = "a whole number"
 	}
-	return fmt.Sprintf("%s between %g and %g", what, r.Min, r.Max)
+	s := fmt.Sprintf("%s between %g and %g", what, r.Min, r.Max)
+	if r.Why != "" {
+		s += " (" + r.Why + ")"
+	}
+	return s
 }
+
+// AWS's hard limits, which the trace loader ([LambdaLimits]) and the Fargate
+// sizes also use: an override may tighten them, not lift them.
+const (
+	whyLambda  = "AWS Lambda quotas: a limit that cannot be increased"
+	whyFargate = "Amazon ECS Developer Guide, Task CPU and memory: Fargate's largest task size"
+)
 
 func (r ValueRule) check(v float64) bool {
 	return v >= r.Min && v <= r.Max && (!r.Whole || v == math.Trunc(v))
@@ -37,35 +50,38 @@ const MaxBandwidthBps = 1e15
 // valueRules are the catalog values whose range is narrower (or, for
 // bandwidths, wider) than the default [0, MaxPriceUSD].
 var valueRules = map[string]ValueRule{
-	// Durations: the engine's bound on times; a timeout must be positive.
-	"ec2_min_billing_s":     {0, MaxDurationS, false},
-	"hpc_node_start_s":      {0, MaxDurationS, false},
-	"ray_node_start_s":      {0, MaxDurationS, false},
-	"hpc_idle_s":            {0, MaxDurationS, false},
-	"ray_idle_s":            {0, MaxDurationS, false},
-	"lambda_cold_start_s":   {0, MaxDurationS, false},
-	"lambda_billing_tick_s": {0, MaxDurationS, false},
-	"fargate_min_billing_s": {0, MaxDurationS, false},
-	"batch_start_s":         {0, MaxDurationS, false},
-	"lambda_timeout_s":      {0.001, MaxDurationS, false},
+	// Durations: the engine's bound on times; Lambda's timeout positive and at most its hard limit.
+	"ec2_min_billing_s":     {0, MaxDurationS, false, ""},
+	"hpc_node_start_s":      {0, MaxDurationS, false, ""},
+	"ray_node_start_s":      {0, MaxDurationS, false, ""},
+	"hpc_idle_s":            {0, MaxDurationS, false, ""},
+	"ray_idle_s":            {0, MaxDurationS, false, ""},
+	"lambda_cold_start_s":   {0, MaxDurationS, false, ""},
+	"lambda_billing_tick_s": {0, MaxDurationS, false, ""},
+	"fargate_min_billing_s": {0, MaxDurationS, false, ""},
+	"batch_start_s":         {0, MaxDurationS, false, ""},
+	"lambda_timeout_s":      {0.001, 900, false, whyLambda},
 	// A fraction of the on-demand price.
-	"spot_discount": {0, 1, false},
+	"spot_discount": {0, 1, false, ""},
 	// Counts, and sizes a pool needs to run anything.
-	"ray_head_task_vcpus":   {0, 1e6, true},
-	"hpc_pool_vcpus":        {1, 1e9, true},
-	"ray_pool_vcpus":        {1, 1e9, true},
-	"lambda_concurrency":    {1, 1e9, true},
-	"lambda_min_memory_mb":  {1, 1e9, true},
-	"lambda_max_memory_mb":  {1, 1e9, true},
-	"fargate_max_vcpus":     {1, 1e6, true},
-	"batch_max_vcpus":       {1, 1e9, true},
-	"lambda_mb_per_vcpu":    {1, 1e9, false},
-	"fargate_max_memory_gb": {0.001, 1e9, false},
+	"ray_head_task_vcpus":   {0, 1e6, true, ""},
+	"hpc_pool_vcpus":        {1, 1e9, true, ""},
+	"ray_pool_vcpus":        {1, 1e9, true, ""},
+	"lambda_concurrency":    {1, 1e9, true, ""},
+	"lambda_min_memory_mb":  {1, 10240, true, whyLambda},
+	"lambda_max_memory_mb":  {1, 10240, true, whyLambda},
+	"fargate_max_vcpus":     {1, 16, true, whyFargate},
+	"batch_max_vcpus":       {1, 1e9, true, ""},
+	"lambda_mb_per_vcpu":    {1, 1e9, false, ""},
+	"fargate_max_memory_gb": {0.001, 120, false, whyFargate},
+	// Lambda's /tmp: 512 MB to 10,240 MB.
+	"lambda_ephemeral_free_mb": {0, 10240, false, whyLambda},
+	"lambda_ephemeral_max_mb":  {0, 10240, false, whyLambda},
 	// Bandwidths: at least the engine's 1 B/s (0 for the S3 aggregate: none).
-	"lambda_s3_bandwidth":    {MinBandwidthBps, MaxBandwidthBps, false},
-	"vm_s3_bandwidth":        {MinBandwidthBps, MaxBandwidthBps, false},
-	"lustre_bandwidth":       {MinBandwidthBps, MaxBandwidthBps, false},
-	"s3_aggregate_bandwidth": {0, MaxBandwidthBps, false},
+	"lambda_s3_bandwidth":    {MinBandwidthBps, MaxBandwidthBps, false, ""},
+	"vm_s3_bandwidth":        {MinBandwidthBps, MaxBandwidthBps, false, ""},
+	"lustre_bandwidth":       {MinBandwidthBps, MaxBandwidthBps, false, ""},
+	"s3_aggregate_bandwidth": {0, MaxBandwidthBps, false, ""},
 }
 
 // ValueRuleOf returns the range of the catalog value with this name.
@@ -73,7 +89,7 @@ func ValueRuleOf(name string) ValueRule {
 	if r, ok := valueRules[name]; ok {
 		return r
 	}
-	return ValueRule{0, MaxPriceUSD, false}
+	return ValueRule{0, MaxPriceUSD, false, ""}
 }
 
 // ValueError is a catalog value (or pair of values) that [Catalog.Check]

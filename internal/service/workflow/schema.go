@@ -253,7 +253,8 @@ func inputFields() []field {
 				strings.Join(placement.DefaultCatalog().ValueNames(), "`, `") + "`" + ". Each default, its unit and its source are in the " +
 				"provider's `internal/placement/catalog.go`. Each value has a range (`internal/placement/catalog_rules.go`): a fraction from 0 " +
 				"to 1 for `spot_discount`, whole numbers for counts (vCPUs, concurrency, Lambda memory settings), at least 1 B/s for " +
-				"bandwidths, a positive `lambda_timeout_s`, otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
+				"bandwidths, AWS's hard limits tightened but not lifted (Lambda's 900 s timeout, 10,240 MB of memory and of /tmp; " +
+				"Fargate's 16 vCPUs and 120 GB), otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
 				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the placement with the AWS Price List API for the provider's Region (on demand): the HPC and Ray " +
