@@ -410,6 +410,9 @@ func (p *Problem) Validate() error {
 	return nil
 }
 
+// Validate checks one pool as [Problem.Validate] does.
+func (pl *Pool) Validate() error { return pl.validate() }
+
 func (pl *Pool) validate() error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("pool %q: %s", pl.Name, fmt.Sprintf(format, a...))

@@ -114,3 +114,16 @@ func TestModelOverrides_planTimeRules(t *testing.T) {
 	d, _ = m.decode(ctx)
 	assertAttrError(t, validateInputs(ctx, &m, &d, false), `model_overrides`, "fixed cost")
 }
+
+// A block's setting that a model_overrides value makes invalid is an error on the block: a serverless
+// pool's memory_mb below lambda_min_memory_mb (it was an engine error naming no attribute).
+func TestModelOverrides_againstABlock(t *testing.T) {
+	m := nullInputs(t)
+	m.Stage = listOf(t, "stage", []stageModel{stage("a", 2, 10)})
+	l := lambdaPool("l")
+	l.MemoryMB = types.Int64Value(1024)
+	m.Serverless = listOf(t, "serverless", []serverlessPoolModel{lambdaPool("k"), l})
+	m.ModelOverride = types.MapValueMust(types.Float64Type, map[string]attr.Value{"lambda_min_memory_mb": types.Float64Value(4096)})
+	_, _, diags := m.expand(context.Background(), nil)
+	assertAttrError(t, diags, "serverless[1]", "memory limits", "model_overrides")
+}

@@ -42,3 +42,23 @@ func defaultPlatformsError(cat *placement.Catalog, w *placement.Workflow, fromSt
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("stage"), summary, detail)
 }
+
+// checkPools reports a pool the engine would refuse (a block's setting against a model_overrides value, such
+// as a serverless memory_mb below lambda_min_memory_mb) on its block.
+func checkPools(pools []placement.Pool, d *decodedInputs) diag.Diagnostics {
+	var diags diag.Diagnostics
+	blocks := []struct {
+		name string
+		n    int
+	}{{"hpc", len(d.hpc)}, {"ray", len(d.ray)}, {"serverless", len(d.serverless)}, {"batch", len(d.batch)}}
+	k := 0
+	for _, b := range blocks {
+		for i := 0; i < b.n; i, k = i+1, k+1 {
+			if err := pools[k].Validate(); err != nil {
+				diags.AddAttributeError(path.Root(b.name).AtListIndex(i), "Invalid pool",
+					err.Error()+"\n\nThe block's settings and model_overrides do not go together.")
+			}
+		}
+	}
+	return diags
+}
