@@ -267,10 +267,10 @@ func heftCheck(ws []trace) {
 		gap += abs(h.MakespanS-own) / own * 100
 		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%.1f\t%.1f\t%.1f%%\n", r.name, ours, r.sol.FoundBy, own, h.MakespanS, (own-ours)/own*100)
 		if ours > h.MakespanS*(1+1e-9) {
-			worse = append(worse, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, h.MakespanS))
+			worse = append(worse, fmt.Sprintf("%s %.4f s vs %.4f s", r.name, ours, h.MakespanS))
 		}
 		if ours > own*(1+1e-9) {
-			worseOwn = append(worseOwn, fmt.Sprintf("%s %.1f s vs %.1f s", r.name, ours, own))
+			worseOwn = append(worseOwn, fmt.Sprintf("%s %.4f s vs %.4f s", r.name, ours, own))
 		}
 	}
 	tw.Flush()
