@@ -4,6 +4,9 @@ package workflow
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -126,4 +129,60 @@ func TestModelOverrides_againstABlock(t *testing.T) {
 	m.ModelOverride = types.MapValueMust(types.Float64Type, map[string]attr.Value{"lambda_min_memory_mb": types.Float64Value(4096)})
 	_, _, diags := m.expand(context.Background(), nil)
 	assertAttrError(t, diags, "serverless[1]", "memory limits", "model_overrides")
+}
+
+// Random combinations of model_overrides values, each within its rule (at its bounds, its default, twice
+// and a third of it), on pools of every kind and on the default platforms: each plans, or fails with
+// errors that name an attribute; never a panic nor an error naming none.
+func TestModelOverrides_randomCombinations(t *testing.T) {
+	ctx := context.Background()
+	def := placement.DefaultCatalog()
+	names := def.ValueNames()
+	rng := rand.New(rand.NewPCG(7, 9))
+	for it := 0; it < 200; it++ {
+		o := map[string]float64{}
+		for k := 0; k < 1+rng.IntN(5); k++ {
+			n := names[rng.IntN(len(names))]
+			r := placement.ValueRuleOf(n)
+			cur, _ := def.Value(n)
+			v := []float64{r.Min, r.Max, cur.V, cur.V * 2, cur.V / 3, 1}[rng.IntN(6)]
+			if r.Whole {
+				v = math.Trunc(v)
+			}
+			if v < r.Min || v > r.Max {
+				v = r.Min
+			}
+			o[n] = v
+		}
+		m := overridesInputs(t, o)
+		if it%2 == 0 { // the default platforms
+			m.HPC, m.Ray = types.ListNull(blockType(t, "hpc")), types.ListNull(blockType(t, "ray"))
+			m.Serverless, m.Batch = types.ListNull(blockType(t, "serverless")), types.ListNull(blockType(t, "batch"))
+		}
+		for _, e := range planAll(ctx, &m).Errors() {
+			if _, ok := e.(diag.DiagnosticWithPath); !ok {
+				t.Errorf("model_overrides %v: an error naming no attribute: %s: %s", o, e.Summary(), e.Detail())
+			}
+		}
+	}
+}
+
+// planAll is what a plan reports: the cross-attribute rules, then the placement.
+func planAll(ctx context.Context, m *inputsModel) (diags diag.Diagnostics) {
+	defer func() {
+		if r := recover(); r != nil {
+			diags.AddError("panic", fmt.Sprint(r))
+		}
+	}()
+	d, ds := m.decode(ctx)
+	diags.Append(ds...)
+	if diags.Append(validateInputs(ctx, m, &d, false)...); diags.HasError() {
+		return diags
+	}
+	p, o, ds := m.expand(ctx, nil)
+	if diags.Append(ds...); diags.HasError() {
+		return diags
+	}
+	_, ds = solve(ctx, m, p, o)
+	return append(diags, ds...)
 }
