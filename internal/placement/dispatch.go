@@ -92,7 +92,15 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		node.freeMem -= task.MemoryBytes
 		node.freeGPUs -= task.GPUs
 		sp.ready.fix(n)
-		d := sm.workTime(v, k, t)
+		var cu cacheUse
+		cache := sm.pr.usesCache(v, pl)
+		if cache {
+			cu = sm.cacheLookup(v, k, n, t)
+		}
+		d := sm.workTime(v, k, t, cu)
+		if cache {
+			sm.cacheFill(v, k, n, t+sm.io[v].in, t+d)
+		}
 		sm.startTask(sp, v, t, d, n, false)
 		busy := float64(task.Cores) * d
 		sp.busy += busy
@@ -144,7 +152,7 @@ func (sm *simulator) dispatchServerless(k int, t float64) {
 		}
 		sp.popQueued(task, 1)
 		fit := &sm.pr.fit[task.Stage][k]
-		work := sm.workTime(v, k, t)
+		work := sm.workTime(v, k, t, cacheUse{})
 		d := work
 		cold := false
 		if sp.warm[task.Stage] > 0 {
@@ -197,7 +205,7 @@ func (sm *simulator) dispatchBatch(k int, t float64) {
 		sp.usedVCPUs += vcpu
 		sp.running++
 		sp.peak = max(sp.peak, sp.running)
-		work := sm.workTime(v, k, t)
+		work := sm.workTime(v, k, t, cacheUse{})
 		d := pl.StartLatencyS + work
 		sm.startTask(sp, v, t, d, -1, false)
 		billed := math.Max(pl.MinBillingS, ceilEps(d))
@@ -238,12 +246,12 @@ func (sm *simulator) crossShare(v int32, lustre bool) float64 {
 
 // workTime is task v's input + compute + output time on pool k when it
 // starts at t (without start latencies), at its share of the S3 and Lustre
-// aggregate throughput (see [sharedLink]); its time on each is kept in
-// sm.io for startTask.
-func (sm *simulator) workTime(v int32, k int, t float64) float64 {
+// aggregate throughput (see [sharedLink]), with what it finds in its node's
+// page cache (cu); its time on each link is kept in sm.io for startTask.
+func (sm *simulator) workTime(v int32, k int, t float64, cu cacheUse) float64 {
 	pl := &sm.pr.p.Pools[k]
 	cross := sm.crossShare(v, sm.pr.p.Storage.domainLustre(pl))
-	d, io := sm.pr.workBW(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross, sm.pr.sharedBW(t, pl, &sm.s3Link, &sm.fsLink))
+	d, io := sm.pr.workBW(v, pl, sm.pr.fit[sm.pr.ct[v].Stage][k].memMB, cross, sm.pr.sharedBW(t, pl, &sm.s3Link, &sm.fsLink), cu)
 	sm.io[v] = io
 	return d
 }
@@ -253,25 +261,27 @@ func (sm *simulator) workTime(v int32, k int, t float64) float64 {
 // the other storage domain, at the per-task throughput (no other task
 // sharing the aggregates).
 func (pr *prepared) work(v int32, pl *Pool, memMB int, cross float64) float64 {
-	d, _ := pr.workBW(v, pl, memMB, cross, pr.soloBW(pl))
+	d, _ := pr.workBW(v, pl, memMB, cross, pr.soloBW(pl), cacheUse{})
 	return d
 }
 
-// workBW is work with the throughput bw, and the task's time moving data
-// through S3 and Lustre.
-func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross float64, bw taskBW) (float64, taskIO) {
+// workBW is work with the throughput bw and the page cache use cu (the
+// bytes found there are not read; the input phase lasts at least cu.waitS),
+// and the task's time moving data through S3 and Lustre.
+func (pr *prepared) workBW(v int32, pl *Pool, memMB int, cross float64, bw taskBW, cu cacheUse) (float64, taskIO) {
 	task := &pr.ct[v]
 	compute := task.RuntimeS / pl.Speed
 	if pl.Kind == KindServerless {
 		compute *= lambdaSlowdown(task.Cores, memMB, pl)
 	}
-	in, out := float64(task.InputBytes), float64(task.OutputBytes)
+	in, out := float64(task.InputBytes-cu.bytes), float64(task.OutputBytes)
 	if pr.p.Storage.domainLustre(pl) {
 		read, fromS3, write := in*(1-cross)/bw.fsRead, in*cross/bw.s3, out/bw.fsWrite
-		return read + fromS3 + compute + write, taskIO{s3: fromS3, fs: read + write}
+		input := max(read+fromS3, cu.waitS)
+		return input + compute + write, taskIO{s3: fromS3, fs: read + write, in: input}
 	}
 	s3 := (in + out) / bw.s3
-	return s3 + compute, taskIO{s3: s3}
+	return s3 + compute, taskIO{s3: s3, in: in / bw.s3}
 }
 
 func (sm *simulator) startTask(sp *simPool, v int32, t, d float64, node int32, cold bool) {

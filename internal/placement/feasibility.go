@@ -53,6 +53,9 @@ type prepared struct {
 	// taskMaxRuntime etc. are per-stage aggregates.
 	stageWork []float64 // Σ runtime×cores of the stage's tasks (reference)
 	ct        []ctask   // compact copy of the tasks for the simulator's hot loop
+	// fileBytes are the sizes of the workflow's shared files (nil when it
+	// has none; see cache.go).
+	fileBytes []int64
 }
 
 // ctask is the part of a Task the simulator reads, stored contiguously.
@@ -103,6 +106,12 @@ func prepare(p *Problem) (*prepared, error) {
 		pr.ct[i] = ctask{RuntimeS: t.RuntimeS, MemoryBytes: t.MemoryBytes, InputBytes: t.InputBytes,
 			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage,
 			MPI: st.Coupling == CouplingMPI, Nodes: int32(min(st.Nodes, math.MaxInt32))}
+	}
+	if len(w.SharedFiles) > 0 {
+		pr.fileBytes = make([]int64, len(w.SharedFiles))
+		for i, f := range w.SharedFiles {
+			pr.fileBytes[i] = f.Bytes
+		}
 	}
 	pr.stageWork = make([]float64, len(w.Stages))
 	for i := range w.Tasks {

@@ -154,6 +154,10 @@ type heftPool struct {
 	// head (VM): the slots of the head node's task vCPUs (Pool.HeadVCPUs),
 	// apart because a task must fit the head's memory to use them.
 	head slotHeap
+	// nodes (VM) is how many nodes are up, the head included; files, per
+	// shared file, its copies in the nodes' page caches (see cache.go).
+	nodes int
+	files map[int32]*heftCopies
 }
 
 // heftPools returns every pool's processors at time 0: the vCPUs of the
@@ -187,6 +191,7 @@ func heftPools(pr *prepared) []heftPool {
 			}
 			h.add(min(pl.MinNodes, pl.MaxNodes)*pl.VCPUs, warm)
 			h.unstarted = max(0, pl.MaxNodes-pl.MinNodes)
+			h.nodes = min(pl.MinNodes, pl.MaxNodes) + min(1, pl.HeadVCPUs)
 		case KindServerless:
 			h.add(pl.Concurrency, 0)
 			h.warm = make([]slotHeap, len(pr.w.Stages))
@@ -294,6 +299,7 @@ type heftOption struct {
 	onHead     bool // VM: on the pool's head node
 	cold       bool // serverless: in a new execution environment
 	io         taskIO
+	cache      cacheUse // VM: what it finds in the page cache (see heftPool.files)
 }
 
 // earliest returns when n slots of h are free (+Inf when h has fewer).
@@ -350,7 +356,8 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 		o.cold = len(w) == 0 || w[0] > o.start
 	}
 	var d float64
-	d, o.io = pr.workBW(v, pl, pr.fit[pr.ct[v].Stage][k].memMB, cross, pr.sharedBW(o.start, pl, &hs.s3Link, &hs.fsLink))
+	o.cache = hs.cacheLookup(v, k, o)
+	d, o.io = pr.workBW(v, pl, pr.fit[pr.ct[v].Stage][k].memMB, cross, pr.sharedBW(o.start, pl, &hs.s3Link, &hs.fsLink), o.cache)
 	o.end = o.start + d
 	if pl.Kind == KindBatch {
 		o.end += pl.StartLatencyS
@@ -368,6 +375,8 @@ func (hs *heftState) commit(v int32, o heftOption) {
 	pl := &pr.p.Pools[o.k]
 	h := &hs.pools[o.k]
 	n := heftNeed(pr, v, o.k)
+	h.nodes += o.newNodes
+	hs.cacheCommit(v, o)
 	if o.onHead {
 		for i := 0; i < n; i++ {
 			h.head.pop()

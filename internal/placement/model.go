@@ -35,6 +35,19 @@ type Workflow struct {
 	Stages []Stage `json:"stages"`
 	// Tasks of all stages; Task.Parents index into it.
 	Tasks []Task `json:"tasks"`
+	// SharedFiles are the files more than one task reads (a reference
+	// database, shared parameters); Task.SharedInputs and
+	// Task.SharedOutputs index into it. Only these files are kept, for the
+	// node page cache (see [EvaluatePlan]); [FromStages] gives none.
+	SharedFiles []SharedFile `json:"shared_files,omitempty"`
+}
+
+// SharedFile is a file read by more than one task of a workflow.
+type SharedFile struct {
+	// ID is the file's name or id in the trace.
+	ID string `json:"id"`
+	// Bytes is its size.
+	Bytes int64 `json:"bytes"`
 }
 
 // Stage is a group of tasks that is placed as one unit: every task of a stage
@@ -91,6 +104,14 @@ type Task struct {
 	// Parents are the tasks (indices into Workflow.Tasks) that must finish
 	// before this task starts.
 	Parents []int `json:"parents,omitempty"`
+	// SharedInputs are the shared files (indices into Workflow.SharedFiles,
+	// ascending, no duplicates) among the task's inputs; their bytes are part of
+	// InputBytes.
+	SharedInputs []int32 `json:"shared_inputs,omitempty"`
+	// SharedOutputs are the shared files (indices into
+	// Workflow.SharedFiles, ascending, no duplicates) the task writes; their bytes are
+	// part of OutputBytes.
+	SharedOutputs []int32 `json:"shared_outputs,omitempty"`
 }
 
 // Validation limits and defaults shared by the loaders.
@@ -134,6 +155,11 @@ func (w *Workflow) Validate() error {
 	}
 	if len(w.Stages) == 0 {
 		return errors.New("workflow has no stages")
+	}
+	for _, f := range w.SharedFiles {
+		if f.Bytes < 0 {
+			return fmt.Errorf("shared file %q: size must not be negative", f.ID)
+		}
 	}
 	for i, s := range w.Stages {
 		if strings.TrimSpace(s.Name) == "" {
@@ -184,6 +210,9 @@ func (w *Workflow) Validate() error {
 				return fmt.Errorf("task %q: parent index %d invalid", t.ID, p)
 			}
 		}
+		if err := w.checkShared(&w.Tasks[i]); err != nil {
+			return err
+		}
 	}
 	for i, c := range counts {
 		if c == 0 {
@@ -194,6 +223,34 @@ func (w *Workflow) Validate() error {
 		return err
 	}
 	return nil
+}
+
+// checkShared checks a task's shared files: indices in range, no duplicates,
+// ascending without duplicates, and their sizes within the task's input and output bytes.
+func (w *Workflow) checkShared(t *Task) error {
+	check := func(what string, files []int32, total int64) error {
+		var sum int64
+		for j, f := range files {
+			if f < 0 || int(f) >= len(w.SharedFiles) {
+				return fmt.Errorf("task %q: shared %s index %d out of range", t.ID, what, f)
+			}
+			if j > 0 && f <= files[j-1] {
+				return fmt.Errorf("task %q: shared %ss must be ascending without duplicates", t.ID, what)
+			}
+			sum = addBytes(sum, w.SharedFiles[f].Bytes)
+		}
+		if sum > total {
+			return fmt.Errorf("task %q: its shared %ss hold %d bytes, more than its %d bytes of %s", t.ID, what, sum, total, what)
+		}
+		return nil
+	}
+	if len(t.SharedInputs)+len(t.SharedOutputs) == 0 {
+		return nil
+	}
+	if err := check("input", t.SharedInputs, t.InputBytes); err != nil {
+		return err
+	}
+	return check("output", t.SharedOutputs, t.OutputBytes)
 }
 
 // StageSpec describes a stage of identical tasks, as the Terraform `stage`

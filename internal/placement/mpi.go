@@ -164,8 +164,9 @@ func (sm *simulator) startGang(sp *simPool, v int32, k int, t float64) bool {
 		n := &sp.nodes[i]
 		n.freeCores, n.freeMem, n.freeGPUs = 0, 0, 0
 		sp.ready.fix(i)
+		sp.cacheDrop(i) // it holds the node's memory whole: no room for a cache
 	}
-	d := sm.workTime(v, k, t)
+	d := sm.workTime(v, k, t, cacheUse{})
 	sm.startTask(sp, v, t, d, sm.gangLog[at], false)
 	sp.busy += float64(task.Cores) * d
 	held := float64(span*sp.pool.VCPUs) * d

@@ -174,6 +174,10 @@ type Storage struct {
 	// [sharedLink]).
 	S3AggregateBps float64 `json:"s3_aggregate_bps,omitempty"`
 	S3PutUSD       float64 `json:"s3_put_usd"`
+	// NoPageCache turns the node page cache off: every task reads all its
+	// inputs, shared files included (see [EvaluatePlan]). For sensitivity
+	// figures.
+	NoPageCache bool `json:"no_page_cache,omitempty"`
 }
 
 // Platforms is the set of pools a workflow may use plus the storage model.

@@ -83,7 +83,9 @@ type taskBW struct{ s3, fsRead, fsWrite float64 }
 
 // taskIO is a task's time moving data through S3 and Lustre (seconds);
 // once the task runs, its duty on each link (that time over its duration).
-type taskIO struct{ s3, fs float64 }
+// in is its input phase (seconds): reading, or waiting for a read in
+// flight in its node's page cache.
+type taskIO struct{ s3, fs, in float64 }
 
 // soloBW is the throughput a task on pool pl gets alone: the per-task
 // limits.

@@ -115,6 +115,10 @@ type vmNode struct {
 	freeCores, freeGPUs       int
 	freeMem                   int64
 	static                    bool
+	// The page cache (see cache.go): bytes of shared files held, and the
+	// generation of its entries (a drop starts a new one).
+	cached int64
+	epoch  int32
 }
 
 // simPool is the state of one pool during a simulation.
@@ -164,6 +168,7 @@ type simulator struct {
 	gangLog   []int32   // the nodes of the multi-node tasks started, span[v] from gangAt[v]
 	lustre    []float32 // per node: 1 when it ran in the Lustre domain (barrier: the share of its parents that did)
 	events    eventHeap
+	cache     map[cacheKey]cacheEntry // the nodes' page caches (see cache.go)
 	plan      *Plan
 	mayS3     []bool // per stage: a pool the plan gives it is in the S3 domain
 	exportsS3 []bool // per stage: a stage-level dependent may be in the S3 domain
@@ -320,6 +325,12 @@ func (sm *simulator) reset(plan *Plan) {
 	sm.s3Link.reset()
 	sm.fsLink.reset()
 	sm.gangLog = sm.gangLog[:0]
+	if pr.fileBytes != nil {
+		if sm.cache == nil {
+			sm.cache = map[cacheKey]cacheEntry{}
+		}
+		clear(sm.cache)
+	}
 	g := pr.g
 	for v := 0; v < g.nNodes; v++ {
 		sm.remaining[v] = g.parStart[v+1] - g.parStart[v]

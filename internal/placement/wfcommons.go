@@ -104,6 +104,11 @@ type wfLegacyTask struct {
 //   - InputBytes / OutputBytes = the sum of the sizes of the task's
 //     inputFiles / outputFiles in the specification's file list; file ids
 //     not in the list and missing or negative sizes count 0 bytes.
+//   - SharedFiles = the files (by id; legacy traces: by name) that more than
+//     one task reads, with their size; each task lists those it reads in
+//     SharedInputs and those it writes in SharedOutputs. Other files are
+//     not kept (only their bytes, in InputBytes and OutputBytes), so that
+//     memory stays small; they feed the node page cache of [EvaluatePlan].
 //   - Parents = the union of the task's "parents" and of the tasks that list
 //     it among their "children"; unknown task ids are ignored, duplicates
 //     removed.
@@ -148,6 +153,13 @@ type rawTask struct {
 	gpus                        *float64
 	in, out                     int64
 	parents, children           []string
+	inFiles, outFiles           []fileRef
+}
+
+// fileRef is a file a trace task reads or writes.
+type fileRef struct {
+	id    string
+	bytes int64
 }
 
 func fromSpec15(wf *wfWorkflow) []rawTask {
@@ -173,9 +185,11 @@ func fromSpec15(wf *wfWorkflow) []rawTask {
 		rt := rawTask{id: id, name: t.Name, category: t.Category, parents: t.Parents, children: t.Children}
 		for _, f := range t.InputFiles {
 			rt.in = addBytes(rt.in, size[f])
+			rt.inFiles = append(rt.inFiles, fileRef{f, size[f]})
 		}
 		for _, f := range t.OutputFiles {
 			rt.out = addBytes(rt.out, size[f])
+			rt.outFiles = append(rt.outFiles, fileRef{f, size[f]})
 		}
 		if e := exec[id]; e != nil {
 			rt.runtime, rt.cores, rt.avgCPU, rt.mem, rt.gpus = e.RuntimeInSeconds, e.CoreCount, e.AvgCPU, e.MemoryInBytes, e.GPUCount
@@ -214,11 +228,17 @@ func fromLegacy(tasks []wfLegacyTask) []rawTask {
 			if sz == nil {
 				continue
 			}
+			ref := fileRef{f.Name, fileBytes(*sz)}
+			if ref.id == "" {
+				ref.id = f.ID
+			}
 			switch f.Link {
 			case "input":
-				rt.in = addBytes(rt.in, fileBytes(*sz))
+				rt.in = addBytes(rt.in, ref.bytes)
+				rt.inFiles = append(rt.inFiles, ref)
 			case "output":
-				rt.out = addBytes(rt.out, fileBytes(*sz))
+				rt.out = addBytes(rt.out, ref.bytes)
+				rt.outFiles = append(rt.outFiles, ref)
 			}
 		}
 		raw = append(raw, rt)
@@ -302,11 +322,82 @@ func buildWorkflow(name string, raw []rawTask) (*Workflow, error) {
 	for i := range raw {
 		w.Tasks[i] = rawToTask(&raw[i], stageOf[i], parents[i])
 	}
+	sharedFiles(w, raw)
 	markNotServerless(w)
 	if err := w.Validate(); err != nil {
 		return nil, err
 	}
 	return w, nil
+}
+
+// sharedFiles keeps, in w.SharedFiles, the files (by id) that more than one
+// task reads, in order of first appearance, and lists them in each task's
+// SharedInputs and SharedOutputs. A file of the same id listed with two
+// sizes (legacy traces give sizes per task) takes the first; a task listing
+// a file twice counts once. Files of 0 bytes are left out (nothing to
+// cache).
+func sharedFiles(w *Workflow, raw []rawTask) {
+	type info struct {
+		readers, lastReader int
+		bytes               int64
+		index               int32
+	}
+	files := map[string]*info{}
+	var order []string
+	for i := range raw {
+		for _, f := range raw[i].inFiles {
+			fi := files[f.id]
+			if fi == nil {
+				fi = &info{lastReader: -1, bytes: f.bytes, index: -1}
+				files[f.id] = fi
+				order = append(order, f.id)
+			}
+			if fi.lastReader != i {
+				fi.readers++
+				fi.lastReader = i
+			}
+		}
+	}
+	for _, id := range order {
+		if fi := files[id]; fi.readers > 1 && fi.bytes > 0 {
+			fi.index = int32(len(w.SharedFiles))
+			w.SharedFiles = append(w.SharedFiles, SharedFile{ID: id, Bytes: fi.bytes})
+		}
+	}
+	if len(w.SharedFiles) == 0 {
+		return
+	}
+	list := func(refs []fileRef, total int64) []int32 {
+		var out []int32
+		var sum int64
+		for _, f := range refs {
+			if fi := files[f.id]; fi != nil && fi.index >= 0 {
+				out = append(out, fi.index)
+			}
+		}
+		sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
+		k := 0
+		for j, f := range out {
+			if j > 0 && f == out[j-1] {
+				continue
+			}
+			// A size listed differently for this task may not fit in its
+			// byte count: such a file is left private.
+			if sum = addBytes(sum, w.SharedFiles[f].Bytes); sum > total {
+				break
+			}
+			out[k] = f
+			k++
+		}
+		if k == 0 {
+			return nil
+		}
+		return out[:k:k]
+	}
+	for i := range raw {
+		w.Tasks[i].SharedInputs = list(raw[i].inFiles, w.Tasks[i].InputBytes)
+		w.Tasks[i].SharedOutputs = list(raw[i].outFiles, w.Tasks[i].OutputBytes)
+	}
 }
 
 // rawParents returns every task's parents: the union of its "parents" and
