@@ -96,6 +96,7 @@ func (sm *simulator) dispatchVM(k int, t float64) {
 		cache := sm.pr.usesCache(v, pl)
 		if cache {
 			cu = sm.cacheLookup(v, k, n, t)
+			sm.cacheHits += cu.bytes
 		}
 		d := sm.workTime(v, k, t, cu)
 		if cache {

@@ -67,6 +67,17 @@
 //     with; tasks running since earlier count by their share of time
 //     moving data (see sharedLink). SCRATCH_2's burst throughput (network
 //     I/O credits) is not modelled: baseline only.
+//   - The node page cache (see cache.go and [EvaluatePlan]) keeps only the
+//     files more than one task reads ([Workflow.SharedFiles]), per HPC or
+//     Ray node in the Lustre domain, within the memory its running tasks
+//     leave: dropped whole when they leave less (no LRU), a file larger
+//     than that read by every task, no partial files. Multi-node MPI tasks
+//     neither use nor fill it. Lambda warm environments keep /tmp between
+//     invocations of the same function; that is left out (conservative
+//     against serverless), as is any reuse on Fargate/Batch. HEFT's
+//     schedule counts copies per pool instead of per node (see heftCopies);
+//     the Mashup-style model assumes no page cache (every task reads its
+//     inputs), which can only make it choose VM pools less often.
 //   - A pool's queue is served in priority order without backfill.
 //   - A node started on demand stays up until the run ends and is billed
 //     for idle gaps between its tasks (a real scheduler might stop and

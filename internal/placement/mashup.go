@@ -24,7 +24,11 @@ import "math"
 //     and at least its longest task and the time the stage's bytes need
 //     through the workspace's aggregate throughput (and S3's, when one is
 //     set). Its cost is the nodes the stage needs (at most MaxNodes) for
-//     that time plus the scale-down idle time, at the hourly price.
+//     that time plus the scale-down idle time, at the hourly price. It
+//     assumes no node page cache: every task reads all its inputs, shared
+//     files included (the simulator reads a shared file once per node; see
+//     cache.go), so the estimate may overstate the VM option's time for a
+//     stage reading a common database.
 //  3. The serverless option is the first serverless pool the stage fits
 //     (memory, timeout, ephemeral storage, not stateful or MPI). Its time is
 //     ceil(tasks / concurrency) waves of the mean invocation (a cold start,

@@ -96,6 +96,9 @@ type Evaluation struct {
 	Tasks []TaskSpan `json:"tasks"`
 	// Utilisation is busy core-seconds over billed core-seconds of all pools.
 	Utilisation float64 `json:"utilisation"`
+	// PageCacheBytes is the input that tasks found in their node's page
+	// cache instead of reading it (shared files; see [EvaluatePlan]).
+	PageCacheBytes int64 `json:"page_cache_bytes,omitempty"`
 }
 
 // PlatformCost is the cost of one platform kind.

@@ -62,6 +62,7 @@ func (sm *simulator) reportPools(ev *Evaluation) {
 	if billedAll > 0 {
 		ev.Utilisation = busyAll / billedAll
 	}
+	ev.PageCacheBytes = sm.cacheHits
 	ev.Platforms = make([]PlatformCost, len(Kinds))
 	for i, kd := range Kinds {
 		ev.Platforms[i] = PlatformCost{Platform: kd, CostUSD: kindCost[kd]}

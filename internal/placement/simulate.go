@@ -50,8 +50,11 @@ func Evaluate(p *Problem, a Assignment) (*Evaluation, error) {
 // A task's duration is its start latency (serverless cold start or Batch
 // start) plus reading InputBytes, computing RuntimeS / Speed (× the Lambda
 // slowdown when the function has fewer vCPUs than the task has cores) and
-// writing OutputBytes, with bandwidths from [Storage]. The Lustre file
-// system is billed for the makespan when any task used it.
+// writing OutputBytes, with bandwidths from [Storage]. On an HPC or Ray
+// node in the Lustre domain, a shared input ([Workflow.SharedFiles])
+// already in the node's page cache is not read again (see cache.go for the
+// rule; Storage.NoPageCache turns it off). The Lustre file system is billed
+// for the makespan when any task used it.
 func EvaluatePlan(p *Problem, plan Plan) (*Evaluation, error) {
 	pr, err := prepare(p)
 	if err != nil {
@@ -169,6 +172,7 @@ type simulator struct {
 	lustre    []float32 // per node: 1 when it ran in the Lustre domain (barrier: the share of its parents that did)
 	events    eventHeap
 	cache     map[cacheKey]cacheEntry // the nodes' page caches (see cache.go)
+	cacheHits int64                   // input bytes found there
 	plan      *Plan
 	mayS3     []bool // per stage: a pool the plan gives it is in the S3 domain
 	exportsS3 []bool // per stage: a stage-level dependent may be in the S3 domain
@@ -321,7 +325,7 @@ func (sm *simulator) reset(plan *Plan) {
 			sm.events.push(nodeReadyEvent(pl.StartLatencyS, int32(k), int32(i)))
 		}
 	}
-	sm.s3Cost, sm.usedFS, sm.done, sm.makespan = 0, false, 0, 0
+	sm.s3Cost, sm.usedFS, sm.done, sm.makespan, sm.cacheHits = 0, false, 0, 0, 0
 	sm.s3Link.reset()
 	sm.fsLink.reset()
 	sm.gangLog = sm.gangLog[:0]
