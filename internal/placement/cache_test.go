@@ -297,3 +297,24 @@ func TestValidate_sharedFiles(t *testing.T) {
 		}
 	}
 }
+
+// Sizes beyond MaxFileBytes saturate: two shared files of "9e18" and "1e300" bytes read by both tasks add
+// up to more than the tasks' (saturated) input, so only the first is shared for them; a shared input is
+// never more than a task's input (Validate rejects a list that is).
+func TestPageCache_hugeSharedFiles(t *testing.T) {
+	doc := `{"workflow": {"specification": {"tasks": [{"id": "a", "inputFiles": ["f", "g"]}, {"id": "b", "inputFiles": ["g", "f"]}],
+	  "files": [{"id": "f", "sizeInBytes": 9e18}, {"id": "g", "sizeInBytes": 1e300}]}}}`
+	w, err := LoadWfCommons(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range w.Tasks {
+		if len(task.SharedInputs) != 1 || task.InputBytes != MaxFileBytes {
+			t.Fatalf("task %s: shared %v, input %d", task.ID, task.SharedInputs, task.InputBytes)
+		}
+	}
+	w.Tasks[0].SharedInputs = []int32{0, 1}
+	if err := w.Validate(); err == nil {
+		t.Fatal("two shared inputs of 2^60 bytes each in an input of 2^60 accepted")
+	}
+}

@@ -237,10 +237,11 @@ func (w *Workflow) checkShared(t *Task) error {
 			if j > 0 && f <= files[j-1] {
 				return fmt.Errorf("task %q: shared %ss must be ascending without duplicates", t.ID, what)
 			}
-			sum = addBytes(sum, w.SharedFiles[f].Bytes)
-		}
-		if sum > total {
-			return fmt.Errorf("task %q: its shared %ss hold %d bytes, more than its %d bytes of %s", t.ID, what, sum, total, what)
+			// sum ≤ total ≤ MaxInt64: compared without overflowing.
+			if b := w.SharedFiles[f].Bytes; b > total-sum {
+				return fmt.Errorf("task %q: its shared %ss hold more than its %d bytes of %s", t.ID, what, total, what)
+			}
+			sum += w.SharedFiles[f].Bytes
 		}
 		return nil
 	}

@@ -383,9 +383,10 @@ func sharedFiles(w *Workflow, raw []rawTask) {
 			}
 			// A size listed differently for this task may not fit in its
 			// byte count: such a file is left private.
-			if sum = addBytes(sum, w.SharedFiles[f].Bytes); sum > total {
+			if b := w.SharedFiles[f].Bytes; b > total-sum {
 				break
 			}
+			sum += w.SharedFiles[f].Bytes
 			out[k] = f
 			k++
 		}
