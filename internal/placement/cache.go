@@ -58,8 +58,7 @@ type cacheUse struct {
 // the workflow has shared files, the cache is on, pl mounts the Lustre
 // workspace and v reads or writes a shared file.
 func (pr *prepared) usesCache(v int32, pl *Pool) bool {
-	return pr.fileBytes != nil && !pr.p.Storage.NoPageCache && pr.p.Storage.domainLustre(pl) &&
-		len(pr.w.Tasks[v].SharedInputs)+len(pr.w.Tasks[v].SharedOutputs) > 0
+	return pr.ct[v].Shared && !pr.p.Storage.NoPageCache && pr.p.Storage.domainLustre(pl)
 }
 
 // cacheLookup returns what task v, starting at t on node n of pool k (its

@@ -318,3 +318,47 @@ func TestPageCache_hugeSharedFiles(t *testing.T) {
 		t.Fatal("two shared inputs of 2^60 bytes each in an input of 2^60 accepted")
 	}
 }
+
+// withSharedInputs gives every stage of w one shared file that all its tasks read, as large as the
+// smallest input of the stage (stages whose smallest input is 0 get none).
+func withSharedInputs(w *Workflow) *Workflow {
+	st := w.StageTasks()
+	for s, ts := range st {
+		small := int64(-1)
+		for _, i := range ts {
+			if b := w.Tasks[i].InputBytes; small < 0 || b < small {
+				small = b
+			}
+		}
+		if small <= 0 {
+			continue
+		}
+		f := int32(len(w.SharedFiles))
+		w.SharedFiles = append(w.SharedFiles, SharedFile{ID: w.Stages[s].Name + ".db", Bytes: small})
+		for _, i := range ts {
+			w.Tasks[i].SharedInputs = []int32{f}
+		}
+	}
+	return w
+}
+
+// BenchmarkSolveSynthetic100kShared is BenchmarkSolveSynthetic100k with every stage's tasks reading one
+// shared file: the cost of the node page cache at scale.
+func BenchmarkSolveSynthetic100kShared(b *testing.B) {
+	w := withSharedInputs(Synthetic(100_000, 10, 1))
+	if len(w.SharedFiles) == 0 {
+		b.Fatal("the synthetic workflow reads no shared file")
+	}
+	p := NewProblem(w, DefaultPlatforms())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sol, err := Solve(p, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.ReportMetric(float64(sol.Evaluation.PageCacheBytes)/1e9, "cacheGB")
+		}
+	}
+}

@@ -66,6 +66,8 @@ type ctask struct {
 	// MPI: the stage is coupled "mpi"; Nodes is its Stage.Nodes.
 	Nodes int32
 	MPI   bool
+	// Shared: the task reads or writes a shared file (see cache.go).
+	Shared bool
 }
 
 func prepare(p *Problem) (*prepared, error) {
@@ -105,7 +107,8 @@ func prepare(p *Problem) (*prepared, error) {
 		st := &w.Stages[t.Stage]
 		pr.ct[i] = ctask{RuntimeS: t.RuntimeS, MemoryBytes: t.MemoryBytes, InputBytes: t.InputBytes,
 			OutputBytes: t.OutputBytes, Cores: t.Cores, GPUs: t.GPUs, Stage: t.Stage,
-			MPI: st.Coupling == CouplingMPI, Nodes: int32(min(st.Nodes, math.MaxInt32))}
+			MPI: st.Coupling == CouplingMPI, Nodes: int32(min(st.Nodes, math.MaxInt32)),
+			Shared: len(t.SharedInputs)+len(t.SharedOutputs) > 0}
 	}
 	if len(w.SharedFiles) > 0 {
 		pr.fileBytes = make([]int64, len(w.SharedFiles))
