@@ -168,6 +168,12 @@ func TestCatalog_valueRules(t *testing.T) {
 			t.Errorf("%s = %v: %v, want refused as beyond AWS's limit", name, max+1, err)
 		}
 	}
+	// Lambda's smallest memory setting, 128 MB, is a limit too.
+	for _, name := range []string{"lambda_min_memory_mb", "lambda_max_memory_mb"} {
+		if err := DefaultCatalog().Set(name, 127, "test"); err == nil || !strings.Contains(err.Error(), "hard limit") {
+			t.Errorf("%s = 127: %v, want refused as below Lambda's 128 MB", name, err)
+		}
+	}
 	// Bandwidths beyond 1 GB/s are real (Lustre per client, S3 in aggregate).
 	for _, name := range []string{"lustre_bandwidth", "s3_aggregate_bandwidth", "vm_s3_bandwidth"} {
 		if err := DefaultCatalog().Set(name, 10e9, "test"); err != nil {

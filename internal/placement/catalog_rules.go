@@ -36,7 +36,7 @@ func (r ValueRule) String() string {
 // AWS's hard limits, which the trace loader ([LambdaLimits]) and the Fargate
 // sizes also use: an override may tighten them, not lift them.
 const (
-	whyLambda  = "AWS Lambda quotas: a limit that cannot be increased"
+	whyLambda  = "AWS Lambda quotas: a hard limit, which cannot be changed"
 	whyFargate = "Amazon ECS Developer Guide, Task CPU and memory: Fargate's largest task size"
 )
 
@@ -68,8 +68,8 @@ var valueRules = map[string]ValueRule{
 	"hpc_pool_vcpus":        {1, 1e9, true, ""},
 	"ray_pool_vcpus":        {1, 1e9, true, ""},
 	"lambda_concurrency":    {1, 1e9, true, ""},
-	"lambda_min_memory_mb":  {1, 10240, true, whyLambda},
-	"lambda_max_memory_mb":  {1, 10240, true, whyLambda},
+	"lambda_min_memory_mb":  {128, 10240, true, whyLambda},
+	"lambda_max_memory_mb":  {128, 10240, true, whyLambda},
 	"fargate_max_vcpus":     {1, 16, true, whyFargate},
 	"batch_max_vcpus":       {1, 1e9, true, ""},
 	"lambda_mb_per_vcpu":    {1, 1e9, false, ""},
