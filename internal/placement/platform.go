@@ -329,12 +329,12 @@ func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (
 }
 
 // WithSpot returns the pool priced at spot: the on-demand price less the
-// catalog's SpotDiscount.
+// catalog's SpotDiscount; its source names the on-demand price's.
 func (pl Pool) WithSpot(c *Catalog) Pool {
 	if pl.Kind.isVM() && !pl.Spot {
 		pl.Spot = true
 		pl.HourlyUSD *= 1 - c.SpotDiscount.V
-		pl.PriceSource = fmt.Sprintf("spot: on demand less %.0f%% (%s)", c.SpotDiscount.V*100, c.SpotDiscount.Source)
+		pl.PriceSource = fmt.Sprintf("spot: on demand (%s) less %.0f%% (%s)", pl.PriceSource, c.SpotDiscount.V*100, c.SpotDiscount.Source)
 	}
 	return pl
 }

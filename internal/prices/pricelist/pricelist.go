@@ -2,8 +2,8 @@
 
 // Package pricelist reads on-demand prices from the AWS Price List API (pricing GetProducts) for the
 // provider's Region: EC2 instance prices for the EFA instance-types data source and the placement data
-// source and resource, and the unit prices of AWS Lambda, AWS Fargate, FSx for Lustre and Amazon S3
-// requests for the placement engine (services.go). Callers fall back to the offline catalogue
+// source and resource, and the unit prices of AWS Lambda, AWS Fargate, FSx for Lustre, Amazon S3
+// requests and the EKS control plane for the placement engine (services.go). Callers fall back to the offline catalogue
 // (internal/prices) when it fails or lacks a product.
 package pricelist
 
@@ -110,27 +110,59 @@ func termMatch(field, value string) pricingtypes.Filter {
 
 // EC2OnDemandLinux lists the hourly on-demand Linux (shared tenancy, no pre-installed software)
 // prices of EC2 instance types in a Region from the Price List API, in one paginated listing; with
-// instanceTypes, only theirs (one listing each, filtered by instance type).
+// instanceTypes, only theirs: an ANY_OF filter on instanceType, whose value is the types separated by
+// commas ("For ANY_OF and NONE_OF filter types, you can provide multiple values as a comma-separated
+// string", Filter in the AWS Billing and Cost Management API Reference, pricing 2017-10-15), so one
+// listing for up to maxFilterValue characters of types, not one per type.
 func EC2OnDemandLinux(ctx context.Context, conn *pricing.Client, region string, instanceTypes ...string) (map[string]float64, error) {
 	filters := []pricingtypes.Filter{
 		termMatch("regionCode", region), termMatch("operatingSystem", "Linux"), termMatch("tenancy", "Shared"),
 		termMatch("preInstalledSw", "NA"), termMatch("capacitystatus", "Used"),
 	}
 	out := map[string]float64{}
+	want := map[string]bool{}
+	for _, it := range instanceTypes {
+		want[it] = true
+	}
 	add := func(s string) {
-		if it, usd, ok := ParseProduct(s); ok {
+		if it, usd, ok := ParseProduct(s); ok && (len(want) == 0 || want[it]) {
 			out[it] = usd
 		}
 	}
 	if len(instanceTypes) == 0 {
 		return out, list(ctx, conn, "AmazonEC2", filters, add)
 	}
-	for _, it := range instanceTypes {
-		if err := list(ctx, conn, "AmazonEC2", append(filters[:len(filters):len(filters)], termMatch("instanceType", it)), add); err != nil {
+	for _, value := range anyOfValues(instanceTypes) {
+		f := pricingtypes.Filter{Type: pricingtypes.FilterTypeAnyOf, Field: aws.String("instanceType"), Value: aws.String(value)}
+		if err := list(ctx, conn, "AmazonEC2", append(filters[:len(filters):len(filters)], f), add); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// maxFilterValue is the longest Filter Value the API takes (Value: length 1 to 1024, pricing 2017-10-15).
+const maxFilterValue = 1024
+
+// anyOfValues joins values with commas into as few ANY_OF filter values as fit maxFilterValue, in order.
+func anyOfValues(values []string) []string {
+	var out []string
+	cur := ""
+	for _, v := range values {
+		switch {
+		case cur == "":
+			cur = v
+		case len(cur)+1+len(v) <= maxFilterValue:
+			cur += "," + v
+		default:
+			out = append(out, cur)
+			cur = v
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // list pages through GetProducts of a service with filters, handing every PriceList entry to each.

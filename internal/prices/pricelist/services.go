@@ -36,7 +36,10 @@ type Item struct {
 // Amazon ECS: Fargate-vCPU-Hours:perCPU, Fargate-GB-Hours, Fargate-EphemeralStorage-GB-Hours; FSx:
 // Storage, the scratch SSD storage of a Lustre file system, beside Storage.SSD.<throughput> of the
 // persistent ones; S3: Requests-Tier1 for PUT, COPY, POST and LIST, Requests-Tier2 for GET and other
-// requests of S3 Standard).
+// requests of S3 Standard; EKS: AmazonEKS-Hours:perCluster, the control plane with standard support,
+// product family Compute, priced per "Hours", as GetProducts answers it for ap-southeast-2 in
+// "Navigating the AWS Pricing API with the AWS CLI" (2022); an EKS cluster on AWS Outposts shares its
+// operation but not its locationType, "AWS Region", which the listing filters on).
 //
 // Lambda duration is tiered per account, Region and architecture and month: x86 $0.0000166667 per
 // GB-second for the first 6 billion GB-seconds, Arm $0.0000133334 for the first 7.5 billion in
@@ -60,6 +63,8 @@ var Items = []Item{
 		UsageType: "Requests-Tier2", Unit: "Requests", Per: 1000},
 	{Name: "s3_put_per_1000", ServiceCode: "AmazonS3", Filters: [][2]string{{"productFamily", "API Request"}},
 		UsageType: "Requests-Tier1", Unit: "Requests", Per: 1000},
+	{Name: "eks_control_plane", ServiceCode: "AmazonEKS", Filters: [][2]string{{"productFamily", "Compute"}, {"locationType", "AWS Region"}},
+		UsageType: "AmazonEKS-Hours:perCluster", Unit: "Hours", Per: 1},
 }
 
 // Price is an item's price in a Region as the Price List API lists it.

@@ -64,11 +64,13 @@ func TestServicePrices_sandbox(t *testing.T) {
 			"lambda_gb_second_x86": 0.0000166667, "lambda_gb_second_arm": 0.0000133334, "lambda_request": 0.0000002,
 			"lambda_ephemeral_gb_second": 0.0000000309, "fargate_vcpu_hour": 0.04048, "fargate_gb_hour": 0.004445,
 			"fargate_ephemeral_gb_hour": 0.000111, "lustre_gb_month": 0.14, "s3_get_per_1000": 0.0004, "s3_put_per_1000": 0.005,
+			"eks_control_plane": 0.10,
 		},
 		"eu-west-2": {
 			"lambda_gb_second_x86": 0.0000166667, "lambda_gb_second_arm": 0.0000133334, "lambda_request": 0.0000002,
 			"lambda_ephemeral_gb_second": 0.0000000358, "fargate_vcpu_hour": 0.04656, "fargate_gb_hour": 0.00511,
 			"fargate_ephemeral_gb_hour": 0.000129, "s3_get_per_1000": 0.00042, "s3_put_per_1000": 0.0053,
+			"eks_control_plane": 0.10,
 		},
 	}
 	for _, region := range []string{"us-east-1", "eu-west-2"} {
@@ -77,8 +79,8 @@ func TestServicePrices_sandbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := g.CountCalls("pricing", "GetProducts") - before; n != 4 {
-			t.Errorf("%s: %d GetProducts calls, want 4 (one per service)", region, n)
+		if n := g.CountCalls("pricing", "GetProducts") - before; n != 5 {
+			t.Errorf("%s: %d GetProducts calls, want 5 (one per service)", region, n)
 		}
 		for name, usd := range want[region] {
 			p, ok := found[name]
@@ -101,6 +103,10 @@ func TestServicePrices_sandbox(t *testing.T) {
 	}
 	if p := found["fargate_gb_hour"]; p.Tiered || p.UsageType != "EUW2-Fargate-GB-Hours" || p.Unit != "hours" {
 		t.Errorf("Fargate memory: %+v", p)
+	}
+	found, _, _ = ServicePrices(testCtx(t), c, "eu-west-2", "eks_control_plane")
+	if p := found["eks_control_plane"]; p.UsageType != "EUW2-AmazonEKS-Hours:perCluster" || p.Unit != "Hours" || p.USD != 0.1 {
+		t.Errorf("EKS control plane: %+v", p)
 	}
 	_, missing, _ := ServicePrices(testCtx(t), c, "eu-west-2", "lustre_gb_month", "no_such_price")
 	if !strings.Contains(missing["lustre_gb_month"], "no AmazonFSx product with usage type Storage") ||

@@ -72,6 +72,14 @@ var ec2PriceCatalog = []ec2PriceEntry{
 // The families the placement engine right-sizes from (c6i, m6i, r6i) and the smaller c5n sizes, us-east-1:
 // AWS prices the sizes of a family linearly in vCPUs (On-Demand pricing page, Linux: c6i.large $0.085,
 // m6i.large $0.096, r6i.large $0.126, c5n.large $0.108 per hour).
+//
+// us-gov-west-1, AWS GovCloud (US-West): the same families and c5n.18xlarge, whose relative prices differ
+// from us-east-1's (c6i is 84% of m6i's price per vCPU there, 89% in us-east-1), so that a right-sized pool
+// may get another type there: c6i.large $0.102, m6i.large $0.121, r6i.large $0.151, linear in vCPUs,
+// c5n.18xlarge $4.68 per hour (srcGovCloud).
+const srcGovCloud = "AWS Price List API, us-gov-west-1, on demand, Linux, as recorded in aws/karpenter-provider-aws " +
+	"pkg/providers/pricing/zz_generated.pricing_aws_us_gov.go (generated 2023-09-18)"
+
 func init() {
 	type family struct {
 		name, processor string
@@ -83,35 +91,45 @@ func init() {
 		"4xlarge": "Up to 12500 Megabit", "8xlarge": "12500 Megabit", "16xlarge": "25000 Megabit", "32xlarge": "50000 Megabit"}
 	vcpus := map[string]int{"large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "16xlarge": 64, "32xlarge": 128}
 	all := []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "32xlarge"}
-	for _, f := range []family{
-		{"c6i", "Intel Xeon 8375C (Ice Lake)", 2, 0.085, all},
-		{"m6i", "Intel Xeon 8375C (Ice Lake)", 4, 0.096, all},
-		{"r6i", "Intel Xeon 8375C (Ice Lake)", 8, 0.126, all},
-		{"c5n", "Intel Xeon Platinum 8124M", 2.625, 0.108, []string{"large", "xlarge", "2xlarge", "4xlarge"}},
+	const ice = "Intel Xeon 8375C (Ice Lake)"
+	for _, r := range []struct {
+		region, src string
+		families    []family
+	}{
+		{"us-east-1", srcODPage, []family{
+			{"c6i", ice, 2, 0.085, all}, {"m6i", ice, 4, 0.096, all}, {"r6i", ice, 8, 0.126, all},
+			{"c5n", "Intel Xeon Platinum 8124M", 2.625, 0.108, []string{"large", "xlarge", "2xlarge", "4xlarge"}},
+		}},
+		{"us-gov-west-1", srcGovCloud, []family{{"c6i", ice, 2, 0.102, all}, {"m6i", ice, 4, 0.121, all}, {"r6i", ice, 8, 0.151, all}}},
 	} {
-		for _, size := range f.sizes {
-			it := f.name + "." + size
-			if it == "c6i.32xlarge" || it == "m6i.xlarge" { // listed above
-				continue
+		for _, f := range r.families {
+			for _, size := range f.sizes {
+				it := f.name + "." + size
+				if r.region == "us-east-1" && (it == "c6i.32xlarge" || it == "m6i.xlarge") { // listed above
+					continue
+				}
+				n := vcpus[size]
+				net := network[size]
+				if f.name == "c5n" {
+					net = "Up to 25 Gigabit"
+				}
+				ec2PriceCatalog = append(ec2PriceCatalog, ec2PriceEntry{it, r.region, n, fmt.Sprintf("%g GiB", f.gibPerVCPU*float64(n)), 0,
+					net, f.processor, fmt.Sprintf("%.10f", f.usdPerLarge*float64(n)/2), r.src})
 			}
-			n := vcpus[size]
-			net := network[size]
-			if f.name == "c5n" {
-				net = "Up to 25 Gigabit"
-			}
-			ec2PriceCatalog = append(ec2PriceCatalog, ec2PriceEntry{it, "us-east-1", n, fmt.Sprintf("%g GiB", f.gibPerVCPU*float64(n)), 0,
-				net, f.processor, fmt.Sprintf("%.10f", f.usdPerLarge*float64(n)/2), srcODPage})
 		}
 	}
+	ec2PriceCatalog = append(ec2PriceCatalog, ec2PriceEntry{"c5n.18xlarge", "us-gov-west-1", 72, "192 GiB", 0, "100 Gigabit",
+		"Intel Xeon Platinum 8124M", "4.6800000000", srcGovCloud})
 }
 
 // regionLocations maps Region codes to the Price List "location" attribute.
 var regionLocations = map[string]string{
-	"us-east-1": "US East (N. Virginia)",
-	"us-east-2": "US East (Ohio)",
-	"us-west-2": "US West (Oregon)",
-	"eu-west-1": "EU (Ireland)",
-	"eu-west-2": "EU (London)",
+	"us-east-1":     "US East (N. Virginia)",
+	"us-east-2":     "US East (Ohio)",
+	"us-west-2":     "US West (Oregon)",
+	"eu-west-1":     "EU (Ireland)",
+	"eu-west-2":     "EU (London)",
+	"us-gov-west-1": "AWS GovCloud (US-West)",
 }
 
 const (
@@ -261,6 +279,8 @@ func usageTypePrefix(region string) string {
 		return "USW2-"
 	case "eu-west-1":
 		return "EU-"
+	case "us-gov-west-1":
+		return "UGW1-"
 	}
 	return strings.ToUpper(region) + "-"
 }

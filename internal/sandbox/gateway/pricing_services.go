@@ -40,12 +40,13 @@ const (
 	srcFargatePage   = "AWS Fargate pricing page (aws.amazon.com/fargate/pricing), Linux/x86"
 	srcS3Page        = "Amazon S3 pricing page (aws.amazon.com/s3/pricing), S3 Standard requests"
 	srcFSxLustrePage = "Amazon FSx for Lustre pricing page (aws.amazon.com/fsx/lustre/pricing), Scratch SSD"
+	srcEKSPage       = "Amazon EKS pricing page (aws.amazon.com/eks/pricing): $0.10 per cluster per hour (standard support)"
 	srcOfferFile     = "; as in the AWS Price List offer file of the service for the Region (usage type %s), 2026"
 )
 
 var serviceNames = map[string]string{
 	"AWSLambda": "AWS Lambda", "AmazonECS": "Amazon Elastic Container Service", "AmazonFSx": "Amazon FSx",
-	"AmazonS3": "Amazon Simple Storage Service",
+	"AmazonS3": "Amazon Simple Storage Service", "AmazonEKS": "Amazon Elastic Container Service for Kubernetes",
 }
 
 // Lambda duration tiers (first 6 billion GB-seconds per month, next 9 billion, over 15 billion; Arm:
@@ -102,6 +103,18 @@ func s3RequestEntries(region, prefix, put, get, src string) []servicePriceEntry 
 	return []servicePriceEntry{e("Requests-Tier1", "S3-API-Tier1", put), e("Requests-Tier2", "S3-API-Tier2", get)}
 }
 
+// eksClusterEntry is the EKS control plane product of a Region (standard support): product family
+// Compute, usage type <prefix>AmazonEKS-Hours:perCluster, tiertype HAStandard, operation
+// CreateOperation, locationType "AWS Region", priced per "Hours", as GetProducts answers it (quoted for
+// ap-southeast-2 in "Navigating the AWS Pricing API with the AWS CLI", 2022). Extended support is a
+// separate product (AmazonEKS-Hours:extendedSupport, $0.50 per cluster-hour on top) that the engine does not price.
+func eksClusterEntry(region, prefix, src string) servicePriceEntry {
+	ut := prefix + "AmazonEKS-Hours:perCluster"
+	return servicePriceEntry{ServiceCode: "AmazonEKS", Family: "Compute", Region: region, UsageType: ut, Unit: "Hours",
+		Attrs: map[string]string{"tiertype": "HAStandard", "operation": "CreateOperation"}, Tiers: flat("0.1000000000"),
+		Source: src + fmt.Sprintf(srcOfferFile, ut)}
+}
+
 // serviceCatalog is the offline catalogue of service prices.
 var serviceCatalog = func() []servicePriceEntry {
 	var out []servicePriceEntry
@@ -121,6 +134,9 @@ var serviceCatalog = func() []servicePriceEntry {
 	out = append(out, lambdaEntries("eu-west-2", "EUW2-", "0.0000000358", "", srcLambdaPage+", Europe (London)")...)
 	out = append(out, fargateEntries("eu-west-2", "EUW2-", "0.0465600000", "0.0051100000", "0.0001290000", srcFargatePage+", Europe (London)")...)
 	out = append(out, s3RequestEntries("eu-west-2", "EUW2-", "0.0000053000", "0.0000004200", srcS3Page+", Europe (London)")...)
+	// EKS: the same $0.10 per cluster-hour in both (the pricing page gives one price for its commercial Regions).
+	out = append(out, eksClusterEntry("us-east-1", "USE1-", srcEKSPage+", US East (N. Virginia)"),
+		eksClusterEntry("eu-west-2", "EUW2-", srcEKSPage+", Europe (London)"))
 	return out
 }()
 

@@ -261,7 +261,7 @@ func TestPricingGetProducts_services(t *testing.T) {
 		t.Errorf("empty service code: %v", err)
 	}
 	out, err := c.DescribeServices(ctx(t), &pricing.DescribeServicesInput{})
-	if err != nil || len(out.Services) != 5 {
+	if err != nil || len(out.Services) != 6 { // AmazonEC2, AmazonECS, AmazonEKS, AmazonFSx, AmazonS3, AWSLambda
 		t.Fatalf("DescribeServices: %v, %+v", err, out)
 	}
 }

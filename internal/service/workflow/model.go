@@ -498,14 +498,13 @@ func (m *inputsModel) expand(ctx context.Context, lookup *priceLookup) (*placeme
 	items := serviceItems(&d)
 	diags.Append(applyServicePrices(ctx, lookup, cat, items)...)
 	diags.Append(lustrePriceWarning(lookup, &d, cat)...)
+	diags.Append(applyInstancePrices(ctx, lookup, cat, instanceTypesToPrice(cat, &d, w))...)
 	pls, ds := expandPlatforms(cat, &d, w)
 	diags.Append(ds...)
 	if diags.HasError() {
 		return nil, placement.Options{}, diags
 	}
-	heads := map[string]string{}
-	diags.Append(applyPricingAPI(ctx, lookup, cat, &pls, heads)...)
-	pls.PriceSources = priceSources(cat, &pls, items, heads)
+	pls.PriceSources = priceSources(cat, &pls, items)
 	pls.Standing = m.EnvironmentUp.IsNull() || m.EnvironmentUp.ValueBool()
 	return placement.NewProblem(w, pls), expandOptions(m), diags
 }

@@ -133,9 +133,9 @@ func (l *priceLookup) services(ctx context.Context, items []string) (map[string]
 
 // serviceItems are the catalogue prices of the services the platforms use (by name, as pricelist.Items
 // names them): Lambda's for serverless pools (the duration price of their architectures), Fargate's for
-// batch pools, the Lustre workspace when it is a scratch one (the lustre block; by default SCRATCH_2), and
-// always S3 requests. Without platform blocks the engine's
-// default platforms are used: Lambda x86 and Batch among them.
+// batch pools, the EKS control plane for Ray pools, the Lustre workspace when it is a scratch one (the
+// lustre block; by default SCRATCH_2), and always S3 requests. Without platform blocks the engine's
+// default platforms are used: Lambda x86, Batch and Ray among them.
 func serviceItems(d *decodedInputs) []string {
 	x86, arm, fargate := !d.hasPlatforms(), false, !d.hasPlatforms() || len(d.batch) > 0
 	for _, m := range d.serverless {
@@ -157,6 +157,9 @@ func serviceItems(d *decodedInputs) []string {
 	}
 	if fargate {
 		out = append(out, "fargate_vcpu_hour", "fargate_gb_hour", "fargate_ephemeral_gb_hour")
+	}
+	if !d.hasPlatforms() || len(d.ray) > 0 {
+		out = append(out, "eks_control_plane")
 	}
 	if d.lustreScratch() { // the Price List's Lustre item is scratch storage; persistent tiers keep the catalogue's
 		out = append(out, "lustre_gb_month")
@@ -204,72 +207,108 @@ func applyServicePrices(ctx context.Context, lookup *priceLookup, cat *placement
 	return diags
 }
 
-// applyPricingAPI prices the VM pools whose price is the offline catalogue's, and the pools' head nodes,
-// with the Price List API's prices for the provider's Region (spot pools keep their discount). When the
-// API fails or lacks a type, the catalogue's price stays, and a warning says so. heads gets the source
-// of each head node price it replaced ("hpc_head_node", "ray_head_node").
-func applyPricingAPI(ctx context.Context, lookup *priceLookup, cat *placement.Catalog, pls *placement.Platforms, heads map[string]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if lookup == nil {
-		return diags
+// srcEC2 is the source of an EC2 price from the Price List API.
+func srcEC2(region string) string { return "AWS Price List API, " + region + ", on demand, Linux" }
+
+// instanceTypesToPrice are the EC2 types whose prices the placement uses, sorted: every type the
+// right-sizer weighs for a VM pool without instance_type (the catalogue's types of its families, or
+// placement.MPIInstanceType for an HPC pool when a stage is coupled "mpi"), the configured types the
+// catalogue has whose price price_per_hour does not set, and the head nodes of the HPC and Ray pools.
+func instanceTypesToPrice(cat *placement.Catalog, d *decodedInputs, w *placement.Workflow) []string {
+	mpi := false
+	for _, s := range w.Stages {
+		mpi = mpi || s.Coupling == placement.CouplingMPI
 	}
 	want := map[string]bool{}
-	for i := range pls.Pools {
-		pl := &pls.Pools[i]
-		if pl.InstanceType != "" && isCatalogPrice(pl) {
-			want[pl.InstanceType] = true
+	rightSized := func(kind placement.PlatformKind) {
+		families := placement.RayFamilies
+		if kind == placement.KindHPC {
+			if mpi {
+				want[placement.MPIInstanceType] = true
+				return
+			}
+			families = placement.HPCFamilies
 		}
-		if head := headNodeType(cat, pl); head != "" {
-			want[head] = true
+		fam := map[string]bool{}
+		for _, f := range families {
+			fam[f] = true
+		}
+		for n, it := range cat.Instances {
+			if fam[it.Family] && it.GPUs == 0 {
+				want[n] = true
+			}
 		}
 	}
-	if len(want) == 0 {
-		return diags
+	pool := func(m vmPoolModel, kind placement.PlatformKind) {
+		it := m.InstanceType.ValueString()
+		if _, ok := cat.Instance(it); ok && m.PricePerHour.IsNull() {
+			want[it] = true
+		} else if it == "" {
+			rightSized(kind)
+		}
+	}
+	hpc, ray := !d.hasPlatforms(), !d.hasPlatforms()
+	if hpc {
+		rightSized(placement.KindHPC)
+		rightSized(placement.KindRay)
+	}
+	for _, m := range d.hpc {
+		hpc = true
+		pool(m, placement.KindHPC)
+	}
+	for _, m := range d.ray {
+		ray = true
+		pool(m, placement.KindRay)
+	}
+	if hpc {
+		want[cat.HPCHeadNodeType] = true
+	}
+	if ray {
+		want[cat.RayHeadNodeType] = true
 	}
 	names := make([]string, 0, len(want))
 	for n := range want {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// applyInstancePrices sets the catalogue's prices of instance types (instanceTypesToPrice) to the Price
+// List API's for the provider's Region, before the pools are made: the right-sizer then weighs the
+// candidate types at the Region's prices (the engine itself calls no API: the catalogue is its price
+// table), and the pools and head nodes take their prices and sources from the catalogue. A type the API
+// lacks keeps the offline catalogue's price, and a warning names it; when the API fails, all do.
+func applyInstancePrices(ctx context.Context, lookup *priceLookup, cat *placement.Catalog, names []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if lookup == nil || len(names) == 0 {
+		return diags
+	}
 	got, err := lookup.ec2(ctx, names)
 	if err != nil {
 		tflog.Warn(ctx, "Price List API unavailable; using the offline catalogue", map[string]any{"error": err.Error()})
 		diags.AddWarning("EC2 prices from the offline catalogue",
 			fmt.Sprintf("The AWS Price List API did not answer (%s); the placement uses the provider's offline prices for %s "+
-				"(%s, on demand). Set pricing_api = false to skip the call.", err, names, prices.Region))
+				"(%s, on demand), to right-size the pools too. Set pricing_api = false to skip the call.", err, names, prices.Region))
 		return diags
 	}
 	var lacking []string
 	for _, n := range names {
-		if _, ok := got[n]; !ok {
+		usd, ok := got[n]
+		if !ok {
+			lacking = append(lacking, n)
+			continue
+		}
+		if err := cat.SetInstancePrice(n, usd, srcEC2(lookup.region)); err != nil {
 			lacking = append(lacking, n)
 		}
 	}
 	if len(lacking) > 0 {
 		diags.AddWarning("EC2 prices from the offline catalogue",
 			fmt.Sprintf("The AWS Price List API has no on-demand Linux price in %s for %s; the placement uses the provider's "+
-				"offline prices (%s, on demand) for those; price_sources says where each price came from. Set price_per_hour "+
-				"on the pool, or pricing_api = false to make no AWS call.", lookup.region, strings.Join(lacking, ", "), prices.Region))
-	}
-	src := "AWS Price List API, " + lookup.region + ", on demand, Linux"
-	for i := range pls.Pools {
-		pl := &pls.Pools[i]
-		if head := headNodeType(cat, pl); head != "" {
-			if usd, ok := got[head]; ok {
-				it, _ := cat.Instance(head)
-				pl.FixedHourlyUSD += usd - it.HourlyUSD
-				heads[headKey(pl.Kind)] = fmt.Sprintf("%s (%s)", src, head)
-			}
-		}
-		usd, ok := got[pl.InstanceType]
-		if !ok || !isCatalogPrice(pl) {
-			continue
-		}
-		pl.HourlyUSD, pl.PriceSource = usd, src
-		if pl.Spot {
-			pl.HourlyUSD *= 1 - cat.SpotDiscount.V
-			pl.PriceSource += fmt.Sprintf(", less the assumed %.0f%% spot discount", cat.SpotDiscount.V*100)
-		}
+				"offline prices (%s, on demand) for those, where they are candidates of a right-sized pool too; price_sources says "+
+				"where each price came from. Set instance_type and price_per_hour on the pool, or pricing_api = false to make "+
+				"no AWS call.", lookup.region, strings.Join(lacking, ", "), prices.Region))
 	}
 	return diags
 }
@@ -288,18 +327,10 @@ func headNodeType(cat *placement.Catalog, pl *placement.Pool) string {
 
 func headKey(k placement.PlatformKind) string { return string(k) + "_head_node" }
 
-// isCatalogPrice reports whether a VM pool's price is the offline catalogue's (not configured).
-func isCatalogPrice(pl *placement.Pool) bool {
-	if pl.Kind != placement.KindHPC && pl.Kind != placement.KindRay {
-		return false
-	}
-	it, ok := prices.InstanceType(pl.InstanceType)
-	return ok && (pl.PriceSource == it.PriceSource || pl.Spot && pl.HourlyUSD < it.HourlyUSD)
-}
-
-// priceSources says where each price of the placement comes from: the catalogue's service items, the EKS
-// control plane when a Ray pool is there, every pool's own price ("pool.<name>") and the head nodes.
-func priceSources(cat *placement.Catalog, pls *placement.Platforms, items []string, heads map[string]string) map[string]string {
+// priceSources says where each price of the placement comes from: the catalogue's service items (the EKS
+// control plane among them when a Ray pool is there), every pool's own price ("pool.<name>") and the
+// head nodes.
+func priceSources(cat *placement.Catalog, pls *placement.Platforms, items []string) map[string]string {
 	out := map[string]string{}
 	for _, n := range items {
 		if v, ok := cat.Value(n); ok {
@@ -310,11 +341,8 @@ func priceSources(cat *placement.Catalog, pls *placement.Platforms, items []stri
 		pl := &pls.Pools[i]
 		out["pool."+pl.Name] = pl.PriceSource
 		if head := headNodeType(cat, pl); head != "" {
-			k := headKey(pl.Kind)
-			if src, ok := heads[k]; ok {
-				out[k] = src
-			} else if it, ok := cat.Instance(head); ok {
-				out[k] = fmt.Sprintf("%s (%s)", it.PriceSource, head)
+			if it, ok := cat.Instance(head); ok {
+				out[headKey(pl.Kind)] = fmt.Sprintf("%s (%s)", it.PriceSource, head)
 			}
 		}
 		if pl.Kind == placement.KindRay {

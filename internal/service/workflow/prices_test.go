@@ -22,62 +22,157 @@ func ec2Lookup(asked *[]string, got map[string]float64, err error) *priceLookup 
 	}, nil)
 }
 
-func TestApplyPricingAPI(t *testing.T) {
+// The catalogue takes the API's prices of the types asked, with their source; the pools made from it
+// afterwards (spot ones less the discount, their source naming the API's) and the head nodes' fixed
+// costs follow. A type the API lacks keeps the catalogue's price, named in a warning; a failed call
+// keeps them all, with a warning naming the error.
+func TestApplyInstancePrices(t *testing.T) {
 	cat := placement.DefaultCatalog()
-	hpc, _ := placement.NewHPCPool(cat, "hpc", "c5n.18xlarge", 0, 4)
-	spot, _ := placement.NewRayPool(cat, "spot", "m6i.large", 0, 4)
-	spot = spot.WithSpot(cat)
-	fixed, _ := placement.NewRayPool(cat, "fixed", "m6i.xlarge", 0, 4)
-	fixed.HourlyUSD, fixed.PriceSource = 0.5, "configuration (price_per_hour)"
-	platforms := func() placement.Platforms {
-		return placement.Platforms{Pools: []placement.Pool{hpc, spot, fixed, placement.NewServerlessPool(cat, "fn", "x86_64")}}
-	}
 	var asked []string
+	names := []string{"c5n.18xlarge", "c6i.large", "m6i.large", "m6i.xlarge"}
 	lookup := ec2Lookup(&asked, map[string]float64{"c5n.18xlarge": 4.2, "m6i.large": 0.1, "m6i.xlarge": 9, "c6i.large": 0.095}, nil)
-	pls := platforms()
-	heads := map[string]string{}
-	if d := applyPricingAPI(context.Background(), lookup, cat, &pls, heads); d.HasError() || d.WarningsCount() > 0 {
+	if d := applyInstancePrices(context.Background(), lookup, cat, names); d.HasError() || d.WarningsCount() > 0 {
 		t.Fatal(d)
 	}
-	// The catalogue-priced VM pools and the head nodes are asked for, sorted; the configured price is kept.
-	if strings.Join(asked, ",") != "c5n.18xlarge,c6i.large,m6i.large,m6i.xlarge" {
+	if strings.Join(asked, ",") != strings.Join(names, ",") {
 		t.Errorf("asked for %v", asked)
 	}
-	if p := pls.Pools[0]; p.HourlyUSD != 4.2 || !strings.Contains(p.PriceSource, "Price List API, eu-west-1") {
-		t.Errorf("hpc: $%v (%s)", p.HourlyUSD, p.PriceSource)
+	hpc, _ := placement.NewHPCPool(cat, "hpc", "c5n.18xlarge", 0, 4)
+	if hpc.HourlyUSD != 4.2 || hpc.PriceSource != "AWS Price List API, eu-west-1, on demand, Linux" {
+		t.Errorf("hpc: $%v (%s)", hpc.HourlyUSD, hpc.PriceSource)
 	}
 	// The head nodes' fixed cost: the API's c6i.large price for the HPC head, m6i.xlarge's for the Ray head.
-	if p := pls.Pools[0]; !near(p.FixedHourlyUSD, 0.095) || !strings.Contains(heads["hpc_head_node"], "eu-west-1") {
-		t.Errorf("hpc head: $%v (%v)", p.FixedHourlyUSD, heads)
+	spot, _ := placement.NewRayPool(cat, "spot", "m6i.large", 0, 4)
+	spot = spot.WithSpot(cat)
+	if !near(hpc.FixedHourlyUSD, 0.095) || !near(spot.FixedHourlyUSD, cat.EKSControlPlane.V+9) {
+		t.Errorf("heads: hpc $%v, ray $%v", hpc.FixedHourlyUSD, spot.FixedHourlyUSD)
 	}
-	if p := pls.Pools[1]; !near(p.FixedHourlyUSD, cat.EKSControlPlane.V+9) {
-		t.Errorf("ray head: $%v", p.FixedHourlyUSD)
+	// Spot: the API's on-demand price less the catalogue's 60% discount, and the source says both.
+	if !near(spot.HourlyUSD, 0.1*0.4) || !strings.HasPrefix(spot.PriceSource, "spot: on demand (AWS Price List API, eu-west-1") {
+		t.Errorf("spot: $%v (%s)", spot.HourlyUSD, spot.PriceSource)
 	}
-	// Spot: the API's on-demand price less the catalogue's 60% discount.
-	if p := pls.Pools[1]; !near(p.HourlyUSD, 0.1*0.4) || !strings.Contains(p.PriceSource, "spot") {
-		t.Errorf("spot: $%v (%s)", p.HourlyUSD, p.PriceSource)
+	src := priceSources(cat, &placement.Platforms{Pools: []placement.Pool{hpc, spot}}, nil)
+	if src["hpc_head_node"] != "AWS Price List API, eu-west-1, on demand, Linux (c6i.large)" || src["pool.hpc"] != hpc.PriceSource {
+		t.Errorf("price sources %v", src)
 	}
-	if p := pls.Pools[2]; p.HourlyUSD != 0.5 {
-		t.Errorf("configured price replaced: $%v", p.HourlyUSD)
-	}
+
 	// A type the API lacks keeps the catalogue's price, and a warning names it.
-	pls = platforms()
-	lookup = ec2Lookup(&asked, map[string]float64{"c5n.18xlarge": 4.2, "m6i.large": 0.1, "m6i.xlarge": 9}, nil)
-	d := applyPricingAPI(context.Background(), lookup, cat, &pls, map[string]string{})
+	cat = placement.DefaultCatalog()
+	lookup = ec2Lookup(&asked, map[string]float64{"c5n.18xlarge": 4.2}, nil)
+	d := applyInstancePrices(context.Background(), lookup, cat, []string{"c5n.18xlarge", "c6i.large"})
 	if d.WarningsCount() != 1 || !strings.Contains(d[0].Detail(), "in eu-west-1 for c6i.large;") {
 		t.Errorf("diagnostics %v", d)
 	}
-	if pls.Pools[0].FixedHourlyUSD != hpc.FixedHourlyUSD || pls.Pools[0].HourlyUSD != 4.2 {
-		t.Errorf("hpc: $%v + $%v", pls.Pools[0].HourlyUSD, pls.Pools[0].FixedHourlyUSD)
+	if it, _ := cat.Instance("c6i.large"); it != placement.DefaultCatalog().Instances["c6i.large"] {
+		t.Errorf("c6i.large: %+v, want the catalogue's", it)
 	}
 	// The API fails: the catalogue's prices stay, with a warning.
-	pls = platforms()
-	d = applyPricingAPI(context.Background(), ec2Lookup(&asked, nil, errors.New("throttled")), cat, &pls, map[string]string{})
+	cat = placement.DefaultCatalog()
+	d = applyInstancePrices(context.Background(), ec2Lookup(&asked, nil, errors.New("throttled")), cat, names)
 	if d.HasError() || d.WarningsCount() != 1 || !strings.Contains(d[0].Detail(), "throttled") {
 		t.Fatalf("diagnostics %v", d)
 	}
-	if pls.Pools[0].HourlyUSD != 3.888 || pls.Pools[0].FixedHourlyUSD != hpc.FixedHourlyUSD {
-		t.Errorf("hpc after a failed lookup: $%v + $%v, want the catalogue's", pls.Pools[0].HourlyUSD, pls.Pools[0].FixedHourlyUSD)
+	if it, _ := cat.Instance("c5n.18xlarge"); it.HourlyUSD != 3.888 {
+		t.Errorf("c5n.18xlarge after a failed lookup: $%v, want the catalogue's", it.HourlyUSD)
+	}
+}
+
+// The types asked for: every candidate of a right-sized pool (c6i/m6i/r6i sizes; c5n.18xlarge for an
+// HPC pool when a stage is mpi), the configured types the catalogue prices, and the head nodes; not a
+// type whose price price_per_hour sets.
+func TestInstanceTypesToPrice(t *testing.T) {
+	cat := placement.DefaultCatalog()
+	w := &placement.Workflow{Stages: []placement.Stage{{Name: "a"}}}
+	families := func(fams ...string) []string {
+		var out []string
+		for _, n := range cat.InstanceNames() {
+			for _, f := range fams {
+				if cat.Instances[n].Family == f {
+					out = append(out, n)
+				}
+			}
+		}
+		return out
+	}
+	all := families("c6i", "m6i", "r6i")
+	if got := instanceTypesToPrice(cat, &decodedInputs{}, w); strings.Join(got, ",") != strings.Join(all, ",") || len(got) != 21 {
+		t.Errorf("default platforms: %v", got)
+	}
+	mpi := &placement.Workflow{Stages: []placement.Stage{{Name: "a", Coupling: placement.CouplingMPI}}}
+	want := append([]string{"c5n.18xlarge"}, all...) // the Ray pool is right-sized from the same families
+	if got := instanceTypesToPrice(cat, &decodedInputs{}, mpi); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("default platforms, mpi: %v", got)
+	}
+	fixed := vmPool("fixed", "c5n.18xlarge")
+	fixed.PricePerHour = types.Float64Value(1)
+	d := &decodedInputs{hpc: []vmPoolModel{vmPool("slurm", "hpc7g.16xlarge"), fixed}, serverless: []serverlessPoolModel{lambdaPool("fn")}}
+	if got := strings.Join(instanceTypesToPrice(cat, d, w), ","); got != "c6i.large,hpc7g.16xlarge" {
+		t.Errorf("hpc blocks: %s", got)
+	}
+	ray := vmPool("ray", "")
+	ray.InstanceType = types.StringNull()
+	d = &decodedInputs{ray: []vmPoolModel{ray}}
+	if got := instanceTypesToPrice(cat, d, mpi); strings.Join(got, ",") != strings.Join(families("c6i", "m6i", "r6i"), ",") {
+		t.Errorf("right-sized ray block: %v", got)
+	}
+}
+
+// govPrices are us-gov-west-1's on-demand prices of the right-sizer's candidates as the Price List API
+// lists them (the sandbox's catalogue and its source): c6i, m6i and r6i at $0.051, $0.0605 and $0.0755 per
+// vCPU-hour, c5n.18xlarge $4.68.
+func govPrices() map[string]float64 {
+	out := map[string]float64{"c5n.18xlarge": 4.68}
+	cat := placement.DefaultCatalog()
+	for n, it := range cat.Instances {
+		if usd, ok := map[string]float64{"c6i": 0.051, "m6i": 0.0605, "r6i": 0.0755}[it.Family]; ok {
+			out[n] = usd * float64(it.VCPUs)
+		}
+	}
+	return out
+}
+
+// Right-sizing weighs the candidates at the Region's prices: a workflow of 1-core tasks whose memory
+// fills a c6i node in one stage and not in the other gets m6i nodes at us-east-1's prices (the
+// catalogue's) and c6i nodes at us-gov-west-1's, where c6i costs 84% of m6i per vCPU (89% in us-east-1);
+// the pools take the Region's price with its source, from one EC2 price lookup.
+func TestExpand_regionPricesRightSize(t *testing.T) {
+	m := nullInputs(t)
+	a, b := stage("a", 100, 100), stage("b", 19, 100)
+	a.MemoryMB, b.MemoryMB = types.Int64Value(2048), types.Int64Value(4096)
+	m.Stage = listOf(t, "stage", []stageModel{a, b})
+	m.Serverless = listOf(t, "serverless", []serverlessPoolModel{lambdaPool("fn")})
+	hpc, ray := vmPool("hpc", ""), vmPool("ray", "")
+	hpc.InstanceType, ray.InstanceType = types.StringNull(), types.StringNull() // right-sized
+	m.HPC = listOf(t, "hpc", []vmPoolModel{hpc})
+	m.Ray = listOf(t, "ray", []vmPoolModel{ray})
+
+	p, _ := mustExpand(t, &m)
+	if p.Pools[0].InstanceType != "m6i.large" || p.Pools[1].InstanceType != "m6i.large" {
+		t.Fatalf("us-east-1 prices: hpc %s, ray %s, want m6i.large", p.Pools[0].InstanceType, p.Pools[1].InstanceType)
+	}
+	var calls int
+	lookup := newPriceLookup("us-gov-west-1", func(_ context.Context, its []string) (map[string]float64, error) {
+		calls++
+		return govPrices(), nil
+	}, func(_ context.Context, items []string) (map[string]pricelist.Price, map[string]string, error) {
+		return nil, map[string]string{}, nil
+	})
+	for i := 0; i < 2; i++ {
+		p, _, d := m.expand(context.Background(), lookup)
+		if d.HasError() {
+			t.Fatal(d)
+		}
+		for _, pl := range p.Pools[:2] {
+			if pl.InstanceType != "c6i.large" || pl.HourlyUSD != 0.102 || pl.PriceSource != "AWS Price List API, us-gov-west-1, on demand, Linux" {
+				t.Errorf("us-gov-west-1 prices: %s %s $%v (%s), want c6i.large at $0.102", pl.Name, pl.InstanceType, pl.HourlyUSD, pl.PriceSource)
+			}
+		}
+		if src := p.Platforms.PriceSources["pool.hpc"]; !strings.Contains(src, "us-gov-west-1") {
+			t.Errorf("price_sources pool.hpc = %q", src)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("%d EC2 price lookups, want 1 (all candidates at once, then cached)", calls)
 	}
 }
 
@@ -128,7 +223,7 @@ func TestApplyServicePrices(t *testing.T) {
 func TestServiceItems(t *testing.T) {
 	all := strings.Join(serviceItems(&decodedInputs{}), ",")
 	if all != "lambda_gb_second_x86,lambda_request,lambda_ephemeral_gb_second,fargate_vcpu_hour,fargate_gb_hour,"+
-		"fargate_ephemeral_gb_hour,lustre_gb_month,s3_get_per_1000,s3_put_per_1000" {
+		"fargate_ephemeral_gb_hour,eks_control_plane,lustre_gb_month,s3_get_per_1000,s3_put_per_1000" {
 		t.Errorf("default platforms: %s", all)
 	}
 	arm := serverlessPoolModel{Name: types.StringValue("fn"), Architecture: types.StringValue("arm64")}

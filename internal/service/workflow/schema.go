@@ -259,7 +259,8 @@ func inputFields() []field {
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the placement with the AWS Price List API for the provider's Region (on demand): the HPC and Ray " +
 				"nodes and head nodes (EC2, Linux), Lambda (GB-second of the first tier, requests, /tmp above 512 MB), Fargate " +
-				"(vCPU-hour, GB-hour, ephemeral storage above 20 GB), the Lustre workspace (SCRATCH_2 GB-month) and S3 requests. " +
+				"(vCPU-hour, GB-hour, ephemeral storage above 20 GB), the EKS control plane, the Lustre workspace (SCRATCH_2 GB-month) " +
+				"and S3 requests. A pool without `instance_type` is right-sized at those prices (every candidate type is priced first). " +
 				"For what the API fails to give or lacks, the provider's offline catalogue (us-east-1) is used and a warning names it. " +
 				"Prices set with `model_overrides` or a pool's `price_per_*` are never replaced. `price_sources` says where each " +
 				"price came from. Defaults to `true`; `false` makes no AWS call at all."},

@@ -3,11 +3,14 @@
 package workflow_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -15,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/gateway"
 )
 
 // testAccPricesWorkflow is a two-stage workflow pinned to Lambda (1 GB read, 0.5 GB written per task: /tmp
@@ -235,4 +239,103 @@ func TestAccStagePlacementDataSource_pricingAPIOff(t *testing.T) {
 			Check: count(func(all, pricing int) bool { return pricing >= 4 && pricing%4 == 0 && all == pricing }, "4 per read, all GetProducts"),
 		}},
 	})
+}
+
+// testAccRightSizeWorkflow is a workflow of 1-core tasks on a right-sized hpc pool (no instance_type): 100
+// tasks of 2 GiB and 19 of 4 GiB, 100 s each. A c6i node (2 GiB per vCPU) holds half as many of the 4 GiB
+// tasks as an m6i node (4 GiB per vCPU), so the right-sizer's choice between them rests on their relative
+// prices: m6i at us-east-1's (c6i 89% of m6i per vCPU), c6i at us-gov-west-1's (84%).
+func testAccRightSizeWorkflow(provider, use string) string {
+	return provider + `
+data "rayhpc_stage_placement" "rs" {
+` + use + `
+  stage {
+    name        = "small"
+    task_count  = 100
+    runtime_s   = 100
+    memory_mb   = 2048
+    pin         = "hpc"
+  }
+  stage {
+    name        = "large"
+    task_count  = 19
+    runtime_s   = 100
+    memory_mb   = 4096
+    pin         = "hpc"
+  }
+  hpc {
+    name = "hpc"
+  }
+  serverless {
+    name = "fn"
+  }
+  environment_up = false
+}
+
+output "hpc_type" {
+  value = data.rayhpc_stage_placement.rs.stages[0].instance_type
+}
+
+output "hpc_source" {
+  value = data.rayhpc_stage_placement.rs.price_sources["pool.hpc"]
+}
+
+output "head_source" {
+  value = data.rayhpc_stage_placement.rs.price_sources["hpc_head_node"]
+}
+`
+}
+
+// Right-sizing with the Region's prices, through the terraform CLI: the same workflow gets m6i nodes in
+// us-east-1 and c6i nodes in us-gov-west-1, whose price (and the head node's) price_sources names as the
+// Price List API's for that Region. One plan (one read of the data source) makes 4 GetProducts calls: one
+// for the 21 candidate types and the head node (an ANY_OF filter on instanceType), one each for Lambda,
+// FSx and S3. Not parallel: it sets the environment.
+func TestAccStagePlacementDataSource_regionRightSize(t *testing.T) {
+	gw := acctest.Gateway(t)
+	// The CLI's provider signs with credentials of its own (moto's STS issues them, the gateway knows
+	// them), so that its calls are told from any other test's in the package's call log.
+	out, err := sts.NewFromConfig(acctest.AWSConfig(t)).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/rightsize"), RoleSessionName: aws.String("rightsize"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := aws.ToString(out.Credentials.AccessKeyId)
+	t.Setenv("AWS_ACCESS_KEY_ID", key)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", aws.ToString(out.Credentials.SecretAccessKey))
+	t.Setenv("AWS_SESSION_TOKEN", aws.ToString(out.Credentials.SessionToken))
+	cli := acctest.NewCLI(t)
+	gov := "provider \"rayhpc\" {\n  alias  = \"gov\"\n  region = \"us-gov-west-1\"\n}\n"
+	for _, tc := range []struct{ region, provider, use, instanceType string }{
+		{"us-east-1", "", "", "m6i.large"},
+		{"us-gov-west-1", gov, "  provider = rayhpc.gov", "c6i.large"},
+	} {
+		cli.WriteConfig(testAccRightSizeWorkflow(tc.provider, tc.use))
+		before := len(gw.Calls())
+		_, out := cli.Plan()
+		var calls []gateway.Call
+		for _, c := range acctest.CallsSince(gw.Calls(), before) {
+			if c.AccessKeyID == key {
+				calls = append(calls, c)
+			}
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		src := "AWS Price List API, " + tc.region + ", on demand, Linux"
+		for _, want := range []string{
+			`hpc_type = "` + tc.instanceType + `"`,
+			`hpc_source = "` + src + `"`,
+			`head_source = "` + src + ` (c6i.large)"`,
+		} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%s: plan output lacks %q:\n%s", tc.region, want, out)
+			}
+		}
+		if strings.Contains(flat, "EC2 prices from the offline catalogue") {
+			t.Errorf("%s: a candidate type fell back to the catalogue:\n%s", tc.region, out)
+		}
+		if n := acctest.CountOps(calls, "pricing", "GetProducts"); n != 4 || acctest.CountOps(calls, "sts", "GetCallerIdentity") == 0 {
+			t.Errorf("%s: %d GetProducts calls in the plan, want 4: %v", tc.region, n, calls)
+		}
+	}
 }
