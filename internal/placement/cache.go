@@ -34,7 +34,8 @@ package placement
 //   - Only shared files are tracked: a file read by one task only (even on
 //     the node that wrote it) is read from Lustre.
 //
-// Storage.NoPageCache turns the cache off.
+// Storage.NoPageCache (the catalog value node_page_cache = 0, in HCL
+// model_overrides) turns the cache off.
 
 // cacheKey is one file in one node's cache.
 type cacheKey struct{ pool, node, file int32 }

@@ -92,11 +92,14 @@ type Catalog struct {
 	FargateEphemeralGBHour Value `json:"fargate_ephemeral_gb_hour"`
 
 	// Storage and data movement.
-	S3GetPer1000      Value  `json:"s3_get_per_1000"`
-	S3AggregateBps    Value  `json:"s3_aggregate_bandwidth"`
-	S3PutPer1000      Value  `json:"s3_put_per_1000"`
-	VMS3Bandwidth     Value  `json:"vm_s3_bandwidth"`
-	LustreBandwidth   Value  `json:"lustre_bandwidth"`
+	S3GetPer1000    Value `json:"s3_get_per_1000"`
+	S3AggregateBps  Value `json:"s3_aggregate_bandwidth"`
+	S3PutPer1000    Value `json:"s3_put_per_1000"`
+	VMS3Bandwidth   Value `json:"vm_s3_bandwidth"`
+	LustreBandwidth Value `json:"lustre_bandwidth"`
+	// NodePageCache: 1 when HPC and Ray nodes keep shared input files in
+	// their page cache (see Storage.NoPageCache), 0 when not.
+	NodePageCache     Value  `json:"node_page_cache"`
 	ReferenceCoreNote string `json:"reference_core_note"`
 }
 
@@ -184,6 +187,9 @@ func DefaultCatalog() *Catalog {
 		LustreBandwidth: val(500e6, "B/s", "assumption: per-task (per-client) read/write throughput on the FSx for Lustre workspace; "+
 			"tasks reading or writing at once also share the workspace's aggregate throughput (lustre_read_mbps_per_tib, "+
 			"lustre_write_mbps_per_tib)"),
+		NodePageCache: val(1, "on (1) / off (0)", "Linux page cache: the Lustre client caches file pages in it, so a file a node "+
+			"has read is served from memory while it stays cached (FSx for Lustre User Guide, \"Lustre client\" caching; the kernel "+
+			"reclaims the cache under memory pressure); only files read by more than one task are tracked"),
 		ReferenceCoreNote: "Task runtimes are seconds on a reference core; every pool's speed defaults to 1.0 " +
 			"(one vCPU of the catalog instances ≈ one core of the trace machines).",
 	}

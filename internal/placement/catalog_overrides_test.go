@@ -12,12 +12,18 @@ import (
 )
 
 // overrideWorkflow exercises every part of the model: stage a (6 one-core 30.5 s tasks of 1 GiB reading
-// 600 MB and writing 100 MB: above Lambda's free /tmp) and stage b after it (2 two-core tasks).
+// 600 MB, 500 MB of it a file they share, and writing 100 MB: above Lambda's free /tmp) and stage b after
+// it (2 two-core tasks).
 func overrideWorkflow(t *testing.T) *Workflow {
-	return mustFromStages(t, []StageSpec{
+	w := mustFromStages(t, []StageSpec{
 		{Name: "a", TaskCount: 6, RuntimeS: 30.5, MemoryMB: 1024, InputBytes: 600e6, OutputBytes: 100e6},
 		{Name: "b", TaskCount: 2, RuntimeS: 20.25, Cores: 2, MemoryMB: 1024, InputBytes: 50e6, DependsOn: []string{"a"}},
 	})
+	w.SharedFiles = []SharedFile{{ID: "reference", Bytes: 500e6}}
+	for i := 0; i < 6; i++ {
+		w.Tasks[i].SharedInputs = []int32{0}
+	}
+	return w
 }
 
 // overrideFingerprint is what the catalog c gives: the default platforms right-sized for w, plus an arm64
@@ -66,7 +72,7 @@ func TestCatalog_everyValueOverridableAndEffective(t *testing.T) {
 		"fargate_ephemeral_max_gb": {0.5, nil}, "fargate_ephemeral_gb_hour": {1, map[string]float64{"fargate_ephemeral_free_gb": 0}},
 		"s3_get_per_1000": {1, nil}, "s3_put_per_1000": {1, nil}, "s3_aggregate_bandwidth": {10e6, nil},
 		"vm_s3_bandwidth": {10e6, nil}, "lustre_bandwidth": {10e6, nil},
-		"lustre_read_mbps_per_tib": {5, nil}, "lustre_write_mbps_per_tib": {5, nil},
+		"lustre_read_mbps_per_tib": {5, nil}, "lustre_write_mbps_per_tib": {5, nil}, "node_page_cache": {0, nil},
 	}
 	w := overrideWorkflow(t)
 	names := DefaultCatalog().ValueNames()

@@ -63,6 +63,8 @@ var valueRules = map[string]ValueRule{
 	"lambda_timeout_s":      {0.001, 900, false, whyLambda},
 	// A fraction of the on-demand price.
 	"spot_discount": {0, 1, false, ""},
+	// A switch.
+	"node_page_cache": {0, 1, true, ""},
 	// Counts, and sizes a pool needs to run anything.
 	"ray_head_task_vcpus":   {0, 1e6, true, ""},
 	"hpc_pool_vcpus":        {1, 1e9, true, ""},

@@ -270,6 +270,7 @@ func NewStorage(c *Catalog) Storage {
 		S3GetUSD:                c.S3GetPer1000.V / 1000,
 		S3AggregateBps:          c.S3AggregateBps.V,
 		S3PutUSD:                c.S3PutPer1000.V / 1000,
+		NoPageCache:             c.NodePageCache.V == 0,
 	}
 }
 

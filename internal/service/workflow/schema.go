@@ -252,7 +252,7 @@ func inputFields() []field {
 				"spot_discount = 0.5, hpc_idle_s = 300 }`. The names are the catalog's: " + "`" +
 				strings.Join(placement.DefaultCatalog().ValueNames(), "`, `") + "`" + ". Each default, its unit and its source are in the " +
 				"provider's `internal/placement/catalog.go`. Each value has a range (`internal/placement/catalog_rules.go`): a fraction from 0 " +
-				"to 1 for `spot_discount`, whole numbers for counts (vCPUs, concurrency, Lambda memory settings), at least 1 B/s for " +
+				"to 1 for `spot_discount`, 0 or 1 for `node_page_cache` (off or on), whole numbers for counts (vCPUs, concurrency, Lambda memory settings), at least 1 B/s for " +
 				"bandwidths, AWS's hard limits tightened but not lifted (Lambda's 900 s timeout, memory settings of 128 to 10,240 MB, 10,240 MB of /tmp; " +
 				"Fargate's 16 vCPUs and 120 GB), otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
 				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},

@@ -363,8 +363,11 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 		{"Lustre reads at SCRATCH_2's burst (1,300 MB/s/TiB)", lustre(1300, 100), nil},
 		{"Lustre without an aggregate limit", lustre(0, 0), nil},
 		// The node page cache: a shared input read on a node once (see the package doc).
-		{"no page cache (every task reads its shared inputs from Lustre)", func(_ *placement.Catalog, p *placement.Platforms) {
-			p.Storage.NoPageCache = true
+		{"no page cache (every task reads its shared inputs from Lustre)", func(c *placement.Catalog, p *placement.Platforms) {
+			if err := c.Set("node_page_cache", 0, "sensitivity"); err != nil {
+				panic(err)
+			}
+			p.Storage = placement.NewStorage(c)
 		}, nil},
 		{"spot HPC and Ray nodes", func(c *placement.Catalog, p *placement.Platforms) {
 			p.Pools[0], p.Pools[1] = p.Pools[0].WithSpot(c), p.Pools[1].WithSpot(c)
