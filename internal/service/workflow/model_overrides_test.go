@@ -54,11 +54,15 @@ func TestModelOverrides_everyNameReachesTheProblem(t *testing.T) {
 			t.Fatalf("ValueNames lists %s, Value does not know it", name)
 		}
 		v := 2 * cur.V
-		if v > placement.ValueRuleOf(name).Max { // at an AWS limit (or a fraction): halved instead
+		rule := placement.ValueRuleOf(name)
+		if v > rule.Max { // at an AWS limit (or a fraction): halved instead
 			v = cur.V / 2
 		}
 		if v == 0 {
 			v = 1e6 // the S3 aggregate bandwidth: none by default
+		}
+		if rule.Whole && v != math.Trunc(v) { // a switch (node_page_cache): its other end
+			v = rule.Min + rule.Max - cur.V
 		}
 		m := overridesInputs(t, map[string]float64{name: v})
 		p, _ := mustExpand(t, &m)
