@@ -65,8 +65,11 @@ type genCase struct {
 	// (modulo the task count) gets parent edges[i][0] when that task comes
 	// from an earlier stage.
 	edges [][2]int
-	plat  Platforms
-	opt   Options
+	// shared lists stages whose tasks read a shared file (see [Workflow.SharedFiles]) of a fraction
+	// (numerator of 8) of their input, which every later stage's tasks with enough input read too.
+	shared [][2]int
+	plat   Platforms
+	opt    Options
 }
 
 func (c *genCase) String() string {
@@ -295,6 +298,11 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 	if f.chance(1, 3) {
 		for n := f.between(1, 40); n > 0; n-- {
 			c.edges = append(c.edges, [2]int{f.intn(2000), f.intn(2000)})
+		}
+	}
+	if f.chance(1, 3) { // files shared between tasks: the node page cache
+		for n := f.between(1, 3); n > 0; n-- {
+			c.shared = append(c.shared, [2]int{f.intn(len(c.specs)), f.between(1, 8)})
 		}
 	}
 	if f.chance(1, 40) { // byte counts near the int64 limit

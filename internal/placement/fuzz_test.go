@@ -40,6 +40,10 @@ func checkCase(t testing.TB, c *genCase, brute bool) {
 			fail("task edges from earlier stages made the workflow invalid: %v", err)
 		}
 	}
+	addShared(w, c.shared)
+	if err := w.Validate(); err != nil {
+		fail("shared files made the workflow invalid: %v", err)
+	}
 	p := NewProblem(w, c.plat)
 	validErr := p.Validate()
 	sol, err := Solve(p, c.opt)
@@ -506,5 +510,40 @@ func checkTaskNodes(p *Problem, i int, sp TaskSpan, started int, fail func(strin
 	}
 	if ceilDiv(task.Cores, want) > pl.VCPUs || (task.MemoryBytes+int64(want)-1)/int64(want) > pl.MemoryBytes || ceilDiv(task.GPUs, want) > pl.GPUs {
 		fail("mpi task %s (%d cores, %d B, %d GPUs) over %d %s nodes", task.ID, task.Cores, task.MemoryBytes, task.GPUs, want, pl.Name)
+	}
+}
+
+// addShared gives w the shared files of genCase.shared: for each (stage, eighths), a file of that
+// many eighths of the stage's smallest input, read by the stage's tasks and by every later task whose
+// input leaves room for it beside the shared files it already reads.
+func addShared(w *Workflow, shared [][2]int) {
+	st := w.StageTasks()
+	for _, sh := range shared {
+		s := sh[0] % len(w.Stages)
+		small := int64(-1)
+		for _, i := range st[s] {
+			if b := w.Tasks[i].InputBytes; small < 0 || b < small {
+				small = b
+			}
+		}
+		size := small / 8 * int64(sh[1])
+		if size <= 0 {
+			continue
+		}
+		f := int32(len(w.SharedFiles))
+		w.SharedFiles = append(w.SharedFiles, SharedFile{ID: fmt.Sprintf("f%d", f), Bytes: size})
+		for i := range w.Tasks {
+			t := &w.Tasks[i]
+			if t.Stage < s {
+				continue
+			}
+			var used int64
+			for _, g := range t.SharedInputs {
+				used += w.SharedFiles[g].Bytes
+			}
+			if size <= t.InputBytes-used {
+				t.SharedInputs = append(t.SharedInputs, f)
+			}
+		}
 	}
 }
