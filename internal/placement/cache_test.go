@@ -242,12 +242,14 @@ func TestLoadWfCommons_sharedFiles(t *testing.T) {
 	}
 }
 
-// The shipped blast trace: its tasks read the same two database files (≈ 4.7 GB each task), kept as
-// shared files, and a static cluster reads them once per node, not once per task.
+// The shipped blast trace: its tasks read the same two files (the 5.1 GB `nt` database and the 7.7 kB
+// `blastall`), kept as shared files. All on HPC: the right-sized 4 GiB c6i.large nodes cannot cache the
+// database (every task reads it; only blastall is served from memory); 8 GiB c6i.xlarge nodes read it
+// once per node, shortening the run.
 func TestPageCache_blastTrace(t *testing.T) {
 	w := loadTrace(t, tracePath(t, "blast-chameleon-small-001.json"))
-	if len(w.SharedFiles) != 2 {
-		t.Fatalf("blast: %d shared files, want 2", len(w.SharedFiles))
+	if len(w.SharedFiles) != 2 || w.SharedFiles[1].ID != "nt" || w.SharedFiles[1].Bytes < 5e9 {
+		t.Fatalf("blast: shared files %+v, want the nt database and blastall", w.SharedFiles)
 	}
 	readers := 0
 	for i := range w.Tasks {
@@ -258,22 +260,30 @@ func TestPageCache_blastTrace(t *testing.T) {
 	if readers < 40 {
 		t.Fatalf("blast: %d tasks read a shared file, want at least 40", readers)
 	}
-	pl, err := DefaultPlatformsFor(w, DefaultCatalog())
+	c := DefaultCatalog()
+	pl, err := DefaultPlatformsFor(w, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := NewProblem(w, pl)
 	a := make(Assignment, len(w.Stages)) // all on the HPC pool
-	on := evalOK(t, p, a)
-	again := evalOK(t, p, a)
-	if !reflect.DeepEqual(on, again) {
+	small := evalOK(t, NewProblem(w, pl), a)
+	if again := evalOK(t, NewProblem(w, pl), a); !reflect.DeepEqual(small, again) {
 		t.Error("two evaluations of the same plan differ")
 	}
-	p.Storage.NoPageCache = true
-	off := evalOK(t, p, a)
-	if on.PageCacheBytes == 0 || off.PageCacheBytes != 0 || on.MakespanS >= off.MakespanS {
-		t.Errorf("all-HPC blast: page cache %d bytes, makespan %.1f s; without %.1f s", on.PageCacheBytes, on.MakespanS, off.MakespanS)
+	if small.PageCacheBytes == 0 || small.PageCacheBytes > 1e6 {
+		t.Errorf("%s nodes: page cache served %d bytes, want blastall's only", pl.Pools[0].InstanceType, small.PageCacheBytes)
 	}
+	if pl.Pools[0], err = NewHPCPool(c, "hpc", "c6i.xlarge", 0, pl.Pools[0].MaxNodes); err != nil {
+		t.Fatal(err)
+	}
+	on := evalOK(t, NewProblem(w, pl), a)
+	pl.Storage.NoPageCache = true
+	off := evalOK(t, NewProblem(w, pl), a)
+	if on.PageCacheBytes < 50e9 || off.PageCacheBytes != 0 || on.MakespanS >= off.MakespanS {
+		t.Errorf("c6i.xlarge: page cache %d bytes, makespan %.1f s; without it %.1f s", on.PageCacheBytes, on.MakespanS, off.MakespanS)
+	}
+	t.Logf("all-HPC blast: %s %.1f s; c6i.xlarge %.1f s (%.0f GB from the page cache), without it %.1f s",
+		"c6i.large", small.MakespanS, on.MakespanS, float64(on.PageCacheBytes)/1e9, off.MakespanS)
 }
 
 // Bad shared-file references are rejected by Validate.
@@ -359,6 +369,33 @@ func BenchmarkSolveSynthetic100kShared(b *testing.B) {
 		}
 		if i == 0 {
 			b.ReportMetric(float64(sol.Evaluation.PageCacheBytes)/1e9, "cacheGB")
+		}
+	}
+}
+
+// HEFT counts the page cache as the simulator does: on nodes of 8 GiB (c6i.xlarge), where blast's 5.1 GB
+// database and soykb's shared files fit, its estimate and its mapping simulated agree (as on the default
+// nodes, TestHEFT_estimateAgreesWithSimulation), and the simulation does serve inputs from the cache.
+func TestPageCache_heftAgreesWithSimulation(t *testing.T) {
+	c := DefaultCatalog()
+	for _, name := range []string{"blast-chameleon-small-001.json", "soykb-chameleon-10fastq-10ch-001.json"} {
+		w := loadTrace(t, tracePath(t, name))
+		pl, err := DefaultPlatformsFor(w, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Pools[0], err = NewHPCPool(c, "hpc", "c6i.xlarge", 0, 64); err != nil {
+			t.Fatal(err)
+		}
+		if pl.Pools[1], err = NewRayPool(c, "ray", "c6i.xlarge", 0, 64); err != nil {
+			t.Fatal(err)
+		}
+		h, ev := heftAndSim(t, NewProblem(w, pl))
+		if d := (ev.MakespanS - h.TaskMakespanS) / h.TaskMakespanS; d > 0.025 || d < -0.025 {
+			t.Errorf("%s: HEFT estimate %.1f s, its mapping simulated %.1f s", name, h.TaskMakespanS, ev.MakespanS)
+		}
+		if ev.PageCacheBytes < 1e9 {
+			t.Errorf("%s: HEFT's mapping finds %d bytes in the page cache, want some GB", name, ev.PageCacheBytes)
 		}
 	}
 }
