@@ -399,3 +399,23 @@ func TestPageCache_heftAgreesWithSimulation(t *testing.T) {
 		}
 	}
 }
+
+// The Mashup-style model counts the page cache: 4 tasks reading one 1 GB shared file on 2 nodes need 2
+// GB through the 250 MB/s workspace (8 s), not 4 GB (16 s); a file that does not fit is read by all.
+func TestPageCache_mashupEstimate(t *testing.T) {
+	for _, c := range []struct {
+		mem  int64
+		off  bool
+		want float64
+	}{{16 << 30, false, 8}, {16 << 30, true, 16}, {1 << 30, false, 16}} {
+		p := cacheProblem(t, 250e6, c.mem)
+		p.Storage.NoPageCache = c.off
+		pr, err := prepare(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := pr.vmEstimate(0, 0, false); !near(e.time, c.want) {
+			t.Errorf("node memory %d, no page cache %v: estimate %v s, want %v", c.mem, c.off, e.time, c.want)
+		}
+	}
+}

@@ -76,8 +76,8 @@
 //     invocations of the same function; that is left out (conservative
 //     against serverless), as is any reuse on Fargate/Batch. HEFT's
 //     schedule counts copies per pool instead of per node (see heftCopies);
-//     the Mashup-style model assumes no page cache (every task reads its
-//     inputs), which can only make it choose VM pools less often.
+//     the Mashup-style model counts it per stage, once per node the stage
+//     needs (see [MashupAssignment]).
 //   - A pool's queue is served in priority order without backfill.
 //   - A node started on demand stays up until the run ends and is billed
 //     for idle gaps between its tasks (a real scheduler might stop and

@@ -24,11 +24,12 @@ import "math"
 //     and at least its longest task and the time the stage's bytes need
 //     through the workspace's aggregate throughput (and S3's, when one is
 //     set). Its cost is the nodes the stage needs (at most MaxNodes) for
-//     that time plus the scale-down idle time, at the hourly price. It
-//     assumes no node page cache: every task reads all its inputs, shared
-//     files included (the simulator reads a shared file once per node; see
-//     cache.go), so the estimate may overstate the VM option's time for a
-//     stage reading a common database.
+//     that time plus the scale-down idle time, at the hourly price. The
+//     node page cache (see cache.go) is counted for the stage alone: a
+//     shared file that fits in a node's memory beside the stage's largest
+//     task is read once per node the stage needs (its other readers' bytes
+//     leave the mean task and the aggregate), not counting files cached
+//     by earlier stages.
 //  3. The serverless option is the first serverless pool the stage fits
 //     (memory, timeout, ephemeral storage, not stateful or MPI). Its time is
 //     ceil(tasks / concurrency) waves of the mean invocation (a cold start,
@@ -143,13 +144,19 @@ func (pr *prepared) vmEstimate(s, k int, fromS3 bool) estimate {
 		write += float64(pr.ct[v].OutputBytes)
 	}
 	n := float64(len(pr.g.stageTasks[s]))
+	nodes := float64(min(pl.MaxNodes, ceilDiv(cores, pl.VCPUs)))
+	if saved := pr.cacheSaved(s, pl, int(nodes)); saved > 0 {
+		// The page cache: those bytes are not read (their time leaves the mean task's).
+		bw := pr.soloBW(pl)
+		sum -= saved * ((1-cross)/bw.fsRead + cross/bw.s3)
+		read -= saved
+	}
 	clusterCores := pl.MaxNodes * pl.VCPUs
 	t := math.Max(longest, float64(ceilDiv(cores, clusterCores))*sum/n)
 	t = math.Max(t, pr.aggregateTime(pl, read*(1-cross), read*cross, write))
 	if cores > pl.MinNodes*pl.VCPUs {
 		t += pl.StartLatencyS
 	}
-	nodes := float64(min(pl.MaxNodes, ceilDiv(cores, pl.VCPUs)))
 	return estimate{time: t, cost: nodes * (t + pl.IdleTimeoutS) * pl.HourlyUSD / 3600}
 }
 
@@ -186,4 +193,31 @@ func (pr *prepared) aggregateTime(pl *Pool, fsRead, s3, fsWrite float64) float64
 		t += s3 / st.S3AggregateBps
 	}
 	return t
+}
+
+// cacheSaved is the decision model's estimate of the input bytes the tasks
+// of stage s on VM pool pl find in the node page cache (see cache.go) when
+// the stage runs on nodes nodes: each shared file that fits in a node's
+// memory beside the stage's largest task is read by its first reader on
+// each node, found in the cache by the others.
+func (pr *prepared) cacheSaved(s int, pl *Pool, nodes int) float64 {
+	if pr.fileBytes == nil || pr.p.Storage.NoPageCache || !pr.p.Storage.domainLustre(pl) {
+		return 0
+	}
+	var largest int64
+	for _, v := range pr.g.stageTasks[s] {
+		largest = max(largest, pr.ct[v].MemoryBytes)
+	}
+	room := pl.MemoryBytes - largest
+	seen := map[int32]int{}
+	saved := 0.0 // summed in task order: deterministic
+	for _, v := range pr.g.stageTasks[s] {
+		for _, f := range pr.w.Tasks[v].SharedInputs {
+			seen[f]++
+			if b := pr.fileBytes[f]; b <= room && seen[f] > max(1, nodes) {
+				saved += float64(b)
+			}
+		}
+	}
+	return saved
 }
