@@ -187,9 +187,10 @@ func DefaultCatalog() *Catalog {
 		LustreBandwidth: val(500e6, "B/s", "assumption: per-task (per-client) read/write throughput on the FSx for Lustre workspace; "+
 			"tasks reading or writing at once also share the workspace's aggregate throughput (lustre_read_mbps_per_tib, "+
 			"lustre_write_mbps_per_tib)"),
-		NodePageCache: val(1, "on (1) / off (0)", "Linux page cache: the Lustre client caches file pages in it, so a file a node "+
-			"has read is served from memory while it stays cached (FSx for Lustre User Guide, \"Lustre client\" caching; the kernel "+
-			"reclaims the cache under memory pressure); only files read by more than one task are tracked"),
+		NodePageCache: val(1, "on (1) / off (0)", "the Lustre client caches file data in the node's Linux page cache (VFS "+
+			"cache), kept consistent by Lustre locks (lustre-discuss, O. Drokin, \"cache management of Lustre\", 2015-10-18); FSx "+
+			"for Lustre User Guide, \"Performance tips\": the kernel also buffers writes in the instance's memory; the kernel "+
+			"reclaims the cache under memory pressure; only files read by more than one task are tracked"),
 		ReferenceCoreNote: "Task runtimes are seconds on a reference core; every pool's speed defaults to 1.0 " +
 			"(one vCPU of the catalog instances ≈ one core of the trace machines).",
 	}
