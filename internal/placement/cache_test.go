@@ -243,9 +243,9 @@ func TestLoadWfCommons_sharedFiles(t *testing.T) {
 }
 
 // The shipped blast trace: its tasks read the same two files (the 5.1 GB `nt` database and the 7.7 kB
-// `blastall`), kept as shared files. All on HPC: the right-sized 4 GiB c6i.large nodes cannot cache the
-// database (every task reads it; only blastall is served from memory); 8 GiB c6i.xlarge nodes read it
-// once per node, shortening the run.
+// `blastall`), kept as shared files. All on HPC: 4 GiB c6i.large nodes (the slot price's choice) cannot
+// cache the database (every task reads it; only blastall is served from memory); 8 GiB c6i.xlarge nodes
+// read it once per node, shortening the run.
 func TestPageCache_blastTrace(t *testing.T) {
 	w := loadTrace(t, tracePath(t, "blast-chameleon-small-001.json"))
 	if len(w.SharedFiles) != 2 || w.SharedFiles[1].ID != "nt" || w.SharedFiles[1].Bytes < 5e9 {
@@ -263,6 +263,9 @@ func TestPageCache_blastTrace(t *testing.T) {
 	c := DefaultCatalog()
 	pl, err := DefaultPlatformsFor(w, c)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Pools[0], err = NewHPCPool(c, "hpc", "c6i.large", 0, pl.Pools[0].MaxNodes); err != nil {
 		t.Fatal(err)
 	}
 	a := make(Assignment, len(w.Stages)) // all on the HPC pool

@@ -78,6 +78,17 @@
 //     schedule counts copies per pool instead of per node (see heftCopies);
 //     the Mashup-style model counts it per stage, once per node the stage
 //     needs (see [MashupAssignment]).
+//   - Right-sizing ([RightSize]) weighs the page cache by one rule per
+//     stage: a type holds the stage's shared inputs when the largest set a
+//     task reads fits beside a node full of the stage's tasks; if it does
+//     not, the reads beyond one per node are charged as work at a task's
+//     share of the workspace's throughput. Without that, blast's 5.1 GB
+//     database never fitted the 4 GiB c6i.large the slot price picks, and
+//     every baseline on it re-read the database 40 times (its static
+//     cluster took 1,061 s; on c6i.2xlarge, 299 s): a weak baseline. The
+//     first read on each node is not charged (it would favour fewer, larger
+//     nodes for every stage), nor are shared outputs or files cached by
+//     other stages; without shared files the choice is unchanged.
 //   - A pool's queue is served in priority order without backfill.
 //   - A node started on demand stays up until the run ends and is billed
 //     for idle gaps between its tasks (a real scheduler might stop and

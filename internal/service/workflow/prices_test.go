@@ -5,9 +5,13 @@ package workflow
 import (
 	"context"
 	"errors"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
@@ -173,6 +177,41 @@ func TestExpand_regionPricesRightSize(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("%d EC2 price lookups, want 1 (all candidates at once, then cached)", calls)
+	}
+}
+
+// Right-sizing at the Region's prices weighs the node page cache: blast's default pools (no platform
+// blocks) get c6i.2xlarge, every candidate priced at us-gov-west-1's ($0.051 a vCPU-hour, so $0.051 a
+// blastall slot against m6i.large's $0.0605), whose memory holds the 5.1 GB database beside 8 tasks; with
+// node_page_cache = 0 they get the slot price's choice, c6i.large.
+func TestExpand_regionPricesRightSizePageCache(t *testing.T) {
+	trace, err := os.ReadFile(filepath.Join(tracesDir(t), "blast-chameleon-small-001.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := newPriceLookup("us-gov-west-1", func(_ context.Context, its []string) (map[string]float64, error) {
+		return govPrices(), nil
+	}, func(_ context.Context, items []string) (map[string]pricelist.Price, map[string]string, error) {
+		return nil, map[string]string{}, nil
+	})
+	for _, c := range []struct {
+		cache float64
+		want  string
+		usd   float64
+	}{{1, "c6i.2xlarge", 0.408}, {0, "c6i.large", 0.102}} {
+		m := nullInputs(t)
+		m.WfCommonsJSON = types.StringValue(string(trace))
+		m.ModelOverride = types.MapValueMust(types.Float64Type, map[string]attr.Value{"node_page_cache": types.Float64Value(c.cache)})
+		p, _, d := m.expand(context.Background(), lookup)
+		if d.HasError() {
+			t.Fatal(d)
+		}
+		for _, pl := range p.Pools[:2] {
+			if pl.InstanceType != c.want || math.Abs(pl.HourlyUSD-c.usd) > 1e-9 || !strings.Contains(pl.PriceSource, "us-gov-west-1") {
+				t.Errorf("node_page_cache %v: %s %s $%v (%s), want %s at $%v", c.cache, pl.Name, pl.InstanceType, pl.HourlyUSD,
+					pl.PriceSource, c.want, c.usd)
+			}
+		}
 	}
 }
 
