@@ -45,9 +45,13 @@ type Catalog struct {
 	SpotDiscount Value `json:"spot_discount"`
 	// Fixed costs of running a pool at all, billed for the run's duration:
 	// the ParallelCluster head node, the EKS control plane and the Ray head.
-	HPCHeadNodeType string `json:"hpc_head_node_type"`
-	EKSControlPlane Value  `json:"eks_control_plane"`
-	RayHeadNodeType string `json:"ray_head_node_type"`
+	// The head node types are catalog instance types, with the source of the
+	// choice ([Catalog.SetHeadNodeType] sets them).
+	HPCHeadNodeType   string `json:"hpc_head_node_type"`
+	HPCHeadNodeSource string `json:"hpc_head_node_source"`
+	EKSControlPlane   Value  `json:"eks_control_plane"`
+	RayHeadNodeType   string `json:"ray_head_node_type"`
+	RayHeadNodeSource string `json:"ray_head_node_source"`
 	// RayHeadTaskVCPUs and RayHeadTaskMemoryGiB: what of the Ray head node
 	// runs tasks (the head container's limits, which Ray advertises).
 	RayHeadTaskVCPUs     Value `json:"ray_head_task_vcpus"`
@@ -130,9 +134,11 @@ func DefaultCatalog() *Catalog {
 			"worker pod sooner (KubeRay autoscalerOptions.idleTimeoutSeconds, default 60 s) but the EC2 node is billed until it goes"),
 		SpotDiscount: val(0.6, "fraction", "assumption: EC2 spot prices of c6i/m6i/r6i in us-east-1 typically 55-70% "+
 			"below on demand (AWS advertises up to 90%); interruptions are not modelled (not confirmed when written)"),
-		HPCHeadNodeType: "c6i.large",
-		EKSControlPlane: prices.EKSClusterHour,
-		RayHeadNodeType: "m6i.xlarge",
+		HPCHeadNodeType:   "c6i.large",
+		HPCHeadNodeSource: srcHeadDefault,
+		EKSControlPlane:   prices.EKSClusterHour,
+		RayHeadNodeType:   "m6i.xlarge",
+		RayHeadNodeSource: srcHeadDefault,
 		RayHeadTaskVCPUs: val(2, "vCPU", "deployment choice: the Ray head container's CPU limit, 2 of the m6i.xlarge head node's 4 vCPUs "+
 			"(the rest for the GCS, dashboard, autoscaler sidecar and EKS system pods); Ray advertises a container's CPU limit as its "+
 			"num-cpus and schedules tasks on the head unless rayStartParams sets num-cpus to 0 (Ray docs, \"Configuring the head node\", "+

@@ -106,11 +106,15 @@ func (e *ValueError) Error() string { return strings.Join(e.Names, " and ") + ":
 // Check reports what no single value's rule says: values that are valid
 // each but not together (a Lambda memory minimum above the maximum), and
 // values that give a pool or the storage a figure the engine refuses (a
-// fixed cost or Lustre price above MaxPriceUSD), on the default platforms.
+// fixed cost or Lustre price above MaxPriceUSD), on the default platforms,
+// and a Ray head whose task vCPUs or memory exceed its instance type's.
 func (c *Catalog) Check() error {
 	if c.LambdaMinMemoryMB.V > c.LambdaMaxMemoryMB.V {
 		return &ValueError{Names: []string{"lambda_min_memory_mb", "lambda_max_memory_mb"},
 			Rule: fmt.Sprintf("the minimum memory setting (%g MB) is above the maximum (%g MB)", c.LambdaMinMemoryMB.V, c.LambdaMaxMemoryMB.V)}
+	}
+	if err := c.checkRayHead(); err != nil {
+		return err
 	}
 	pl, err := DefaultPlatformsFrom(c)
 	if err != nil {

@@ -309,7 +309,7 @@ func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (
 	pl, err := newVMPool(c, KindHPC, name, instanceType, minNodes, maxNodes, c.HPCNodeStartS.V)
 	pl.IdleTimeoutS = c.HPCIdleS.V
 	pl.FixedHourlyUSD = c.headPrice(c.HPCHeadNodeType)
-	pl.FixedSource = "ParallelCluster head node " + c.HPCHeadNodeType + " (deployment choice)"
+	pl.FixedSource = "ParallelCluster head node " + c.HPCHeadNodeType + " (" + c.HPCHeadNodeSource + ")"
 	return pl, err
 }
 
@@ -325,7 +325,7 @@ func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (
 	}
 	pl.FixedHourlyUSD = c.EKSControlPlane.V + c.headPrice(c.RayHeadNodeType)
 	pl.FixedSource = "EKS control plane (" + c.EKSControlPlane.Source + ") and Ray head node " + c.RayHeadNodeType +
-		" (deployment choice)"
+		" (" + c.RayHeadNodeSource + ")"
 	return pl, err
 }
 

@@ -35,6 +35,8 @@ type inputsModel struct {
 	EnvironmentUp types.Bool    `tfsdk:"environment_up"`
 	PricingAPI    types.Bool    `tfsdk:"pricing_api"`
 	ModelOverride types.Map     `tfsdk:"model_overrides"`
+	HPCHeadType   types.String  `tfsdk:"hpc_head_node_instance_type"`
+	RayHeadType   types.String  `tfsdk:"ray_head_node_instance_type"`
 
 	// Not attributes: the decoded blocks and the parsed trace, kept by decode and validateInputs so
 	// that expand and the diagnostics do not decode or parse them again.

@@ -256,6 +256,21 @@ func inputFields() []field {
 				"bandwidths, AWS's hard limits tightened but not lifted (Lambda's 900 s timeout, memory settings of 128 to 10,240 MB, 10,240 MB of /tmp; " +
 				"Fargate's 16 vCPUs and 120 GB), otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
 				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},
+		{name: attrHPCHead, kind: kString, optional: true,
+			desc: "Instance type of the ParallelCluster head node (the `head_node` of `rayhpc_hpc_cluster`), whose on-demand price is the HPC " +
+				"pools' fixed cost, billed for the run. One of the provider's catalogue types (`" + strings.Join(placement.DefaultCatalog().InstanceNames(), "`, `") +
+				"`), priced like the pools' nodes (the Price List API for the provider's Region, else the offline catalogue; " +
+				"`price_sources.hpc_head_node` says which). Defaults to `" + placement.DefaultCatalog().HPCHeadNodeType + "`.",
+			str: []validator.String{stringvalidator.LengthBetween(3, 64)}},
+		{name: attrRayHead, kind: kString, optional: true,
+			desc: "Instance type of the Ray head node (the node the `rayhpc_ray_cluster` head pod runs on), whose on-demand price and the " +
+				"EKS control plane's are the Ray pools' fixed cost, billed for the run. One of the provider's catalogue types, priced like " +
+				"`" + attrHPCHead + "` (`price_sources.ray_head_node`). The head's task capacity (`ray_head_task_vcpus` and " +
+				"`ray_head_task_memory_gib` in `model_overrides`, the head container's limits, by default " +
+				strconv.FormatFloat(placement.DefaultCatalog().RayHeadTaskVCPUs.V, 'f', -1, 64) + " vCPUs and " +
+				strconv.FormatFloat(placement.DefaultCatalog().RayHeadTaskMemoryGiB.V, 'f', -1, 64) + " GiB) must fit in the type's vCPUs " +
+				"and memory: set them for a smaller head. Defaults to `" + placement.DefaultCatalog().RayHeadNodeType + "`.",
+			str: []validator.String{stringvalidator.LengthBetween(3, 64)}},
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the placement with the AWS Price List API for the provider's Region (on demand): the HPC and Ray " +
 				"nodes and head nodes (EC2, Linux), Lambda (GB-second of the first tier, requests, /tmp above 512 MB), Fargate " +

@@ -58,6 +58,8 @@ func readInputs(ctx context.Context, get func(context.Context, path.Path, any) d
 		"static_cluster_nodes": &m.StaticNodes, "static_cluster_up": &m.StaticUp, "environment_up": &m.EnvironmentUp,
 		"pricing_api":     &m.PricingAPI,
 		"model_overrides": &m.ModelOverride,
+		attrHPCHead:       &m.HPCHeadType,
+		attrRayHead:       &m.RayHeadType,
 	} {
 		diags.Append(get(ctx, path.Root(name), dst)...)
 	}
@@ -89,8 +91,8 @@ func validateInputs(ctx context.Context, m *inputsModel, d *decodedInputs, requi
 	diags.Append(validateStages(ctx, d, pools)...)
 	diags.Append(validateOverrides(m, d, trace, pools)...)
 	diags.Append(validateNodes(ctx, m, d)...)
-	if !m.ModelOverride.IsUnknown() {
-		_, ds := expandCatalog(ctx, m) // unknown names and bad values, naming the key
+	if !m.ModelOverride.IsUnknown() && !m.HPCHeadType.IsUnknown() && !m.RayHeadType.IsUnknown() {
+		_, ds := expandCatalog(ctx, m) // unknown names and bad values, naming the key or the head node type
 		diags.Append(ds...)
 	}
 	diags.Append(validateLustre(ctx, m, d)...)
