@@ -5,6 +5,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -57,9 +58,25 @@ func expandCatalog(ctx context.Context, m *inputsModel) (*placement.Catalog, dia
 		if len(at.Steps()) == 1 {
 			summary = "Invalid head node instance type"
 		}
-		diags.AddAttributeError(at, summary, err.Error())
+		diags.AddAttributeError(at, summary, checkDetail(err))
 	}
 	return cat, diags
+}
+
+// checkDetail is a Check error as the configuration says it: the head node types by their attributes.
+func checkDetail(err error) string {
+	var ve *placement.ValueError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	names := make([]string, len(ve.Names))
+	for i, n := range ve.Names {
+		names[i] = n
+		if a := headAttrs[n]; a != "" {
+			names[i] = a
+		}
+	}
+	return strings.Join(names, " and ") + ": " + ve.Rule
 }
 
 // modelOverrides decodes model_overrides (none while it or one of its values is unknown).
