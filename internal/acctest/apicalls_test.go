@@ -52,3 +52,18 @@ func TestAPICallsLine(t *testing.T) {
 		t.Errorf("CountOps = %d, want 1", n)
 	}
 }
+
+// A retry (attempt 2 or later) is left out; first attempts and calls without an attempt number stay.
+func TestFirstAttempts(t *testing.T) {
+	calls := []gateway.Call{
+		{Service: "pricing", Operation: "GetProducts", Attempt: 1},
+		{Service: "pricing", Operation: "GetProducts", Attempt: 2},
+		{Service: "pricing", Operation: "GetProducts", Attempt: 3},
+		{Service: "pricing", Operation: "GetProducts", Attempt: 1},
+		{Service: "sts", Operation: "GetCallerIdentity"},
+	}
+	got := FirstAttempts(calls)
+	if len(got) != 3 || CountOps(got, "pricing", "GetProducts") != 2 || !HasCall(got, "sts", "GetCallerIdentity") {
+		t.Errorf("FirstAttempts = %+v", got)
+	}
+}

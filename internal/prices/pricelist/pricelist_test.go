@@ -35,12 +35,12 @@ func TestParseProduct(t *testing.T) {
 func TestEC2OnDemandLinux_anyOf(t *testing.T) {
 	g, c := sandboxPricing(t)
 	types := []string{"c6i.large", "m6i.large", "r6i.32xlarge", "c5n.18xlarge", "hpc7g.16xlarge"}
-	before := g.CountCalls("pricing", "GetProducts")
+	before := g.CountRequests("pricing", "GetProducts") // requests, not the SDK's retries of them
 	got, err := EC2OnDemandLinux(testCtx(t), c, "us-gov-west-1", types...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := g.CountCalls("pricing", "GetProducts") - before; n != 1 {
+	if n := g.CountRequests("pricing", "GetProducts") - before; n != 1 {
 		t.Errorf("%d GetProducts calls, want 1", n)
 	}
 	want := map[string]float64{"c6i.large": 0.102, "m6i.large": 0.121, "r6i.32xlarge": 9.664, "c5n.18xlarge": 4.68}

@@ -74,12 +74,12 @@ func TestServicePrices_sandbox(t *testing.T) {
 		},
 	}
 	for _, region := range []string{"us-east-1", "eu-west-2"} {
-		before := g.CountCalls("pricing", "GetProducts")
+		before := g.CountRequests("pricing", "GetProducts") // requests, not the SDK's retries of them
 		found, missing, err := ServicePrices(testCtx(t), c, region, allItems()...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := g.CountCalls("pricing", "GetProducts") - before; n != 5 {
+		if n := g.CountRequests("pricing", "GetProducts") - before; n != 5 {
 			t.Errorf("%s: %d GetProducts calls, want 5 (one per service)", region, n)
 		}
 		for name, usd := range want[region] {

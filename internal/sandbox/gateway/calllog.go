@@ -3,6 +3,9 @@
 package gateway
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,6 +31,26 @@ type Call struct {
 	SignatureError string `json:"signature_error,omitempty"`
 	// AccessKeyID is the access key the request was signed with.
 	AccessKeyID string `json:"access_key_id,omitempty"`
+	// Attempt is the attempt number the AWS SDK sent in its amz-sdk-request header
+	// ("attempt=2; max=3" for the first retry of a call); 0 when the client sent none.
+	// A retry is the same logical call as its first attempt.
+	Attempt int `json:"attempt,omitempty"`
+}
+
+// Retry reports whether the call is an SDK's retry of an earlier attempt (Attempt > 1).
+func (c Call) Retry() bool { return c.Attempt > 1 }
+
+// sdkAttempt reads the attempt number of the amz-sdk-request header the AWS SDKs send on every attempt
+// ("attempt=1; max=3"), or 0 without one.
+func sdkAttempt(h http.Header) int {
+	for _, part := range strings.Split(h.Get("Amz-Sdk-Request"), ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "attempt="); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 type callLog struct {
@@ -61,12 +84,23 @@ func (g *Gateway) ResetCalls() {
 // operation counts all operations of the service, an empty or "*" service
 // counts all services.
 func (g *Gateway) CountCalls(service, operation string) int {
+	return g.count(service, operation, true)
+}
+
+// CountRequests is CountCalls without the SDK's retries (Call.Retry): the
+// logical requests, which do not depend on an attempt the client retried on its
+// own after failing to read an answer the gateway served.
+func (g *Gateway) CountRequests(service, operation string) int {
+	return g.count(service, operation, false)
+}
+
+func (g *Gateway) count(service, operation string, retries bool) int {
 	g.calls.mu.Lock()
 	defer g.calls.mu.Unlock()
 	n := 0
 	for _, c := range g.calls.calls {
 		if (service == "" || service == "*" || c.Service == service) &&
-			(operation == "" || operation == "*" || c.Operation == operation) {
+			(operation == "" || operation == "*" || c.Operation == operation) && (retries || !c.Retry()) {
 			n++
 		}
 	}

@@ -91,6 +91,35 @@ func TestFaultThrottleAndErrors(t *testing.T) {
 	if rate := float64(throttled) / float64(total); rate < 0.1 || rate > 0.5 {
 		t.Errorf("observed throttle rate %.2f, want about 0.3", rate)
 	}
+	// The log tells the SDK's retries (its amz-sdk-request header) from the 20 calls: each throttled
+	// attempt is followed by a retry of the same call.
+	first, retries := 0, 0
+	for _, c := range g.Calls() {
+		switch {
+		case c.Attempt == 1:
+			first++
+		case c.Retry():
+			retries++
+		default:
+			t.Errorf("call without an attempt number: %+v", c)
+		}
+	}
+	if first != 20 || retries != throttled || g.CountRequests("fsx", "DescribeFileSystems") != 20 {
+		t.Errorf("%d first attempts and %d retries, want 20 and %d", first, retries, throttled)
+	}
+}
+
+func TestSDKAttempt(t *testing.T) {
+	for v, want := range map[string]int{"attempt=1; max=3": 1, "attempt=2; max=3": 2, "max=25; attempt=7": 7, "ttl=20261127T150650Z; attempt=3; max=3": 3,
+		"": 0, "attempt=x; max=3": 0, "attempt=0": 0, "attempt=-1": 0} {
+		h := http.Header{}
+		if v != "" {
+			h.Set("amz-sdk-request", v)
+		}
+		if got := sdkAttempt(h); got != want {
+			t.Errorf("sdkAttempt(%q) = %d, want %d", v, got, want)
+		}
+	}
 }
 
 func TestFaultDropAndLatency(t *testing.T) {

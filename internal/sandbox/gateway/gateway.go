@@ -264,7 +264,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec := &StatusRecorder{ResponseWriter: w}
-	call := Call{Time: start, Service: info.service, Operation: info.op, Region: info.region}
+	call := Call{Time: start, Service: info.service, Operation: info.op, Region: info.region, Attempt: sdkAttempt(r.Header)}
 
 	// Every request is verified before anything else, whoever serves it.
 	if !g.authenticate(rec, r, info, &call) {
@@ -408,7 +408,11 @@ func (g *Gateway) record(c Call) {
 	if !c.SignatureVerified {
 		sig = " [signature: " + c.SignatureError + "]"
 	}
-	g.logf("gateway: %s %s:%s -> %d%s%s (%s)", c.Region, c.Service, c.Operation, c.Status, faultSuffix(c.Fault), sig, c.Duration.Round(time.Millisecond))
+	retry := ""
+	if c.Retry() {
+		retry = fmt.Sprintf(" [attempt %d]", c.Attempt)
+	}
+	g.logf("gateway: %s %s:%s -> %d%s%s%s (%s)", c.Region, c.Service, c.Operation, c.Status, faultSuffix(c.Fault), sig, retry, c.Duration.Round(time.Millisecond))
 }
 
 func faultSuffix(f string) string {
