@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import "math"
+
+// LowerBound is what no placement of a problem can beat under the
+// simulator's model: every placement [EvaluatePlan] accepts (per stage,
+// split, task-level), every baseline and HEFT's own schedule has a makespan
+// of at least MakespanS and a cost of at least CostUSD. See [Bound].
+type LowerBound struct {
+	// MakespanS is the larger of CriticalPathS and WorkS.
+	MakespanS float64 `json:"makespan_s"`
+	// CriticalPathS is the longest dependency chain (task parents and stage
+	// barriers), each task at its least duration over the pools its stage
+	// may use. It does not depend on node counts, boot times or warm pools.
+	CriticalPathS float64 `json:"critical_path_s"`
+	// WorkS is the capacity bound: the share of its pool's capacity each task
+	// holds (vCPUs of MaxNodes nodes and the head, Lambda concurrency, Batch
+	// vCPUs) for its least duration, summed over the tasks and weighed over
+	// the pools (see [Bound]).
+	WorkS float64 `json:"work_s"`
+	// CostUSD is every task's least cost over the pools its stage may use
+	// plus the fixed costs every placement pays for at least MakespanS.
+	CostUSD float64 `json:"cost_usd"`
+}
+
+// Bound returns a lower bound on the makespan and on the cost of every
+// placement of p. Each part rests on a rule of the simulator that holds
+// whatever the placement, the queue order, the node counts and the data
+// sharing do:
+//
+//   - A task's duration on a pool is at least its least duration there
+//     (see leastDuration): its compute time at the pool's speed (with
+//     Lambda's slowdown at the stage's memory setting), its input read at
+//     the best per-task bandwidth it could have (the Lustre client's or the
+//     pool's S3 bandwidth, whichever is faster: a share of an aggregate is
+//     never more than the per-task limit), its shared inputs found in the
+//     page cache (not read at all) where a cache could serve them, its
+//     output written at the per-task bandwidth, and Batch's start latency,
+//     which every Batch task pays. No node boot, no cold start (a warm
+//     environment may be there), no queueing.
+//   - A task starts no earlier than its parents (and the stages it depends
+//     on) have finished, and no earlier than 0: the critical path.
+//   - At any instant the tasks running on a pool hold at most its capacity:
+//     the vCPUs of its MaxNodes nodes and its head (a multi-node task holds
+//     its nodes whole), its Lambda concurrency, its Batch vCPUs. So on every
+//     pool k the sum of a_k(v), the task's share of that capacity times its
+//     least duration, over the tasks run there is at most the makespan; for
+//     weights λ on the pools summing to 1, Σ_k λ_k load_k ≤ makespan and
+//     Σ_v min_k λ_k a_k(v) ≤ Σ_k λ_k load_k. Any λ gives a bound; Bound
+//     searches for a good one (the dual of the fractional assignment LP).
+//   - Cost: a VM node is billed at least for the time its tasks hold its
+//     vCPUs (share of its vCPUs × duration); a task on a pool's head node
+//     costs nothing per task (the head is a fixed cost). A Lambda
+//     invocation and a Batch task are billed on their duration, rounded
+//     up, which grows with it. A task in the S3 domain pays a GET and a PUT.
+//     Fixed costs (pool fixed hourly prices, the Lustre file system) are
+//     added for MakespanS where every placement pays them: all of them in
+//     a standing environment; otherwise a pool's when some stage may use
+//     only it, the file system's when some stage may use only pools that
+//     mount it. Minimum billing, idle time and boots are left out.
+//
+// The bound is for the pools of p as given: a placement on other pools (a
+// static cluster with more nodes than MaxNodes, faster instances) is not
+// bounded by it. It returns an error when p is invalid or a stage fits no
+// pool.
+func Bound(p *Problem) (*LowerBound, error) {
+	pr, err := prepare(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.checkAllowed(); err != nil {
+		return nil, err
+	}
+	nT := pr.g.nTasks
+	nK := len(p.Pools)
+	// least[v*nK+k]: task v's least duration on pool k (+Inf where its stage may not run).
+	least := make([]float64, nT*nK)
+	for v := 0; v < nT; v++ {
+		for k := 0; k < nK; k++ {
+			least[v*nK+k] = math.Inf(1)
+		}
+		for _, k := range pr.allowed[pr.ct[v].Stage] {
+			least[v*nK+k] = pr.leastDuration(int32(v), k)
+		}
+	}
+	lb := &LowerBound{CriticalPathS: pr.criticalPath(least), WorkS: pr.workBound(least)}
+	lb.MakespanS = math.Max(lb.CriticalPathS, lb.WorkS)
+	lb.CostUSD = pr.costBound(least, lb.MakespanS)
+	return lb, nil
+}
+
+// leastDuration is the shortest duration task v can have on pool k under
+// the simulator's rules (see [Bound]); the terms are added in the order
+// workBW adds them.
+func (pr *prepared) leastDuration(v int32, k int) float64 {
+	pl := &pr.p.Pools[k]
+	st := &pr.p.Storage
+	task := &pr.ct[v]
+	compute := task.RuntimeS / pl.Speed
+	if pl.Kind == KindServerless {
+		compute *= lambdaSlowdown(task.Cores, pr.fit[task.Stage][k].memMB, pl)
+	}
+	var d float64
+	if st.domainLustre(pl) {
+		in := task.InputBytes
+		if pr.usesCache(v, pl) && pr.nodesOf(v, pl) == 1 {
+			// Every shared input may be in the node's page cache (a
+			// multi-node task neither uses nor fills it).
+			for _, f := range pr.w.Tasks[v].SharedInputs {
+				in -= pr.fileBytes[f]
+			}
+		}
+		// Inputs come from Lustre or, when a parent ran in the S3 domain,
+		// from S3: the faster of the two bounds either mix.
+		d = float64(in)/math.Max(st.LustreBandwidthBps, pl.S3BandwidthBps) + compute + float64(task.OutputBytes)/st.LustreBandwidthBps
+	} else {
+		d = (float64(task.InputBytes)+float64(task.OutputBytes))/pl.S3BandwidthBps + compute
+	}
+	if pl.Kind == KindBatch {
+		d += pl.StartLatencyS // every Batch task pays it (dispatchBatch)
+	}
+	return d
+}
+
+// criticalPath is the longest chain of least durations (the least over the
+// pools each task may use), barriers taking no time.
+func (pr *prepared) criticalPath(least []float64) float64 {
+	g := pr.g
+	nK := len(pr.p.Pools)
+	ef := make([]float64, g.nNodes)
+	end := 0.0
+	for _, v := range g.topo {
+		ready := 0.0
+		for _, p := range g.parents(v) {
+			ready = math.Max(ready, ef[p])
+		}
+		if int(v) < g.nTasks {
+			best := math.Inf(1)
+			for _, d := range least[int(v)*nK : int(v)*nK+nK] {
+				best = math.Min(best, d)
+			}
+			ready += best
+		}
+		ef[v] = ready
+		end = math.Max(end, ready)
+	}
+	return end
+}
+
+// capacityShare is the share of pool k's capacity task v holds while it
+// runs (0 when the pool's capacity is unknown: no bound from it).
+func (pr *prepared) capacityShare(v int32, k int) float64 {
+	pl := &pr.p.Pools[k]
+	task := &pr.ct[v]
+	switch pl.Kind {
+	case KindHPC, KindRay:
+		if c := max(pl.MinNodes, pl.MaxNodes)*pl.VCPUs + pl.HeadVCPUs; c > 0 {
+			return float64(pr.heldCores(v, pl)) / float64(c)
+		}
+	case KindServerless:
+		if pl.Concurrency > 0 {
+			return 1 / float64(pl.Concurrency)
+		}
+	case KindBatch:
+		if vcpu, _, ok := fargateSize(task.Cores, task.MemoryBytes, pl); ok && pl.MaxVCPUs > 0 {
+			return float64(vcpu) / float64(pl.MaxVCPUs)
+		}
+	}
+	return 0
+}
+
+// workBound is the capacity bound: max over weights λ on the pools (summing
+// to 1) of Σ_v min_k λ_k a_k(v), a_k(v) being task v's share of pool k's
+// capacity times its least duration there. Every λ gives a bound (see
+// [Bound]); the best found by exponentiated-gradient ascent from equal
+// weights, and at each pool alone, is returned.
+func (pr *prepared) workBound(least []float64) float64 {
+	nT, nK := pr.g.nTasks, len(pr.p.Pools)
+	a := make([]float64, nT*nK)
+	for v := 0; v < nT; v++ {
+		for k := 0; k < nK; k++ {
+			i := v*nK + k
+			a[i] = math.Inf(1)
+			if !math.IsInf(least[i], 1) {
+				a[i] = pr.capacityShare(int32(v), k) * least[i]
+			}
+		}
+	}
+	grad := make([]float64, nK)
+	phi := func(lambda []float64) float64 {
+		clear(grad)
+		sum := 0.0
+		for v := 0; v < nT; v++ {
+			best, arg := math.Inf(1), -1
+			for k := 0; k < nK; k++ {
+				if x := lambda[k] * a[v*nK+k]; x < best {
+					best, arg = x, k
+				}
+			}
+			if arg >= 0 {
+				sum += best
+				grad[arg] += a[v*nK+arg]
+			}
+		}
+		return sum
+	}
+	best := 0.0
+	lambda := make([]float64, nK)
+	for k := range lambda { // each pool alone: the work only it may run
+		clear(lambda)
+		lambda[k] = 1
+		best = math.Max(best, phi(lambda))
+	}
+	for k := range lambda {
+		lambda[k] = 1 / float64(nK)
+	}
+	const steps = 200
+	for it := 0; it < steps; it++ {
+		best = math.Max(best, phi(lambda))
+		top := 0.0
+		for _, x := range grad {
+			top = math.Max(top, x)
+		}
+		if !(top > 0) || math.IsInf(top, 1) {
+			break
+		}
+		eta := 2 / math.Sqrt(float64(it+1))
+		sum := 0.0
+		for k := range lambda {
+			lambda[k] *= math.Exp(eta * grad[k] / top)
+			sum += lambda[k]
+		}
+		for k := range lambda {
+			lambda[k] /= sum
+		}
+	}
+	return best
+}
+
+// leastCost is the least that task v can cost on pool k once its duration
+// is at least d (see [Bound]).
+func (pr *prepared) leastCost(v int32, k int, d float64) float64 {
+	pl := &pr.p.Pools[k]
+	st := &pr.p.Storage
+	task := &pr.ct[v]
+	var c float64
+	switch pl.Kind {
+	case KindHPC, KindRay:
+		n := pr.nodesOf(v, pl)
+		if n == 1 && pl.HeadVCPUs >= task.Cores && pl.HeadMemoryBytes >= task.MemoryBytes && task.GPUs == 0 {
+			c = 0 // it may run on the head node, a fixed cost
+		} else {
+			c = float64(pr.heldCores(v, pl)) / float64(pl.VCPUs) * d * pl.HourlyUSD / 3600
+		}
+	case KindServerless:
+		fit := &pr.fit[task.Stage][k]
+		c = serverlessCost(d, fit.memMB, fit.ephMB, pl)
+	case KindBatch:
+		vcpu, gb, _ := fargateSize(task.Cores, task.MemoryBytes, pl)
+		billed := math.Max(pl.MinBillingS, ceilEps(d))
+		c = billed / 3600 * (float64(vcpu)*pl.VCPUHourUSD + float64(gb)*pl.GBHourUSD)
+		if extra := fargateStorageGB(task, pl) - pl.EphemeralFree; extra > 0 {
+			c += billed / 3600 * extra * pl.EphemeralUSD
+		}
+	}
+	if !st.domainLustre(pl) {
+		c += st.S3GetUSD + st.S3PutUSD // s3Requests: a task in the S3 domain pays both
+	}
+	return c
+}
+
+// costBound is Σ_v min_k leastCost plus the fixed costs every placement
+// pays for at least makespan seconds.
+func (pr *prepared) costBound(least []float64, makespan float64) float64 {
+	p := pr.p
+	nK := len(p.Pools)
+	total := 0.0
+	for v := 0; v < pr.g.nTasks; v++ {
+		best := math.Inf(1)
+		for _, k := range pr.allowed[pr.ct[v].Stage] {
+			best = math.Min(best, pr.leastCost(int32(v), k, least[v*nK+k]))
+		}
+		total += best
+	}
+	// Fixed costs: billed for the makespan to every placement in a standing
+	// environment; otherwise to those that use the pool (the file system),
+	// which every placement does when a stage may use nothing else.
+	usesPool := make([]bool, nK)
+	usesFS := p.Standing && p.Storage.Lustre
+	for k := range usesPool {
+		usesPool[k] = p.Standing
+	}
+	for _, a := range pr.allowed {
+		if len(a) == 1 {
+			usesPool[a[0]] = true
+		}
+		allFS := true
+		for _, k := range a {
+			allFS = allFS && p.Storage.domainLustre(&p.Pools[k])
+		}
+		usesFS = usesFS || allFS
+	}
+	for k := range usesPool {
+		if usesPool[k] {
+			total += p.Pools[k].FixedHourlyUSD * makespan / 3600
+		}
+	}
+	if usesFS {
+		total += p.Storage.LustreHourlyUSD * makespan / 3600
+	}
+	return total
+}

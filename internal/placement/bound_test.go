@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// atLeast fails when a makespan or cost x is below the bound lb (beyond rounding).
+func atLeast(x, lb float64) bool { return x >= lb-1e-9*max(1, lb) }
+
+// checkAboveBound checks that the solution, every plan its search kept on the Pareto front, every feasible
+// baseline (simulated again outside Solve) and HEFT's own estimate of its schedule are no better than the
+// bound.
+func checkAboveBound(t testing.TB, p *Problem, sol *Solution, lb *LowerBound, fail func(string, ...any)) {
+	t.Helper()
+	check := func(what string, mk, cost float64) {
+		if !atLeast(mk, lb.MakespanS) || !atLeast(cost, lb.CostUSD) {
+			fail("%s: %v s, $%v, below the bound %+v", what, mk, cost, lb)
+		}
+	}
+	check("the placement", sol.Evaluation.MakespanS, sol.Evaluation.CostUSD)
+	for _, pp := range sol.Pareto {
+		check(fmt.Sprintf("Pareto point %v", pp.Assignment), pp.MakespanS, pp.CostUSD)
+	}
+	for i := range sol.Baselines {
+		b := &sol.Baselines[i]
+		if !b.Feasible {
+			continue
+		}
+		check("baseline "+b.Name, b.MakespanS, b.CostUSD)
+		ev, err := EvaluateBaseline(p, b)
+		if err != nil {
+			fail("baseline %s simulated again: %v", b.Name, err)
+		}
+		check("baseline "+b.Name+" simulated again", ev.MakespanS, ev.CostUSD)
+		if b.Name == BaselineHEFT && !atLeast(b.TaskLevelMakespanS, lb.MakespanS) {
+			fail("HEFT's own estimate %v s is below the bound %+v", b.TaskLevelMakespanS, lb)
+		}
+	}
+}
+
+// On every shipped trace, on the right-sized default platforms, with the static cluster created for the
+// run and up before it: nothing Solve simulates beats the bound, and the bound is positive.
+func TestBound_shippedTraces(t *testing.T) {
+	for _, f := range traceFiles(t) {
+		w := loadTrace(t, f)
+		for _, up := range []bool{false, true} {
+			opt := balanced
+			opt.StaticUp = up
+			p, sol := solveTrace(t, w, opt)
+			lb, err := Bound(p)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if !(lb.CriticalPathS > 0 && lb.CostUSD > 0 && lb.MakespanS >= lb.CriticalPathS && lb.MakespanS >= lb.WorkS) {
+				t.Errorf("%s: bound %+v", f, lb)
+			}
+			fail := func(format string, a ...any) {
+				t.Helper()
+				t.Errorf("%s (static up %v): %s", filepath.Base(f), up, fmt.Sprintf(format, a...))
+			}
+			checkAboveBound(t, p, sol, lb, fail)
+			// The makespan objective: the fastest placement the search finds, and HEFT's.
+			if !up {
+				mk, err := Solve(p, Options{Objective: ObjectiveMakespan})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkAboveBound(t, p, mk, lb, fail)
+			}
+		}
+	}
+}
+
+// boundCase builds a random problem's workflow as checkCase does; nil when the input is invalid.
+func boundCase(c *genCase) *Problem {
+	w, err := FromStages(c.specs)
+	if err != nil {
+		return nil
+	}
+	nT := len(w.Tasks)
+	for _, e := range c.edges {
+		if par, ch := e[0]%nT, e[1]%nT; w.Tasks[par].Stage < w.Tasks[ch].Stage {
+			w.Tasks[ch].Parents = append(w.Tasks[ch].Parents, par)
+		}
+	}
+	addShared(w, c.shared)
+	p := NewProblem(w, c.plat)
+	if p.Validate() != nil {
+		return nil
+	}
+	if _, err := c.opt.normalised(); err != nil {
+		return nil
+	}
+	return p
+}
+
+// On random problems (the fuzz suite's generators: every pool kind, capacity limits, shared Lustre and S3
+// throughput, shared files and the page cache, stage barriers and task edges, multi-node MPI stages, pins,
+// budgets and deadlines), nothing Solve simulates beats the bound: the placement, every Pareto point, every
+// baseline, HEFT's own estimate; nor do arbitrary per-stage assignments and task-level plans.
+func TestBound_randomProblems(t *testing.T) {
+	n := 300
+	if raceEnabled || testing.Short() {
+		n = 80
+	}
+	for _, g := range []struct {
+		name string
+		gen  func(f *fuzzSource) *genCase
+	}{
+		{"random", func(f *fuzzSource) *genCase { return genProblem(f, 60) }},
+		{"mpi", genMPICase},
+	} {
+		checked, work, seeds := 0, 0, 0
+		for ; checked < n && seeds < 20*n; seeds++ {
+			c := g.gen(newFuzzSource(uint64(seeds), nil))
+			p := boundCase(c)
+			if p == nil {
+				continue // invalid input
+			}
+			fail := func(format string, a ...any) {
+				t.Helper()
+				t.Fatalf("%s case %d: %s\n%s", g.name, seeds, fmt.Sprintf(format, a...), c)
+			}
+			lb, err := Bound(p)
+			sol, serr := Solve(p, c.opt)
+			if err != nil {
+				if serr == nil {
+					fail("Bound: %v, but Solve found a placement", err)
+				}
+				continue // a stage fits no pool
+			}
+			if serr != nil {
+				continue // a deadline or budget no placement meets
+			}
+			checked++
+			if lb.WorkS > lb.CriticalPathS {
+				work++
+			}
+			checkAboveBound(t, p, sol, lb, fail)
+			checkRandomPlans(t, p, lb, seeds, fail)
+		}
+		if checked < n {
+			t.Fatalf("%s: only %d of %d random problems were solved", g.name, checked, seeds)
+		}
+		if work < checked/20 {
+			t.Fatalf("%s: the capacity bound was the larger on only %d of %d problems", g.name, work, checked)
+		}
+		t.Logf("%s: %d problems checked (of %d seeds); the capacity bound was the larger on %d", g.name, checked, seeds, work)
+	}
+}
+
+// checkRandomPlans simulates a few random per-stage assignments and task-level plans of p (each stage or
+// task on a pool it may use) and checks them against the bound.
+func checkRandomPlans(t testing.TB, p *Problem, lb *LowerBound, seed int, fail func(string, ...any)) {
+	t.Helper()
+	pr, err := prepare(p)
+	if err != nil {
+		fail("prepare: %v", err)
+	}
+	f := newFuzzSource(uint64(seed)+1<<32, nil)
+	for r := 0; r < 4; r++ {
+		plan := Plan{Stages: make(Assignment, len(p.Workflow.Stages))}
+		for s := range plan.Stages {
+			plan.Stages[s] = pr.allowed[s][f.intn(len(pr.allowed[s]))]
+		}
+		if r%2 == 1 {
+			plan.Tasks = make([]int, len(p.Workflow.Tasks))
+			for i := range plan.Tasks {
+				a := pr.allowed[p.Workflow.Tasks[i].Stage]
+				plan.Tasks[i] = a[f.intn(len(a))]
+			}
+		}
+		ev, err := EvaluatePlan(p, plan)
+		if err != nil {
+			fail("EvaluatePlan(%+v): %v", plan, err)
+		}
+		if !atLeast(ev.MakespanS, lb.MakespanS) || !atLeast(ev.CostUSD, lb.CostUSD) {
+			fail("plan %+v: %v s, $%v, below the bound %+v", plan, ev.MakespanS, ev.CostUSD, lb)
+		}
+	}
+}
+
+// warmPool is a VM pool of one node up at time 0 (no boot), 2 vCPUs, $3.60 an hour, no fixed cost.
+func warmPool(name string, kind PlatformKind) Pool {
+	pl := testPool(name, kind)
+	pl.VCPUs, pl.MinNodes, pl.MaxNodes, pl.IdleTimeoutS = 2, 1, 1, 0
+	return pl
+}
+
+// chainSpecs is a chain of one-task stages a → b → c with the given runtimes and bytes.
+func chainSpecs(pin string) []StageSpec {
+	return []StageSpec{
+		{Name: "a", TaskCount: 1, RuntimeS: 10, InputBytes: 2e9, OutputBytes: 1e9, Pin: pin},
+		{Name: "b", TaskCount: 1, RuntimeS: 20, InputBytes: 1e9, OutputBytes: 5e8, DependsOn: []string{"a"}, Pin: pin},
+		{Name: "c", TaskCount: 1, RuntimeS: 30, InputBytes: 5e8, OutputBytes: 0, DependsOn: []string{"b"}, Pin: pin},
+	}
+}
+
+// A chain on one warm node (no boot) and on Batch is as fast as the bound says, to the microsecond: the
+// bound is tight where nothing but the chain's own work takes time; and on the node its cost bound is the
+// node's bill when the chain keeps it busy.
+func TestBound_tightChain(t *testing.T) {
+	cat := DefaultCatalog()
+	hpc := warmPool("hpc", KindHPC)
+	hpc.VCPUs = 1
+	batch := NewBatchPool(cat, "batch")
+	batch.S3BandwidthBps = 5e8
+	p := NewProblem(mustFromStages(t, chainSpecs("")), Platforms{Pools: []Pool{hpc, batch}, Storage: testStorage()})
+	p.Storage.S3GetUSD, p.Storage.S3PutUSD = 0, 0
+	// On the node: Lustre at 1e9 B/s (faster than the node's S3): a 2 + 10 + 1, b 1 + 20 + 0.5, c 0.5 + 30.
+	// On Batch: 45 s start each, S3 at 5e8 B/s: a 45 + 6 + 10, b 45 + 3 + 20, c 45 + 1 + 30.
+	for _, c := range []struct {
+		pool               int
+		makespan, critical float64
+	}{{0, 65, 65}, {1, 205, 65}} {
+		ev := evalOK(t, p, Assignment{c.pool, c.pool, c.pool})
+		lb, err := Bound(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(ev.MakespanS, c.makespan) || !near(lb.CriticalPathS, c.critical) || !near(lb.MakespanS, 65) {
+			t.Errorf("pool %d: makespan %v (want %v), bound %+v (critical path want %v)", c.pool, ev.MakespanS, c.makespan, lb, c.critical)
+		}
+	}
+	// Batch only: the bound is the Batch chain, start latencies included. The node only: 65 s of its one
+	// vCPU at $3.60/h is $0.065, its bill and the cost bound.
+	for _, c := range []struct {
+		pin      string
+		makespan float64
+		cost     float64
+	}{{"batch", 205, -1}, {"hpc", 65, 0.065}} {
+		for s := range p.Workflow.Stages {
+			p.Workflow.Stages[s].Pin = c.pin
+		}
+		lb, err := Bound(p)
+		if err != nil || !near(lb.MakespanS, c.makespan) || (c.cost >= 0 && !near(lb.CostUSD, c.cost)) {
+			t.Errorf("%s only: bound %+v (%v), want %v s, $%v", c.pin, lb, err, c.makespan, c.cost)
+		}
+	}
+	if ev := evalOK(t, p, Assignment{0, 0, 0}); !near(ev.CostUSD, 0.065) {
+		t.Errorf("the chain on the node costs %v, want $0.065", ev.CostUSD)
+	}
+}
+
+// Capacity: eight independent 100 s one-core tasks on one warm node of 2 vCPUs take 400 s, which the
+// capacity bound gives exactly (the critical path is 100 s), and cost the node's 400 s, which the cost
+// bound gives too.
+func TestBound_tightCapacity(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "s", TaskCount: 8, RuntimeS: 100}})
+	p := NewProblem(w, Platforms{Pools: []Pool{warmPool("hpc", KindHPC)}, Storage: testStorage()})
+	ev := evalOK(t, p, Assignment{0})
+	lb, err := Bound(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(ev.MakespanS, 400) || !near(lb.CriticalPathS, 100) || !near(lb.WorkS, 400) || !near(lb.MakespanS, 400) {
+		t.Errorf("makespan %v, bound %+v; want 400 s, critical path 100 s, capacity 400 s", ev.MakespanS, lb)
+	}
+	if !near(ev.CostUSD, 0.4) || !near(lb.CostUSD, 0.4) {
+		t.Errorf("cost %v, bound %v; want $0.40", ev.CostUSD, lb.CostUSD)
+	}
+	// With a second pool the tasks may use, the capacity is shared: 8 × 100 core-seconds over 2 + 2 vCPUs.
+	p.Pools = append(p.Pools, warmPool("ray", KindRay))
+	if lb, err := Bound(p); err != nil || !near(lb.WorkS, 200) {
+		t.Errorf("two pools: bound %+v (%v), want capacity 200 s", lb, err)
+	}
+	// A Ray head that runs tasks adds its vCPUs: one node and a 2-vCPU head run the eight in 200 s.
+	ray := warmPool("ray", KindRay)
+	ray.HeadVCPUs, ray.HeadMemoryBytes = 2, 4<<30
+	p.Pools = []Pool{ray}
+	ev = evalOK(t, p, Assignment{0})
+	if lb, err := Bound(p); err != nil || !near(ev.MakespanS, 200) || !near(lb.MakespanS, 200) {
+		t.Errorf("node and head: makespan %v, bound %+v (%v); want both 200 s", ev.MakespanS, lb, err)
+	}
+}
+
+// A Lustre-domain task whose parent ran in the S3 domain reads its input from S3, at the node's S3
+// bandwidth, which may be faster than the Lustre client's: the bound takes the faster. Lambda's cold start
+// is not in the bound (a warm environment may be there): the bound is the makespan less it.
+func TestBound_inputFromS3(t *testing.T) {
+	cat := DefaultCatalog()
+	hpc := warmPool("hpc", KindHPC)
+	hpc.S3BandwidthBps = 4e9
+	lambda := NewServerlessPool(cat, "lambda", "x86_64")
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 1, RuntimeS: 10, Pin: "serverless"},
+		{Name: "b", TaskCount: 1, RuntimeS: 20, InputBytes: 4e9, OutputBytes: 1e9, DependsOn: []string{"a"}, Pin: "hpc"},
+	})
+	p := NewProblem(w, Platforms{Pools: []Pool{hpc, lambda}, Storage: testStorage()})
+	ev := evalOK(t, p, Assignment{1, 0})
+	lb, err := Bound(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a: cold start + 10 s; b: 4e9 B from S3 at 4e9 B/s, 20 s, 1e9 B to Lustre at 1e9 B/s.
+	want := 10 + 1 + 20 + 1.0
+	if !near(ev.MakespanS, want+lambda.StartLatencyS) || !near(lb.MakespanS, want) {
+		t.Errorf("makespan %v (want %v), bound %+v (want %v)", ev.MakespanS, want+lambda.StartLatencyS, lb, want)
+	}
+}
+
+// A shared input found in the node's page cache is not read: the bound assumes every task may find its
+// shared inputs there (b does, after a read them on the same node), so it is the makespan less a's read.
+func TestBound_pageCache(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 1, RuntimeS: 10, InputBytes: 3e9},
+		{Name: "b", TaskCount: 1, RuntimeS: 20, InputBytes: 3e9, DependsOn: []string{"a"}},
+	})
+	w.SharedFiles = []SharedFile{{ID: "db", Bytes: 2e9}}
+	for i := range w.Tasks {
+		w.Tasks[i].SharedInputs = []int32{0}
+	}
+	p := NewProblem(w, Platforms{Pools: []Pool{warmPool("hpc", KindHPC)}, Storage: testStorage()})
+	ev := evalOK(t, p, Assignment{0, 0})
+	lb, err := Bound(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a reads 3e9 B (1e9 B/s), b only the 1e9 B not shared: 3 + 10 + 1 + 20 = 34 s; the bound: 1 + 10 + 1 + 20.
+	if !near(ev.MakespanS, 34) || !near(lb.MakespanS, 32) {
+		t.Errorf("makespan %v (want 34), bound %+v (want 32)", ev.MakespanS, lb)
+	}
+	p.Storage.NoPageCache = true
+	ev = evalOK(t, p, Assignment{0, 0})
+	if lb, err := Bound(p); err != nil || !near(ev.MakespanS, 36) || !near(lb.MakespanS, 36) {
+		t.Errorf("no page cache: makespan %v, bound %+v (%v); want both 36 s", ev.MakespanS, lb, err)
+	}
+}
