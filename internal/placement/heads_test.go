@@ -34,7 +34,7 @@ func TestSetHeadNodeType(t *testing.T) {
 	for _, bad := range []struct {
 		kind PlatformKind
 		it   string
-	}{{KindHPC, "c5.xlarge"}, {KindRay, ""}, {KindServerless, "c6i.large"}} {
+	}{{KindHPC, "t3.medium"}, {KindRay, ""}, {KindServerless, "c6i.large"}} {
 		if err := c.SetHeadNodeType(bad.kind, bad.it, "cfg"); err == nil {
 			t.Errorf("%s head %q accepted", bad.kind, bad.it)
 		}

@@ -47,22 +47,29 @@ const (
 	SrcS3          = "Amazon S3 pricing page, S3 Standard, us-east-1"
 	SrcEKS         = "Amazon EKS pricing page: $0.10 per cluster per hour (standard Kubernetes version support)"
 	SrcFSxLustre   = "Amazon FSx for Lustre pricing page, us-east-1"
+	// SrcEC2PriceList is the source of the head node and queue types the examples use (c5, m5): the Price
+	// List API's us-east-1 on-demand Linux prices as a public generated file records them.
+	SrcEC2PriceList = "AWS Price List API, us-east-1, on demand, Linux, as recorded in aws/karpenter-provider-aws " +
+		"pkg/providers/pricing/zz_generated.pricing_aws.go (generated 2026-01-19)"
 )
 
-// The instance table: families the placement engine right-sizes from (c6i, m6i, r6i, c5n) plus the
-// EFA, HPC and GPU types of the design's price list.
+// The instance table: families the placement engine right-sizes from (c6i, m6i, r6i, c5n), the EFA, HPC
+// and GPU types of the design's price list, and the head node and queue types of the examples (c5, m5).
 var instances = func() map[string]Instance {
 	m := map[string]Instance{}
-	add := func(family string, efa func(vcpus int) bool, arch string, confirmed bool, rows ...any) {
+	addFrom := func(src, family string, efa func(vcpus int) bool, arch string, rows ...any) {
 		for i := 0; i+3 < len(rows); i += 4 {
 			name := family + "." + rows[i].(string)
-			src := SrcEC2OnDemand
-			if !confirmed {
-				src += srcUnconfirmed
-			}
 			m[name] = Instance{Name: name, Family: family, VCPUs: rows[i+1].(int), MemoryGiB: rows[i+2].(float64),
 				EFA: efa(rows[i+1].(int)), Arch: arch, HourlyUSD: rows[i+3].(float64), PriceSource: src, SpecSource: SrcEC2Spec}
 		}
+	}
+	add := func(family string, efa func(vcpus int) bool, arch string, confirmed bool, rows ...any) {
+		src := SrcEC2OnDemand
+		if !confirmed {
+			src += srcUnconfirmed
+		}
+		addFrom(src, family, efa, arch, rows...)
 	}
 	only := func(v int) func(int) bool { return func(n int) bool { return n >= v } }
 	// c6i: $0.0425 per vCPU-hour at every size; EFA on c6i.32xlarge.
@@ -87,6 +94,14 @@ var instances = func() map[string]Instance {
 	add("p4d", only(1), "x86_64", true, "24xlarge", 96, 1152.0, 21.96)
 	add("p5", only(1), "x86_64", true, "48xlarge", 192, 2048.0, 55.04)
 	add("g5", only(1<<30), "x86_64", true, "xlarge", 4, 16.0, 1.006)
+	// The ParallelCluster head node and queue types of the examples, the demo and the hybrid-environment
+	// module (c5.xlarge heads and queues, c5.2xlarge and m5.2xlarge queues) and their neighbours, so that
+	// they can be the placement's head node types and pools: c5 at $0.0425 and m5 at $0.048 per vCPU-hour
+	// (SrcEC2PriceList); no EFA at these sizes.
+	none := func(int) bool { return false }
+	addFrom(SrcEC2PriceList, "c5", none, "x86_64",
+		"large", 2, 4.0, 0.085, "xlarge", 4, 8.0, 0.17, "2xlarge", 8, 16.0, 0.34, "4xlarge", 16, 32.0, 0.68)
+	addFrom(SrcEC2PriceList, "m5", none, "x86_64", "large", 2, 8.0, 0.096, "xlarge", 4, 16.0, 0.192, "2xlarge", 8, 32.0, 0.384)
 	for _, n := range []string{"p4d.24xlarge", "p5.48xlarge", "g5.xlarge"} {
 		it := m[n]
 		it.GPUs = map[string]int{"p4d.24xlarge": 8, "p5.48xlarge": 8, "g5.xlarge": 1}[n]

@@ -20,7 +20,7 @@ func TestInstances_wellFormed(t *testing.T) {
 		}
 	}
 	// Within a family the on-demand price is linear in vCPUs (AWS prices sizes of a family per vCPU).
-	for _, fam := range []string{"c6i", "m6i", "r6i"} {
+	for _, fam := range []string{"c6i", "m6i", "r6i", "c5", "m5"} {
 		large, _ := InstanceType(fam + ".large")
 		for _, it := range Instances() {
 			if it.Family == fam {
@@ -39,6 +39,26 @@ func TestInstances_wellFormed(t *testing.T) {
 	}
 	if it, _ := InstanceType("p5.48xlarge"); it.GPUs != 8 {
 		t.Errorf("p5.48xlarge GPUs %d", it.GPUs)
+	}
+}
+
+// The head node and queue types of the examples (c5.xlarge heads, c5 and m5 queues) are in the table with
+// their Price List figures (us-east-1, on demand, Linux) and sizes.
+func TestInstances_exampleTypes(t *testing.T) {
+	for _, w := range []Instance{
+		{Name: "c5.xlarge", Family: "c5", VCPUs: 4, MemoryGiB: 8, HourlyUSD: 0.17},
+		{Name: "c5.2xlarge", Family: "c5", VCPUs: 8, MemoryGiB: 16, HourlyUSD: 0.34},
+		{Name: "m5.2xlarge", Family: "m5", VCPUs: 8, MemoryGiB: 32, HourlyUSD: 0.384},
+	} {
+		it, ok := InstanceType(w.Name)
+		if !ok {
+			t.Errorf("%s is not in the table", w.Name)
+			continue
+		}
+		if it.Family != w.Family || it.VCPUs != w.VCPUs || it.MemoryGiB != w.MemoryGiB || it.HourlyUSD != w.HourlyUSD ||
+			it.EFA || it.GPUs != 0 || it.Arch != "x86_64" || it.PriceSource != SrcEC2PriceList {
+			t.Errorf("%s: %+v, want %+v from %s", w.Name, it, w, SrcEC2PriceList)
+		}
 	}
 }
 

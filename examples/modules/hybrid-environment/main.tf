@@ -179,6 +179,10 @@ resource "rayhpc_workflow_placement" "this" {
   wfcommons_json = var.workflow_wfcommons_json
   objective      = "balanced"
 
+  # The head nodes the environment runs, whose prices are the queues' and worker groups' fixed cost.
+  hpc_head_node_instance_type = var.head_node_instance_type
+  ray_head_node_instance_type = local.ray_enabled ? var.ray.head.instance_type : null
+
   dynamic "hpc" {
     for_each = local.hpc_pools
     content {

@@ -60,7 +60,7 @@ variable "lustre" {
 
 variable "head_node_instance_type" {
   type        = string
-  description = "Instance type of the Slurm head node."
+  description = "Instance type of the Slurm head node; with workflow_wfcommons_json also the placement's HPC head node, whose price is a fixed cost of the run."
   default     = "c5.xlarge"
 }
 

@@ -80,12 +80,20 @@ var ec2PriceCatalog = []ec2PriceEntry{
 const srcGovCloud = "AWS Price List API, us-gov-west-1, on demand, Linux, as recorded in aws/karpenter-provider-aws " +
 	"pkg/providers/pricing/zz_generated.pricing_aws_us_gov.go (generated 2023-09-18)"
 
+// us-east-1's c5 and m5 sizes that the examples use for ParallelCluster head nodes and queues (c5.xlarge
+// heads, c5.xlarge, c5.2xlarge and m5.2xlarge queues) and their neighbours: c5.large $0.085 and m5.large
+// $0.096 per hour, linear in vCPUs (srcPriceListUSEast1); physicalProcessor and networkPerformance as the
+// Price List writes them for these types, vCPUs and memory as moto's instance type data has them.
+const srcPriceListUSEast1 = "AWS Price List API, us-east-1, on demand, Linux, as recorded in aws/karpenter-provider-aws " +
+	"pkg/providers/pricing/zz_generated.pricing_aws.go (generated 2026-01-19)"
+
 func init() {
 	type family struct {
 		name, processor string
 		gibPerVCPU      float64
 		usdPerLarge     float64
 		sizes           []string
+		network         string // every size's networkPerformance; "" for the c6i sizes' (network)
 	}
 	network := map[string]string{"large": "Up to 12500 Megabit", "xlarge": "Up to 12500 Megabit", "2xlarge": "Up to 12500 Megabit",
 		"4xlarge": "Up to 12500 Megabit", "8xlarge": "12500 Megabit", "16xlarge": "25000 Megabit", "32xlarge": "50000 Megabit"}
@@ -97,10 +105,14 @@ func init() {
 		families    []family
 	}{
 		{"us-east-1", srcODPage, []family{
-			{"c6i", ice, 2, 0.085, all}, {"m6i", ice, 4, 0.096, all}, {"r6i", ice, 8, 0.126, all},
-			{"c5n", "Intel Xeon Platinum 8124M", 2.625, 0.108, []string{"large", "xlarge", "2xlarge", "4xlarge"}},
+			{"c6i", ice, 2, 0.085, all, ""}, {"m6i", ice, 4, 0.096, all, ""}, {"r6i", ice, 8, 0.126, all, ""},
+			{"c5n", "Intel Xeon Platinum 8124M", 2.625, 0.108, []string{"large", "xlarge", "2xlarge", "4xlarge"}, "Up to 25 Gigabit"},
 		}},
-		{"us-gov-west-1", srcGovCloud, []family{{"c6i", ice, 2, 0.102, all}, {"m6i", ice, 4, 0.121, all}, {"r6i", ice, 8, 0.151, all}}},
+		{"us-east-1", srcPriceListUSEast1, []family{
+			{"c5", "Intel Xeon Platinum 8124M", 2, 0.085, []string{"large", "xlarge", "2xlarge", "4xlarge"}, "Up to 10 Gigabit"},
+			{"m5", "Intel Xeon Platinum 8175", 4, 0.096, []string{"large", "xlarge", "2xlarge"}, "Up to 10 Gigabit"},
+		}},
+		{"us-gov-west-1", srcGovCloud, []family{{"c6i", ice, 2, 0.102, all, ""}, {"m6i", ice, 4, 0.121, all, ""}, {"r6i", ice, 8, 0.151, all, ""}}},
 	} {
 		for _, f := range r.families {
 			for _, size := range f.sizes {
@@ -110,8 +122,8 @@ func init() {
 				}
 				n := vcpus[size]
 				net := network[size]
-				if f.name == "c5n" {
-					net = "Up to 25 Gigabit"
+				if f.network != "" {
+					net = f.network
 				}
 				ec2PriceCatalog = append(ec2PriceCatalog, ec2PriceEntry{it, r.region, n, fmt.Sprintf("%g GiB", f.gibPerVCPU*float64(n)), 0,
 					net, f.processor, fmt.Sprintf("%.10f", f.usdPerLarge*float64(n)/2), r.src})

@@ -49,6 +49,10 @@ func TestPricingGetProducts_filters(t *testing.T) {
 		{"p4d.24xlarge", "us-east-1", "21.9600000000"},
 		{"p5.48xlarge", "us-east-1", "55.0400000000"},
 		{"c5n.18xlarge", "us-west-2", "3.8880000000"},
+		// The examples' ParallelCluster head node and queue types (Price List figures, see srcPriceListUSEast1).
+		{"c5.xlarge", "us-east-1", "0.1700000000"},
+		{"c5.2xlarge", "us-east-1", "0.3400000000"},
+		{"m5.2xlarge", "us-east-1", "0.3840000000"},
 	}
 	for _, tc := range cases {
 		out, err := c.GetProducts(ctx(t), &pricing.GetProductsInput{

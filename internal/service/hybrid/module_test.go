@@ -25,7 +25,9 @@ const moduleName = "hybrid-env"
 
 func TestAccExample_hybridEnvironmentModule(t *testing.T) {
 	before := listInventory(t)
-	acctest.TestExample(t, "modules/hybrid-environment", checkRayInventory(t, moduleName), checkModuleRayOutputs)
+	// With a workflow, the module places it on its queues and worker group with its head node types.
+	t.Setenv("TF_VAR_workflow_wfcommons_json", moduleTrace)
+	acctest.TestExample(t, "modules/hybrid-environment", checkRayInventory(t, moduleName), checkModuleRayOutputs, checkModulePlacement)
 	if left := newObjects(before, listInventory(t)); len(left) > 0 {
 		t.Errorf("objects the module made left in the sandbox after destroy:\n%s", strings.Join(left, "\n"))
 	}
@@ -62,6 +64,57 @@ func checkModuleRayOutputs(s *terraform.State) error {
 	pool, _ := ray[0].(map[string]any)
 	if fmt.Sprintf("%v %v %v %v %v", pool["name"], pool["instance_type"], pool["min_nodes"], pool["max_nodes"], pool["efa"]) != "cpu m6i.xlarge 1 4 false" {
 		return fmt.Errorf("output platforms.ray[0] = %#v, want the cpu group on m6i.xlarge, 1 to 4 nodes, no EFA", pool)
+	}
+	return nil
+}
+
+// moduleTrace is a WfCommons 1.5 trace of two programs: four short tasks, then one that merges them.
+const moduleTrace = `{
+  "name": "module", "schemaVersion": "1.5",
+  "workflow": {
+    "specification": {
+      "tasks": [
+        {"name": "work_1", "id": "work_1", "children": ["merge_1"]},
+        {"name": "work_2", "id": "work_2", "children": ["merge_1"]},
+        {"name": "work_3", "id": "work_3", "children": ["merge_1"]},
+        {"name": "work_4", "id": "work_4", "children": ["merge_1"]},
+        {"name": "merge_1", "id": "merge_1", "parents": ["work_1", "work_2", "work_3", "work_4"]}
+      ],
+      "files": []
+    },
+    "execution": {
+      "tasks": [
+        {"id": "work_1", "runtimeInSeconds": 20, "command": {"program": "work"}},
+        {"id": "work_2", "runtimeInSeconds": 21, "command": {"program": "work"}},
+        {"id": "work_3", "runtimeInSeconds": 19, "command": {"program": "work"}},
+        {"id": "work_4", "runtimeInSeconds": 20, "command": {"program": "work"}},
+        {"id": "merge_1", "runtimeInSeconds": 3, "command": {"program": "merge"}}
+      ]
+    }
+  }
+}`
+
+// checkModulePlacement checks the module's placement: made (placement_table), with the module's head node
+// types (the default c5.xlarge Slurm head and m6i.xlarge Ray head), each priced by the sandbox's Price List,
+// and its serial queue of c5.xlarge nodes among the pools.
+func checkModulePlacement(s *terraform.State) error {
+	rs := s.RootModule().Resources["rayhpc_workflow_placement.this.0"]
+	if rs == nil || rs.Primary == nil {
+		return fmt.Errorf("the module made no rayhpc_workflow_placement.this[0] with workflow_wfcommons_json set")
+	}
+	a := rs.Primary.Attributes
+	api := "AWS Price List API, us-east-1, on demand, Linux"
+	for k, w := range map[string]string{
+		"hpc_head_node_instance_type": "c5.xlarge", "ray_head_node_instance_type": "m6i.xlarge",
+		"price_sources.hpc_head_node": api + " (c5.xlarge)", "price_sources.ray_head_node": api + " (m6i.xlarge)",
+		"hpc.1.name": "serial", "hpc.1.instance_type": "c5.xlarge",
+	} {
+		if a[k] != w {
+			return fmt.Errorf("rayhpc_workflow_placement.this[0] %s = %q, want %q", k, a[k], w)
+		}
+	}
+	if table, _ := outputValue(s.RootModule().Outputs, "placement_table").(string); !strings.Contains(table, "merge") {
+		return fmt.Errorf("output placement_table has no stage merge:\n%s", table)
 	}
 	return nil
 }

@@ -69,9 +69,9 @@ func TestAccStagePlacementDataSource_headNodeTypes(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: testAccHeadsWorkflow(`  hpc_head_node_instance_type = "c5.xlarge"`),
-			ExpectError: regexp.MustCompile(`(?s)Invalid head node instance type.*hpc_head_node_instance_type = "c5.xlarge".*` +
-				wrapped(`hpc_head_node_instance_type: the ParallelCluster head node must be an instance type of the catalog, which prices it: "c5.xlarge" is not one`)),
+			Config: testAccHeadsWorkflow(`  hpc_head_node_instance_type = "t3.medium"`),
+			ExpectError: regexp.MustCompile(`(?s)Invalid head node instance type.*hpc_head_node_instance_type = "t3.medium".*` +
+				wrapped(`hpc_head_node_instance_type: the ParallelCluster head node must be an instance type of the catalog, which prices it: "t3.medium" is not one`)),
 		}, {
 			Config: testAccHeadsWorkflow(`  ray_head_node_instance_type = "c6i.large"`),
 			ExpectError: regexp.MustCompile(`(?s)Invalid head node instance type.*ray_head_node_instance_type = "c6i.large".*` +
@@ -91,6 +91,16 @@ func TestAccStagePlacementDataSource_headNodeTypes(t *testing.T) {
 				return err
 			},
 		}, {
+			// The head node type of the examples, the demo and the hybrid-environment module: c5.xlarge at the
+			// Price List's $0.17 (the sandbox serves it), $0.085 per hour more than c6i.large.
+			Config: testAccHeadsWorkflow(`  hpc_head_node_instance_type = "c5.xlarge"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(n, src("hpc_head_node"), knownvalue.StringExact(api+" (c5.xlarge)")),
+			},
+			Check: func(s *terraform.State) error {
+				return checkHeadCost(s.RootModule().Resources[n], baseCost, baseMakespan, 0.17-0.085)
+			},
+		}, {
 			Config: testAccHeadsWorkflow(`  hpc_head_node_instance_type = "c5n.large"
   ray_head_node_instance_type = "m6i.2xlarge"`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -100,22 +110,27 @@ func TestAccStagePlacementDataSource_headNodeTypes(t *testing.T) {
 				statecheck.ExpectKnownValue(n, tfjsonpath.New("stages").AtSliceIndex(1).AtMapKey("pool"), knownvalue.StringExact("ray")),
 			},
 			Check: func(s *terraform.State) error {
-				rs := s.RootModule().Resources[n]
-				cost, err := attrFloat(rs, "cost_usd")
-				if err != nil {
-					return err
-				}
-				makespan, err := attrFloat(rs, "makespan_s")
-				if err != nil {
-					return err
-				}
-				want := baseCost + (0.108-0.085+0.384-0.192)*makespan/3600
-				// cost_usd is rounded to 6 decimals: both sides within a rounding step each.
-				if makespan != baseMakespan || makespan == 0 || math.Abs(cost-want) > 2e-6 {
-					return fmt.Errorf("cost $%v over %v s, want $%v + $0.215/h over %v s = $%v", cost, makespan, baseCost, baseMakespan, want)
-				}
-				return nil
+				return checkHeadCost(s.RootModule().Resources[n], baseCost, baseMakespan, 0.108-0.085+0.384-0.192)
 			},
 		}},
 	})
+}
+
+// checkHeadCost checks that the placement rs has the makespan of the base placement and costs usdPerHour
+// more over it: the head nodes' price difference.
+func checkHeadCost(rs *terraform.ResourceState, baseCost, baseMakespan, usdPerHour float64) error {
+	cost, err := attrFloat(rs, "cost_usd")
+	if err != nil {
+		return err
+	}
+	makespan, err := attrFloat(rs, "makespan_s")
+	if err != nil {
+		return err
+	}
+	want := baseCost + usdPerHour*makespan/3600
+	// cost_usd is rounded to 6 decimals: both sides within a rounding step each.
+	if makespan != baseMakespan || makespan == 0 || math.Abs(cost-want) > 2e-6 {
+		return fmt.Errorf("cost $%v over %v s, want $%v + $%v/h over %v s = $%v", cost, makespan, baseCost, usdPerHour, baseMakespan, want)
+	}
+	return nil
 }

@@ -112,7 +112,7 @@ func TestHeadNodeTypes_planTimeRules(t *testing.T) {
 		at        string
 		want      []string
 	}{
-		{"unknown hpc", "c5.xlarge", "", nil, attrHPCHead, []string{"c5.xlarge", "not one", "c6i.large"}},
+		{"unknown hpc", "t3.medium", "", nil, attrHPCHead, []string{"t3.medium", "not one", "c6i.large"}},
 		{"unknown ray", "", "m7i.xlarge", nil, attrRayHead, []string{"m7i.xlarge", "catalog"}},
 		{"ray head too small for the default memory", "", "c6i.large", nil, attrRayHead,
 			[]string{"task memory (8 GiB)", "4 GiB", "c6i.large"}},
