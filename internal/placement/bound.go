@@ -33,9 +33,10 @@ type LowerBound struct {
 //   - A task's duration on a pool is at least its least duration there
 //     (see leastDuration): its compute time at the pool's speed (with
 //     Lambda's slowdown at the stage's memory setting), its input read at
-//     the best per-task bandwidth it could have (the Lustre client's or the
-//     pool's S3 bandwidth, whichever is faster: a share of an aggregate is
-//     never more than the per-task limit), its shared inputs found in the
+//     the best bandwidth it could have (the Lustre client's or the pool's
+//     S3 bandwidth, whichever is faster, each at most its aggregate: a
+//     task's share of a link is never more than the per-task limit nor the
+//     whole aggregate, see [sharedLink]), its shared inputs found in the
 //     page cache (not read at all) where a cache could serve them, its
 //     output written at the per-task bandwidth, and Batch's start latency,
 //     which every Batch task pays. No node boot, no cold start (a warm
@@ -85,7 +86,7 @@ func Bound(p *Problem) (*LowerBound, error) {
 			least[v*nK+k] = pr.leastDuration(int32(v), k)
 		}
 	}
-	lb := &LowerBound{CriticalPathS: pr.criticalPath(least), WorkS: pr.workBound(least)}
+	lb := &LowerBound{CriticalPathS: pr.cachedCriticalPath(least), WorkS: pr.workBound(least)}
 	lb.MakespanS = math.Max(lb.CriticalPathS, lb.WorkS)
 	lb.CostUSD = pr.costBound(least, lb.MakespanS)
 	return lb, nil
@@ -102,21 +103,18 @@ func (pr *prepared) leastDuration(v int32, k int) float64 {
 	if pl.Kind == KindServerless {
 		compute *= lambdaSlowdown(task.Cores, pr.fit[task.Stage][k].memMB, pl)
 	}
+	read, write, s3 := st.bestBandwidths(pl)
 	var d float64
 	if st.domainLustre(pl) {
 		in := task.InputBytes
-		if pr.usesCache(v, pl) && pr.nodesOf(v, pl) == 1 {
-			// Every shared input may be in the node's page cache (a
-			// multi-node task neither uses nor fills it).
-			for _, f := range pr.w.Tasks[v].SharedInputs {
-				in -= pr.fileBytes[f]
-			}
+		if pr.cacheable(v, k) {
+			in = pr.unshared(v) // every shared input may be in the node's page cache
 		}
 		// Inputs come from Lustre or, when a parent ran in the S3 domain,
 		// from S3: the faster of the two bounds either mix.
-		d = float64(in)/math.Max(st.LustreBandwidthBps, pl.S3BandwidthBps) + compute + float64(task.OutputBytes)/st.LustreBandwidthBps
+		d = float64(in)/math.Max(read, s3) + compute + float64(task.OutputBytes)/write
 	} else {
-		d = (float64(task.InputBytes)+float64(task.OutputBytes))/pl.S3BandwidthBps + compute
+		d = (float64(task.InputBytes)+float64(task.OutputBytes))/s3 + compute
 	}
 	if pl.Kind == KindBatch {
 		d += pl.StartLatencyS // every Batch task pays it (dispatchBatch)
@@ -124,29 +122,53 @@ func (pr *prepared) leastDuration(v int32, k int) float64 {
 	return d
 }
 
+// bestBandwidths are the most a task on pool pl can get reading and writing
+// the Lustre workspace and moving data through S3: the per-task limits,
+// within the aggregates where they are limited (a task's share of an
+// aggregate is never more than all of it; see [sharedLink]).
+func (s *Storage) bestBandwidths(pl *Pool) (read, write, s3 float64) {
+	read, write, s3 = s.LustreBandwidthBps, s.LustreBandwidthBps, pl.S3BandwidthBps
+	if s.LustreAggregateBps > 0 {
+		read = math.Min(read, s.LustreAggregateBps)
+	}
+	if a := s.lustreWriteAggregate(); a > 0 {
+		write = math.Min(write, a)
+	}
+	if s.S3AggregateBps > 0 {
+		s3 = math.Min(s3, s.S3AggregateBps)
+	}
+	return read, write, s3
+}
+
 // criticalPath is the longest chain of least durations (the least over the
-// pools each task may use), barriers taking no time.
-func (pr *prepared) criticalPath(least []float64) float64 {
+// pools each task may use), barriers taking no time. With copies (see
+// firstCopies), a task's shared inputs come from a page cache no earlier
+// than a first copy of them can be whole. It returns the chain's end and
+// every node's earliest start and end.
+func (pr *prepared) criticalPath(least []float64, copies []firstCopy) (end float64, est, ef []float64) {
 	g := pr.g
 	nK := len(pr.p.Pools)
-	ef := make([]float64, g.nNodes)
-	end := 0.0
+	est, ef = make([]float64, g.nNodes), make([]float64, g.nNodes)
 	for _, v := range g.topo {
 		ready := 0.0
 		for _, p := range g.parents(v) {
 			ready = math.Max(ready, ef[p])
 		}
+		est[v], ef[v] = ready, ready
 		if int(v) < g.nTasks {
 			best := math.Inf(1)
-			for _, d := range least[int(v)*nK : int(v)*nK+nK] {
-				best = math.Min(best, d)
+			for k, d := range least[int(v)*nK : int(v)*nK+nK] {
+				e := ready + d
+				if copies != nil && !math.IsInf(d, 1) {
+					e = math.Max(e, pr.cachedEnd(v, k, ready, d, copies))
+				}
+				best = math.Min(best, e)
 			}
-			ready += best
+			ef[v] = best
 		}
-		ef[v] = ready
-		end = math.Max(end, ready)
+		end = math.Max(end, ef[v])
 	}
-	return end
+	return end, est, ef
 }
 
 // capacityShare is the share of pool k's capacity task v holds while it

@@ -4,6 +4,7 @@ package placement
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 )
@@ -303,8 +304,9 @@ func TestBound_inputFromS3(t *testing.T) {
 	}
 }
 
-// A shared input found in the node's page cache is not read: the bound assumes every task may find its
-// shared inputs there (b does, after a read them on the same node), so it is the makespan less a's read.
+// A shared input found in the node's page cache is not read, but only once a first copy is whole: b finds
+// the database a read on the same node; two tasks started at once on one node both wait for the first's
+// read. The bound is exact in both; without the page cache, every task reads it.
 func TestBound_pageCache(t *testing.T) {
 	w := mustFromStages(t, []StageSpec{
 		{Name: "a", TaskCount: 1, RuntimeS: 10, InputBytes: 3e9},
@@ -317,16 +319,99 @@ func TestBound_pageCache(t *testing.T) {
 	p := NewProblem(w, Platforms{Pools: []Pool{warmPool("hpc", KindHPC)}, Storage: testStorage()})
 	ev := evalOK(t, p, Assignment{0, 0})
 	lb, err := Bound(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// a reads 3e9 B (1e9 B/s), b only the 1e9 B not shared: 3 + 10 + 1 + 20 = 34 s; the bound: 1 + 10 + 1 + 20.
-	if !near(ev.MakespanS, 34) || !near(lb.MakespanS, 32) {
-		t.Errorf("makespan %v (want 34), bound %+v (want 32)", ev.MakespanS, lb)
+	// a reads 3e9 B (1e9 B/s), b only the 1e9 B not shared: 3 + 10 + 1 + 20 = 34 s.
+	if err != nil || !near(ev.MakespanS, 34) || !near(lb.MakespanS, 34) {
+		t.Errorf("makespan %v, bound %+v (%v); want both 34 s", ev.MakespanS, lb, err)
 	}
 	p.Storage.NoPageCache = true
 	ev = evalOK(t, p, Assignment{0, 0})
 	if lb, err := Bound(p); err != nil || !near(ev.MakespanS, 36) || !near(lb.MakespanS, 36) {
 		t.Errorf("no page cache: makespan %v, bound %+v (%v); want both 36 s", ev.MakespanS, lb, err)
+	}
+	// One stage of two tasks at once on the node's 2 vCPUs: the second waits for the first's read (3 s).
+	w = mustFromStages(t, []StageSpec{{Name: "a", TaskCount: 2, RuntimeS: 10, InputBytes: 3e9}})
+	w.SharedFiles = []SharedFile{{ID: "db", Bytes: 2e9}}
+	for i := range w.Tasks {
+		w.Tasks[i].SharedInputs = []int32{0}
+	}
+	p = NewProblem(w, Platforms{Pools: []Pool{warmPool("hpc", KindHPC)}, Storage: testStorage()})
+	ev = evalOK(t, p, Assignment{0})
+	if lb, err := Bound(p); err != nil || !near(ev.MakespanS, 13) || !near(lb.MakespanS, 13) {
+		t.Errorf("one wave: makespan %v, bound %+v (%v); want both 13 s", ev.MakespanS, lb, err)
+	}
+}
+
+// A task alone on the Lustre workspace gets at most its aggregate throughput, below the per-task limit:
+// the bound counts the aggregate, and is exact for one task alone.
+func TestBound_aggregateThroughput(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "s", TaskCount: 1, RuntimeS: 10, InputBytes: 1e9, OutputBytes: 1e9}})
+	st := testStorage()
+	st.LustreAggregateBps, st.LustreWriteAggregateBps = 2.5e8, 1.25e8
+	p := NewProblem(w, Platforms{Pools: []Pool{warmPool("hpc", KindHPC)}, Storage: st})
+	ev := evalOK(t, p, Assignment{0})
+	lb, err := Bound(p)
+	// 1e9 B read at 2.5e8 B/s, 10 s, 1e9 B written at 1.25e8 B/s.
+	if err != nil || !near(ev.MakespanS, 22) || !near(lb.MakespanS, 22) {
+		t.Errorf("makespan %v, bound %+v (%v); want both 22 s", ev.MakespanS, lb, err)
+	}
+}
+
+// The first copy of a shared file: b, ready at 1 s, finds the database that a (started at 0 on the same
+// node) is still reading and waits for it (until 3 s) rather than reading it (until 4 s); on a node of its
+// own it reads it (a's read, with 8 GB more of a's own input, ends at 10 s). The bound is exact in both.
+func TestBound_pageCacheFirstCopy(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		nodes, vcpus    int
+		aInput, bInput  int64
+		makespan, bEnds float64
+	}{
+		{"waits on one node", 1, 2, 3e9, 3e9, 23, 23},
+		{"reads on its own node", 2, 1, 10e9, 2e9, 23, 23},
+	} {
+		w := mustFromStages(t, []StageSpec{
+			{Name: "p", TaskCount: 1, RuntimeS: 1},
+			{Name: "a", TaskCount: 1, RuntimeS: 10, InputBytes: c.aInput},
+			{Name: "b", TaskCount: 1, RuntimeS: 20, InputBytes: c.bInput, DependsOn: []string{"p"}},
+		})
+		w.SharedFiles = []SharedFile{{ID: "db", Bytes: 2e9}}
+		w.Tasks[1].SharedInputs, w.Tasks[2].SharedInputs = []int32{0}, []int32{0}
+		pl := warmPool("hpc", KindHPC)
+		pl.MinNodes, pl.MaxNodes, pl.VCPUs = c.nodes, c.nodes, c.vcpus
+		p := NewProblem(w, Platforms{Pools: []Pool{pl}, Storage: testStorage()})
+		ev := evalOK(t, p, Assignment{0, 0, 0})
+		lb, err := Bound(p)
+		bEnds := -1.0
+		for _, ts := range ev.Tasks {
+			if ts.Task == 2 {
+				bEnds = ts.FinishS
+			}
+		}
+		if err != nil || !near(ev.MakespanS, c.makespan) || !near(bEnds, c.bEnds) || !near(lb.MakespanS, c.makespan) {
+			t.Errorf("%s: makespan %v (b ends %v), bound %+v (%v); want %v s", c.name, ev.MakespanS, bEnds, lb, err, c.makespan)
+		}
+	}
+}
+
+// firstCopy keeps the earliest copy and the earliest by another task: a task never finds its own.
+func TestBound_firstCopyOfAnotherTask(t *testing.T) {
+	c := firstCopy{at: math.Inf(1), next: math.Inf(1), by: -1}
+	steps := []struct {
+		task     int32
+		at       float64
+		of1, of2 float64 // what tasks 1 and 2 may find after the step
+		ofOthers float64
+	}{
+		{1, 5, math.Inf(1), 5, 5},
+		{2, 7, 7, 5, 5},
+		{1, 3, 7, 3, 3}, // task 1 again, earlier: the next copy is still task 2's
+		{3, 4, 4, 3, 3},
+		{2, 2, 2, 3, 2}, // task 2 earliest; the next is task 1's 3
+	}
+	for i, s := range steps {
+		c.add(s.task, s.at)
+		if c.of(1) != s.of1 || c.of(2) != s.of2 || c.of(9) != s.ofOthers {
+			t.Errorf("step %d: of(1) %v of(2) %v of(9) %v; want %v %v %v", i, c.of(1), c.of(2), c.of(9), s.of1, s.of2, s.ofOthers)
+		}
 	}
 }

@@ -53,6 +53,7 @@ func main() {
 		ok = traces(ws, opt, *verbose)
 		heftCheck(ws)
 		staticTable(ws, opt)
+		boundTable(ws, opt)
 		if *sensitivity {
 			sensitivityTable(ws, opt)
 		}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MPL-2.0
+
+package placement
+
+import (
+	"math"
+	"sort"
+)
+
+// The lower bound's page cache (see [Bound] and cache.go).
+//
+// A task finds a shared input in its node's page cache only after some task
+// put it there: one that read it from storage (the file is there when that
+// task's input phase ends, which is no earlier than its start plus the
+// time to read the file and its inputs that are not shared, at the best
+// bandwidth), or one that wrote it (when that task ends). A task that finds
+// a file whose read is still in flight waits for it. So a task's input
+// phase ends no earlier than, for the set C of shared inputs it finds
+// cached, both its start plus reading the rest and the time the first copy
+// of each file of C can be whole anywhere (firstCopies). The least over the
+// sets C is the least over the prefixes of its shared inputs ordered by
+// that time (a set is no better than the prefix that ends with its latest
+// file). The first copies come from earliest starts and ends that are
+// themselves lower bounds, so each pass (criticalPath with them) is a
+// lower bound, no lower than the last.
+
+// cachedCriticalPath is the critical path with the first copies of shared
+// files, refined over a few passes.
+func (pr *prepared) cachedCriticalPath(least []float64) float64 {
+	end, est, ef := pr.criticalPath(least, nil)
+	if pr.fileBytes == nil || pr.p.Storage.NoPageCache {
+		return end
+	}
+	for pass := 0; pass < 4; pass++ {
+		e, s, f := pr.criticalPath(least, pr.firstCopies(est, ef))
+		if e <= end {
+			return math.Max(e, end)
+		}
+		end, est, ef = e, s, f
+	}
+	return end
+}
+
+// cacheable reports whether task v on pool k may find its shared inputs in
+// a node's page cache (a task of one node in the Lustre domain).
+func (pr *prepared) cacheable(v int32, k int) bool {
+	pl := &pr.p.Pools[k]
+	return pr.usesCache(v, pl) && pr.nodesOf(v, pl) == 1
+}
+
+// unshared is the bytes of task v's input that are not shared files.
+func (pr *prepared) unshared(v int32) int64 {
+	in := pr.ct[v].InputBytes
+	for _, f := range pr.w.Tasks[v].SharedInputs {
+		in -= pr.fileBytes[f]
+	}
+	return in
+}
+
+// inBW is the best bandwidth a task on pool k reads its input at.
+func (pr *prepared) inBW(k int) float64 {
+	read, _, s3 := pr.p.Storage.bestBandwidths(&pr.p.Pools[k])
+	return math.Max(read, s3)
+}
+
+// firstCopy is when the first copy of a shared file can be whole in a page
+// cache: at the earliest, by task by; next is the earliest by another task
+// (a task never finds a copy it makes itself).
+type firstCopy struct {
+	at, next float64
+	by       int32
+}
+
+// of is the earliest task v can find a copy made by another task.
+func (c *firstCopy) of(v int32) float64 {
+	if c.by == v {
+		return c.next
+	}
+	return c.at
+}
+
+// add records a copy task u can make at t.
+func (c *firstCopy) add(u int32, t float64) {
+	switch {
+	case t < c.at:
+		if c.by != u {
+			c.next = c.at
+		}
+		c.at, c.by = t, u
+	case u != c.by && t < c.next:
+		c.next = t
+	}
+}
+
+// firstCopies is, per shared file, the earliest a copy of it can be whole
+// in a page cache (+Inf when none can): the least, over the tasks that may
+// read it on a pool with a cache, of the earliest start plus reading it and
+// the reader's unshared inputs; and over the tasks that write it, of their
+// earliest end.
+func (pr *prepared) firstCopies(est, ef []float64) []firstCopy {
+	at := make([]firstCopy, len(pr.fileBytes))
+	for f := range at {
+		at[f] = firstCopy{at: math.Inf(1), next: math.Inf(1), by: -1}
+	}
+	for u := range pr.w.Tasks {
+		t := &pr.w.Tasks[u]
+		for _, f := range t.SharedOutputs {
+			at[f].add(int32(u), ef[u])
+		}
+		if len(t.SharedInputs) == 0 {
+			continue
+		}
+		n := pr.unshared(int32(u))
+		for _, k := range pr.allowed[t.Stage] {
+			if !pr.cacheable(int32(u), k) {
+				continue
+			}
+			bw := pr.inBW(k)
+			for _, f := range t.SharedInputs {
+				at[f].add(int32(u), est[u]+float64(n+pr.fileBytes[f])/bw)
+			}
+		}
+	}
+	return at
+}
+
+// cachedEnd is the earliest task v, ready at ready, can end on pool k when
+// its shared inputs are cached no earlier than firstCopy says; d is its
+// least duration there (every shared input cached at once).
+func (pr *prepared) cachedEnd(v int32, k int, ready, d float64, copies []firstCopy) float64 {
+	files := pr.w.Tasks[v].SharedInputs
+	if len(files) == 0 || !pr.cacheable(v, k) {
+		return ready + d
+	}
+	sorted := append([]int32(nil), files...)
+	sort.SliceStable(sorted, func(i, j int) bool { return copies[sorted[i]].of(v) < copies[sorted[j]].of(v) })
+	bw := pr.inBW(k)
+	rest := d - float64(pr.unshared(v))/bw // compute and write
+	in := pr.ct[v].InputBytes
+	input := ready + float64(in)/bw // nothing cached
+	for _, f := range sorted {
+		in -= pr.fileBytes[f]
+		input = math.Min(input, math.Max(ready+float64(in)/bw, copies[f].of(v)))
+	}
+	return input + rest
+}
