@@ -202,6 +202,15 @@ func lambdaSlowdown(cores int, memMB int, pool *Pool) float64 {
 	return float64(cores) / vcpu
 }
 
+// slowdownNote says how much slower a task runs for the vCPUs its Lambda
+// memory gives ("" when it gets all the vCPUs it has cores).
+func slowdownNote(cores int, memMB int, pool *Pool) string {
+	if f := lambdaSlowdown(cores, memMB, pool); f > 1 {
+		return fmt.Sprintf(", %.3g times slower on the %.3g vCPUs of %d MB", f, float64(memMB)/pool.MBPerVCPU, memMB)
+	}
+	return ""
+}
+
 // fargateSizes are the Fargate vCPU sizes with their memory range in GB and
 // step (Amazon ECS Developer Guide, "Task CPU and memory"; whole-vCPU sizes
 // only, since tasks have whole cores).
@@ -319,7 +328,9 @@ func (pr *prepared) serverlessFit(s int, pl *Pool, maxMem int64, maxCores int) f
 		// the byte counts as int64 could overflow and wrap negative).
 		d := pr.work(ti, pl, memMB, 0) + pl.StartLatencyS
 		if d > pl.TimeoutS {
-			return no("task %q would run %.0f s, over the %.0f s function timeout", t.ID, d, pl.TimeoutS)
+			return no("task %q would run %.1f s on %s (%g s on the reference core at speed %g%s, with the %g s cold start and its "+
+				"S3 transfers), over the %g s function timeout", t.ID, d, pl.Name, t.RuntimeS, pl.Speed,
+				slowdownNote(t.Cores, memMB, pl), pl.StartLatencyS, pl.TimeoutS)
 		}
 		maxIO = max(maxIO, addBytes(t.InputBytes, t.OutputBytes))
 	}

@@ -4,6 +4,7 @@ package placement
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -58,8 +59,9 @@ func TestLambda_refusesTasksBeyondEphemeralStorage(t *testing.T) {
 	}
 }
 
-// The trace loader marks every stage with a task beyond one of Lambda's limits: memory, runtime on the
-// reference core, and input plus output together beyond /tmp.
+// The trace loader marks every stage with a task beyond Lambda's memory or /tmp (input plus output
+// together), which no pool lifts; not a task that runs longer than Lambda's timeout on the reference core,
+// which a faster pool may run in time (TestServerlessTimeout_perPool).
 func TestLoadWfCommons_marksEachLambdaLimit(t *testing.T) {
 	doc := `{"name":"t","schemaVersion":"1.5","workflow":{"specification":{"tasks":[
 	  {"name":"ok_ID1","id":"ok_ID1","parents":[],"children":[],"inputFiles":["small"],"outputFiles":[]},
@@ -75,13 +77,74 @@ func TestLoadWfCommons_marksEachLambdaLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"ok": "", "mem": "memory", "long": "timeout", "io": "/tmp"}
+	want := map[string]string{"ok": "", "mem": "memory", "long": "", "io": "/tmp"}
 	if len(w.Stages) != len(want) {
 		t.Fatalf("%d stages, want %d", len(w.Stages), len(want))
 	}
 	for _, s := range w.Stages {
 		if (want[s.Name] == "") != (s.NotServerless == "") || !strings.Contains(s.NotServerless, want[s.Name]) {
 			t.Errorf("stage %s: NotServerless %q, want it to mention %q", s.Name, s.NotServerless, want[s.Name])
+		}
+	}
+}
+
+// longTrace is a WfCommons trace of one task of runtimeS seconds on the reference core reading inBytes.
+func longTrace(runtimeS float64, inBytes int64) string {
+	return fmt.Sprintf(`{"name":"t","schemaVersion":"1.5","workflow":{"specification":{"tasks":[
+	  {"name":"long_ID1","id":"long_ID1","parents":[],"children":[],"inputFiles":["in"],"outputFiles":[]}],
+	  "files":[{"id":"in","sizeInBytes":%d}]},
+	  "execution":{"tasks":[{"id":"long_ID1","runtimeInSeconds":%g}]}}}`, inBytes, runtimeS)
+}
+
+// A trace task's runtime is judged against each serverless pool's timeout, with everything the simulator
+// adds to an invocation: 1,796 s on the reference core is 898 s on a function of speed 2, plus the 1 s
+// cold start and 1 s to read 80 MB at the catalogue's 80 MB/s per function: 900 s, which Lambda's 900 s
+// timeout allows (and the simulator runs it so). 8 MB more input (0.1 s) or a pool of speed 1 takes it
+// past the timeout: the stage is refused there, the reason naming the task, its duration and the timeout;
+// with an HPC pool beside it the stage goes there.
+func TestServerlessTimeout_perPool(t *testing.T) {
+	c := DefaultCatalog()
+	for _, tc := range []struct {
+		name    string
+		inBytes int64
+		speed   float64
+		reason  string // "" when the function fits
+	}{
+		{"900 s at speed 2", 80e6, 2, ""},
+		{"900.1 s at speed 2", 88e6, 2, `task "long_ID1" would run 900.1 s on lambda (1796 s on the reference core at speed 2, with the 1 s cold start and its S3 transfers), over the 900 s function timeout`},
+		{"1,798 s at speed 1", 80e6, 1, `task "long_ID1" would run 1798.0 s on lambda`},
+	} {
+		w, err := LoadWfCommons(strings.NewReader(longTrace(1796, tc.inBytes)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Stages[0].NotServerless != "" {
+			t.Fatalf("%s: the loader marked the stage not serverless: %s", tc.name, w.Stages[0].NotServerless)
+		}
+		lam := NewServerlessPool(c, "lambda", "x86_64")
+		lam.Speed = tc.speed
+		p := NewProblem(w, Platforms{Pools: []Pool{lam}, Storage: NewStorage(c)})
+		ev, err := Evaluate(p, Assignment{0})
+		if tc.reason == "" {
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if span := ev.Tasks[0].FinishS - ev.Tasks[0].StartS; !near(span, 900) {
+				t.Errorf("%s: the invocation ran %v s in the simulator, want 900", tc.name, span)
+			}
+			continue
+		}
+		var ie *InfeasibleError
+		if !errors.As(err, &ie) || ie.Stage != "long" || !strings.Contains(ie.Reason, tc.reason) {
+			t.Errorf("%s: Evaluate: %v, want stage long refused: %s", tc.name, err, tc.reason)
+		}
+		hpc, err := NewHPCPool(c, "hpc", "c6i.large", 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol, err := Solve(NewProblem(w, Platforms{Pools: []Pool{lam, hpc}, Storage: NewStorage(c)}), Options{})
+		if err != nil || sol.Evaluation.Stages[0].Pool != "hpc" {
+			t.Errorf("%s: Solve with Lambda and HPC: %+v, %v, want the stage on hpc", tc.name, sol, err)
 		}
 	}
 }

@@ -76,7 +76,8 @@ type Stage struct {
 	ServerlessMemoryMB int `json:"serverless_memory_mb,omitempty"`
 	// NotServerless, when set, says why the stage cannot run on serverless
 	// functions at all (the trace loader sets it for tasks beyond AWS
-	// Lambda's hard limits; see [LambdaLimits]).
+	// Lambda's memory and /tmp limits; see [LambdaLimits]). A task's
+	// duration is checked per serverless pool, against its timeout.
 	NotServerless string `json:"not_serverless,omitempty"`
 }
 

@@ -291,8 +291,14 @@ func stageName(rt *rawTask) string {
 
 // LambdaLimits are AWS Lambda's hard limits (AWS Lambda Developer Guide,
 // "Lambda quotas": memory 128-10,240 MB, timeout 900 s, /tmp up to
-// 10,240 MB). The trace loader marks a stage whose tasks go beyond them as
-// not runnable on serverless functions (Stage.NotServerless).
+// 10,240 MB). The trace loader marks a stage whose tasks need more memory or
+// /tmp than they allow as not runnable on serverless functions
+// (Stage.NotServerless): no pool can lift them. The timeout is not the
+// loader's: how long a task runs depends on the pool (its speed, the vCPUs
+// its memory setting gives, its cold start and S3 throughput), so each
+// serverless pool checks every task's duration against its own TimeoutS
+// (a stage that does not fit is refused there with the task and its
+// duration as the reason).
 var LambdaLimits = struct {
 	MemoryMB, EphemeralMB int64
 	TimeoutS              float64
@@ -539,8 +545,9 @@ func rawToTask(rt *rawTask, stage int, parents []int) Task {
 }
 
 // markNotServerless sets Stage.NotServerless on every stage with a task
-// beyond [LambdaLimits]: more memory, a longer runtime on the reference
-// core, or more input plus output than /tmp holds.
+// beyond [LambdaLimits]' memory or /tmp: more memory, or more input plus
+// output than /tmp holds. A long runtime is each serverless pool's to judge
+// against its timeout (see [LambdaLimits]).
 func markNotServerless(w *Workflow) {
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
@@ -551,8 +558,6 @@ func markNotServerless(w *Workflow) {
 		switch {
 		case t.MemoryBytes > LambdaLimits.MemoryMB<<20:
 			st.NotServerless = fmt.Sprintf("task %q needs %d MiB of memory, beyond Lambda's %d MB", t.ID, t.MemoryBytes>>20, LambdaLimits.MemoryMB)
-		case t.RuntimeS > LambdaLimits.TimeoutS:
-			st.NotServerless = fmt.Sprintf("task %q runs %.0f s, beyond Lambda's %.0f s timeout", t.ID, t.RuntimeS, LambdaLimits.TimeoutS)
 		case addBytes(t.InputBytes, t.OutputBytes) > LambdaLimits.EphemeralMB<<20:
 			st.NotServerless = fmt.Sprintf("task %q reads and writes %d MiB, beyond Lambda's %d MB of /tmp",
 				t.ID, addBytes(t.InputBytes, t.OutputBytes)>>20, LambdaLimits.EphemeralMB)

@@ -198,7 +198,10 @@ var platformBlocks = []block{
 				i64:  []validator.Int64{int64validator.Between(128, 10240)}},
 			{name: "concurrency", kind: kInt, optional: true, desc: "Concurrent executions available. Defaults to `1000`.",
 				i64: []validator.Int64{int64validator.Between(1, 1_000_000)}},
-			{name: "timeout_s", kind: kFloat, optional: true, desc: "Function timeout in seconds (at most 900). Defaults to `900`.",
+			{name: "timeout_s", kind: kFloat, optional: true, desc: "Function timeout in seconds (at most 900). A stage runs on the pool " +
+				"only when each of its tasks fits: its runtime divided by `speed` (and slowed down when its memory setting gives fewer vCPUs " +
+				"than it has cores), plus the cold start and its S3 transfers, within the timeout; otherwise the stage goes elsewhere, and with " +
+				"no other pool the plan fails naming the task and its duration. Defaults to `900`.",
 				f64: []validator.Float64{float64validator.Between(1, 900)}},
 			{name: "cold_start_s", kind: kFloat, optional: true, desc: "Cold start of a new execution environment in seconds. Defaults to the catalog's value.",
 				f64: []validator.Float64{float64validator.Between(0, 900)}},
