@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -73,6 +74,10 @@ type Stack struct {
 	etcdURL           string
 	log               io.Writer
 	timeout           time.Duration
+	bins              Binaries
+
+	mu     sync.Mutex
+	extras []*APIServer // StartAPIServer's, stopped by Stop if their owner did not
 }
 
 // Start builds what is missing, then starts the stack. On error everything started is stopped.
@@ -91,7 +96,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{RunDir: runDir, log: opts.Log, timeout: opts.StartTimeout}
+	s := &Stack{RunDir: runDir, log: opts.Log, timeout: opts.StartTimeout, bins: bins}
 	defer func() {
 		if err != nil {
 			s.Stop()
@@ -167,6 +172,13 @@ func (s *Stack) PIDs() map[string]int {
 // Stop stops every process the stack started (operator, kwok and controllers first, then the
 // apiserver, then etcd), closes the webhook and removes the run directory. It is idempotent.
 func (s *Stack) Stop() {
+	s.mu.Lock()
+	extras := s.extras
+	s.extras = nil
+	s.mu.Unlock()
+	for _, a := range extras {
+		a.Stop()
+	}
 	byName := map[string]*process{}
 	for _, p := range s.procs {
 		byName[p.name] = p
@@ -238,20 +250,9 @@ func (s *Stack) startAPIServer(ctx context.Context, bins Binaries) error {
 	if err != nil {
 		return err
 	}
-	tokens := filepath.Join(s.pki.dir, "tokens.csv")
-	if err := os.WriteFile(tokens, []byte(s.AdminToken+`,sandbox-admin,sandbox-admin,"system:masters"`+"\n"), 0o600); err != nil {
+	args, err := s.apiserverArgs(s.pki.dir, port, s.AdminToken)
+	if err != nil {
 		return err
-	}
-	args := []string{
-		"--etcd-servers=" + s.etcdURL,
-		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(port),
-		"--cert-dir=" + s.pki.dir, "--tls-cert-file=" + s.pki.certFile, "--tls-private-key-file=" + s.pki.keyFile,
-		"--client-ca-file=" + s.pki.caFile, "--token-auth-file=" + tokens,
-		"--authorization-mode=Node,RBAC",
-		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file=" + s.pki.saPub, "--service-account-signing-key-file=" + s.pki.saKey,
-		"--service-cluster-ip-range=" + serviceCIDR, "--endpoint-reconciler-type=none",
-		"--allow-privileged=true", "--profiling=false",
 	}
 	if s.webhook != nil {
 		// Every token the static file does not know goes to the webhook; answers are not cached, so a
@@ -274,6 +275,26 @@ func (s *Stack) startAPIServer(ctx context.Context, bins Binaries) error {
 	return s.waitFor(ctx, "kube-apiserver /readyz", p, func() error {
 		return httpOK(s.pki.caPEM, s.Host+"/readyz", s.AdminToken)
 	})
+}
+
+// apiserverArgs are the flags of every kube-apiserver the stack runs: on its etcd, loopback only, its PKI,
+// and the static admin token (written to dir/tokens.csv) in system:masters.
+func (s *Stack) apiserverArgs(dir string, port int, adminToken string) ([]string, error) {
+	tokens := filepath.Join(dir, "tokens.csv")
+	if err := os.WriteFile(tokens, []byte(adminToken+`,sandbox-admin,sandbox-admin,"system:masters"`+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return []string{
+		"--etcd-servers=" + s.etcdURL,
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(port),
+		"--cert-dir=" + dir, "--tls-cert-file=" + s.pki.certFile, "--tls-private-key-file=" + s.pki.keyFile,
+		"--client-ca-file=" + s.pki.caFile, "--token-auth-file=" + tokens,
+		"--authorization-mode=Node,RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+		"--service-account-key-file=" + s.pki.saPub, "--service-account-signing-key-file=" + s.pki.saKey,
+		"--service-cluster-ip-range=" + serviceCIDR, "--endpoint-reconciler-type=none",
+		"--allow-privileged=true", "--profiling=false",
+	}, nil
 }
 
 // nodeMonitorGracePeriod is how long a simulated node may go without a heartbeat before it is NotReady

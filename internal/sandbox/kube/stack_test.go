@@ -71,6 +71,39 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	// A second apiserver on the stack's etcd shares none of its objects: no KubeRay CRDs, nodes or
+	// namespaces either way; the stack's keeps its CRDs; Stop ends its process.
+	t.Run("second apiserver", func(t *testing.T) {
+		api, err := st.StartAPIServer(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer api.Stop()
+		_, err = discovery.NewDiscoveryClientForConfigOrDie(api.RESTConfig()).ServerResourcesForGroupVersion("ray.io/v1")
+		if !apierrors.IsNotFound(err) {
+			t.Errorf("the second apiserver's ray.io/v1: want NotFound, got %v", err)
+		}
+		other := kubernetes.NewForConfigOrDie(api.RESTConfig())
+		if nodes, err := other.CoreV1().Nodes().List(ctx, metav1.ListOptions{}); err != nil || len(nodes.Items) != 0 {
+			t.Errorf("the second apiserver's nodes: %v, want none (err %v)", nodes, err)
+		}
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "only-in-the-second"}}
+		if _, err := other.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.CoreV1().Namespaces().Get(ctx, ns.Name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("the stack's apiserver sees the second's namespace (err %v)", err)
+		}
+		if _, err := discovery.NewDiscoveryClientForConfigOrDie(st.RESTConfig()).ServerResourcesForGroupVersion("ray.io/v1"); err != nil {
+			t.Errorf("the stack's apiserver lost ray.io/v1: %v", err)
+		}
+		pid := api.PID()
+		api.Stop()
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("the second apiserver (pid %d) still runs after Stop", pid)
+		}
+	})
+
 	t.Run("nodes", func(t *testing.T) {
 		n, err := cs.CoreV1().Nodes().Get(ctx, "gpu-0", metav1.GetOptions{})
 		if err != nil {

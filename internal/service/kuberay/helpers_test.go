@@ -71,6 +71,28 @@ resource "rayhpc_ray_cluster" "test" {
 `, o.name, sandbox.EKSClusterName, head, o.workers, extra)
 }
 
+// testAccConfigKubernetes is a RayCluster with a 1-CPU head on an m6i.xlarge node of the cluster reached
+// through the kubernetes block (host, CA, token); extra goes into the resource block.
+func testAccConfigKubernetes(name, host string, caPEM []byte, token, extra string) string {
+	return fmt.Sprintf(`
+resource "rayhpc_ray_cluster" "test" {
+  name        = %[1]q
+  ray_version = "2.46.0"
+  kubernetes {
+    host                   = %[2]q
+    cluster_ca_certificate = %[3]q
+    token                  = %[4]q
+  }
+  head {
+    cpu           = "1"
+    memory        = "2Gi"
+    node_selector = { "node.kubernetes.io/instance-type" = "m6i.xlarge" }
+  }
+  %[5]s
+}
+`, name, host, string(caPEM), token, extra)
+}
+
 func workerGroup(name string, replicas int, extra string) string {
 	return fmt.Sprintf(`
   worker_group {

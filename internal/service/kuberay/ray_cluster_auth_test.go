@@ -4,7 +4,6 @@ package kuberay_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -38,23 +37,7 @@ func TestAccKubeRayRayCluster_tokens(t *testing.T) {
 	}
 	st := acctest.Sandbox(t).Kube()
 	config := func(name, token string) string {
-		return fmt.Sprintf(`
-resource "rayhpc_ray_cluster" "test" {
-  name        = %[1]q
-  ray_version = "2.46.0"
-  kubernetes {
-    host                   = %[2]q
-    cluster_ca_certificate = %[3]q
-    token                  = %[4]q
-  }
-  head {
-    cpu           = "1"
-    memory        = "2Gi"
-    node_selector = { "node.kubernetes.io/instance-type" = "m6i.xlarge" }
-  }
-  timeouts = { create = "3m" }
-}
-`, name, st.Host, string(st.CAPEM), token)
+		return testAccConfigKubernetes(name, st.Host, st.CAPEM, token, `timeouts = { create = "3m" }`)
 	}
 	refused := regexp.MustCompile(`(?s)refused\s+the\s+credentials.*Unauthorized`)
 	for _, tc := range []struct{ name, token string }{
