@@ -95,6 +95,29 @@
 //     restart it); Lambda warm environments never expire within a run.
 //   - Spot nodes are never interrupted.
 //
+// # What no placement can beat
+//
+// [Bound] gives a lower bound on the makespan and cost of every placement
+// of a problem: per stage, split, task-level, every baseline, HEFT's own
+// estimate, whatever the scheduler. The makespan bound is the larger of
+// the critical path (the longest dependency chain, each task at its least
+// duration over the pools its stage may use: no boot, no cold start, no
+// queueing, its input at the best per-task Lustre or S3 bandwidth within
+// the aggregate, its shared inputs from a page cache once another task can
+// have a first copy whole, Batch's start) and a capacity bound (each task's
+// share of its pool's vCPUs, Lambda concurrency or Batch vCPUs times its
+// least duration, weighed over the pools). The critical path does not
+// depend on node counts, boots or warm pools, so it bounds a standing
+// cluster of any size too. What it leaves out, because the simulator's
+// sharing does not guarantee it: contention on the Lustre and S3
+// aggregates (a task's share counts running tasks by their duty, so shares
+// can add up to more than the aggregate; see sharedLink). The cost bound is
+// each task's least cost (a VM node billed at least for the vCPUs its tasks
+// hold, a task on a Ray head free) plus the fixed costs every placement
+// pays for at least the makespan bound. `make bench` prints it per trace
+// against the static cluster (1 − bound / static: the most any placement
+// could save) and our gap to it.
+//
 // # Units
 //
 // Times are seconds (float64), money is US dollars (float64), sizes are bytes
