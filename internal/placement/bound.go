@@ -9,7 +9,10 @@ import "math"
 // split, task-level), every baseline and HEFT's own schedule has a makespan
 // of at least MakespanS and a cost of at least CostUSD. See [Bound].
 type LowerBound struct {
-	// MakespanS is the larger of CriticalPathS and WorkS.
+	// MakespanS is at least the larger of CriticalPathS and WorkS, raised
+	// where time windows prove more (see bound_window.go). It holds on the
+	// pools' instance types whatever their node counts up to MaxNodes, warm
+	// or booted (the static cluster too).
 	MakespanS float64 `json:"makespan_s"`
 	// CriticalPathS is the longest dependency chain (task parents and stage
 	// barriers), each task at its least duration over the pools its stage
@@ -20,6 +23,16 @@ type LowerBound struct {
 	// vCPUs) for its least duration, summed over the tasks and weighed over
 	// the pools (see [Bound]).
 	WorkS float64 `json:"work_s"`
+	// PoolsAsGivenS (at least MakespanS) bounds the placements on the pools
+	// exactly as given: a task on a VM pool starts no earlier than a node
+	// of the pool can be ready (at 0 on its head node or on nodes up from
+	// the start, else after a boot), a pool's nodes add capacity only once
+	// they can be ready, and a Lambda task pays a cold start unless a warm
+	// environment of its stage can be there (one another task of the stage
+	// left; the first of them ended after a cold start). It holds for every
+	// placement Solve simulates and every baseline but the static cluster
+	// (which changes the pool's node counts), not for other pools.
+	PoolsAsGivenS float64 `json:"pools_as_given_s"`
 	// CostUSD is every task's least cost over the pools its stage may use
 	// plus the fixed costs every placement pays for at least MakespanS.
 	CostUSD float64 `json:"cost_usd"`
@@ -51,6 +64,10 @@ type LowerBound struct {
 //     weights λ on the pools summing to 1, Σ_k λ_k load_k ≤ makespan and
 //     Σ_v min_k λ_k a_k(v) ≤ Σ_k λ_k load_k. Any λ gives a bound; Bound
 //     searches for a good one (the dual of the fractional assignment LP).
+//     The same holds within a time window: to end by T, each task must run
+//     where it can end by T less the least time its descendants need, and
+//     each pool's work must fit in the capacity it has before T (see
+//     bound_window.go); every T that fails is a bound.
 //   - Cost: a VM node is billed at least for the time its tasks hold its
 //     vCPUs (share of its vCPUs × duration); a task on a pool's head node
 //     costs nothing per task (the head is a fixed cost). A Lambda
@@ -86,8 +103,11 @@ func Bound(p *Problem) (*LowerBound, error) {
 			least[v*nK+k] = pr.leastDuration(int32(v), k)
 		}
 	}
-	lb := &LowerBound{CriticalPathS: pr.cachedCriticalPath(least), WorkS: pr.workBound(least)}
-	lb.MakespanS = math.Max(lb.CriticalPathS, lb.WorkS)
+	cp, any := pr.refinedPath(least, false)
+	lb := &LowerBound{CriticalPathS: cp, WorkS: pr.workBound(least)}
+	lb.MakespanS = pr.windowBound(any, math.Max(lb.CriticalPathS, lb.WorkS))
+	cpGiven, given := pr.refinedPath(least, true)
+	lb.PoolsAsGivenS = pr.windowBound(given, math.Max(lb.MakespanS, cpGiven))
 	lb.CostUSD = pr.costBound(least, lb.MakespanS)
 	return lb, nil
 }
@@ -140,12 +160,22 @@ func (s *Storage) bestBandwidths(pl *Pool) (read, write, s3 float64) {
 	return read, write, s3
 }
 
+// pathInfo is what a pass of the critical path knows.
+type pathInfo struct {
+	// copies, per shared file, say when a first copy can be whole (see
+	// firstCopies); nil: every shared input may be cached at once.
+	copies []firstCopy
+	// given: the pools as given (see LowerBound.PoolsAsGivenS).
+	given bool
+	// warm, per stage and pool, says when a warm Lambda environment can
+	// first be there (see firstWarm; given only; nil: any time).
+	warm []firstCopy
+}
+
 // criticalPath is the longest chain of least durations (the least over the
-// pools each task may use), barriers taking no time. With copies (see
-// firstCopies), a task's shared inputs come from a page cache no earlier
-// than a first copy of them can be whole. It returns the chain's end and
-// every node's earliest start and end.
-func (pr *prepared) criticalPath(least []float64, copies []firstCopy) (end float64, est, ef []float64) {
+// pools each task may use), barriers taking no time, refined by in. It
+// returns the chain's end and every node's earliest start and end.
+func (pr *prepared) criticalPath(least []float64, in *pathInfo) (end float64, est, ef []float64) {
 	g := pr.g
 	nK := len(pr.p.Pools)
 	est, ef = make([]float64, g.nNodes), make([]float64, g.nNodes)
@@ -158,17 +188,53 @@ func (pr *prepared) criticalPath(least []float64, copies []firstCopy) (end float
 		if int(v) < g.nTasks {
 			best := math.Inf(1)
 			for k, d := range least[int(v)*nK : int(v)*nK+nK] {
-				e := ready + d
-				if copies != nil && !math.IsInf(d, 1) {
-					e = math.Max(e, pr.cachedEnd(v, k, ready, d, copies))
+				if !math.IsInf(d, 1) {
+					best = math.Min(best, pr.earliestEnd(v, k, ready, d, in))
 				}
-				best = math.Min(best, e)
 			}
 			ef[v] = best
 		}
 		end = math.Max(end, ef[v])
 	}
 	return end, est, ef
+}
+
+// earliestEnd is the earliest task v, ready at ready, can end on pool k
+// where its least duration is d.
+func (pr *prepared) earliestEnd(v int32, k int, ready, d float64, in *pathInfo) float64 {
+	start := ready
+	if in.given {
+		start = math.Max(ready, pr.earliestStart(v, k))
+	}
+	e := start + d
+	if in.copies != nil {
+		e = math.Max(e, pr.cachedEnd(v, k, start, d, in.copies))
+	}
+	if pl := &pr.p.Pools[k]; in.given && pl.Kind == KindServerless && in.warm != nil {
+		// Cold, or in a warm environment another task of its stage left.
+		warm := math.Max(start, in.warm[pr.ct[v].Stage*len(pr.p.Pools)+k].of(v)) + d
+		e = math.Max(e, math.Min(start+pl.StartLatencyS+d, warm))
+	}
+	return e
+}
+
+// earliestStart is the earliest task v can start on pool k as given: on a VM
+// pool, 0 when its head node can hold it or enough nodes are up at time 0,
+// else once a node has booted.
+func (pr *prepared) earliestStart(v int32, k int) float64 {
+	pl := &pr.p.Pools[k]
+	if !pl.Kind.isVM() {
+		return 0
+	}
+	t := &pr.ct[v]
+	n := pr.nodesOf(v, pl)
+	if n == 1 && t.Cores <= pl.HeadVCPUs && t.MemoryBytes <= pl.HeadMemoryBytes && t.GPUs == 0 {
+		return 0
+	}
+	if pl.MinNodes >= n && !pl.MinNodesBoot {
+		return 0
+	}
+	return pl.StartLatencyS
 }
 
 // capacityShare is the share of pool k's capacity task v holds while it
@@ -195,9 +261,7 @@ func (pr *prepared) capacityShare(v int32, k int) float64 {
 
 // workBound is the capacity bound: max over weights λ on the pools (summing
 // to 1) of Σ_v min_k λ_k a_k(v), a_k(v) being task v's share of pool k's
-// capacity times its least duration there. Every λ gives a bound (see
-// [Bound]); the best found by exponentiated-gradient ascent from equal
-// weights, and at each pool alone, is returned.
+// capacity times its least duration there (see [Bound] and maxDual).
 func (pr *prepared) workBound(least []float64) float64 {
 	nT, nK := pr.g.nTasks, len(pr.p.Pools)
 	a := make([]float64, nT*nK)
@@ -210,6 +274,16 @@ func (pr *prepared) workBound(least []float64) float64 {
 			}
 		}
 	}
+	return maxDual(a, nT, nK, math.Inf(1))
+}
+
+// maxDual searches weights λ on the nK pools (summing to 1) for a large
+// φ(λ) = Σ_v min_k λ_k a[v*nK+k] (+Inf entries: pools task v may not use)
+// and returns the largest φ found, or as soon as one exceeds stop. Every λ
+// gives a lower bound when each pool's Σ a over its tasks is at most 1 (or
+// the makespan): the dual of the fractional assignment LP. The search:
+// each pool alone, then exponentiated-gradient ascent from equal weights.
+func maxDual(a []float64, nT, nK int, stop float64) float64 {
 	grad := make([]float64, nK)
 	phi := func(lambda []float64) float64 {
 		clear(grad)
@@ -217,14 +291,15 @@ func (pr *prepared) workBound(least []float64) float64 {
 		for v := 0; v < nT; v++ {
 			best, arg := math.Inf(1), -1
 			for k := 0; k < nK; k++ {
-				if x := lambda[k] * a[v*nK+k]; x < best {
+				if x := lambda[k] * a[v*nK+k]; x < best { // 0 × +Inf is NaN: not taken
 					best, arg = x, k
 				}
 			}
-			if arg >= 0 {
-				sum += best
-				grad[arg] += a[v*nK+arg]
+			if arg < 0 {
+				return math.Inf(1) // no pool: nothing fits
 			}
+			sum += best
+			grad[arg] += a[v*nK+arg]
 		}
 		return sum
 	}
@@ -233,14 +308,18 @@ func (pr *prepared) workBound(least []float64) float64 {
 	for k := range lambda { // each pool alone: the work only it may run
 		clear(lambda)
 		lambda[k] = 1
-		best = math.Max(best, phi(lambda))
+		if best = math.Max(best, phi(lambda)); best > stop {
+			return best
+		}
 	}
 	for k := range lambda {
 		lambda[k] = 1 / float64(nK)
 	}
 	const steps = 200
 	for it := 0; it < steps; it++ {
-		best = math.Max(best, phi(lambda))
+		if best = math.Max(best, phi(lambda)); best > stop {
+			return best
+		}
 		top := 0.0
 		for _, x := range grad {
 			top = math.Max(top, x)

@@ -24,21 +24,54 @@ import (
 // themselves lower bounds, so each pass (criticalPath with them) is a
 // lower bound, no lower than the last.
 
-// cachedCriticalPath is the critical path with the first copies of shared
-// files, refined over a few passes.
-func (pr *prepared) cachedCriticalPath(least []float64) float64 {
-	end, est, ef := pr.criticalPath(least, nil)
-	if pr.fileBytes == nil || pr.p.Storage.NoPageCache {
-		return end
-	}
-	for pass := 0; pass < 4; pass++ {
-		e, s, f := pr.criticalPath(least, pr.firstCopies(est, ef))
-		if e <= end {
-			return math.Max(e, end)
+// refinedPath is the critical path (on the pools as given when given),
+// refined over a few passes with the first copies of shared files and,
+// when given, the first warm Lambda environments of each stage; each pass
+// is a lower bound from the last one's. It returns the path's end and what
+// the window bound needs.
+func (pr *prepared) refinedPath(least []float64, given bool) (float64, *windows) {
+	in := &pathInfo{given: given}
+	end, est, ef := pr.criticalPath(least, in)
+	cache := pr.fileBytes != nil && !pr.p.Storage.NoPageCache
+	for pass := 0; pass < 4 && (cache || given); pass++ {
+		next := &pathInfo{given: given}
+		if cache {
+			next.copies = pr.firstCopies(est, ef)
 		}
-		end, est, ef = e, s, f
+		if given {
+			next.warm = pr.firstWarm(least, est)
+		}
+		e, s, f := pr.criticalPath(least, next)
+		last := end
+		in, end, est, ef = next, math.Max(e, end), s, f
+		if e <= last {
+			break
+		}
 	}
-	return end
+	return end, &windows{least: least, in: in, est: est, tail: pr.tails(least)}
+}
+
+// firstWarm is, per stage and serverless pool (index stage × pools + pool),
+// when a warm execution environment of the stage's function can first be
+// there: the first to end of the stage's tasks on the pool started cold
+// (every task did until one ended), so no earlier than the least, over the
+// stage's tasks, of earliest start + cold start + least duration; a task
+// never reuses its own environment (see firstCopy).
+func (pr *prepared) firstWarm(least, est []float64) []firstCopy {
+	nK := len(pr.p.Pools)
+	out := make([]firstCopy, len(pr.w.Stages)*nK)
+	for i := range out {
+		out[i] = firstCopy{at: math.Inf(1), next: math.Inf(1), by: -1}
+	}
+	for v := range pr.w.Tasks {
+		s := pr.ct[v].Stage
+		for _, k := range pr.allowed[s] {
+			if pl := &pr.p.Pools[k]; pl.Kind == KindServerless {
+				out[s*nK+k].add(int32(v), est[v]+pl.StartLatencyS+least[v*nK+k])
+			}
+		}
+	}
+	return out
 }
 
 // cacheable reports whether task v on pool k may find its shared inputs in

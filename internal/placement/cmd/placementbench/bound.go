@@ -64,12 +64,14 @@ func boundTable(ws []trace, opt placement.Options) {
 	fmt.Println("may use (no boot, no cold start, no queueing, best per-task bandwidth, every shared input in the page cache);")
 	fmt.Println("it holds whatever the node counts and warm pools. Capacity: the pools' vCPUs, concurrency and Batch vCPUs.")
 	fmt.Println("Cells: makespan s (cost USD). Max less: the largest reduction any placement could achieve, 1 - bound / static")
-	fmt.Println("cluster. Gap: how much longer than the bound our placement is (objective as above; and on the makespan objective).")
+	fmt.Println("cluster. As given: the bound on the trace's pools as they are (a VM task waits for a boot unless a head node or")
+	fmt.Println("a warm node holds it; Lambda cold starts unless a task of the stage has ended). Gap: how much longer than that our")
+	fmt.Println("placement is (objective as above; and on the makespan objective).")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "workflow\tcritical path\tcapacity\tbound\tstatic up\tmax less vs up\tours vs up\tstatic created\tmax less vs created"+
-		"\tours vs created\tours\tgap\tfastest\tgap (fastest)\n")
+		"\tours vs created\tas given\tours\tgap\tfastest\tgap (fastest)\n")
 	var n float64
-	var maxUp, maxUpC, oursUp, oursUpC, maxCr, maxCrC, oursCr, oursCrC, gap, gapF float64
+	var maxUp, maxUpC, oursUp, oursUpC, maxCr, maxCrC, oursCr, oursCrC, gap, gapF, gapAny float64
 	var short []string
 	for _, t := range ws {
 		r, err := boundCompare(t, opt)
@@ -79,13 +81,13 @@ func boundTable(ws []trace, opt placement.Options) {
 		}
 		lb := r.lb
 		mu, mc := less(r.up.MakespanS, lb.MakespanS), less(r.created.MakespanS, lb.MakespanS)
-		g, gf := -less(lb.MakespanS, r.ours.MakespanS), -less(lb.MakespanS, r.fastest.MakespanS)
+		g, gf := -less(lb.PoolsAsGivenS, r.ours.MakespanS), -less(lb.PoolsAsGivenS, r.fastest.MakespanS)
 		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f (%.4f)\t%.1f (%.4f)\t%.1f%% (%.1f%%)\t%.1f%% (%.1f%%)\t%.1f (%.4f)\t%.1f%% (%.1f%%)\t%.1f%% (%.1f%%)"+
-			"\t%.1f (%.4f)\t%.1f%%\t%.1f\t%.1f%%\n",
+			"\t%.1f\t%.1f (%.4f)\t%.1f%%\t%.1f\t%.1f%%\n",
 			r.name, lb.CriticalPathS, lb.WorkS, lb.MakespanS, lb.CostUSD, r.up.MakespanS, r.up.CostUSD,
 			mu, less(r.up.CostUSD, lb.CostUSD), less(r.up.MakespanS, r.ours.MakespanS), less(r.up.CostUSD, r.ours.CostUSD),
 			r.created.MakespanS, r.created.CostUSD, mc, less(r.created.CostUSD, lb.CostUSD),
-			less(r.created.MakespanS, r.ours.MakespanS), less(r.created.CostUSD, r.ours.CostUSD),
+			less(r.created.MakespanS, r.ours.MakespanS), less(r.created.CostUSD, r.ours.CostUSD), lb.PoolsAsGivenS,
 			r.ours.MakespanS, r.ours.CostUSD, g, r.fastest.MakespanS, gf)
 		n++
 		maxUp += mu
@@ -98,6 +100,7 @@ func boundTable(ws []trace, opt placement.Options) {
 		oursCrC += less(r.created.CostUSD, r.ours.CostUSD)
 		gap += g
 		gapF += gf
+		gapAny -= less(lb.MakespanS, r.ours.MakespanS)
 		if mu < 34 {
 			short = append(short, fmt.Sprintf("%s %.1f%%", r.name, mu))
 		}
@@ -115,5 +118,6 @@ func boundTable(ws []trace, opt placement.Options) {
 	}
 	fmt.Printf("The 34%% makespan goal against the static cluster up before the run: %s (the most any placement could "+
 		"achieve on average is %.1f%%; below 34%% on %d of %d traces%s).\n", verdict, maxUp/n, len(short), int(n), names(short))
-	fmt.Printf("Our placement is %.1f%% longer than the bound on average (on the makespan objective %.1f%%).\n\n", gap/n, gapF/n)
+	fmt.Printf("Our placement is %.1f%% longer than the bound on the pools as given on average (on the makespan objective %.1f%%), "+
+		"%.1f%% longer than the bound of any pools.\n\n", gap/n, gapF/n, gapAny/n)
 }
