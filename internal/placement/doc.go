@@ -43,15 +43,17 @@
 // provider's catalogue, internal/prices); figures that could not be
 // confirmed against a published AWS page say so. What is modelled: node boot
 // and warm nodes, per-second billing with minimums, the scale-down idle time
-// of nodes started on demand, fixed costs of a pool (head node, EKS control
-// plane) and of the Lustre file system for the run, right-sized instance
+// of nodes started on demand, fixed costs of a cluster (head node, EKS
+// control plane; once per cluster, however many of its queues or worker
+// groups run tasks: see Pool.Cluster) and of the Lustre file system for the
+// run, right-sized instance
 // types, spot pricing, Lambda's 1 ms billing tick, cold starts, memory-bound
 // vCPU share, timeout, concurrency and ephemeral storage, Fargate sizes and
 // storage, S3 requests, data through S3 between storage domains, stages
 // split over two pools and task-level placements (see [Plan]), multi-node
 // MPI tasks gang-scheduled on whole nodes of HPC pools with EFA (see
 // [TaskNodes]), a Ray head's
-// task vCPUs (Pool.HeadVCPUs) and a standing environment whose fixed costs
+// task vCPUs (Pool.HeadVCPUs, once per cluster) and a standing environment whose fixed costs
 // every placement pays alike (Platforms.Standing). These simplifications are deliberate
 // and shape the figures `make bench` reports:
 //   - A multi-node MPI task's communication is inside its measured runtime

@@ -97,7 +97,7 @@ func TestTable_standingFixedCostsRow(t *testing.T) {
 	vm.FixedHourlyUSD = 3.6
 	pl := Platforms{Pools: []Pool{vm, lambdaTestPool("fn")}, Storage: testStorage(), Standing: true}
 	ev := evalOK(t, NewProblem(w, pl), Assignment{1})
-	if got := Table(ev); !strings.Contains(got, "(fixed costs of pools no stage used)") || !strings.Contains(got, "0.0110") {
+	if got := Table(ev); !strings.Contains(got, "(fixed costs of clusters no stage used)") || !strings.Contains(got, "0.0110") {
 		t.Fatalf("no row for the unused pool's $0.011:\n%s", got)
 	}
 	pl.Standing = false

@@ -42,7 +42,7 @@ type fitInfo struct {
 
 // prepared is a validated problem compiled for fast repeated simulation.
 type prepared struct {
-	p       *Problem
+	p       *Problem // the problem, each cluster's head on its head pool only (see [headsOnce])
 	w       *Workflow
 	g       *graph
 	blevel  []float64 // static priority of every node (reference bottom level)
@@ -56,6 +56,8 @@ type prepared struct {
 	// fileBytes are the sizes of the workflow's shared files (nil when it
 	// has none; see cache.go).
 	fileBytes []int64
+	// clusters are the problem's [Platforms.Clusters].
+	clusters [][]int
 }
 
 // ctask is the part of a Task the simulator reads, stored contiguously.
@@ -79,7 +81,8 @@ func prepare(p *Problem) (*prepared, error) {
 		return nil, err
 	}
 	w := p.Workflow
-	pr := &prepared{p: p, w: w, g: g}
+	clusters := p.Clusters()
+	pr := &prepared{p: headsOnce(p, clusters), w: w, g: g, clusters: clusters}
 	// Static bottom levels on the reference core, in reverse topological order.
 	pr.blevel = make([]float64, g.nNodes)
 	for i := len(g.topo) - 1; i >= 0; i-- {

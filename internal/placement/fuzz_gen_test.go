@@ -121,6 +121,9 @@ func genProblem(f *fuzzSource, maxTasks int) *genCase {
 			if err != nil {
 				panic(err)
 			}
+			if k == 2 { // a second cluster of its kind (drawing no random number: earlier cases stay as they were)
+				pl.Cluster = "c2"
+			}
 			if f.chance(1, 6) {
 				pl.HourlyUSD = 0
 			}

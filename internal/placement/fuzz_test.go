@@ -273,7 +273,7 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 		case KindHPC, KindRay:
 			checkTaskNodes(p, i, sp, ev.Pools[sp.Pool].Nodes, fail)
 			// Node 0 is the head node when the pool's head runs tasks.
-			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes+headsOf(pl) {
+			if sp.Node < 0 || sp.Node >= ev.Pools[sp.Pool].Nodes+headsOf(p, sp.Pool) {
 				fail("task %s on node %d of %d", task.ID, sp.Node, ev.Pools[sp.Pool].Nodes)
 			}
 		case KindServerless:
@@ -345,7 +345,7 @@ func checkEvaluation(t testing.TB, p *Problem, plan Plan, ev *Evaluation, fail f
 					n.gpus += sg * gpus
 					n.mem += int64(sg) * mem
 					vc, gp, mem := pl.VCPUs, pl.GPUs, pl.MemoryBytes
-					if node < headsOf(pl) {
+					if node < headsOf(p, k) {
 						vc, gp, mem = pl.HeadVCPUs, 0, pl.HeadMemoryBytes
 					}
 					if n.cores > vc || n.gpus > gp || n.mem > mem {
@@ -424,8 +424,16 @@ func bruteForceCase(t testing.TB, p *Problem, sol *Solution, opts Options) (floa
 	return best, bestA, ok
 }
 
-// headsOf is 1 when the pool's head node runs tasks (it is then node 0).
-func headsOf(pl *Pool) int {
+// headsOf is 1 when pool k has a head node that runs tasks (it is then node
+// 0): its cluster's head runs tasks and k is the cluster's first pool (no
+// earlier pool has its kind and cluster name).
+func headsOf(p *Problem, k int) int {
+	pl := &p.Pools[k]
+	for j := 0; j < k; j++ {
+		if p.Pools[j].Kind == pl.Kind && p.Pools[j].Cluster == pl.Cluster {
+			return 0
+		}
+	}
 	if pl.HeadVCPUs > 0 {
 		return 1
 	}
@@ -493,7 +501,7 @@ func checkTaskNodes(p *Problem, i int, sp TaskSpan, started int, fail func(strin
 				pl.Name, pl.VCPUs, pl.MemoryBytes, pl.GPUs, sp.Nodes)
 		}
 		// Node 0 is the head node when the pool's head runs tasks.
-		if sp.Node < 0 || sp.Node >= started+headsOf(pl) {
+		if sp.Node < 0 || sp.Node >= started+headsOf(p, sp.Pool) {
 			fail("task %s on node %d of %d", task.ID, sp.Node, started)
 		}
 		return
@@ -504,7 +512,7 @@ func checkTaskNodes(p *Problem, i int, sp TaskSpan, started int, fail func(strin
 		return
 	}
 	for j, n := range sp.Nodes {
-		if n < headsOf(pl) || n >= started+headsOf(pl) || (j > 0 && n <= sp.Nodes[j-1]) {
+		if n < headsOf(p, sp.Pool) || n >= started+headsOf(p, sp.Pool) || (j > 0 && n <= sp.Nodes[j-1]) {
 			fail("mpi task %s spans nodes %v of %d started", task.ID, sp.Nodes, started)
 		}
 	}

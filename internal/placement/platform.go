@@ -103,20 +103,38 @@ type Pool struct {
 	// ScaledownIdletime, the autoscaler's scale-down delay). Nodes up from
 	// the start (MinNodes) are billed until the end of the run.
 	IdleTimeoutS float64 `json:"idle_timeout_s,omitempty"`
-	// FixedHourlyUSD is billed for the whole run when the pool runs any task:
-	// the ParallelCluster head node, the EKS control plane and the Ray head.
+	// Cluster (VM pools) names the cluster the pool is part of: the HPC
+	// pools with the same Cluster are queues of one ParallelCluster cluster,
+	// the Ray pools with the same Cluster worker groups of one RayCluster (on
+	// its own EKS cluster). A cluster has one head node (and, for Ray, one
+	// EKS control plane): its fixed cost is billed once and its head's task
+	// capacity exists once (see [Platforms.Clusters]). Empty is the kind's
+	// default cluster: pools of one kind that name no cluster are all queues
+	// or worker groups of one cluster, as a rayhpc_hybrid_cluster's are.
+	// Serverless and Batch pools have no cluster (each pool is billed alone).
+	Cluster string `json:"cluster,omitempty"`
+	// FixedHourlyUSD is the fixed cost of the pool's cluster: the
+	// ParallelCluster head node; the EKS control plane and the Ray head. It
+	// is billed once per cluster, for the whole run, when any pool of the
+	// cluster runs a task (every pool of a cluster must carry the same
+	// value); the bill is shared among the cluster's pools in proportion to
+	// the core-seconds their tasks held. A Serverless or Batch pool's is
+	// billed on its own when it runs a task.
 	FixedHourlyUSD float64 `json:"fixed_hourly_usd,omitempty"`
 	FixedSource    string  `json:"fixed_source,omitempty"`
 	// MinNodesBoot (VM pools): the MinNodes nodes are requested at time 0
 	// and ready StartLatencyS later (a cluster created for the run) instead
 	// of up at time 0 (warm nodes of a standing cluster).
 	MinNodesBoot bool `json:"min_nodes_boot,omitempty"`
-	// HeadVCPUs and HeadMemoryBytes (VM pools): the pool's head node runs
-	// tasks too, with this much of its capacity. It is up at time 0 and its
-	// price is part of FixedHourlyUSD (not billed per node); it does not
-	// count towards MaxNodes. A Ray head does this by default: Ray
-	// advertises the head container's CPUs unless rayStartParams sets
-	// num-cpus to 0. A Slurm head node runs no jobs (0).
+	// HeadVCPUs and HeadMemoryBytes (VM pools): the head node of the pool's
+	// cluster runs tasks too, with this much of its capacity (every pool of
+	// a cluster must carry the same values). The head exists once per
+	// cluster: it is a node of the cluster's first pool (in Pools order)
+	// only, whose tasks may use it; the other pools of the cluster have no
+	// head node. It is up at time 0 and its price is part of FixedHourlyUSD
+	// (not billed per node); it does not count towards MaxNodes. A Ray head
+	// does this by default: Ray advertises the head container's CPUs unless
+	// rayStartParams sets num-cpus to 0. A Slurm head node runs no jobs (0).
 	HeadVCPUs       int   `json:"head_vcpus,omitempty"`
 	HeadMemoryBytes int64 `json:"head_memory_bytes,omitempty"`
 	// Spot marks a VM pool priced at spot (HourlyUSD is then the spot price;
@@ -185,11 +203,12 @@ type Platforms struct {
 	Pools   []Pool  `json:"pools"`
 	Storage Storage `json:"storage"`
 	// Standing: the environment is up before the run and stays up after it
-	// (a standing rayhpc_hybrid_cluster): every pool's fixed costs (head
-	// node, EKS control plane, Ray head) and the Lustre file system are
-	// billed for the run to every placement alike, whether it uses them or
-	// not. Otherwise they are billed only to placements that use them (an
-	// environment made for the run; their creation time is not modelled).
+	// (a standing rayhpc_hybrid_cluster): every cluster's fixed cost (head
+	// node, EKS control plane and Ray head; once per cluster, see
+	// Pool.Cluster) and the Lustre file system are billed for the run to
+	// every placement alike, whether it uses them or not. Otherwise they are
+	// billed only to placements that use them (an environment made for the
+	// run; their creation time is not modelled).
 	Standing bool `json:"standing,omitempty"`
 	// PriceSources says where each price came from (a catalogue value's name, "pool.<name>", a head
 	// node), for the manifest and the provider's outputs; not part of the input hash (the prices are).
@@ -394,6 +413,9 @@ func (p *Problem) Validate() error {
 			return fmt.Errorf("pool %q is defined twice", p.Pools[i].Name)
 		}
 		seen[p.Pools[i].Name] = true
+	}
+	if err := p.validateClusters(); err != nil {
+		return err
 	}
 	if p.Storage.Lustre && !inRange(p.Storage.LustreBandwidthBps, MinBandwidthBps, math.MaxFloat64) {
 		return fmt.Errorf("storage: Lustre bandwidth must be at least %g B/s", MinBandwidthBps)

@@ -82,7 +82,7 @@ func Table(ev *Evaluation) string {
 		fmt.Fprintf(tw, "(Lustre file system)\t\t\t\t\t\t\t%.4f\n", ev.StorageUSD)
 	}
 	if idle := unattributedUSD(ev); idle > 0 {
-		fmt.Fprintf(tw, "(fixed costs of pools no stage used)\t\t\t\t\t\t\t%.4f\n", idle)
+		fmt.Fprintf(tw, "(fixed costs of clusters no stage used)\t\t\t\t\t\t\t%.4f\n", idle)
 	}
 	fmt.Fprintf(tw, "TOTAL\t\t\t\t%d\t0.0\t%.1f\t%.4f\n", tasks, ev.MakespanS, ev.CostUSD)
 	tw.Flush()
@@ -90,7 +90,8 @@ func Table(ev *Evaluation) string {
 }
 
 // unattributedUSD is the cost no stage carries: in a standing environment
-// the fixed costs of pools that ran no task (0 below a micro-dollar).
+// the fixed costs of clusters none of whose pools ran a task (0 below a
+// micro-dollar).
 func unattributedUSD(ev *Evaluation) float64 {
 	rest := ev.CostUSD - ev.StorageUSD
 	for _, r := range ev.Stages {

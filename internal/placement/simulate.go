@@ -37,8 +37,9 @@ func Evaluate(p *Problem, a Assignment) (*Evaluation, error) {
 //     Ray autoscaler). Billing per node: from its start until IdleTimeoutS
 //     after its last task (the scale-down idle time), rounded up to the
 //     second, at least MinBillingS; MinNodes static nodes are up at time 0
-//     and billed until the makespan. FixedHourlyUSD is billed for the
-//     makespan when the pool runs any task.
+//     and billed until the makespan. A cluster's FixedHourlyUSD is billed
+//     once for the makespan when any of its pools runs a task (see
+//     Pool.Cluster); its head's task capacity is a node of its first pool.
 //   - Serverless: at most Concurrency executions at once; each stage is a
 //     function whose finished executions stay warm for reuse by the same
 //     stage; an execution that finds no warm environment pays a cold start.
@@ -369,8 +370,8 @@ func (sm *simulator) nodeBilledS(n *vmNode, pl *Pool) float64 {
 	return math.Max(pl.MinBillingS, ceilEps(end-n.startAt))
 }
 
-// bill adds the VM nodes, the pools' fixed costs and the Lustre file system
-// to the per-task costs and returns the total.
+// bill adds the VM nodes, the clusters' fixed costs and the Lustre file
+// system to the per-task costs and returns the total.
 func (sm *simulator) bill() float64 {
 	total := sm.s3Cost
 	for k := range sm.pools {
@@ -381,15 +382,50 @@ func (sm *simulator) bill() float64 {
 				sp.cost += sm.nodeBilledS(&sp.nodes[i], pl) * pl.HourlyUSD / 3600
 			}
 		}
-		if sp.tasks > 0 || sm.pr.p.Standing {
-			sp.cost += pl.FixedHourlyUSD * sm.makespan / 3600
-		}
-		total += sp.cost
+	}
+	for _, c := range sm.pr.clusters {
+		sm.billFixed(c)
+	}
+	for k := range sm.pools {
+		total += sm.pools[k].cost
 	}
 	if sm.billsFS() {
 		total += sm.pr.p.Storage.LustreHourlyUSD * sm.makespan / 3600
 	}
 	return total
+}
+
+// billFixed bills the fixed cost of cluster c (its pools' indices) once for
+// the makespan when any of its pools ran a task, or in a standing
+// environment. Its pools share it in proportion to the core-seconds their
+// tasks held (so that stage costs carry it), else by tasks run; when none
+// ran a task the cluster's first pool carries it.
+func (sm *simulator) billFixed(c []int) {
+	fixed := sm.pools[c[0]].pool.FixedHourlyUSD * sm.makespan / 3600
+	var held float64
+	tasks := 0
+	for _, k := range c {
+		held += sm.pools[k].held
+		tasks += sm.pools[k].tasks
+	}
+	if fixed == 0 || (tasks == 0 && !sm.pr.p.Standing) {
+		return
+	}
+	if len(c) == 1 {
+		sm.pools[c[0]].cost += fixed
+		return
+	}
+	for _, k := range c {
+		sp := &sm.pools[k]
+		switch {
+		case held > 0:
+			sp.cost += fixed * sp.held / held
+		case tasks > 0:
+			sp.cost += fixed * float64(sp.tasks) / float64(tasks)
+		case k == c[0]:
+			sp.cost += fixed
+		}
+	}
 }
 
 // billsFS reports whether the Lustre file system is billed for the run:
