@@ -73,11 +73,11 @@ type LowerBound struct {
 //     costs nothing per task (the head is a fixed cost). A Lambda
 //     invocation and a Batch task are billed on their duration, rounded
 //     up, which grows with it. A task in the S3 domain pays a GET and a PUT.
-//     Fixed costs (pool fixed hourly prices, the Lustre file system) are
-//     added for MakespanS where every placement pays them: all of them in
-//     a standing environment; otherwise a pool's when some stage may use
-//     only it, the file system's when some stage may use only pools that
-//     mount it. Minimum billing, idle time and boots are left out.
+//     Fixed costs (a cluster's fixed hourly price, once per cluster; the
+//     Lustre file system) are added for MakespanS where every placement
+//     pays them: all of them in a standing environment; otherwise a
+//     cluster's when some stage may use only its pools, the file system's
+//     when some stage may use only pools that mount it. Minimum billing, idle time and boots are left out.
 //
 // The bound is for the pools of p as given: a placement on other pools (a
 // static cluster with more nodes than MaxNodes, faster instances) is not
@@ -385,17 +385,28 @@ func (pr *prepared) costBound(least []float64, makespan float64) float64 {
 		}
 		total += best
 	}
-	// Fixed costs: billed for the makespan to every placement in a standing
-	// environment; otherwise to those that use the pool (the file system),
-	// which every placement does when a stage may use nothing else.
-	usesPool := make([]bool, nK)
+	// Fixed costs, once per cluster (see Pool.Cluster): billed for the
+	// makespan to every placement in a standing environment; otherwise to
+	// those that use the cluster (the file system), which every placement
+	// does when a stage may use nothing else.
+	clusterOf := make([]int, nK)
+	for i, c := range pr.clusters {
+		for _, k := range c {
+			clusterOf[k] = i
+		}
+	}
+	usesCluster := make([]bool, len(pr.clusters))
 	usesFS := p.Standing && p.Storage.Lustre
-	for k := range usesPool {
-		usesPool[k] = p.Standing
+	for i := range usesCluster {
+		usesCluster[i] = p.Standing
 	}
 	for _, a := range pr.allowed {
-		if len(a) == 1 {
-			usesPool[a[0]] = true
+		one := len(a) > 0
+		for _, k := range a {
+			one = one && clusterOf[k] == clusterOf[a[0]]
+		}
+		if one {
+			usesCluster[clusterOf[a[0]]] = true
 		}
 		allFS := true
 		for _, k := range a {
@@ -403,9 +414,9 @@ func (pr *prepared) costBound(least []float64, makespan float64) float64 {
 		}
 		usesFS = usesFS || allFS
 	}
-	for k := range usesPool {
-		if usesPool[k] {
-			total += p.Pools[k].FixedHourlyUSD * makespan / 3600
+	for i, c := range pr.clusters {
+		if usesCluster[i] {
+			total += p.Pools[c[0]].FixedHourlyUSD * makespan / 3600
 		}
 	}
 	if usesFS {

@@ -187,3 +187,23 @@ func TestCluster_validation(t *testing.T) {
 		t.Errorf("two clusters: %v", err)
 	}
 }
+
+// The lower bound counts a cluster's fixed cost once too: with two worker groups of one standing RayCluster
+// it must not exceed the cost of a placement (it added the fixed cost for each group).
+func TestCluster_boundCountsFixedCostOnce(t *testing.T) {
+	pl := Platforms{Pools: []Pool{cheapVM("g1", KindRay, ""), cheapVM("g2", KindRay, "")}, Storage: testStorage(), Standing: true}
+	p := NewProblem(twoStages(t, 1), pl)
+	b, err := Bound(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := Evaluate(p, Assignment{0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One node for 100 s ($0.1) and the fixed cost once ($1.0); the bound: the fixed cost for its makespan and
+	// each task's share of a node (1 of 4 vCPUs for 100 s: $0.025).
+	if !near(ev.CostUSD, 1.1) || b.CostUSD > ev.CostUSD || !near(b.CostUSD, 0.01*b.MakespanS+0.05) {
+		t.Fatalf("bound $%v (%v s), placement $%v; want at most $1.1", b.CostUSD, b.MakespanS, ev.CostUSD)
+	}
+}
