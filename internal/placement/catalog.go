@@ -43,8 +43,9 @@ type Catalog struct {
 	RayIdleS Value `json:"ray_idle_s"`
 	// SpotDiscount is the fraction of the on-demand price a spot node saves.
 	SpotDiscount Value `json:"spot_discount"`
-	// Fixed costs of running a pool at all, billed for the run's duration:
-	// the ParallelCluster head node, the EKS control plane and the Ray head.
+	// Fixed costs of running a cluster at all, billed for the run's duration
+	// once per cluster (see Pool.Cluster): the ParallelCluster head node, the
+	// EKS control plane and the Ray head.
 	// The head node types are catalog instance types, with the source of the
 	// choice ([Catalog.SetHeadNodeType] sets them).
 	HPCHeadNodeType   string `json:"hpc_head_node_type"`
@@ -139,11 +140,15 @@ func DefaultCatalog() *Catalog {
 		EKSControlPlane:   prices.EKSClusterHour,
 		RayHeadNodeType:   "m6i.xlarge",
 		RayHeadNodeSource: srcHeadDefault,
-		RayHeadTaskVCPUs: val(2, "vCPU", "deployment choice: the Ray head container's CPU limit, 2 of the m6i.xlarge head node's 4 vCPUs "+
-			"(the rest for the GCS, dashboard, autoscaler sidecar and EKS system pods); Ray advertises a container's CPU limit as its "+
+		RayHeadTaskVCPUs: val(2, "vCPU", "deployment choice: the Ray head container's CPU limit (the head's cpu in "+
+			"rayhpc_ray_cluster), on the Ray head node, whose type (ray_head_node_instance_type) it must fit: at most the type's vCPUs, "+
+			"a plan-time rule; the rest of the node is for the GCS, dashboard, autoscaler sidecar and EKS system pods (2 of the default "+
+			"m6i.xlarge's 4 vCPUs); Ray advertises a container's CPU limit as its "+
 			"num-cpus and schedules tasks on the head unless rayStartParams sets num-cpus to 0 (Ray docs, \"Configuring the head node\", "+
 			"recommend 0 for large clusters: set this to 0 for such a cluster)"),
-		RayHeadTaskMemoryGiB: val(8, "GiB", "deployment choice: the Ray head container's memory limit, 8 of the m6i.xlarge head node's 16 GiB"),
+		RayHeadTaskMemoryGiB: val(8, "GiB", "deployment choice: the Ray head container's memory limit (the head's memory in "+
+			"rayhpc_ray_cluster), on the Ray head node, whose type (ray_head_node_instance_type) it must fit: at most the type's memory, "+
+			"a plan-time rule (8 of the default m6i.xlarge's 16 GiB)"),
 		HPCPoolVCPUs: val(1152, "vCPU", "deployment choice: the default HPC queue's capacity, 16 c5n.18xlarge "+
 			"nodes' worth; right-sized types get max_nodes = 1152 / vCPUs"),
 		RayPoolVCPUs: val(256, "vCPU", "deployment choice: the default Ray worker group's capacity, 64 m6i.xlarge "+

@@ -323,7 +323,8 @@ func (c *Catalog) headPrice(instanceType string) float64 {
 }
 
 // NewHPCPool returns a ParallelCluster queue of instanceType nodes, with the
-// scale-down idle time and the head node as fixed cost.
+// scale-down idle time and the head node as its cluster's fixed cost (once
+// per cluster, see Pool.Cluster).
 func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
 	pl, err := newVMPool(c, KindHPC, name, instanceType, minNodes, maxNodes, c.HPCNodeStartS.V)
 	pl.IdleTimeoutS = c.HPCIdleS.V
@@ -333,9 +334,10 @@ func NewHPCPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (
 }
 
 // NewRayPool returns a KubeRay worker group of instanceType nodes, with the
-// autoscaler's idle time, the EKS control plane and Ray head node as fixed
-// cost, and the Ray head's task capacity (the catalog's RayHeadTaskVCPUs
-// and RayHeadTaskMemoryGiB; none when either is 0).
+// autoscaler's idle time, the EKS control plane and Ray head node as its
+// cluster's fixed cost, and the Ray head's task capacity (the catalog's
+// RayHeadTaskVCPUs and RayHeadTaskMemoryGiB; none when either is 0), both
+// once per cluster (see Pool.Cluster).
 func NewRayPool(c *Catalog, name, instanceType string, minNodes, maxNodes int) (Pool, error) {
 	pl, err := newVMPool(c, KindRay, name, instanceType, minNodes, maxNodes, c.RayNodeStartS.V)
 	pl.IdleTimeoutS = c.RayIdleS.V

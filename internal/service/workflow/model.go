@@ -102,6 +102,7 @@ type vmPoolModel struct {
 	EFA           types.Bool    `tfsdk:"efa"`
 	Spot          types.Bool    `tfsdk:"spot"`
 	IdleTimeoutS  types.Float64 `tfsdk:"idle_timeout_s"`
+	Cluster       types.String  `tfsdk:"cluster"`
 }
 
 type serverlessPoolModel struct {
@@ -416,6 +417,7 @@ func expandVMPool(cat *placement.Catalog, w *placement.Workflow, at path.Path, m
 		pl.GPUs = int(m.GPUs.ValueInt64())
 	}
 	set(m.EFA, m.EFA.ValueBool, &pl.EFA)
+	set(m.Cluster, m.Cluster.ValueString, &pl.Cluster)
 	return pl, diags
 }
 

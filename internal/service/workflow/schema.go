@@ -139,6 +139,25 @@ var stageOverrideBlock = func() block {
 	}
 }()
 
+// clusterDesc describes the `cluster` attribute of the `hpc` and `ray` blocks.
+func clusterDesc(kind string) string {
+	const rule = " (1-128 characters of letters, digits, `_`, `.` and `-`, starting with a letter or digit)"
+	if kind == "HPC" {
+		return "Name of the ParallelCluster cluster this queue is part of" + rule + ". The `hpc` blocks with the same `cluster` are queues of one " +
+			"cluster, with one head node (`" + attrHPCHead + "`): its price is billed once for the run when any of them runs a task (or " +
+			"always, with `environment_up`). Blocks with different names are separate clusters, each billed its own head node. " +
+			"By default every `hpc` block without `cluster` is a queue of one cluster, as the queues of a `rayhpc_hybrid_cluster` " +
+			"(`platforms.hpc`) are."
+	}
+	return "Name of the RayCluster this worker group is part of" + rule + ". The `ray` blocks with the same `cluster` are worker groups of one " +
+		"RayCluster, with one EKS control plane and one Ray head (`" + attrRayHead + "`): their price is billed once for the run when " +
+		"any of them runs a task (or always, with `environment_up`), and the head's task vCPUs (`ray_head_task_vcpus` in " +
+		"`model_overrides`) exist once, as capacity of the cluster's first `ray` block (in configuration order). Blocks with " +
+		"different names are separate RayClusters, each on an EKS cluster of its own with its own head. By default every `ray` " +
+		"block without `cluster` is a worker group of one RayCluster, as the worker groups of a `rayhpc_hybrid_cluster` " +
+		"(`platforms.ray`) are."
+}
+
 func vmPoolFields(kind string, defaultMax int64) []field {
 	families, mpiNote, capacity := "m6i, c6i and r6i", "", "256"
 	if kind == "HPC" {
@@ -177,6 +196,7 @@ func vmPoolFields(kind string, defaultMax int64) []field {
 		{name: "idle_timeout_s", kind: kFloat, optional: true,
 			desc: "Seconds an idle node started on demand stays up, and is billed, before it is removed (ParallelCluster's " +
 				"`ScaledownIdletime`, the autoscaler's scale-down delay). Defaults to `" + idle + "`.", f64: durationRange()},
+		{name: "cluster", kind: kString, optional: true, desc: clusterDesc(kind), str: nameValidators("cluster name")},
 	}
 }
 
@@ -260,19 +280,19 @@ func inputFields() []field {
 				"Fargate's 16 vCPUs and 120 GB), otherwise from 0 to 1e9; a value outside its range, or values that do not go " +
 				"together (a Lambda minimum memory above the maximum, a fixed cost above 1e9 USD/h), is an error at its key."},
 		{name: attrHPCHead, kind: kString, optional: true,
-			desc: "Instance type of the ParallelCluster head node (the `head_node` of `rayhpc_hpc_cluster`), whose on-demand price is the HPC " +
-				"pools' fixed cost, billed for the run. One of the provider's catalogue types (`" + strings.Join(placement.DefaultCatalog().InstanceNames(), "`, `") +
+			desc: "Instance type of the ParallelCluster head node (the `head_node` of `rayhpc_hpc_cluster`), whose on-demand price is the fixed " +
+				"cost of an HPC cluster, billed for the run once per cluster (see `hpc.cluster`). One of the provider's catalogue types (`" + strings.Join(placement.DefaultCatalog().InstanceNames(), "`, `") +
 				"`), priced like the pools' nodes (the Price List API for the provider's Region, else the offline catalogue; " +
 				"`price_sources.hpc_head_node` says which). Defaults to `" + placement.DefaultCatalog().HPCHeadNodeType + "`.",
 			str: []validator.String{stringvalidator.LengthBetween(3, 64)}},
 		{name: attrRayHead, kind: kString, optional: true,
 			desc: "Instance type of the Ray head node (the node the `rayhpc_ray_cluster` head pod runs on), whose on-demand price and the " +
-				"EKS control plane's are the Ray pools' fixed cost, billed for the run. One of the provider's catalogue types, priced like " +
+				"EKS control plane's are the fixed cost of a RayCluster, billed for the run once per cluster (see `ray.cluster`). One of the provider's catalogue types, priced like " +
 				"`" + attrHPCHead + "` (`price_sources.ray_head_node`). The head's task capacity (`ray_head_task_vcpus` and " +
 				"`ray_head_task_memory_gib` in `model_overrides`, the head container's limits, by default " +
 				strconv.FormatFloat(placement.DefaultCatalog().RayHeadTaskVCPUs.V, 'f', -1, 64) + " vCPUs and " +
 				strconv.FormatFloat(placement.DefaultCatalog().RayHeadTaskMemoryGiB.V, 'f', -1, 64) + " GiB) must fit in the type's vCPUs " +
-				"and memory: set them for a smaller head. Defaults to `" + placement.DefaultCatalog().RayHeadNodeType + "`.",
+				"and memory: set them for a smaller head. The head's task capacity belongs to the cluster's first `ray` block. Defaults to `" + placement.DefaultCatalog().RayHeadNodeType + "`.",
 			str: []validator.String{stringvalidator.LengthBetween(3, 64)}},
 		{name: "pricing_api", kind: kBool, optional: true,
 			desc: "Whether to price the placement with the AWS Price List API for the provider's Region (on demand): the HPC and Ray " +
@@ -289,7 +309,8 @@ func inputFields() []field {
 				"(`min_nodes` = `max_nodes` = `static_cluster_nodes`)."},
 		{name: "environment_up", kind: kBool, optional: true,
 			desc: "Whether the environment is up before the workflow starts and stays up after it, as a `rayhpc_hybrid_cluster` does: " +
-				"the ParallelCluster head node, the EKS control plane and Ray head of each Ray pool, and the Lustre workspace. Their costs " +
+				"the head node of each ParallelCluster cluster, the EKS control plane and Ray head of each RayCluster (once per cluster, " +
+				"see `cluster` on the `hpc` and `ray` blocks), and the Lustre workspace. Their costs " +
 				"are then billed for the run to the placement and to every baseline alike, whether they use them or not, and a Ray " +
 				"head's task vCPUs (`ray_head_task_vcpus` in `model_overrides`; Ray runs tasks on the head unless `num-cpus` is 0) " +
 				"are warm capacity for every placement. `false`: an environment made for the workflow, whose costs are billed only " +
