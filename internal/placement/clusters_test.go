@@ -207,3 +207,25 @@ func TestCluster_boundCountsFixedCostOnce(t *testing.T) {
 		t.Fatalf("bound $%v (%v s), placement $%v; want at most $1.1", b.CostUSD, b.MakespanS, ev.CostUSD)
 	}
 }
+
+// The manifest names the cluster of each pool used that is not its kind's default.
+func TestCluster_manifest(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "a", TaskCount: 1, RuntimeS: 100, Pin: "q1"},
+		{Name: "b", TaskCount: 1, RuntimeS: 100, Pin: "q2"}})
+	p := NewProblem(w, Platforms{Pools: []Pool{cheapVM("q1", KindHPC, ""), cheapVM("q2", KindHPC, "right")}, Storage: testStorage()})
+	sol, err := Solve(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewManifest(p, sol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, mp := range m.Pools {
+		got[mp.Name] = mp.Cluster
+	}
+	if len(got) != 2 || got["q1"] != "" || got["q2"] != "right" {
+		t.Fatalf("manifest pools %+v", m.Pools)
+	}
+}

@@ -70,6 +70,9 @@ type ManifestPool struct {
 	InstanceType string       `json:"instance_type"`
 	MaxNodes     int          `json:"max_nodes,omitempty"`
 	PriceSource  string       `json:"price_source,omitempty"`
+	// Cluster is the pool's Pool.Cluster (omitted for the kind's default
+	// cluster).
+	Cluster string `json:"cluster,omitempty"`
 }
 
 // NewManifest builds the manifest of a solution of problem p.
@@ -122,7 +125,7 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 		if u {
 			pl := &p.Pools[k]
 			m.Pools = append(m.Pools, ManifestPool{Name: pl.Name, Platform: pl.Kind, InstanceType: pl.InstanceType,
-				MaxNodes: pl.MaxNodes, PriceSource: pl.PriceSource})
+				MaxNodes: pl.MaxNodes, PriceSource: pl.PriceSource, Cluster: pl.Cluster})
 		}
 	}
 	return m, nil
