@@ -174,46 +174,84 @@ type pathInfo struct {
 
 // criticalPath is the longest chain of least durations (the least over the
 // pools each task may use), barriers taking no time, refined by in. It
-// returns the chain's end and every node's earliest start and end.
-func (pr *prepared) criticalPath(least []float64, in *pathInfo) (end float64, est, ef []float64) {
+// returns the chain's end, every node's earliest start and end, and its
+// earliest end per storage domain (efD[2v]: in the Lustre domain,
+// efD[2v+1]: in the S3 domain; for a barrier, when its stage's tasks can
+// all have ended in that domain).
+func (pr *prepared) criticalPath(least []float64, in *pathInfo) (end float64, est, ef, efD []float64) {
 	g := pr.g
 	nK := len(pr.p.Pools)
-	est, ef = make([]float64, g.nNodes), make([]float64, g.nNodes)
+	est, ef, efD = make([]float64, g.nNodes), make([]float64, g.nNodes), make([]float64, 2*g.nNodes)
 	for _, v := range g.topo {
 		ready := 0.0
 		for _, p := range g.parents(v) {
 			ready = math.Max(ready, ef[p])
 		}
 		est[v], ef[v] = ready, ready
+		for _, p := range g.parents(v) { // a barrier: its stage's tasks all in one domain
+			efD[2*v], efD[2*v+1] = math.Max(efD[2*v], efD[2*p]), math.Max(efD[2*v+1], efD[2*p+1])
+		}
 		if int(v) < g.nTasks {
-			best := math.Inf(1)
+			efD[2*v], efD[2*v+1] = math.Inf(1), math.Inf(1)
 			for k, d := range least[int(v)*nK : int(v)*nK+nK] {
-				if !math.IsInf(d, 1) {
-					best = math.Min(best, pr.earliestEnd(v, k, ready, d, in))
+				if math.IsInf(d, 1) {
+					continue
 				}
+				i := 2*v + 1
+				if pr.p.Storage.domainLustre(&pr.p.Pools[k]) {
+					i = 2 * v
+				}
+				efD[i] = math.Min(efD[i], pr.earliestEnd(v, k, ready, d, in, efD))
 			}
-			ef[v] = best
+			ef[v] = math.Min(efD[2*v], efD[2*v+1])
 		}
 		end = math.Max(end, ef[v])
 	}
-	return end, est, ef
+	return end, est, ef, efD
 }
 
-// earliestEnd is the earliest task v, ready at ready, can end on pool k
-// where its least duration is d.
-func (pr *prepared) earliestEnd(v int32, k int, ready, d float64, in *pathInfo) float64 {
+// earliestEnd is the earliest task v, ready at ready (the latest earliest
+// end of its parents), can end on pool k where its least duration is d.
+// With efD (see criticalPath), a task in the Lustre domain reads the share
+// of its input that parents in the S3 domain produced from S3 (see
+// crossEnd).
+func (pr *prepared) earliestEnd(v int32, k int, ready, d float64, in *pathInfo, efD []float64) float64 {
+	if pl := &pr.p.Pools[k]; efD != nil && pr.p.Storage.domainLustre(pl) {
+		return pr.crossEnd(v, k, ready, d, in, efD)
+	}
+	return pr.endFrom(v, k, ready, d, 0, in)
+}
+
+// endFrom is the earliest task v, ready at ready, can end on pool k where
+// its least duration is d, reading its input at bw (0: the best bandwidth
+// d assumes; see inBW).
+func (pr *prepared) endFrom(v int32, k int, ready, d, bw float64, in *pathInfo) float64 {
 	start := ready
 	if in.given {
 		start = math.Max(ready, pr.earliestStart(v, k))
 	}
-	e := start + d
-	if in.copies != nil {
-		e = math.Max(e, pr.cachedEnd(v, k, start, d, in.copies))
+	pl := &pr.p.Pools[k]
+	if !pr.p.Storage.domainLustre(pl) {
+		e := start + d
+		if in.given && pl.Kind == KindServerless && in.warm != nil {
+			// Cold, or in a warm environment another task of its stage left.
+			warm := math.Max(start, in.warm[pr.ct[v].Stage*len(pr.p.Pools)+k].of(v)) + d
+			e = math.Max(e, math.Min(start+pl.StartLatencyS+d, warm))
+		}
+		return e
 	}
-	if pl := &pr.p.Pools[k]; in.given && pl.Kind == KindServerless && in.warm != nil {
-		// Cold, or in a warm environment another task of its stage left.
-		warm := math.Max(start, in.warm[pr.ct[v].Stage*len(pr.p.Pools)+k].of(v)) + d
-		e = math.Max(e, math.Min(start+pl.StartLatencyS+d, warm))
+	best := pr.inBW(k)
+	if bw <= 0 {
+		bw = best
+	}
+	read := pr.ct[v].InputBytes
+	if pr.cacheable(v, k) {
+		read = pr.unshared(v)
+	}
+	rest := d - float64(read)/best // compute and write
+	e := start + (float64(read)/bw + rest)
+	if in.copies != nil {
+		e = math.Max(e, pr.cachedEnd(v, k, start, rest, bw, in.copies))
 	}
 	return e
 }

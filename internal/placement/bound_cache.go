@@ -31,7 +31,7 @@ import (
 // the window bound needs.
 func (pr *prepared) refinedPath(least []float64, given bool) (float64, *windows) {
 	in := &pathInfo{given: given}
-	end, est, ef := pr.criticalPath(least, in)
+	end, est, ef, efD := pr.criticalPath(least, in)
 	cache := pr.fileBytes != nil && !pr.p.Storage.NoPageCache
 	for pass := 0; pass < 4 && (cache || given); pass++ {
 		next := &pathInfo{given: given}
@@ -41,14 +41,14 @@ func (pr *prepared) refinedPath(least []float64, given bool) (float64, *windows)
 		if given {
 			next.warm = pr.firstWarm(least, est)
 		}
-		e, s, f := pr.criticalPath(least, next)
+		e, s, f, fD := pr.criticalPath(least, next)
 		last := end
-		in, end, est, ef = next, math.Max(e, end), s, f
+		in, end, est, ef, efD = next, math.Max(e, end), s, f, fD
 		if e <= last {
 			break
 		}
 	}
-	return end, &windows{least: least, in: in, est: est, tail: pr.tails(least)}
+	return end, pr.newWindows(least, in, est, efD)
 }
 
 // firstWarm is, per stage and serverless pool (index stage × pools + pool),
@@ -157,23 +157,21 @@ func (pr *prepared) firstCopies(est, ef []float64) []firstCopy {
 	return at
 }
 
-// cachedEnd is the earliest task v, ready at ready, can end on pool k when
-// its shared inputs are cached no earlier than firstCopy says; d is its
-// least duration there (every shared input cached at once).
-func (pr *prepared) cachedEnd(v int32, k int, ready, d float64, copies []firstCopy) float64 {
+// cachedEnd is the earliest task v, starting at start, can end on pool k
+// when its shared inputs are cached no earlier than copies say, reading at
+// bw; rest is its compute and write time.
+func (pr *prepared) cachedEnd(v int32, k int, start, rest, bw float64, copies []firstCopy) float64 {
 	files := pr.w.Tasks[v].SharedInputs
+	in := pr.ct[v].InputBytes
 	if len(files) == 0 || !pr.cacheable(v, k) {
-		return ready + d
+		return start + (float64(in)/bw + rest)
 	}
 	sorted := append([]int32(nil), files...)
 	sort.SliceStable(sorted, func(i, j int) bool { return copies[sorted[i]].of(v) < copies[sorted[j]].of(v) })
-	bw := pr.inBW(k)
-	rest := d - float64(pr.unshared(v))/bw // compute and write
-	in := pr.ct[v].InputBytes
-	input := ready + float64(in)/bw // nothing cached
+	input := start + float64(in)/bw // nothing cached
 	for _, f := range sorted {
 		in -= pr.fileBytes[f]
-		input = math.Min(input, math.Max(ready+float64(in)/bw, copies[f].of(v)))
+		input = math.Min(input, math.Max(start+float64(in)/bw, copies[f].of(v)))
 	}
 	return input + rest
 }

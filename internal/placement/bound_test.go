@@ -304,6 +304,17 @@ func TestBound_inputFromS3(t *testing.T) {
 	if !near(ev.MakespanS, want+lambda.StartLatencyS) || !near(lb.MakespanS, want) {
 		t.Errorf("makespan %v (want %v), bound %+v (want %v)", ev.MakespanS, want+lambda.StartLatencyS, lb, want)
 	}
+	// With the node's S3 slower than Lustre, b still reads from S3 what a left there (its only parent ran
+	// in the S3 domain): 4e9 B at 2.5e8 B/s, 16 s. The bound counts it (a parent that can only run on
+	// Lambda), and on the pools as given Lambda's cold start too: exact.
+	p.Pools[0].S3BandwidthBps = 2.5e8
+	ev = evalOK(t, p, Assignment{1, 0})
+	lb, err = Bound(p)
+	want = 10 + 16 + 20 + 1.0
+	if err != nil || !near(ev.MakespanS, want+lambda.StartLatencyS) || !near(lb.MakespanS, want) ||
+		!near(lb.PoolsAsGivenS, want+lambda.StartLatencyS) {
+		t.Errorf("slower S3: makespan %v, bound %+v (%v); want %v s, %v s as given", ev.MakespanS, lb, err, want, want+lambda.StartLatencyS)
+	}
 }
 
 // A shared input found in the node's page cache is not read, but only once a first copy is whole: b finds
@@ -487,5 +498,30 @@ func TestBound_windows(t *testing.T) {
 			t.Errorf("%s: makespan %v, bound %+v (%v); want %v s, %v s on the pools as given", c.name, ev.MakespanS, lb, err,
 				c.makespan, c.given)
 		}
+	}
+}
+
+// A stage barrier whose stage ran in both storage domains: a0 is faster on Lambda, a1 (8 GB of input) on
+// the node, so both end by 10 s (11 s with Lambda's cold start) only when split; c then reads half its
+// input from S3 (at the node's 1e8 B/s) and half from Lustre: 5.5 s, computes 2 s and ends at 18.5 s. The
+// bound lets the barrier end when its tasks can in either domain, counting the share of them in S3: 17.5 s,
+// and 18.5 s on the pools as given.
+func TestBound_mixedBarrier(t *testing.T) {
+	hpc := warmPool("hpc", KindHPC)
+	hpc.Speed, hpc.S3BandwidthBps = 0.5, 1e8
+	lambda := NewServerlessPool(DefaultCatalog(), "lambda", "x86_64")
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 2, RuntimeS: 10},
+		{Name: "c", TaskCount: 1, RuntimeS: 1, InputBytes: 1e9, DependsOn: []string{"a"}, Pin: "hpc"},
+	})
+	w.Tasks[1].RuntimeS, w.Tasks[1].InputBytes = 1, 8e9
+	p := NewProblem(w, Platforms{Pools: []Pool{hpc, lambda}, Storage: testStorage()})
+	ev, err := EvaluatePlan(p, Plan{Stages: Assignment{1, 0}, Tasks: []int{1, 0, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := Bound(p)
+	if err != nil || !near(ev.MakespanS, 18.5) || !near(lb.MakespanS, 17.5) || !near(lb.PoolsAsGivenS, 18.5) {
+		t.Errorf("makespan %v, bound %+v (%v); want 18.5 s, bound 17.5 s, 18.5 s as given", ev.MakespanS, lb, err)
 	}
 }

@@ -23,9 +23,22 @@ import "math"
 // windows is what the window bound needs from the critical path's last pass.
 type windows struct {
 	least []float64
-	in    *pathInfo
-	est   []float64 // earliest start of every node
+	given bool
+	endAt []float64 // task v's earliest end on pool k (index v × pools + k)
 	tail  []float64 // least time after every node ends until the run can end
+}
+
+// newWindows keeps the earliest end of every task on every pool it may use.
+func (pr *prepared) newWindows(least []float64, in *pathInfo, est, efD []float64) *windows {
+	w := &windows{least: least, given: in.given, endAt: make([]float64, len(least)), tail: pr.tails(least)}
+	nK := len(pr.p.Pools)
+	for i, d := range least {
+		w.endAt[i] = math.Inf(1)
+		if v := int32(i / nK); !math.IsInf(d, 1) {
+			w.endAt[i] = pr.earliestEnd(v, i%nK, est[v], d, in, efD)
+		}
+	}
+	return w
 }
 
 // tails is, for every node, the longest chain of least durations among its
@@ -98,14 +111,14 @@ func (pr *prepared) late(w *windows, T float64, a []float64) bool {
 	nT, nK := pr.g.nTasks, len(pr.p.Pools)
 	capBy := make([]float64, nK)
 	for k := range capBy {
-		capBy[k] = pr.capacityBy(k, T, w.in.given)
+		capBy[k] = pr.capacityBy(k, T, w.given)
 	}
 	for v := 0; v < nT; v++ {
 		for k := 0; k < nK; k++ {
 			i := v*nK + k
 			a[i] = math.Inf(1)
 			d := w.least[i]
-			if math.IsInf(d, 1) || pr.earliestEnd(int32(v), k, w.est[v], d, w.in)+w.tail[v] > T {
+			if math.IsInf(d, 1) || w.endAt[i]+w.tail[v] > T {
 				continue // it cannot end in time there
 			}
 			if work := pr.capacityHeld(int32(v), k) * d; work == 0 {
