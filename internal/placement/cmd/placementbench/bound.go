@@ -121,3 +121,32 @@ func boundTable(ws []trace, opt placement.Options) {
 	fmt.Printf("Our placement is %.1f%% longer than the bound on the pools as given on average (on the makespan objective %.1f%%), "+
 		"%.1f%% longer than the bound of any pools.\n\n", gap/n, gapF/n, gapAny/n)
 }
+
+// boundLine prints, for a sensitivity variant, the most any placement could achieve against the static
+// cluster up before the run (1 - bound / that cluster, averaged over the traces) and our gap to the bound on
+// the pools as given.
+func boundLine(ws []trace, rows []row, v variant) {
+	var most, gap, n float64
+	for i, t := range ws {
+		p, err := problem(t.w, v)
+		if err != nil {
+			continue
+		}
+		lb, err := placement.Bound(p)
+		b := rows[i].sol.Baseline(placement.BaselineStatic)
+		if err != nil || !b.Feasible {
+			continue
+		}
+		up, err := staticAt(p, b, b.Nodes, true)
+		if err != nil {
+			continue
+		}
+		most += less(up.MakespanS, lb.MakespanS)
+		gap -= less(lb.PoolsAsGivenS, rows[i].sol.Evaluation.MakespanS)
+		n++
+	}
+	if n > 0 {
+		fmt.Printf("[%s] bound: any placement at most %.1f%% less makespan than the static cluster up before the run "+
+			"(average over %d traces); ours %.1f%% longer than the bound on the pools as given\n", v.name, most/n, int(n), gap/n)
+	}
+}

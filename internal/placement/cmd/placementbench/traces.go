@@ -384,6 +384,7 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 			continue
 		}
 		summary(rows, v.name)
+		boundLine(ws, rows, v)
 	}
 	fmt.Println()
 }
