@@ -101,24 +101,31 @@
 //
 // [Bound] gives a lower bound on the makespan and cost of every placement
 // of a problem: per stage, split, task-level, every baseline, HEFT's own
-// estimate, whatever the scheduler. The makespan bound is the larger of
-// the critical path (the longest dependency chain, each task at its least
-// duration over the pools its stage may use: no boot, no cold start, no
-// queueing, its input at the best per-task Lustre or S3 bandwidth within
-// the aggregate, its shared inputs from a page cache once another task can
-// have a first copy whole, Batch's start) and a capacity bound (each task's
-// share of its pool's vCPUs, Lambda concurrency or Batch vCPUs times its
-// least duration, weighed over the pools). The critical path does not
-// depend on node counts, boots or warm pools, so it bounds a standing
-// cluster of any size too. What it leaves out, because the simulator's
-// sharing does not guarantee it: contention on the Lustre and S3
-// aggregates (a task's share counts running tasks by their duty, so shares
-// can add up to more than the aggregate; see sharedLink). The cost bound is
-// each task's least cost (a VM node billed at least for the vCPUs its tasks
+// estimate, whatever the scheduler. The makespan bound is the critical
+// path (the longest dependency chain, each task at its least duration over
+// the pools its stage may use: no boot, no cold start, no queueing, its
+// input at the best per-task Lustre or S3 bandwidth within the aggregate,
+// from S3 where only parents in the S3 domain could have made it, its
+// shared inputs from a page cache once another task can have a first copy
+// whole, Batch's start), raised by a capacity bound over time windows
+// (each task where it can end in time, each pool's work within the vCPUs,
+// Lambda concurrency or Batch vCPUs it has). The critical path does not
+// depend on node counts, boots, warm pools or the instance type (the
+// catalogue gives every VM type speed 1), so it bounds a standing cluster
+// of any size too. LowerBound.PoolsAsGivenS is the bound on the pools
+// exactly as given (boots, warm nodes, the Ray head, Lambda cold starts
+// unless a warm environment of the stage can be there): it measures how far
+// a placement is from the best one could be. What the bounds leave out,
+// because the simulator's sharing does not guarantee it: contention on the
+// Lustre and S3 aggregates (a task's share counts running tasks by their
+// duty, so shares can add up to more than the aggregate; see sharedLink),
+// and the coupling between where a task runs and how fast its children
+// read (each task's best is taken on its own). The cost bound is each
+// task's least cost (a VM node billed at least for the vCPUs its tasks
 // hold, a task on a Ray head free) plus the fixed costs every placement
-// pays for at least the makespan bound. `make bench` prints it per trace
-// against the static cluster (1 − bound / static: the most any placement
-// could save) and our gap to it.
+// pays for at least the makespan bound. `make bench` prints the bounds per
+// trace against the static cluster (1 − bound / static: the most any
+// placement could save) and our gap to them.
 //
 // # Units
 //
