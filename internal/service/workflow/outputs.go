@@ -46,16 +46,6 @@ type stageRow struct {
 	BurstTasks   int64
 }
 
-func stageRowsFromEvaluation(ev *placement.Evaluation) []stageRow {
-	rows := make([]stageRow, 0, len(ev.Stages))
-	for _, r := range ev.Stages {
-		rows = append(rows, stageRow{Name: r.Stage, Platform: string(r.Platform), Pool: r.Pool, InstanceType: r.InstanceType,
-			TaskCount: int64(r.Tasks), MemoryMB: int64(r.MemoryMB), StartS: r.StartS, FinishS: r.FinishS, CostUSD: r.CostUSD,
-			BurstPool: r.BurstPool, BurstTasks: int64(r.BurstTasks)})
-	}
-	return rows
-}
-
 func stageRowsFromManifest(m *placement.Manifest) []stageRow {
 	rows := make([]stageRow, 0, len(m.Stages))
 	for _, r := range m.Stages {
@@ -118,12 +108,19 @@ func expandStageRows(ctx context.Context, l types.List) ([]stageRow, diag.Diagno
 	return out, diags
 }
 
-// flatten fills the outputs from a solution of problem p. Float outputs are rounded (see round).
+// flatten fills the outputs from a solution of problem p. Float outputs are rounded (see round). The
+// stages are the manifest's (placement.NewManifest), as rayhpc_workflow_placement's Read gives them back:
+// a split stage's burst_pool is where its overflow goes even when none did in the simulation.
 func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ev := sol.Evaluation
+	man, err := placement.NewManifest(p, sol)
+	if err != nil {
+		diags.AddError("building the placement's stages", err.Error())
+		return diags
+	}
 	var d diag.Diagnostics
-	o.Stages, d = flattenStageRows(stageRowsFromEvaluation(ev))
+	o.Stages, d = flattenStageRows(stageRowsFromManifest(man))
 	diags.Append(d...)
 	o.MakespanS = roundedFloat(ev.MakespanS, seconds)
 	o.CostUSD = roundedFloat(ev.CostUSD, usd)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
 
 // decimalsOf is the number of decimals of the shortest representation of v (what state shows).
@@ -140,9 +142,54 @@ func TestFlatten_rounded(t *testing.T) {
 		t.Errorf("checked only %d float outputs (%d non-zero percentages)", checked, pct)
 	}
 
-	// Read derives the stages from the manifest with the same helper: equal to what flatten gave.
-	l, _ := flattenStageRows(stageRowsFromEvaluation(sol.Evaluation))
-	if !l.Equal(out.Stages) {
-		t.Error("flattenStageRows is not what flatten writes")
+	// Read derives the stages from the manifest: equal to what flatten gave.
+	man, err := placement.NewManifest(p, sol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := flattenStageRows(stageRowsFromManifest(man)); !l.Equal(out.Stages) {
+		t.Error("the stages Read derives from the manifest are not what flatten writes")
+	}
+}
+
+// A split stage whose overflow pool got no task in the simulation (the warm node held every task) still
+// names that pool in stages, as the manifest does and as rayhpc_workflow_placement's Read gives it back
+// from the manifest: otherwise the plan after an apply showed burst_pool going to null, a change every plan.
+func TestFlatten_burstPoolWithoutBurstTasks(t *testing.T) {
+	m := nullInputs(t)
+	m.Stage = listOf(t, "stage", []stageModel{stage("prep", 2, 10)})
+	p, _ := mustExpand(t, &m)
+	hpc, fn := -1, -1
+	for k, pl := range p.Pools {
+		switch pl.Kind {
+		case placement.KindHPC:
+			hpc = k
+		case placement.KindServerless:
+			fn = k
+		}
+	}
+	if hpc < 0 || fn < 0 {
+		t.Fatalf("the default platforms have no HPC or serverless pool: %+v", p.Pools)
+	}
+	p.Pools[hpc].MinNodes = 1 // a warm node holds both tasks: none overflows
+	plan := placement.Plan{Stages: placement.Assignment{hpc}, Burst: []int{fn}}
+	ev, err := placement.EvaluatePlan(p, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Stages[0].BurstTasks != 0 || ev.Stages[0].BurstPool != "" {
+		t.Fatalf("the test needs a split without overflow: %+v", ev.Stages[0])
+	}
+	sol := &placement.Solution{Assignment: plan.Stages, Burst: plan.Burst, Evaluation: ev}
+	var out outputsModel
+	if d := out.flatten(p, sol); d.HasError() {
+		t.Fatal(d)
+	}
+	rows, d := expandStageRows(context.Background(), out.Stages)
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	if rows[0].BurstPool != p.Pools[fn].Name || rows[0].BurstTasks != 0 {
+		t.Errorf("stages[0]: burst_pool %q, burst_tasks %d; want %q and 0", rows[0].BurstPool, rows[0].BurstTasks, p.Pools[fn].Name)
 	}
 }
