@@ -79,55 +79,9 @@ resource "rayhpc_hybrid_cluster" "env" {
   }
 }
 
-# Where each stage of the Montage trace (WfCommons, see README.md) runs on the pools the environment
-# really has — its Slurm queues and Ray worker groups — or on Lambda and Fargate; kept under Terraform and published to the
-# data lake as a versioned manifest for the workflow runner.
-resource "rayhpc_workflow_placement" "montage" {
-  wfcommons_json = file("${path.module}/montage-chameleon-2mass-005d-001.json")
-
-  dynamic "hpc" {
-    for_each = rayhpc_hybrid_cluster.env.platforms.hpc
-    content {
-      name          = hpc.value.name
-      instance_type = hpc.value.instance_type
-      min_nodes     = hpc.value.min_nodes
-      max_nodes     = hpc.value.max_nodes
-      efa           = hpc.value.efa
-      spot          = hpc.value.spot
-    }
-  }
-
-  dynamic "ray" {
-    for_each = rayhpc_hybrid_cluster.env.platforms.ray
-    content {
-      name          = ray.value.name
-      instance_type = ray.value.instance_type
-      min_nodes     = ray.value.min_nodes
-      max_nodes     = ray.value.max_nodes
-      efa           = ray.value.efa
-      spot          = ray.value.spot
-    }
-  }
-
-  serverless {
-    name = "lambda"
-  }
-
-  batch {
-    name = "fargate"
-  }
-
-  objective = "balanced"
-
-  manifest {
-    bucket = var.data_lake_bucket
-    key    = "placements/montage.json"
-  }
-}
-
-# A hybrid pipeline on the same platforms: ingest and preprocess wide and short, an MPI simulation that
-# needs the EFA nodes (each of its tasks one 144-rank MPI job on two whole c5n.18xlarge nodes of the mpi queue),
-# feature extraction, then a long stateful training stage.
+# A hybrid pipeline: ingest and preprocess wide and short, an MPI simulation that needs the EFA nodes (each
+# of its tasks one 144-rank MPI job on two whole c5n.18xlarge nodes of the mpi queue), feature extraction,
+# then a long stateful training stage.
 locals {
   pipeline = [
     { name = "ingest", task_count = 200, runtime_s = 20, cores = 1, memory_mb = 1024, depends_on = [], coupling = "none", nodes = null, stateful = false },
@@ -136,11 +90,25 @@ locals {
     { name = "features", task_count = 300, runtime_s = 30, cores = 1, memory_mb = 3072, depends_on = ["simulate"], coupling = "none", nodes = null, stateful = false },
     { name = "train", task_count = 8, runtime_s = 2400, cores = 1, memory_mb = 12288, depends_on = ["features"], coupling = "none", nodes = null, stateful = true },
   ]
+
+  # The workflows to place, each given as a WfCommons trace or as stages: the Montage trace (WfCommons, see
+  # README.md) and the pipeline above.
+  workflows = {
+    montage  = { wfcommons_json = file("${path.module}/montage-chameleon-2mass-005d-001.json"), stages = [] }
+    pipeline = { wfcommons_json = null, stages = local.pipeline }
+  }
 }
 
-resource "rayhpc_workflow_placement" "pipeline" {
+# Where each stage of each workflow runs: on the pools the environment really has (its Slurm queues and Ray
+# worker groups, with its head nodes and its Lustre workspace), or on Lambda and Fargate. Kept under
+# Terraform and published to the data lake as a versioned manifest, placements/<workflow>.json, for the
+# workflow runner.
+resource "rayhpc_workflow_placement" "workflow" {
+  for_each       = local.workflows
+  wfcommons_json = each.value.wfcommons_json
+
   dynamic "stage" {
-    for_each = local.pipeline
+    for_each = each.value.stages
     content {
       name         = stage.value.name
       task_count   = stage.value.task_count
@@ -188,10 +156,21 @@ resource "rayhpc_workflow_placement" "pipeline" {
     name = "fargate"
   }
 
+  # The environment's head nodes and workspace: their prices are fixed costs of the run, and the tasks on
+  # the queues and worker groups share the workspace's throughput.
+  hpc_head_node_instance_type = rayhpc_hybrid_cluster.env.hpc.head_node_instance_type
+  ray_head_node_instance_type = rayhpc_hybrid_cluster.env.ray.head.instance_type
+
+  lustre {
+    deployment_type             = rayhpc_hybrid_cluster.env.lustre.deployment_type
+    storage_capacity_gib        = rayhpc_hybrid_cluster.env.lustre.storage_capacity_gib
+    per_unit_storage_throughput = rayhpc_hybrid_cluster.env.lustre.per_unit_storage_throughput
+  }
+
   objective = "balanced"
 
   manifest {
     bucket = var.data_lake_bucket
-    key    = "placements/pipeline.json"
+    key    = "placements/${each.key}.json"
   }
 }

@@ -25,25 +25,25 @@ output "platforms" {
 
 output "montage_table" {
   description = "Where each stage of the Montage trace runs, when, and what it costs."
-  value       = rayhpc_workflow_placement.montage.table
+  value       = rayhpc_workflow_placement.workflow["montage"].table
 }
 
 output "montage_baselines" {
   description = "The Montage placement against running everything on one platform, the Mashup rule and HEFT."
-  value       = rayhpc_workflow_placement.montage.baselines_table
+  value       = rayhpc_workflow_placement.workflow["montage"].baselines_table
 }
 
 output "montage_gantt" {
   description = "The Montage placement as a Mermaid Gantt chart."
-  value       = rayhpc_workflow_placement.montage.gantt_mermaid
+  value       = rayhpc_workflow_placement.workflow["montage"].gantt_mermaid
 }
 
 output "pipeline_table" {
   description = "Where each stage of the hybrid pipeline runs."
-  value       = rayhpc_workflow_placement.pipeline.table
+  value       = rayhpc_workflow_placement.workflow["pipeline"].table
 }
 
 output "placement_manifests" {
   description = "Where the workflow runner finds the placements."
-  value       = ["s3://${var.data_lake_bucket}/placements/montage.json", "s3://${var.data_lake_bucket}/placements/pipeline.json"]
+  value       = [for name in keys(local.workflows) : "s3://${var.data_lake_bucket}/placements/${name}.json"]
 }

@@ -208,6 +208,18 @@ func (c *CLI) KillDuring(when func([]gateway.Call) bool, args ...string) string 
 // StateResources lists the addresses and IDs of the resources terraform's state holds (terraform show).
 func (c *CLI) StateResources() map[string]string {
 	c.t.Helper()
+	res := map[string]string{}
+	for addr, values := range c.StateValues() {
+		id, _ := values["id"].(string)
+		res[addr] = id
+	}
+	return res
+}
+
+// StateValues returns the attribute values of each resource of the root module's state by address
+// (terraform show -json), for_each instances included (`type.name["key"]`).
+func (c *CLI) StateValues() map[string]map[string]any {
+	c.t.Helper()
 	out, err := c.Run("show", "-json")
 	if err != nil {
 		c.t.Fatalf("terraform show: %v\n%s", err, out)
@@ -225,13 +237,11 @@ func (c *CLI) StateResources() map[string]string {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		c.t.Fatalf("reading terraform show -json: %v\n%s", err, out)
 	}
-	res := map[string]string{}
-	if doc.Values == nil {
-		return res
-	}
-	for _, r := range doc.Values.RootModule.Resources {
-		id, _ := r.Values["id"].(string)
-		res[r.Address] = id
+	res := map[string]map[string]any{}
+	if doc.Values != nil {
+		for _, r := range doc.Values.RootModule.Resources {
+			res[r.Address] = r.Values
+		}
 	}
 	return res
 }

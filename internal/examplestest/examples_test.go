@@ -86,7 +86,7 @@ func TestExamplesRegistered(t *testing.T) {
 }
 
 // testAppliesExample finds `func <test>(` in a _test.go file of pkgDir and, in the same file, the call
-// acctest.TestExample(t, "<dir>").
+// acctest.TestExample(t, "<dir>") or acctest.TestExampleCLI(t, "<dir>").
 func testAppliesExample(pkgDir, test, dir string) error {
 	files, err := filepath.Glob(filepath.Join(pkgDir, "*_test.go"))
 	if err != nil || len(files) == 0 {
@@ -99,8 +99,10 @@ func testAppliesExample(pkgDir, test, dir string) error {
 		}
 		src := string(b)
 		if strings.Contains(src, "func "+test+"(") {
-			if !strings.Contains(src, fmt.Sprintf("acctest.TestExample(t, %q", dir)) {
-				return fmt.Errorf("%s declares %s but it does not call acctest.TestExample(t, %q)", f, test, dir)
+			if !strings.Contains(src, fmt.Sprintf("acctest.TestExample(t, %q", dir)) &&
+				!strings.Contains(src, fmt.Sprintf("acctest.TestExampleCLI(t, %q", dir)) {
+				return fmt.Errorf("%s declares %s but it calls neither acctest.TestExample(t, %q) nor acctest.TestExampleCLI(t, %q)",
+					f, test, dir, dir)
 			}
 			return nil
 		}

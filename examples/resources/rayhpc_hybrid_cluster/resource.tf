@@ -125,6 +125,10 @@ data "rayhpc_stage_placement" "pipeline" {
     name = "lambda"
   }
 
+  # The environment's head nodes, whose prices are fixed costs of the run.
+  hpc_head_node_instance_type = rayhpc_hybrid_cluster.genomics.hpc.head_node_instance_type
+  ray_head_node_instance_type = rayhpc_hybrid_cluster.genomics.ray.head.instance_type
+
   # The workspace the pools share: the tasks reading or writing it at once share its throughput.
   lustre {
     deployment_type             = rayhpc_hybrid_cluster.genomics.lustre.deployment_type
