@@ -2,7 +2,10 @@
 
 package placement
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // LowerBound is what no placement of a problem can beat under the
 // simulator's model: every placement [EvaluatePlan] accepts (per stage,
@@ -70,7 +73,10 @@ type LowerBound struct {
 //     bound_window.go); every T that fails is a bound.
 //   - Cost: a VM node is billed at least for the time its tasks hold its
 //     vCPUs (share of its vCPUs × duration); a task on a pool's head node
-//     costs nothing per task (the head is a fixed cost). A Lambda
+//     costs nothing per task (the head is a fixed cost), but the heads'
+//     vCPUs are up only for the makespan: core-seconds beyond what they
+//     hold in MakespanS lengthen the run and so the fixed costs every
+//     placement pays (see headCost). A Lambda
 //     invocation and a Batch task are billed on their duration, rounded
 //     up, which grows with it. A task in the S3 domain pays a GET and a PUT.
 //     Fixed costs (a cluster's fixed hourly price, once per cluster; the
@@ -379,20 +385,14 @@ func maxDual(a []float64, nT, nK int, stop float64) float64 {
 }
 
 // leastCost is the least that task v can cost on pool k once its duration
-// is at least d (see [Bound]).
+// is at least d (see [Bound]); on a VM pool, on one of its worker nodes.
 func (pr *prepared) leastCost(v int32, k int, d float64) float64 {
 	pl := &pr.p.Pools[k]
-	st := &pr.p.Storage
 	task := &pr.ct[v]
 	var c float64
 	switch pl.Kind {
 	case KindHPC, KindRay:
-		n := pr.nodesOf(v, pl)
-		if n == 1 && pl.HeadVCPUs >= task.Cores && pl.HeadMemoryBytes >= task.MemoryBytes && task.GPUs == 0 {
-			c = 0 // it may run on the head node, a fixed cost
-		} else {
-			c = float64(pr.heldCores(v, pl)) / float64(pl.VCPUs) * d * pl.HourlyUSD / 3600
-		}
+		c = float64(pr.heldCores(v, pl)) / float64(pl.VCPUs) * d * pl.HourlyUSD / 3600
 	case KindServerless:
 		fit := &pr.fit[task.Stage][k]
 		c = serverlessCost(d, fit.memMB, fit.ephMB, pl)
@@ -404,29 +404,41 @@ func (pr *prepared) leastCost(v int32, k int, d float64) float64 {
 			c += billed / 3600 * extra * pl.EphemeralUSD
 		}
 	}
-	if !st.domainLustre(pl) {
-		c += st.S3GetUSD + st.S3PutUSD // s3Requests: a task in the S3 domain pays both
-	}
-	return c
+	return c + pr.requestCost(k)
 }
 
-// costBound is Σ_v min_k leastCost plus the fixed costs every placement
-// pays for at least makespan seconds.
+// requestCost is the least a task on pool k pays in S3 requests: a GET and
+// a PUT in the S3 domain (s3Requests), none in the Lustre domain.
+func (pr *prepared) requestCost(k int) float64 {
+	if st := &pr.p.Storage; !st.domainLustre(&pr.p.Pools[k]) {
+		return st.S3GetUSD + st.S3PutUSD
+	}
+	return 0
+}
+
+// onHead reports whether task v fits pool k's head node.
+func (pr *prepared) onHead(v int32, k int) bool {
+	pl := &pr.p.Pools[k]
+	t := &pr.ct[v]
+	return pl.HeadVCPUs > 0 && pr.nodesOf(v, pl) == 1 && t.Cores <= pl.HeadVCPUs && t.MemoryBytes <= pl.HeadMemoryBytes && t.GPUs == 0
+}
+
+// costBound is the least the tasks can cost plus the fixed costs every
+// placement pays for at least makespan seconds (fixed: their hourly rate)
+// and the head nodes' time (see headCost).
 func (pr *prepared) costBound(least []float64, makespan float64) float64 {
+	fixed := pr.fixedHourly()
+	return pr.headCost(least, makespan, fixed) + fixed*makespan/3600
+}
+
+// fixedHourly is the hourly rate of the fixed costs every placement pays:
+// once per cluster (see Pool.Cluster), billed for the makespan to every
+// placement in a standing environment; otherwise to those that use the
+// cluster (the file system), which every placement does when a stage may
+// use nothing else.
+func (pr *prepared) fixedHourly() float64 {
 	p := pr.p
 	nK := len(p.Pools)
-	total := 0.0
-	for v := 0; v < pr.g.nTasks; v++ {
-		best := math.Inf(1)
-		for _, k := range pr.allowed[pr.ct[v].Stage] {
-			best = math.Min(best, pr.leastCost(int32(v), k, least[v*nK+k]))
-		}
-		total += best
-	}
-	// Fixed costs, once per cluster (see Pool.Cluster): billed for the
-	// makespan to every placement in a standing environment; otherwise to
-	// those that use the cluster (the file system), which every placement
-	// does when a stage may use nothing else.
 	clusterOf := make([]int, nK)
 	for i, c := range pr.clusters {
 		for _, k := range c {
@@ -452,13 +464,65 @@ func (pr *prepared) costBound(least []float64, makespan float64) float64 {
 		}
 		usesFS = usesFS || allFS
 	}
+	total := 0.0
 	for i, c := range pr.clusters {
 		if usesCluster[i] {
-			total += p.Pools[c[0]].FixedHourlyUSD * makespan / 3600
+			total += p.Pools[c[0]].FixedHourlyUSD
 		}
 	}
 	if usesFS {
-		total += p.Storage.LustreHourlyUSD * makespan / 3600
+		total += p.Storage.LustreHourlyUSD
+	}
+	return total
+}
+
+// headCost is the least the tasks can cost, some of them on head nodes (no
+// cost per task: a head is a fixed cost). The heads' vCPUs (hv in all) are
+// up for the makespan, so the core-seconds H their tasks hold make it at
+// least H / hv, and the fixed costs every placement pays (fixed, per hour)
+// grow with it beyond makespan. Relaxed to fractions of tasks, the least is
+// the greedy one: tasks by the saving per head core-second, first into the
+// head time the makespan gives for free, then while the saving is more
+// than the fixed costs' price of that head time.
+func (pr *prepared) headCost(least []float64, makespan, fixed float64) float64 {
+	nK := len(pr.p.Pools)
+	hv := 0
+	for k := range pr.p.Pools {
+		hv += pr.p.Pools[k].HeadVCPUs
+	}
+	type saving struct{ perCoreS, coreS float64 }
+	var savings []saving
+	total := 0.0
+	for v := 0; v < pr.g.nTasks; v++ {
+		best, head, headReq := math.Inf(1), math.Inf(1), 0.0
+		for _, k := range pr.allowed[pr.ct[v].Stage] {
+			d := least[v*nK+k]
+			best = math.Min(best, pr.leastCost(int32(v), k, d))
+			if pr.onHead(int32(v), k) && float64(pr.ct[v].Cores)*d < head {
+				head, headReq = float64(pr.ct[v].Cores)*d, pr.requestCost(k)
+			}
+		}
+		total += best
+		if !math.IsInf(head, 1) && best > headReq {
+			savings = append(savings, saving{(best - headReq) / head, head})
+		}
+	}
+	if hv == 0 {
+		return total
+	}
+	sort.Slice(savings, func(i, j int) bool { return savings[i].perCoreS > savings[j].perCoreS })
+	free := float64(hv) * makespan      // head core-seconds within the makespan
+	price := fixed / 3600 / float64(hv) // beyond it, per head core-second
+	for _, s := range savings {
+		if free > 0 {
+			use := math.Min(free, s.coreS)
+			total -= use * s.perCoreS
+			free -= use
+			s.coreS -= use
+		}
+		if s.coreS > 0 && s.perCoreS > price {
+			total -= s.coreS * (s.perCoreS - price)
+		}
 	}
 	return total
 }

@@ -538,3 +538,23 @@ func TestBound_mixedBarrier(t *testing.T) {
 		t.Errorf("makespan %v, bound %+v (%v); want 18.5 s, bound 17.5 s, 18.5 s as given", ev.MakespanS, lb, err)
 	}
 }
+
+// The head's time is not free beyond the makespan: in a standing environment (the cluster's fixed cost,
+// $0.36/h, billed for the run), eight 100 s tasks on a Ray head of 2 vCPUs and a node of 2 vCPUs ($3.60/h,
+// booting at once) take 200 s and cost $0.22 (the node's 200 s, the fixed cost's). The cost bound counts
+// the head's 400 core-seconds within the 200 s the makespan must last as free, and the rest of the work at
+// the cheaper of the node ($0.05 a task) and the fixed cost of the longer run it would take on the head
+// ($0.01 a task): 4 × $0.01 + $0.02 = $0.04 (the autoscaler's node, which the relaxation does not see,
+// makes the rest).
+func TestBound_headCost(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "s", TaskCount: 8, RuntimeS: 100}})
+	ray := warmPool("ray", KindRay)
+	ray.MinNodes, ray.StartLatencyS, ray.MinBillingS = 0, 0, 0
+	ray.HeadVCPUs, ray.HeadMemoryBytes, ray.FixedHourlyUSD = 2, 4<<30, 0.36
+	p := NewProblem(w, Platforms{Pools: []Pool{ray}, Storage: testStorage(), Standing: true})
+	ev := evalOK(t, p, Assignment{0})
+	lb, err := Bound(p)
+	if err != nil || !near(ev.MakespanS, 200) || !near(lb.MakespanS, 200) || !near(ev.CostUSD, 0.22) || !near(lb.CostUSD, 0.04) {
+		t.Errorf("makespan %v, cost %v, bound %+v (%v); want 200 s and $0.22, bound 200 s and $0.04", ev.MakespanS, ev.CostUSD, lb, err)
+	}
+}
