@@ -3,6 +3,7 @@
 package placement
 
 import (
+	"encoding/binary"
 	"math"
 	"sort"
 )
@@ -328,6 +329,8 @@ func (pr *prepared) workBound(least []float64) float64 {
 // the makespan): the dual of the fractional assignment LP. The search:
 // each pool alone, then exponentiated-gradient ascent from equal weights.
 func maxDual(a []float64, nT, nK int, stop float64) float64 {
+	a, count := uniqueRows(a, nT, nK)
+	nT = len(count)
 	grad := make([]float64, nK)
 	phi := func(lambda []float64) float64 {
 		clear(grad)
@@ -342,8 +345,8 @@ func maxDual(a []float64, nT, nK int, stop float64) float64 {
 			if arg < 0 {
 				return math.Inf(1) // no pool: nothing fits
 			}
-			sum += best
-			grad[arg] += a[v*nK+arg]
+			sum += count[v] * best
+			grad[arg] += count[v] * a[v*nK+arg]
 		}
 		return sum
 	}
@@ -382,6 +385,29 @@ func maxDual(a []float64, nT, nK int, stop float64) float64 {
 		}
 	}
 	return best
+}
+
+// uniqueRows returns the distinct rows of the nT × nK matrix a, in the
+// order they first appear, with how many times each appears (tasks alike,
+// as a stage's often are, count once).
+func uniqueRows(a []float64, nT, nK int) ([]float64, []float64) {
+	at := make(map[string]int, nT)
+	key := make([]byte, 8*nK)
+	var rows, count []float64
+	for v := 0; v < nT; v++ {
+		row := a[v*nK : v*nK+nK]
+		for k, x := range row {
+			binary.LittleEndian.PutUint64(key[8*k:], math.Float64bits(x))
+		}
+		if i, ok := at[string(key)]; ok {
+			count[i]++
+			continue
+		}
+		at[string(key)] = len(count)
+		rows = append(rows, row...)
+		count = append(count, 1)
+	}
+	return rows, count
 }
 
 // leastCost is the least that task v can cost on pool k once its duration

@@ -135,7 +135,9 @@ func (pr *prepared) late(w *windows, T float64, a []float64) bool {
 // (lo when it proves none).
 func (pr *prepared) windowBound(w *windows, lo float64) float64 {
 	a := make([]float64, pr.g.nTasks*len(pr.p.Pools))
-	if !(lo > 0) || !pr.late(w, lo, a) {
+	// Just above lo: at lo itself the tasks of the critical path end exactly
+	// in time, give or take rounding.
+	if !(lo > 0) || !pr.late(w, lo*(1+1e-9), a) {
 		return lo
 	}
 	proved, hi := lo, 2*lo
