@@ -35,6 +35,10 @@ type Call struct {
 	// ("attempt=2; max=3" for the first retry of a call); 0 when the client sent none.
 	// A retry is the same logical call as its first attempt.
 	Attempt int `json:"attempt,omitempty"`
+	// ResponseBytes is the size of the answer's body as written to the client (0 for a dropped
+	// connection or a lost answer). An answer larger than the client's read buffer (net/http's 4 KiB)
+	// is one the client reads from the connection after the response arrived.
+	ResponseBytes int64 `json:"response_bytes,omitempty"`
 }
 
 // Retry reports whether the call is an SDK's retry of an earlier attempt (Attempt > 1).

@@ -268,7 +268,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Every request is verified before anything else, whoever serves it.
 	if !g.authenticate(rec, r, info, &call) {
-		call.Status = rec.Status()
+		call.Status, call.ResponseBytes = rec.Status(), rec.Bytes()
 		call.Duration = g.now().Sub(start)
 		g.record(call)
 		return
@@ -300,7 +300,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			writeInjectedFault(rec, info, fault)
-			call.Status = rec.Status()
+			call.Status, call.ResponseBytes = rec.Status(), rec.Bytes()
 			call.Duration = g.now().Sub(start)
 			g.record(call)
 			return
@@ -321,7 +321,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.serve(rec, r, info, native)
-	call.Status = rec.Status()
+	call.Status, call.ResponseBytes = rec.Status(), rec.Bytes()
 	call.Duration = g.now().Sub(start)
 	g.record(call)
 }
@@ -446,7 +446,8 @@ func dropConnection(w http.ResponseWriter) {
 // serves).
 type StatusRecorder struct {
 	http.ResponseWriter
-	code int
+	code  int
+	bytes int64
 }
 
 func (s *StatusRecorder) WriteHeader(code int) {
@@ -460,8 +461,13 @@ func (s *StatusRecorder) Write(b []byte) (int, error) {
 	if s.code == 0 {
 		s.code = http.StatusOK
 	}
-	return s.ResponseWriter.Write(b)
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += int64(n)
+	return n, err
 }
+
+// Bytes is the size of the body written so far.
+func (s *StatusRecorder) Bytes() int64 { return s.bytes }
 
 func (s *StatusRecorder) Status() int {
 	if s.code == 0 {
