@@ -5,15 +5,25 @@ package gateway
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	pricingtypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
 )
 
-func pricingClient(g *Gateway) *pricing.Client { return pricing.NewFromConfig(awsConfig(g, nil)) }
+// pricingClient retries as the SDK does by default, as the provider's clients do: Price List answers
+// are tens of KiB, and under load the client now and then fails to read one the gateway served ("use of
+// closed network connection": smithy-go closes the request body while net/http still probes it, see
+// acctest.FirstAttempts), which the standard retryer retries (retry.RetryableConnectionError). Without
+// retries that is a failed test; with them, counts are of requests (CountRequests), not attempts.
+func pricingClient(g *Gateway) *pricing.Client {
+	return pricing.NewFromConfig(awsConfig(g, func() aws.Retryer { return retry.NewStandard() }))
+}
 
 type priceDoc struct {
 	Product struct {
@@ -182,7 +192,7 @@ func TestPricingDescribeServices(t *testing.T) {
 	if !errors.As(err, &nf) {
 		t.Fatalf("unknown service: got %v, want NotFoundException", err)
 	}
-	if n := g.CountCalls("pricing", "DescribeServices"); n != 2 {
+	if n := g.CountRequests("pricing", "DescribeServices"); n != 2 {
 		t.Errorf("call log has %d DescribeServices calls, want 2", n)
 	}
 }
@@ -267,5 +277,61 @@ func TestPricingGetProducts_services(t *testing.T) {
 	out, err := c.DescribeServices(ctx(t), &pricing.DescribeServicesInput{})
 	if err != nil || len(out.Services) != 6 { // AmazonEC2, AmazonECS, AmazonEKS, AmazonFSx, AmazonS3, AWSLambda
 		t.Fatalf("DescribeServices: %v, %+v", err, out)
+	}
+}
+
+// countingClient counts the response body bytes the SDK reads.
+type countingClient struct {
+	n *int64
+}
+
+func (c countingClient) Do(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultClient.Do(r)
+	if err == nil {
+		resp.Body = &countingBody{ReadCloser: resp.Body, n: c.n}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	*b.n += int64(n)
+	return n, err
+}
+
+// The call log's ResponseBytes is the size of the body the client receives: a Price List answer
+// served by the gateway (larger than net/http's 4 KiB read buffer) and an authentication error.
+func TestCallLogResponseBytes(t *testing.T) {
+	t.Parallel()
+	g, _ := newTestGateway(t, testTimings)
+	var read int64
+	cfg := awsConfig(g, nil)
+	cfg.HTTPClient = countingClient{n: &read}
+	if _, err := pricing.NewFromConfig(cfg).GetProducts(ctx(t), &pricing.GetProductsInput{ServiceCode: aws.String("AmazonEC2"),
+		Filters: []pricingtypes.Filter{termMatch("regionCode", "us-east-1")}}); err != nil {
+		t.Fatal(err)
+	}
+	calls := g.Calls()
+	if len(calls) != 1 || calls[0].ResponseBytes != read || read <= 4096 {
+		t.Fatalf("GetProducts: logged %+v, the client read %d bytes (want equal, over 4096)", calls, read)
+	}
+
+	resp, err := http.Post(g.URL()+"/", "application/x-amz-json-1.1", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls = g.Calls()
+	if last := calls[len(calls)-1]; last.SignatureVerified || last.ResponseBytes != int64(len(body)) || len(body) == 0 {
+		t.Errorf("unsigned request: logged %+v, the client read %d bytes %q", last, len(body), body)
 	}
 }
