@@ -558,3 +558,23 @@ func TestBound_headCost(t *testing.T) {
 		t.Errorf("makespan %v, cost %v, bound %+v (%v); want 200 s and $0.22, bound 200 s and $0.04", ev.MakespanS, ev.CostUSD, lb, err)
 	}
 }
+
+// A window that starts late: b's four 10 s tasks can only run on a 1-vCPU Ray head (the node boots after
+// 1,000 s) and not before a ends on Lambda (11 s with its cold start): 51 s, which the bound proves from
+// the window [11 s, T] (over [0, T] the head's time would allow 40 s).
+func TestBound_lateWindow(t *testing.T) {
+	ray := testPool("ray", KindRay)
+	ray.HeadVCPUs, ray.HeadMemoryBytes, ray.StartLatencyS = 1, 4<<30, 1000
+	lambda := NewServerlessPool(DefaultCatalog(), "lambda", "x86_64")
+	w := mustFromStages(t, []StageSpec{
+		{Name: "a", TaskCount: 1, RuntimeS: 10, Pin: "serverless"},
+		{Name: "b", TaskCount: 4, RuntimeS: 10, DependsOn: []string{"a"}, Pin: "ray"},
+	})
+	p := NewProblem(w, Platforms{Pools: []Pool{ray, lambda}, Storage: testStorage()})
+	ev := evalOK(t, p, Assignment{1, 0})
+	lb, err := Bound(p)
+	want := 50 + lambda.StartLatencyS
+	if err != nil || !near(ev.MakespanS, want) || math.Abs(lb.PoolsAsGivenS-want) > 1e-5*want || lb.PoolsAsGivenS > ev.MakespanS {
+		t.Errorf("makespan %v, bound %+v (%v); want %v s", ev.MakespanS, lb, err, want)
+	}
+}
