@@ -33,11 +33,19 @@ func checkAboveBound(t testing.TB, p *Problem, sol *Solution, lb *LowerBound, fa
 			continue
 		}
 		given := b.Name != BaselineStatic
-		check("baseline "+b.Name, b.MakespanS, b.CostUSD, given)
 		ev, err := EvaluateBaseline(p, b)
 		if err != nil {
 			fail("baseline %s simulated again: %v", b.Name, err)
 		}
+		if k := staticPool(p); !given && k >= 0 && b.Nodes > p.Pools[k].MaxNodes {
+			// Options.StaticNodes beyond the pool's MaxNodes: other pools than p's, where only the
+			// critical path (which does not depend on node counts) bounds the makespan.
+			if !atLeast(b.MakespanS, lb.CriticalPathS) || !atLeast(ev.MakespanS, lb.CriticalPathS) {
+				fail("static cluster of %d nodes: %v s, below the critical path %+v", b.Nodes, b.MakespanS, lb)
+			}
+			continue
+		}
+		check("baseline "+b.Name, b.MakespanS, b.CostUSD, given)
 		check("baseline "+b.Name+" simulated again", ev.MakespanS, ev.CostUSD, given)
 		if b.Name == BaselineHEFT && !atLeast(b.TaskLevelMakespanS, lb.PoolsAsGivenS) {
 			fail("HEFT's own estimate %v s is below the bound %+v", b.TaskLevelMakespanS, lb)

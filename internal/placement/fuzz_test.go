@@ -155,6 +155,12 @@ func checkCase(t testing.TB, c *genCase, brute bool) {
 			fail("Solve (optimal) scores %v with %v, brute force %v with %v", sol.Score, sol.Assignment, best, a)
 		}
 	}
+	// Nothing Solve simulates beats the lower bound (see bound_test.go).
+	if lb, err := Bound(p); err != nil {
+		fail("Bound of a problem Solve solved: %v", err)
+	} else {
+		checkAboveBound(t, p, sol, lb, fail)
+	}
 	// Rendering never panics.
 	_ = GanttMermaid("fuzz", p, ev)
 	_ = Table(ev)
