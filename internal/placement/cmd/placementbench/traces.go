@@ -335,6 +335,14 @@ func sensitivityTable(ws []trace, opt placement.Options) {
 	variants := []variant{
 		{"defaults", nil, nil},
 		{"static cluster up before the run", nil, func(o *placement.Options) { o.StaticUp = true }},
+		// The two goals against the standing cluster at the objective's ends: the cost goal is within reach on
+		// the cost objective, the makespan goal on none (see the bound's line).
+		{"static cluster up before the run, objective cost", nil, func(o *placement.Options) {
+			o.StaticUp, o.Objective = true, placement.ObjectiveCost
+		}},
+		{"static cluster up before the run, objective makespan", nil, func(o *placement.Options) {
+			o.StaticUp, o.Objective = true, placement.ObjectiveMakespan
+		}},
 		{"Ray head runs no tasks (num-cpus 0)", noHead, nil},
 		{"environment made for the run (environment_up = false)", func(_ *placement.Catalog, p *placement.Platforms) {
 			p.Standing = false
