@@ -84,7 +84,8 @@ type LowerBound struct {
 //     Lustre file system) are added for MakespanS where every placement
 //     pays them: all of them in a standing environment; otherwise a
 //     cluster's when some stage may use only its pools, the file system's
-//     when some stage may use only pools that mount it. Minimum billing, idle time and boots are left out.
+//     when some stage may use only pools that mount it. Minimum billing,
+//     idle time and boots are left out.
 //
 // The bound is for the pools of p as given: a placement on other pools (a
 // static cluster with more nodes than MaxNodes, faster instances) is not
@@ -110,9 +111,9 @@ func Bound(p *Problem) (*LowerBound, error) {
 			least[v*nK+k] = pr.leastDuration(int32(v), k)
 		}
 	}
-	cp, any := pr.refinedPath(least, false)
+	cp, anyPools := pr.refinedPath(least, false)
 	lb := &LowerBound{CriticalPathS: cp, WorkS: pr.workBound(least)}
-	lb.MakespanS = pr.windowBound(any, math.Max(lb.CriticalPathS, lb.WorkS))
+	lb.MakespanS = pr.windowBound(anyPools, math.Max(lb.CriticalPathS, lb.WorkS))
 	cpGiven, given := pr.refinedPath(least, true)
 	lb.PoolsAsGivenS = pr.windowBound(given, math.Max(lb.MakespanS, cpGiven))
 	lb.CostUSD = pr.costBound(least, lb.MakespanS)
