@@ -167,6 +167,15 @@ locals {
     efa  = g.efa_interfaces > 0, spot = false
   }] : []
 
+  # The Ray head container's CPU and memory limits as the placement's Ray head task capacity: Ray runs
+  # tasks on the head, as many CPUs' worth as its container's CPU limit. Whole CPUs ("2") and memory in
+  # Gi or Mi ("8Gi", "512Mi") are passed; another form of quantity keeps the engine's default.
+  ray_head_task = {
+    ray_head_task_vcpus = can(regex("^[0-9]+$", var.ray.head.cpu)) ? tonumber(var.ray.head.cpu) : null
+    ray_head_task_memory_gib = (can(regex("^[0-9]+(Gi|Mi)$", var.ray.head.memory))
+    ? tonumber(regex("^[0-9]+", var.ray.head.memory)) / (endswith(var.ray.head.memory, "Mi") ? 1024 : 1) : null)
+  }
+
   hpc_pools = [
     { name = "mpi", instance_type = var.efa_instance_type, min_nodes = 0, max_nodes = var.mpi_queue.max_count, efa = true, spot = false },
     { name = "serial", instance_type = var.serial_queue.instance_type, min_nodes = var.serial_queue.min_count, max_nodes = var.serial_queue.max_count, efa = false, spot = false },
@@ -179,9 +188,11 @@ resource "rayhpc_workflow_placement" "this" {
   wfcommons_json = var.workflow_wfcommons_json
   objective      = "balanced"
 
-  # The head nodes the environment runs, whose prices are the queues' and worker groups' fixed cost.
+  # The head nodes the environment runs, whose prices are the queues' and worker groups' fixed cost, and
+  # the Ray head's task capacity.
   hpc_head_node_instance_type = var.head_node_instance_type
   ray_head_node_instance_type = local.ray_enabled ? var.ray.head.instance_type : null
+  model_overrides             = local.ray_enabled ? { for k, v in local.ray_head_task : k => v if v != null } : null
 
   dynamic "hpc" {
     for_each = local.hpc_pools

@@ -25,8 +25,10 @@ const moduleName = "hybrid-env"
 
 func TestAccExample_hybridEnvironmentModule(t *testing.T) {
 	before := listInventory(t)
-	// With a workflow, the module places it on its queues and worker group with its head node types.
+	// With a workflow, the module places it on its queues and worker group with its head node types, and
+	// its Ray head's CPU and memory (set below the defaults) as the head's task capacity.
 	t.Setenv("TF_VAR_workflow_wfcommons_json", moduleTrace)
+	t.Setenv("TF_VAR_ray", `{ head = { cpu = "1", memory = "4Gi" } }`)
 	acctest.TestExample(t, "modules/hybrid-environment", checkRayInventory(t, moduleName), checkModuleRayOutputs, checkModulePlacement)
 	if left := newObjects(before, listInventory(t)); len(left) > 0 {
 		t.Errorf("objects the module made left in the sandbox after destroy:\n%s", strings.Join(left, "\n"))
@@ -96,7 +98,8 @@ const moduleTrace = `{
 
 // checkModulePlacement checks the module's placement: made (placement_table), with the module's head node
 // types (the default c5.xlarge Slurm head and m6i.xlarge Ray head), each priced by the sandbox's Price List,
-// and its serial queue of c5.xlarge nodes among the pools.
+// the Ray head's task capacity from its container's limits (1 CPU, 4Gi), and its serial queue of c5.xlarge
+// nodes among the pools.
 func checkModulePlacement(s *terraform.State) error {
 	rs := s.RootModule().Resources["rayhpc_workflow_placement.this.0"]
 	if rs == nil || rs.Primary == nil {
@@ -108,6 +111,7 @@ func checkModulePlacement(s *terraform.State) error {
 		"hpc_head_node_instance_type": "c5.xlarge", "ray_head_node_instance_type": "m6i.xlarge",
 		"price_sources.hpc_head_node": api + " (c5.xlarge)", "price_sources.ray_head_node": api + " (m6i.xlarge)",
 		"hpc.1.name": "serial", "hpc.1.instance_type": "c5.xlarge",
+		"model_overrides.%": "2", "model_overrides.ray_head_task_vcpus": "1", "model_overrides.ray_head_task_memory_gib": "4",
 	} {
 		if a[k] != w {
 			return fmt.Errorf("rayhpc_workflow_placement.this[0] %s = %q, want %q", k, a[k], w)
