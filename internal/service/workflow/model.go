@@ -519,6 +519,7 @@ func solve(ctx context.Context, m *inputsModel, p *placement.Problem, o placemen
 	var diags diag.Diagnostics
 	sol, err := placement.Solve(p, o)
 	if err == nil {
+		diags.Append(serverlessOverTimeout(p, sol.Evaluation)...)
 		return sol, diags
 	}
 	summary := "computing the workflow placement"
