@@ -20,8 +20,9 @@ type APIServer struct {
 	CAPEM      []byte
 	AdminToken string // a static token in system:masters
 
-	dir  string
-	proc *process
+	dir   string
+	proc  *process
+	stack *Stack
 }
 
 // StartAPIServer starts another kube-apiserver on the stack's etcd, under a key prefix of its own
@@ -40,7 +41,7 @@ func (s *Stack) StartAPIServer(ctx context.Context) (_ *APIServer, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	a := &APIServer{Host: "https://127.0.0.1:" + strconv.Itoa(port), CAPEM: s.pki.caPEM, AdminToken: randomHex(16), dir: dir}
+	a := &APIServer{Host: "https://127.0.0.1:" + strconv.Itoa(port), CAPEM: s.pki.caPEM, AdminToken: randomHex(16), dir: dir, stack: s}
 	args, err := s.apiserverArgs(dir, port, a.AdminToken)
 	if err != nil {
 		return nil, err
@@ -70,6 +71,16 @@ func (s *Stack) StartAPIServer(ctx context.Context) (_ *APIServer, err error) {
 // RESTConfig is an admin client configuration for the apiserver.
 func (a *APIServer) RESTConfig() *rest.Config {
 	return &rest.Config{Host: a.Host, BearerToken: a.AdminToken, TLSClientConfig: rest.TLSClientConfig{CAData: a.CAPEM}}
+}
+
+// ApplyCRDs installs KubeRay CRDs (files of CRDFiles; all of them when none is named) in this
+// apiserver, as Start does in the stack's, and waits until they are Established: for a test that
+// removes one later. Each takes one to three seconds (their schemas are large).
+func (a *APIServer) ApplyCRDs(ctx context.Context, files ...string) error {
+	if len(files) == 0 {
+		files = CRDFiles
+	}
+	return a.stack.applyCRDs(ctx, a.RESTConfig(), a.proc, files...)
 }
 
 // PID is the apiserver's process ID.

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 )
 
@@ -21,16 +22,17 @@ var CRDFiles = []string{"ray.io_rayclusters.yaml", "ray.io_rayjobs.yaml", "ray.i
 
 var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 
-// applyCRDs installs the KubeRay CRDs with server-side apply (they are too large for the
-// last-applied-configuration annotation client-side apply writes) and waits until they are Established.
-func (s *Stack) applyCRDs(ctx context.Context, dir string) error {
-	dc, err := dynamic.NewForConfig(s.RESTConfig())
+// applyCRDs installs the KubeRay CRDs through the apiserver process at cfg with server-side apply (they
+// are too large for the last-applied-configuration annotation client-side apply writes) and waits until
+// they are Established.
+func (s *Stack) applyCRDs(ctx context.Context, cfg *rest.Config, apiserver *process, files ...string) error {
+	dc, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
 	var names []string
-	for _, f := range CRDFiles {
-		raw, err := os.ReadFile(filepath.Join(dir, f))
+	for _, f := range files {
+		raw, err := os.ReadFile(filepath.Join(s.bins.CRDDir, f))
 		if err != nil {
 			return fmt.Errorf("kube: reading CRD: %w", err)
 		}
@@ -51,7 +53,7 @@ func (s *Stack) applyCRDs(ctx context.Context, dir string) error {
 	}
 	for _, n := range names {
 		name := n
-		if err := s.waitFor(ctx, "CRD "+name+" Established", s.proc("kube-apiserver"), func() error {
+		if err := s.waitFor(ctx, "CRD "+name+" Established", apiserver, func() error {
 			u, err := dc.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return err

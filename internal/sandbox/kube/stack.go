@@ -121,7 +121,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.applyCRDs(ctx, bins.CRDDir); err != nil {
+	if err := s.applyCRDs(ctx, s.RESTConfig(), s.proc("kube-apiserver"), CRDFiles...); err != nil {
 		return nil, err
 	}
 	// Controllers start after the CRDs exist: the garbage collector would otherwise not know ray.io/v1

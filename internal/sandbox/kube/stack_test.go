@@ -97,6 +97,12 @@ func TestStack(t *testing.T) {
 		if _, err := discovery.NewDiscoveryClientForConfigOrDie(st.RESTConfig()).ServerResourcesForGroupVersion("ray.io/v1"); err != nil {
 			t.Errorf("the stack's apiserver lost ray.io/v1: %v", err)
 		}
+		if err := api.ApplyCRDs(ctx, "ray.io_rayclusters.yaml"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := discovery.NewDiscoveryClientForConfigOrDie(api.RESTConfig()).ServerResourcesForGroupVersion("ray.io/v1"); err != nil {
+			t.Errorf("the second apiserver after ApplyCRDs: %v", err)
+		}
 		pid := api.PID()
 		api.Stop()
 		if err := syscall.Kill(pid, 0); err == nil {

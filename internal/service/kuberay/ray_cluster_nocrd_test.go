@@ -11,23 +11,31 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/acctest"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/sandbox/kube"
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
 )
 
-// A Kubernetes cluster without KubeRay: a real kube-apiserver that does not serve ray.io/v1 (the
-// sandbox's second apiserver on its etcd, under a key prefix of its own, so the shared apiserver,
-// which the package's other tests use in parallel, keeps its CRDs). The apply fails before it writes
-// anything: the error names the missing API and how to install the operator, nothing is recorded in
-// state (the next plan creates the resource again; a tainted leftover would be replaced, and its
-// refresh would fail), and neither the namespace nor the service account the create would make exists.
+// crdMissing is the diagnostic's detail (kuberay.ErrCRDMissing): the API that is missing and how to
+// install it. Terraform wraps the detail, hence wrapTolerant.
+const crdMissing = `(?s).*does not serve ray\.io/v1 RayCluster: the KubeRay operator and its CRDs are not installed.*` +
+	`helm install kuberay-operator kuberay/kuberay-operator`
+
+// A Kubernetes cluster without KubeRay: a real kube-apiserver that does not serve ray.io/v1
+// RayCluster (the sandbox's second apiserver on its etcd, under a key prefix of its own, so the
+// shared apiserver, which the package's other tests use in parallel, keeps its CRDs). Its cases run
+// one after the other on it (they add and remove the CRD).
 func TestAccKubeRayRayCluster_crdMissing(t *testing.T) {
 	skipUnlessAcc(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	t0 := time.Now()
 	api, err := acctest.Sandbox(t).Kube().StartAPIServer(ctx)
@@ -36,32 +44,40 @@ func TestAccKubeRayRayCluster_crdMissing(t *testing.T) {
 	}
 	t.Cleanup(api.Stop)
 	t.Logf("kube-apiserver without KubeRay (pid %d) ready in %s", api.PID(), time.Since(t0).Round(10*time.Millisecond))
+	config := func(name, extra string) string {
+		return testAccConfigKubernetes(name, api.Host, api.CAPEM, api.AdminToken, fmt.Sprintf(`
+  namespace                = %[1]q
+  create_namespace         = true
+  service_account_role_arn = "arn:aws:iam::123456789012:role/%[1]s"
+  timeouts                 = { create = "1m" }
+  %[2]s`, name, extra))
+	}
+	t.Run("create", func(t *testing.T) { testCRDMissingOnCreate(t, api, config) })
+	t.Run("refresh", func(t *testing.T) { testCRDMissingOnRefresh(ctx, t, api, config) })
+}
+
+// The apply fails before it writes anything: the error names the missing API and how to install the
+// operator, nothing is recorded in state (the next plan, before and after refresh, creates the
+// resource again; a tainted leftover would be replaced, and its refresh would fail), and neither the
+// namespace nor the service account the create would make exists.
+func testCRDMissingOnCreate(t *testing.T, api *kube.APIServer, config func(name, extra string) string) {
 	core, err := kubernetes.NewForConfig(api.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rName := acctest.RandomName()
-	config := testAccConfigKubernetes(rName, api.Host, api.CAPEM, api.AdminToken, fmt.Sprintf(`
-  namespace                = %[1]q
-  create_namespace         = true
-  service_account_role_arn = "arn:aws:iam::123456789012:role/%[1]s"
-  timeouts                 = { create = "1m" }`, rName))
-
-	resource.ParallelTest(t, resource.TestCase{
+	name := acctest.RandomName()
+	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				ExpectError: regexp.MustCompile(wrapTolerant(regexp.QuoteMeta(fmt.Sprintf("creating RayCluster (%s/%s)", rName, rName)) +
-					`(?s).*does not serve ray\.io/v1 RayCluster: the KubeRay operator and its CRDs are not installed.*` +
-					`helm install kuberay-operator kuberay/kuberay-operator`)),
+				Config:      config(name, ""),
+				ExpectError: regexp.MustCompile(wrapTolerant(regexp.QuoteMeta(fmt.Sprintf("creating RayCluster (%s/%s)", name, name)) + crdMissing)),
 			},
 			{
-				PreConfig: func() { checkNothingWritten(t, core, rName) },
-				Config:    config,
-				PlanOnly:  true,
-				// Both plans (before and after refresh) create the RayCluster: nothing of it is in state.
+				PreConfig:          func() { checkNothingWritten(t, core, name) },
+				Config:             config(name, ""),
+				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate)},
@@ -70,6 +86,70 @@ func TestAccKubeRayRayCluster_crdMissing(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A RayCluster in state whose cluster stops serving RayCluster (its CRD deleted): the refresh fails saying what to install, and does not drop the resource from state
+// as if it had been deleted. Once the CRD is back, the refresh finds the RayCluster gone (Kubernetes
+// deletes a CRD's objects with it) and removes it from state.
+func testCRDMissingOnRefresh(ctx context.Context, t *testing.T, api *kube.APIServer, config func(name, extra string) string) {
+	if err := api.ApplyCRDs(ctx, rayClusterCRD); err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName()
+	cfg := config(name, "wait_for_ready = false") // no operator here to make it ready
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig:    func() { deleteRayClusterCRD(ctx, t, api) },
+				RefreshState: true,
+				ExpectError:  regexp.MustCompile(wrapTolerant(regexp.QuoteMeta(fmt.Sprintf("reading RayCluster (%s/%s)", name, name)) + crdMissing)),
+			},
+			{
+				PreConfig: func() {
+					if err := api.ApplyCRDs(ctx, rayClusterCRD); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[resName]; ok {
+						return fmt.Errorf("%s still in state after its RayCluster was deleted with the CRD", resName)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// rayClusterCRD is the RayCluster CRD's file (the only KubeRay CRD the provider uses).
+const rayClusterCRD = "ray.io_rayclusters.yaml"
+
+// deleteRayClusterCRD deletes the RayCluster CRD and waits until it is gone (its objects first).
+func deleteRayClusterCRD(ctx context.Context, t *testing.T, api *kube.APIServer) {
+	t.Helper()
+	dc, err := dynamic.NewForConfig(api.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	crds := dc.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	const crd = "rayclusters.ray.io"
+	if err := crds.Delete(ctx, crd, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		_, err := crds.Get(ctx, crd, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("CRD %s not deleted after a minute (%v)", crd, err)
+		}
+	}
 }
 
 // checkNothingWritten fails the test when the cluster holds the namespace or the service account a
