@@ -90,3 +90,17 @@ func BenchmarkEvaluateSynthetic100k(b *testing.B) {
 		}
 	}
 }
+
+func benchBoundSynthetic(b *testing.B, n int) {
+	p := NewProblem(Synthetic(n, 10, 1), DefaultPlatforms())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Bound(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBoundSynthetic10k(b *testing.B)  { benchBoundSynthetic(b, 10_000) }
+func BenchmarkBoundSynthetic100k(b *testing.B) { benchBoundSynthetic(b, 100_000) }

@@ -35,6 +35,12 @@ type Manifest struct {
 	// PriceSources says where each price of the placement came from: the AWS Price List API for the
 	// Region, the offline catalogue or the configuration (see [Platforms.PriceSources]).
 	PriceSources map[string]string `json:"price_sources,omitempty"`
+	// MakespanLowerBoundS and CostLowerBoundUSD, when the solution has its
+	// lower bound ([SolveBounded]), are what no placement of the problem
+	// can beat under the same model: [LowerBound]'s PoolsAsGivenS (on the
+	// pools exactly as given) and CostUSD. Omitted otherwise.
+	MakespanLowerBoundS float64 `json:"makespan_lower_bound_s,omitempty"`
+	CostLowerBoundUSD   float64 `json:"cost_lower_bound_usd,omitempty"`
 }
 
 // ManifestStage is one stage's placement.
@@ -85,6 +91,9 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 		Version: ManifestVersion, Workflow: p.Workflow.Name, InputHash: InputHash(p),
 		Options: sol.Options, Method: sol.Method, Optimal: sol.Optimal, FoundBy: sol.FoundBy,
 		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS, PriceSources: p.PriceSources,
+	}
+	if sol.Bound != nil {
+		m.MakespanLowerBoundS, m.CostLowerBoundUSD = sol.Bound.PoolsAsGivenS, sol.Bound.CostUSD
 	}
 	used := make([]bool, len(p.Pools))
 	for s, r := range ev.Stages {

@@ -174,6 +174,9 @@ type Solution struct {
 	// Baselines in a fixed order: static-cluster, all-hpc, all-ray,
 	// all-serverless, all-batch, best-single-platform, mashup, heft.
 	Baselines []Baseline `json:"baselines"`
+	// Bound is the problem's lower bound when the solution comes from
+	// [SolveBounded] (nil from Solve).
+	Bound *LowerBound `json:"bound,omitempty"`
 }
 
 // Plan returns the solution's plan.

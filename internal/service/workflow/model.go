@@ -59,6 +59,11 @@ type outputsModel struct {
 	BaselinesTable types.String  `tfsdk:"baselines_table"`
 	InputHash      types.String  `tfsdk:"input_hash"`
 	PriceSources   types.Map     `tfsdk:"price_sources"`
+	// The lower bound and the placement's gap to it (see flattenBound).
+	MakespanLowerBoundS types.Float64 `tfsdk:"makespan_lower_bound_s"`
+	CostLowerBoundUSD   types.Float64 `tfsdk:"cost_lower_bound_usd"`
+	MakespanGapPct      types.Float64 `tfsdk:"makespan_gap_pct"`
+	CostGapPct          types.Float64 `tfsdk:"cost_gap_pct"`
 }
 
 type stageModel struct {
@@ -517,7 +522,7 @@ func (m *inputsModel) expand(ctx context.Context, lookup *priceLookup) (*placeme
 // attribute concerned.
 func solve(ctx context.Context, m *inputsModel, p *placement.Problem, o placement.Options) (*placement.Solution, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	sol, err := placement.Solve(p, o)
+	sol, err := placement.SolveBounded(p, o)
 	if err == nil {
 		diags.Append(serverlessOverTimeout(p, sol.Evaluation)...)
 		return sol, diags

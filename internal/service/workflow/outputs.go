@@ -124,6 +124,7 @@ func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) di
 	diags.Append(d...)
 	o.MakespanS = roundedFloat(ev.MakespanS, seconds)
 	o.CostUSD = roundedFloat(ev.CostUSD, usd)
+	o.flattenBound(man)
 	o.Method = types.StringValue(sol.Method)
 	o.FoundBy = types.StringValue(sol.FoundBy)
 	o.Optimal = types.BoolValue(sol.Optimal)
@@ -172,6 +173,26 @@ func (o *outputsModel) flatten(p *placement.Problem, sol *placement.Solution) di
 	o.PriceSources, d = stringMapValue(p.PriceSources)
 	diags.Append(d...)
 	return diags
+}
+
+// flattenBound sets the lower bound's outputs from a manifest, built from the solution or read back: the
+// bounds rounded down (see roundDown), the gaps computed from the manifest's unrounded values, so an
+// unchanged manifest read back gives the plan's values. A manifest without a bound (written before the
+// provider had it) gives zero bounds and null gaps.
+func (o *outputsModel) flattenBound(m *placement.Manifest) {
+	o.MakespanLowerBoundS = types.Float64Value(roundDown(m.MakespanLowerBoundS, seconds))
+	o.CostLowerBoundUSD = types.Float64Value(roundDown(m.CostLowerBoundUSD, usd))
+	o.MakespanGapPct = gapValue(m.ExpectedMakespanS, m.MakespanLowerBoundS)
+	o.CostGapPct = gapValue(m.ExpectedCostUSD, m.CostLowerBoundUSD)
+}
+
+// gapValue is placement.GapPct as an output: rounded to 2 decimals, null when the bound is not positive.
+func gapValue(ours, bound float64) types.Float64 {
+	g, ok := placement.GapPct(ours, bound)
+	if !ok {
+		return types.Float64Null()
+	}
+	return roundedFloat(g, percent)
 }
 
 // stringMapValue is a map of strings as a Terraform map (empty, not null, for none).

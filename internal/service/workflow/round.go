@@ -58,3 +58,14 @@ func format(v float64, u unit) string { return fmt.Sprintf("%.*f", u.decimals(),
 
 // formatDelta is format with a sign, for changes.
 func formatDelta(v float64, u unit) string { return fmt.Sprintf("%+.*f", u.decimals(), round(v, u)) }
+
+// roundDown rounds a lower bound down to the decimals of u, so the value shown is still a bound. A value
+// within 10⁻⁹ (relative) below a decimal counts as on it: the bound's floating-point arithmetic has that
+// much noise, and a bound computed as 59.99999999999 for a makespan of 60 would otherwise show 59.999.
+func roundDown(v float64, u unit) float64 {
+	r := round(v, u)
+	if r-v > 1e-9*math.Max(1, math.Abs(v)) {
+		r = round(r-math.Pow10(-u.decimals()), u)
+	}
+	return r
+}

@@ -340,6 +340,38 @@ func outputFields() []field {
 		{name: "stages", kind: kObjectList, computed: true, desc: "Where each stage runs, in workflow order.", nested: stageOutputFields},
 		{name: "makespan_s", kind: kFloat, computed: true, desc: "Expected time from submission until the last task finishes, in seconds, rounded to the millisecond."},
 		{name: "cost_usd", kind: kFloat, computed: true, desc: "Expected total cost in USD (pools plus S3 requests), rounded to 6 decimals."},
+		{name: "makespan_lower_bound_s", kind: kFloat, computed: true,
+			desc: "A lower bound on the makespan, not an estimate: no placement of the workflow on these pools (per stage, split or " +
+				"task by task, whatever the scheduler or queue order) finishes sooner under the model that gives `makespan_s` " +
+				"(the same task durations, bandwidths, boots, cold starts, capacities and `model_overrides`). It is the longest " +
+				"dependency chain with every task at its least duration over the pools its stage may use (its compute at the " +
+				"pool's speed, its input at the best Lustre or S3 bandwidth it can get, shared inputs from a page cache once a " +
+				"first copy can exist, no queueing), a VM task waiting for a node to boot unless the pool's head or its nodes up " +
+				"from the start (`min_nodes`) can run it, and a Lambda task paying a cold start unless a warm environment of its " +
+				"stage can be there; raised where the pools' capacity (vCPUs of `max_nodes` nodes and the head, Lambda " +
+				"concurrency, Batch vCPUs) proves more over time windows. It leaves out contention for the Lustre and S3 " +
+				"aggregate throughput and how where a task runs slows its children's reads, so the fastest placement may be well " +
+				"above it. It holds on the pools exactly as given: more nodes or another instance type can do better. Ignores " +
+				"`deadline_s` and `budget_usd`. Rounded down to the millisecond."},
+		{name: "cost_lower_bound_usd", kind: kFloat, computed: true,
+			desc: "A lower bound on the total cost, not an estimate: no placement of the workflow on these pools costs less under " +
+				"the model and prices that give `cost_usd`. It is every task's least cost over the pools its stage may use (a VM " +
+				"node billed only for the vCPUs its tasks hold while they run at their least duration, a task on a Ray head " +
+				"free, a Lambda or Batch task billed for its least duration, S3 requests of tasks in the S3 domain) plus the " +
+				"fixed costs every placement pays (head nodes, EKS control plane, the Lustre workspace, as `environment_up` " +
+				"says) for the least makespan of any placement; minimum billing, idle time and boots are left out. Ignores " +
+				"`deadline_s` and `budget_usd`. Rounded down to 6 decimals."},
+		{name: "makespan_gap_pct", kind: kFloat, computed: true,
+			desc: "How much longer `makespan_s` is than `makespan_lower_bound_s`, in percent of the bound (2 decimals, from the " +
+				"unrounded values): the placement is at most this much slower than the fastest placement on these pools, " +
+				"and may be closer, since the fastest may itself be above the bound. `0` proves the makespan optimal: no " +
+				"placement on these pools finishes sooner. With `objective` `cost`, `balanced` or `weighted` the placement trades time " +
+				"for cost, so expect a gap. Null when the bound is 0."},
+		{name: "cost_gap_pct", kind: kFloat, computed: true,
+			desc: "How much more `cost_usd` is than `cost_lower_bound_usd`, in percent of the bound (2 decimals, from the " +
+				"unrounded values): the placement costs at most this much more than the cheapest placement on these pools, " +
+				"and may be closer. `0` proves the cost optimal. With `objective` `makespan`, `balanced` or `weighted` the placement " +
+				"trades cost for time, so expect a gap. Null when the bound is 0."},
 		{name: "method", kind: kString, computed: true,
 			desc: "How the placement was found: `exhaustive` (optimal under the simulator) or `local-search`."},
 		{name: "optimal", kind: kBool, computed: true, desc: "Whether no other per-stage placement scores better under the simulator."},

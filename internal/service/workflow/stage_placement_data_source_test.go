@@ -122,6 +122,7 @@ data "rayhpc_stage_placement" "test" {
 				}),
 				checkNotDominated(dsName),
 				checkBurstOnLambda(dsName),
+				checkBounds(dsName),
 			),
 		}, {
 			Config: fmt.Sprintf(`
@@ -301,6 +302,15 @@ data "rayhpc_stage_placement" "test" {
 				resource.TestCheckResourceAttr(dsName, "baselines.5.of", "all-hpc"),
 				resource.TestCheckResourceAttr(dsName, "pareto_front.#", "1"),
 				resource.TestCheckResourceAttr(dsName, "pareto_front.0.assignment.solve", "hpc"),
+				// The chain prep → solve on the one node up at once is as fast as any placement can be: the
+				// makespan bound (10 s + 50 s) is the makespan, a gap of 0. The cost bound bills the node only
+				// for the core-seconds the tasks hold (4 × 1 × 10 s + 8 × 50 s = 440 of the node's 72 vCPUs at
+				// $0.001 a node-second: $0.0061111), plus the head node and the file system for the 60 s:
+				// $0.011363 (0.0061111 + 0.0014167 + 0.0038356), against $0.065252 (the node billed whole).
+				resource.TestCheckResourceAttrWith(dsName, "makespan_lower_bound_s", approx(60)),
+				resource.TestCheckResourceAttrWith(dsName, "makespan_gap_pct", approx(0)),
+				resource.TestCheckResourceAttrWith(dsName, "cost_lower_bound_usd", approx(0.011363)),
+				checkBounds(dsName),
 			),
 		}},
 	})

@@ -129,6 +129,7 @@ func (r *workflowPlacementResource) Read(ctx context.Context, req resource.ReadR
 		// Rounded as flatten rounds the solution's values, so an unchanged manifest matches the plan.
 		state.MakespanS = roundedFloat(m.ExpectedMakespanS, seconds)
 		state.CostUSD = roundedFloat(m.ExpectedCostUSD, usd)
+		state.flattenBound(m)
 		state.Method = types.StringValue(m.Method)
 		state.Optimal = types.BoolValue(m.Optimal)
 		state.FoundBy = types.StringValue(m.FoundBy)

@@ -122,6 +122,11 @@ func testAccCheckManifestMatchesState(t *testing.T, n string) resource.TestCheck
 		if m.Version != 1 || m.InputHash != a["input_hash"] || fmt.Sprint(m.ExpectedCostUSD) == "0" {
 			return fmt.Errorf("manifest version %d, input hash %s (state %s), cost %v", m.Version, m.InputHash, a["input_hash"], m.ExpectedCostUSD)
 		}
+		if !(m.MakespanLowerBoundS > 0 && m.MakespanLowerBoundS <= m.ExpectedMakespanS) ||
+			!(m.CostLowerBoundUSD > 0 && m.CostLowerBoundUSD <= m.ExpectedCostUSD) {
+			return fmt.Errorf("manifest bounds %v s, %v USD; placement %v s, %v USD", m.MakespanLowerBoundS, m.CostLowerBoundUSD,
+				m.ExpectedMakespanS, m.ExpectedCostUSD)
+		}
 		if len(m.Stages) != 3 || len(m.Pools) == 0 {
 			return fmt.Errorf("manifest has %d stages and %d pools", len(m.Stages), len(m.Pools))
 		}
@@ -190,8 +195,17 @@ func TestAccWorkflowPlacement_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("moves"), knownvalue.ListSizeExact(0)),
 					statecheck.ExpectKnownValue(resName, tfjsonpath.New("manifest_etag"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
 				},
-				Check: testAccCheckManifestMatchesState(t, resName),
+				Check: resource.ComposeAggregateTestCheckFunc(testAccCheckManifestMatchesState(t, resName), checkBounds(resName)),
 			},
+			{
+				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			// Read sets the bounds and gaps from the manifest as the plan computes them: after a refresh
+			// the plan is still empty.
+			{RefreshState: true, Check: checkBounds(resName)},
 			{
 				Config: testAccWorkflowPlacementConfig(bucket, key, 20),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
