@@ -26,4 +26,4 @@ else
   echo "no workflow traces at $workflows (set WORKFLOWS=...)"
 fi
 echo
-go test -run '^$' -bench 'Solve' -benchmem ./internal/placement/ | grep -E '^(Benchmark|ok)'
+go test -run '^$' -bench 'Solve|Bound' -benchmem ./internal/placement/ | grep -E '^(Benchmark|ok)'

@@ -67,6 +67,7 @@ func benchSolveSynthetic(b *testing.B, n int) {
 	p := NewProblem(Synthetic(n, 10, 1), DefaultPlatforms())
 	b.ReportAllocs()
 	b.ResetTimer()
+	reportCPU(b)
 	for i := 0; i < b.N; i++ {
 		if _, err := Solve(p, Options{}); err != nil {
 			b.Fatal(err)
@@ -91,16 +92,34 @@ func BenchmarkEvaluateSynthetic100k(b *testing.B) {
 	}
 }
 
-func benchBoundSynthetic(b *testing.B, n int) {
-	p := NewProblem(Synthetic(n, 10, 1), DefaultPlatforms())
+// benchBoundSynthetic measures Bound alone on a synthetic workflow of n tasks (with withSharedInputs when
+// shared), and SolveBounded (what the provider runs: the search and the bound) when solve is set.
+func benchBoundSynthetic(b *testing.B, n int, shared, solve bool) {
+	w := Synthetic(n, 10, 1)
+	if shared {
+		w = withSharedInputs(w)
+	}
+	p := NewProblem(w, DefaultPlatforms())
 	b.ReportAllocs()
 	b.ResetTimer()
+	reportCPU(b)
 	for i := 0; i < b.N; i++ {
-		if _, err := Bound(p); err != nil {
+		var err error
+		if solve {
+			_, err = SolveBounded(p, Options{})
+		} else {
+			_, err = Bound(p)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkBoundSynthetic10k(b *testing.B)  { benchBoundSynthetic(b, 10_000) }
-func BenchmarkBoundSynthetic100k(b *testing.B) { benchBoundSynthetic(b, 100_000) }
+func BenchmarkBoundSynthetic10k(b *testing.B)        { benchBoundSynthetic(b, 10_000, false, false) }
+func BenchmarkBoundSynthetic100k(b *testing.B)       { benchBoundSynthetic(b, 100_000, false, false) }
+func BenchmarkBoundSynthetic100kShared(b *testing.B) { benchBoundSynthetic(b, 100_000, true, false) }
+func BenchmarkSolveBoundedSynthetic10k(b *testing.B) { benchBoundSynthetic(b, 10_000, false, true) }
+func BenchmarkSolveBoundedSynthetic100k(b *testing.B) {
+	benchBoundSynthetic(b, 100_000, false, true)
+}

@@ -329,9 +329,16 @@ func (pr *prepared) workBound(least []float64) float64 {
 // gives a lower bound when each pool's Σ a over its tasks is at most 1 (or
 // the makespan): the dual of the fractional assignment LP. The search:
 // each pool alone, then exponentiated-gradient ascent from equal weights.
+// With a finite stop it first assigns the tasks greedily (see
+// primalBound): when no pool's load exceeds stop, no λ can (weak duality)
+// and it returns 0 at once, the search's answer to the caller being the
+// same (not above stop).
 func maxDual(a []float64, nT, nK int, stop float64) float64 {
 	a, count := uniqueRows(a, nT, nK)
 	nT = len(count)
+	if !math.IsInf(stop, 1) && primalBound(a, count, nK) <= stop {
+		return 0
+	}
 	grad := make([]float64, nK)
 	phi := func(lambda []float64) float64 {
 		clear(grad)
@@ -386,6 +393,32 @@ func maxDual(a []float64, nT, nK int, stop float64) float64 {
 		}
 	}
 	return best
+}
+
+// primalBound is the largest load of a pool when each row v of a (count[v]
+// alike tasks) goes whole to the pool where the load becomes least: a
+// feasible assignment, so by weak duality no λ has φ(λ) above it
+// (φ(λ) = Σ_v min_k λ_k a_vk ≤ Σ_k λ_k load_k ≤ max_k load_k). +Inf when
+// some row fits no pool.
+func primalBound(a, count []float64, nK int) float64 {
+	load := make([]float64, nK)
+	for v := range count {
+		best, arg := math.Inf(1), -1
+		for k := 0; k < nK; k++ {
+			if x := load[k] + count[v]*a[v*nK+k]; x < best {
+				best, arg = x, k
+			}
+		}
+		if arg < 0 {
+			return math.Inf(1)
+		}
+		load[arg] = best
+	}
+	top := 0.0
+	for _, x := range load {
+		top = math.Max(top, x)
+	}
+	return top
 }
 
 // uniqueRows returns the distinct rows of the nT × nK matrix a, in the
