@@ -71,6 +71,8 @@ echo
 echo "==> the hybrid pipeline on the same platforms"
 "$terraform" output -raw pipeline_table
 echo
+echo "==> how far each placement can be from the best on these pools (lower bounds, not estimates)"
+"$terraform" output -no-color placement_gaps
 
 destroy
 trap stop_sandbox EXIT INT TERM

@@ -43,6 +43,20 @@ output "pipeline_table" {
   value       = rayhpc_workflow_placement.workflow["pipeline"].table
 }
 
+output "placement_gaps" {
+  description = "Per workflow, the placement against the lower bounds no placement on these pools can beat (a gap of 0 proves it optimal)."
+  value = {
+    for name, p in rayhpc_workflow_placement.workflow : name => {
+      makespan_s             = p.makespan_s
+      makespan_lower_bound_s = p.makespan_lower_bound_s
+      makespan_gap_pct       = p.makespan_gap_pct
+      cost_usd               = p.cost_usd
+      cost_lower_bound_usd   = p.cost_lower_bound_usd
+      cost_gap_pct           = p.cost_gap_pct
+    }
+  }
+}
+
 output "placement_manifests" {
   description = "Where the workflow runner finds the placements."
   value       = [for name in keys(local.workflows) : "s3://${var.data_lake_bucket}/placements/${name}.json"]

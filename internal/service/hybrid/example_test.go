@@ -77,8 +77,29 @@ func checkDemoPlacements(cli *acctest.CLI) error {
 			return fmt.Errorf("output %s is empty", name)
 		}
 	}
+	if err := checkDemoGaps(outs["placement_gaps"]); err != nil {
+		return err
+	}
 	if m, _ := outs["placement_manifests"].([]any); len(m) != 2 {
 		return fmt.Errorf("output placement_manifests = %v, want the two manifests", outs["placement_manifests"])
+	}
+	return nil
+}
+
+// checkDemoGaps checks the demo's placement_gaps output: for each workflow, lower bounds above 0 and no
+// more than the placement's makespan and cost, and gaps not negative.
+func checkDemoGaps(out any) error {
+	gaps, _ := out.(map[string]any)
+	for _, w := range []string{"montage", "pipeline"} {
+		g, _ := gaps[w].(map[string]any)
+		num := func(k string) float64 { f, _ := g[k].(float64); return f }
+		if !(num("makespan_lower_bound_s") > 0 && num("makespan_lower_bound_s") <= num("makespan_s") &&
+			num("cost_lower_bound_usd") > 0 && num("cost_lower_bound_usd") <= num("cost_usd")) {
+			return fmt.Errorf("output placement_gaps[%q] = %v: want bounds in (0, the placement's]", w, g)
+		}
+		if _, ok := g["makespan_gap_pct"].(float64); !ok || num("makespan_gap_pct") < 0 || num("cost_gap_pct") < 0 {
+			return fmt.Errorf("output placement_gaps[%q] = %v: want gaps of 0 or more", w, g)
+		}
 	}
 	return nil
 }
