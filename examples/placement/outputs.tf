@@ -19,6 +19,16 @@ output "totals" {
   }
 }
 
+output "gaps" {
+  description = "Lower bounds no placement of the trace on these pools can beat (not estimates), and how far the chosen placement is above them at most."
+  value = {
+    makespan_lower_bound_s = data.rayhpc_stage_placement.montage.makespan_lower_bound_s
+    makespan_gap_pct       = data.rayhpc_stage_placement.montage.makespan_gap_pct
+    cost_lower_bound_usd   = data.rayhpc_stage_placement.montage.cost_lower_bound_usd
+    cost_gap_pct           = data.rayhpc_stage_placement.montage.cost_gap_pct
+  }
+}
+
 output "baselines_table" {
   description = "The chosen placement against the static cluster, the autoscaled cluster, each single platform and the best of them, the Mashup-style model and HEFT."
   value       = data.rayhpc_stage_placement.montage.baselines_table

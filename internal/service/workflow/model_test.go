@@ -405,6 +405,17 @@ func TestManifestRoundTrip(t *testing.T) {
 		back.InputHash != out.InputHash.ValueString() || back.Version != placement.ManifestVersion {
 		t.Errorf("manifest totals %+v differ from outputs", back)
 	}
+	// The bounds: in the manifest unrounded, and the outputs Read sets from it equal flatten's.
+	if sol.Bound == nil || back.MakespanLowerBoundS != sol.Bound.PoolsAsGivenS || back.CostLowerBoundUSD != sol.Bound.CostUSD {
+		t.Errorf("manifest bounds %v s, %v USD; the engine's %+v", back.MakespanLowerBoundS, back.CostLowerBoundUSD, sol.Bound)
+	}
+	var read outputsModel
+	read.flattenBound(back)
+	if !read.MakespanLowerBoundS.Equal(out.MakespanLowerBoundS) || !read.CostLowerBoundUSD.Equal(out.CostLowerBoundUSD) ||
+		!read.MakespanGapPct.Equal(out.MakespanGapPct) || !read.CostGapPct.Equal(out.CostGapPct) || out.MakespanGapPct.IsNull() {
+		t.Errorf("bounds read back %v %v %v %v, flatten's %v %v %v %v", read.MakespanLowerBoundS, read.CostLowerBoundUSD,
+			read.MakespanGapPct, read.CostGapPct, out.MakespanLowerBoundS, out.CostLowerBoundUSD, out.MakespanGapPct, out.CostGapPct)
+	}
 	for _, bad := range []string{"", "{}", `{"version":1}`, "not json", `{"version":1,"stages":"x"}`} {
 		if parseManifest([]byte(bad)) != nil {
 			t.Errorf("parseManifest(%q) should be nil", bad)

@@ -30,9 +30,10 @@ func (r *workflowPlacementResource) Schema(ctx context.Context, _ resource.Schem
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	attrs["manifest_json"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "The manifest document written to S3: format `version`, `input_hash`, solver options, expected cost " +
-			"and makespan, every stage's platform, pool, instance type, task count, start, finish and cost, and `price_sources` " +
-			"(where each price came from, as the attribute). Its numbers are " +
-			"the engine's unrounded values (the `stages`, `cost_usd` and `makespan_s` attributes are rounded). Refresh reads " +
+			"and makespan, every stage's platform, pool, instance type, task count, start, finish and cost, `price_sources` " +
+			"(where each price came from, as the attribute) and the lower bounds (`makespan_lower_bound_s`, " +
+			"`cost_lower_bound_usd`, as the attributes). Its numbers are the engine's unrounded values (the `stages`, " +
+			"`cost_usd`, `makespan_s` and bound attributes are rounded; the gaps are computed from the manifest's). Refresh reads " +
 			"it back from S3, so a manifest edited out of band shows up as a change."}
 	attrs["manifest_etag"] = schema.StringAttribute{Computed: true, MarkdownDescription: "ETag of the manifest object (without quotes)."}
 	attrs["manifest_version_id"] = schema.StringAttribute{Computed: true,
