@@ -91,7 +91,12 @@ type LowerBound struct {
 // static cluster with more nodes than MaxNodes, faster instances) is not
 // bounded by it. It returns an error when p is invalid or a stage fits no
 // pool.
-func Bound(p *Problem) (*LowerBound, error) {
+func Bound(p *Problem) (lb *LowerBound, err error) {
+	defer internalError(&err)
+	return bound(p)
+}
+
+func bound(p *Problem) (*LowerBound, error) {
 	pr, err := prepare(p)
 	if err != nil {
 		return nil, err

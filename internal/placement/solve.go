@@ -269,7 +269,12 @@ func (s *Solution) Baseline(name string) *Baseline {
 // not; when none meets them Solve returns an [*InfeasibleError] naming the
 // stage that finishes last in the fastest placement (deadline) or the most
 // expensive stage of the cheapest placement (budget).
-func Solve(p *Problem, opts Options) (*Solution, error) {
+func Solve(p *Problem, opts Options) (sol *Solution, err error) {
+	defer internalError(&err)
+	return solve(p, opts)
+}
+
+func solve(p *Problem, opts Options) (*Solution, error) {
 	opt, err := opts.normalised()
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/placement"
 )
@@ -530,6 +531,10 @@ func solve(ctx context.Context, m *inputsModel, p *placement.Problem, o placemen
 	summary := "computing the workflow placement"
 	detail := err.Error()
 	var ie *placement.InfeasibleError
+	var bug *placement.InternalError
+	if errors.As(err, &bug) {
+		tflog.Error(ctx, "placement engine internal error", map[string]any{"panic": fmt.Sprint(bug.Value), "stack": bug.Stack})
+	}
 	if errors.As(err, &ie) {
 		at := infeasiblePath(ctx, m, ie)
 		if ie.Stage != "" {
