@@ -40,6 +40,10 @@ type LowerBound struct {
 	// CostUSD is every task's least cost over the pools its stage may use
 	// plus the fixed costs every placement pays for at least MakespanS.
 	CostUSD float64 `json:"cost_usd"`
+	// CostPoolsAsGivenUSD (at least CostUSD) is the same with the fixed
+	// costs paid for at least PoolsAsGivenS: it bounds the placements on
+	// the pools exactly as given, as PoolsAsGivenS does.
+	CostPoolsAsGivenUSD float64 `json:"cost_pools_as_given_usd"`
 }
 
 // Bound returns a lower bound on the makespan and on the cost of every
@@ -122,6 +126,8 @@ func bound(p *Problem) (*LowerBound, error) {
 	cpGiven, given := pr.refinedPath(least, true)
 	lb.PoolsAsGivenS = pr.windowBound(given, math.Max(lb.MakespanS, cpGiven))
 	lb.CostUSD = pr.costBound(least, lb.MakespanS)
+	// costBound grows with the makespan it is given (fixed costs, and head time beyond it costs them).
+	lb.CostPoolsAsGivenUSD = math.Max(lb.CostUSD, pr.costBound(least, lb.PoolsAsGivenS))
 	return lb, nil
 }
 

@@ -19,7 +19,8 @@ func checkAboveBound(t testing.TB, p *Problem, sol *Solution, lb *LowerBound, fa
 	t.Helper()
 	// given: the plan runs on p's pools as given (every one but the static cluster's).
 	check := func(what string, mk, cost float64, given bool) {
-		if !atLeast(mk, lb.MakespanS) || !atLeast(cost, lb.CostUSD) || (given && !atLeast(mk, lb.PoolsAsGivenS)) {
+		if !atLeast(mk, lb.MakespanS) || !atLeast(cost, lb.CostUSD) ||
+			(given && (!atLeast(mk, lb.PoolsAsGivenS) || !atLeast(cost, lb.CostPoolsAsGivenUSD))) {
 			fail("%s: %v s, $%v, below the bound %+v", what, mk, cost, lb)
 		}
 	}
@@ -202,7 +203,7 @@ func checkRandomPlans(t testing.TB, p *Problem, lb *LowerBound, seed int, fail f
 		if err != nil {
 			fail("EvaluatePlan(%+v): %v", plan, err)
 		}
-		if !atLeast(ev.MakespanS, lb.PoolsAsGivenS) || !atLeast(ev.CostUSD, lb.CostUSD) {
+		if !atLeast(ev.MakespanS, lb.PoolsAsGivenS) || !atLeast(ev.CostUSD, lb.CostPoolsAsGivenUSD) {
 			fail("plan %+v: %v s, $%v, below the bound %+v", plan, ev.MakespanS, ev.CostUSD, lb)
 		}
 	}

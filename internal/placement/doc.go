@@ -123,7 +123,10 @@
 // read (each task's best is taken on its own). The cost bound is each
 // task's least cost (a VM node billed at least for the vCPUs its tasks
 // hold, a task on a Ray head free) plus the fixed costs every placement
-// pays for at least the makespan bound. `make bench` prints the bounds per
+// pays for at least the makespan bound (CostPoolsAsGivenUSD: for at least
+// PoolsAsGivenS, on the pools as given). [SolveBounded] attaches the bound
+// to a solution, and the manifest and the provider's outputs carry the
+// bounds on the pools as given. `make bench` prints the bounds per
 // trace against the static cluster (1 − bound / static: the most any
 // placement could save) and our gap to them.
 //

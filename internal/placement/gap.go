@@ -6,7 +6,8 @@ package placement
 // Solution.Bound, so the solution says how far it can be from the best
 // placement of the problem: its makespan against Bound's PoolsAsGivenS
 // (the bound on the pools exactly as given, which every placement Solve
-// simulates runs on) and its cost against CostUSD (see [GapPct]).
+// simulates runs on) and its cost against CostPoolsAsGivenUSD (see
+// [GapPct]).
 //
 // The bound adds about a fifth to the search's time on synthetic workflows
 // of 10,000 and 100,000 tasks (BenchmarkBound and BenchmarkSolveBounded in

@@ -36,10 +36,10 @@ func TestSolveBounded_gapZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev, lb := sol.Evaluation, sol.Bound
-	if lb == nil || !near(ev.MakespanS, 400) || !near(lb.PoolsAsGivenS, 400) || !near(ev.CostUSD, 0.4) || !near(lb.CostUSD, 0.4) {
+	if lb == nil || !near(ev.MakespanS, 400) || !near(lb.PoolsAsGivenS, 400) || !near(ev.CostUSD, 0.4) || !near(lb.CostPoolsAsGivenUSD, 0.4) {
 		t.Fatalf("placement %v s, $%v; bound %+v; want 400 s, $0.40 both", ev.MakespanS, ev.CostUSD, lb)
 	}
-	for _, c := range [][2]float64{{ev.MakespanS, lb.PoolsAsGivenS}, {ev.CostUSD, lb.CostUSD}} {
+	for _, c := range [][2]float64{{ev.MakespanS, lb.PoolsAsGivenS}, {ev.CostUSD, lb.CostPoolsAsGivenUSD}} {
 		if g, ok := GapPct(c[0], c[1]); !ok || g > 1e-9 {
 			t.Errorf("gap of %v to %v: %v (%v), want 0", c[0], c[1], g, ok)
 		}
@@ -48,8 +48,8 @@ func TestSolveBounded_gapZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.MakespanLowerBoundS != lb.PoolsAsGivenS || m.CostLowerBoundUSD != lb.CostUSD {
-		t.Errorf("manifest bounds %v s, $%v; want %v s, $%v", m.MakespanLowerBoundS, m.CostLowerBoundUSD, lb.PoolsAsGivenS, lb.CostUSD)
+	if m.MakespanLowerBoundS != lb.PoolsAsGivenS || m.CostLowerBoundUSD != lb.CostPoolsAsGivenUSD {
+		t.Errorf("manifest bounds %v s, $%v; want %v s, $%v", m.MakespanLowerBoundS, m.CostLowerBoundUSD, lb.PoolsAsGivenS, lb.CostPoolsAsGivenUSD)
 	}
 	// The node booting for 60 s: the bound on the pools as given counts the boot (the window bound's
 	// bisection, which stops within 10⁻⁶ of the bound it proves, gives 459.9998 s: a gap of 0.00% to 2
@@ -86,9 +86,32 @@ func TestSolveBounded_gapPositive(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, ok := GapPct(sol.Evaluation.MakespanS, sol.Bound.PoolsAsGivenS)
-	c, okc := GapPct(sol.Evaluation.CostUSD, sol.Bound.CostUSD)
+	c, okc := GapPct(sol.Evaluation.CostUSD, sol.Bound.CostPoolsAsGivenUSD)
 	if !ok || !okc || !(g > 1) || !(c > 0) {
 		t.Errorf("montage: makespan %v s, cost $%v, bound %+v: gaps %v%%, %v%%; want both positive", sol.Evaluation.MakespanS,
 			sol.Evaluation.CostUSD, sol.Bound, g, c)
+	}
+}
+
+// In a standing environment with a fixed cost of $36 an hour, one 100 s task on a node that boots for 60 s
+// ends at 160 s. On any node counts the run could take 100 s (CostUSD pays the fixed cost for that); on
+// the pools as given it takes at least 160 s, and every placement pays the fixed cost for them: $0.10 for
+// the task's node time and $1.60: CostPoolsAsGivenUSD. The placement's node is billed for its boot too.
+func TestBound_costPoolsAsGiven(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "s", TaskCount: 1, RuntimeS: 100}})
+	hpc := testPool("hpc", KindHPC)
+	hpc.VCPUs, hpc.StartLatencyS, hpc.MinBillingS, hpc.FixedHourlyUSD = 1, 60, 0, 36
+	p := NewProblem(w, Platforms{Pools: []Pool{hpc}, Storage: testStorage(), Standing: true})
+	p.Storage.S3GetUSD, p.Storage.S3PutUSD = 0, 0
+	sol, err := SolveBounded(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, ev := sol.Bound, sol.Evaluation
+	if !near(lb.MakespanS, 100) || !near(lb.PoolsAsGivenS, 160) || !near(lb.CostUSD, 1.1) || !near(lb.CostPoolsAsGivenUSD, 1.7) {
+		t.Errorf("bound %+v; want 100 s and $1.10 on any node counts, 160 s and $1.70 on the pools as given", lb)
+	}
+	if !near(ev.MakespanS, 160) || !atLeast(ev.CostUSD, lb.CostPoolsAsGivenUSD) {
+		t.Errorf("placement %v s, $%v; want 160 s and no less than $1.70", ev.MakespanS, ev.CostUSD)
 	}
 }

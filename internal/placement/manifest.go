@@ -37,8 +37,8 @@ type Manifest struct {
 	PriceSources map[string]string `json:"price_sources,omitempty"`
 	// MakespanLowerBoundS and CostLowerBoundUSD, when the solution has its
 	// lower bound ([SolveBounded]), are what no placement of the problem
-	// can beat under the same model: [LowerBound]'s PoolsAsGivenS (on the
-	// pools exactly as given) and CostUSD. Omitted otherwise.
+	// can beat under the same model on the pools exactly as given:
+	// [LowerBound]'s PoolsAsGivenS and CostPoolsAsGivenUSD. Omitted otherwise.
 	MakespanLowerBoundS float64 `json:"makespan_lower_bound_s,omitempty"`
 	CostLowerBoundUSD   float64 `json:"cost_lower_bound_usd,omitempty"`
 }
@@ -93,7 +93,7 @@ func NewManifest(p *Problem, sol *Solution) (*Manifest, error) {
 		ExpectedCostUSD: ev.CostUSD, ExpectedMakespanS: ev.MakespanS, PriceSources: p.PriceSources,
 	}
 	if sol.Bound != nil {
-		m.MakespanLowerBoundS, m.CostLowerBoundUSD = sol.Bound.PoolsAsGivenS, sol.Bound.CostUSD
+		m.MakespanLowerBoundS, m.CostLowerBoundUSD = sol.Bound.PoolsAsGivenS, sol.Bound.CostPoolsAsGivenUSD
 	}
 	used := make([]bool, len(p.Pools))
 	for s, r := range ev.Stages {

@@ -406,7 +406,7 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Errorf("manifest totals %+v differ from outputs", back)
 	}
 	// The bounds: in the manifest unrounded, and the outputs Read sets from it equal flatten's.
-	if sol.Bound == nil || back.MakespanLowerBoundS != sol.Bound.PoolsAsGivenS || back.CostLowerBoundUSD != sol.Bound.CostUSD {
+	if sol.Bound == nil || back.MakespanLowerBoundS != sol.Bound.PoolsAsGivenS || back.CostLowerBoundUSD != sol.Bound.CostPoolsAsGivenUSD {
 		t.Errorf("manifest bounds %v s, %v USD; the engine's %+v", back.MakespanLowerBoundS, back.CostLowerBoundUSD, sol.Bound)
 	}
 	var read outputsModel
