@@ -142,7 +142,7 @@ func (r *run) updateRay(from HybridSpec) step {
 
 func deleteRayStep(c *conns.Client, g *guarded, rc *kuberay.RayCluster) step {
 	return step{PartRayCluster, func(ctx context.Context) error {
-		if err := kuberay.DeleteRayCluster(ctx, c, rc.Spec, remaining(ctx)); err != nil {
+		if _, err := kuberay.DeleteRayCluster(ctx, c, rc.Spec, remaining(ctx)); err != nil {
 			return err
 		}
 		g.record(func(h *Hybrid) { h.Ray = nil })

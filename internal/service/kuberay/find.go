@@ -21,6 +21,7 @@ import (
 // kubeClients are the typed clients of one Kubernetes cluster.
 type kubeClients struct {
 	target conns.KubeTarget
+	host   string // the API server's URL
 	core   kubernetes.Interface
 	ray    rayclient.Interface
 }
@@ -38,7 +39,15 @@ func newKubeClients(ctx context.Context, c *conns.Client, t conns.KubeTarget) (*
 	if err != nil {
 		return nil, err
 	}
-	return &kubeClients{target: t, core: core, ray: ray}, nil
+	return &kubeClients{target: t, host: cfg.Host, core: core, ray: ray}, nil
+}
+
+// server names the API server for messages: its URL, and the EKS cluster it belongs to.
+func (k *kubeClients) server() string {
+	if k.target.EKSClusterName != "" {
+		return fmt.Sprintf("%s (EKS cluster %s)", k.host, k.target.EKSClusterName)
+	}
+	return k.host
 }
 
 // crdServed reports whether the cluster serves ray.io/v1 rayclusters.
@@ -114,6 +123,14 @@ type OwnedObject struct {
 	Kind      string // RayCluster, PersistentVolume, PersistentVolumeClaim, ServiceAccount, Namespace
 	Namespace string // "" for cluster-wide objects
 	Name      string
+}
+
+// String is "Kind namespace/name" ("Kind name" for a cluster-wide object).
+func (o OwnedObject) String() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
 }
 
 // FindOwnedObjects lists, from the cluster and not from any state, the objects the provider made for

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	rayv1 "github.com/ray-project/kuberay/ray-operator/apis/ray/v1"
@@ -164,7 +165,7 @@ func UpdateRayCluster(ctx context.Context, c *conns.Client, from, to RayClusterS
 	if err != nil {
 		return nil, err
 	}
-	if err := k.removeUnneeded(ctx, from, to, false); err != nil {
+	if err := k.removeUnneeded(ctx, from, to); err != nil {
 		return nil, err
 	}
 	if err := k.rollChangedPods(ctx, c, live, applied); err != nil {
@@ -206,24 +207,71 @@ func (k *kubeClients) read(ctx context.Context, namespace, name string) (*RayClu
 }
 
 // DeleteRayCluster deletes the RayCluster, waits until its pods are gone, then removes the volume,
-// claim, service account and namespace the provider made for it (only those carrying its ownership
-// annotation). A RayCluster already gone is not an error: its leftovers are still removed.
-func DeleteRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec, timeout time.Duration) error {
+// claim, service account and namespace the provider made for it: those the cluster holds under their
+// names with its ownership label and annotation, whatever the spec (the state) says was made. A
+// RayCluster already gone is not an error: its leftovers are still removed. Nor is a cluster that no
+// longer serves ray.io/v1 RayCluster (the KubeRay CRD deleted, e.g. the operator uninstalled):
+// Kubernetes deletes a CRD's objects with it, so the RayCluster cannot exist there; Deleted.CRDMissing
+// then says so and names the API server, for the caller's warning.
+func DeleteRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec, timeout time.Duration) (Deleted, error) {
 	k, err := newKubeClients(ctx, c, spec.Target)
 	if err != nil {
-		return err
+		return Deleted{}, err
 	}
+	d := Deleted{Namespace: spec.Namespace, Name: spec.Name, Server: k.server()}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	policy := metav1.DeletePropagationBackground
-	err = k.ray.RayV1().RayClusters(spec.Namespace).Delete(ctx, spec.Name, metav1.DeleteOptions{PropagationPolicy: &policy})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return k.explain(fmt.Errorf("deleting RayCluster %s/%s: %w", spec.Namespace, spec.Name, err))
+	switch err := k.checkCRD(); {
+	case errors.Is(err, ErrCRDMissing):
+		d.CRDMissing = true
+	case err != nil:
+		return d, fmt.Errorf("deleting RayCluster %s/%s: %w", spec.Namespace, spec.Name, err)
+	default:
+		policy := metav1.DeletePropagationBackground
+		err := k.ray.RayV1().RayClusters(spec.Namespace).Delete(ctx, spec.Name, metav1.DeleteOptions{PropagationPolicy: &policy})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return d, fmt.Errorf("deleting RayCluster %s/%s: %w", spec.Namespace, spec.Name, err)
+		}
 	}
+	// Without the CRD the pods still go: the garbage collector deletes them after their owner.
 	if err := k.waitGone(ctx, c, spec.Namespace, spec.Name); err != nil {
-		return err
+		return d, err
 	}
-	return k.removeUnneeded(ctx, spec, RayClusterSpec{}, true)
+	d.Removed, err = k.removeCompanions(ctx, spec.Namespace, spec.Name)
+	return d, err
+}
+
+// Deleted is what DeleteRayCluster found and did.
+type Deleted struct {
+	Namespace, Name string
+	// Server is the Kubernetes API server asked (its URL, and the EKS cluster's name when it was reached
+	// through EKS).
+	Server string
+	// CRDMissing: the cluster did not serve ray.io/v1 RayCluster, so the RayCluster was already gone.
+	CRDMissing bool
+	// Removed are the objects the provider had made for the RayCluster that the delete removed.
+	Removed []OwnedObject
+}
+
+// Warning is what a user should read about the delete ("" when nothing): with the KubeRay CRD gone, the
+// RayCluster was deleted with it — or the provider asked a cluster the RayCluster never ran on, which
+// the API server's name lets the user notice.
+func (d Deleted) Warning() string {
+	if !d.CRDMissing {
+		return ""
+	}
+	removed := "nothing else the provider had made for it was left"
+	if len(d.Removed) > 0 {
+		var parts []string
+		for _, o := range d.Removed {
+			parts = append(parts, o.String())
+		}
+		removed = "the provider deleted what it had made for it: " + strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("The Kubernetes API server %s does not serve ray.io/v1 RayCluster: the KubeRay CRD has been deleted "+
+		"(for example with the KubeRay operator), and Kubernetes deletes every RayCluster with its CRD, so RayCluster %s/%s "+
+		"was already gone; %s. If the RayCluster ran on another cluster, this configuration no longer points at it "+
+		"(eks_cluster_name or the kubernetes block) and it still runs there.", d.Server, d.Namespace, d.Name, removed)
 }
 
 // NothingCreatedError is a create that failed before it wrote anything to the cluster (the client

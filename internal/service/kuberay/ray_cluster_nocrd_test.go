@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,84 @@ func TestAccKubeRayRayCluster_crdMissing(t *testing.T) {
 	}
 	t.Run("create", func(t *testing.T) { testCRDMissingOnCreate(t, api, config) })
 	t.Run("refresh", func(t *testing.T) { testCRDMissingOnRefresh(ctx, t, api, config) })
+	t.Run("destroy", func(t *testing.T) { testCRDMissingOnDestroy(ctx, t, api, config) })
+}
+
+// `terraform destroy` (the real CLI, with its refresh) of a RayCluster whose CRD was deleted since
+// succeeds: the RayCluster went with its CRD, the provider still deletes the namespace and the service
+// account it made (listed from the apiserver by name, label and owner annotation, not from state), and
+// the warning says the CRD was not served and names the API server asked.
+func testCRDMissingOnDestroy(ctx context.Context, t *testing.T, api *kube.APIServer, config func(name, extra string) string) {
+	if err := api.ApplyCRDs(ctx, rayClusterCRD); err != nil {
+		t.Fatal(err)
+	}
+	core, err := kubernetes.NewForConfig(api.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName()
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(config(name, "wait_for_ready = false")) // no operator here to make it ready
+	cli.Apply()
+	if got := ownedOn(ctx, t, core, name); len(got) != 2 {
+		t.Fatalf("after the apply: %v, want the namespace and the service account", got)
+	}
+	deleteRayClusterCRD(ctx, t, api)
+	out := flatOutput(cli.Destroy())
+	for _, want := range []string{
+		fmt.Sprintf("Warning: RayCluster (%[1]s/%[1]s) already deleted with the KubeRay CRD", name),
+		fmt.Sprintf("The Kubernetes API server %s does not serve ray.io/v1 RayCluster", api.Host),
+		fmt.Sprintf("RayCluster %[1]s/%[1]s was already gone; the provider deleted what it had made for it: "+
+			"ServiceAccount %[1]s/%[1]s-ray, Namespace %[1]s.", name),
+		"Destroy complete! Resources: 1 destroyed.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the destroy's output lacks %q:\n%s", want, out)
+		}
+	}
+	if got := ownedOn(ctx, t, core, name); len(got) > 0 {
+		t.Errorf("left after the destroy: %v", got)
+	}
+	if n := len(cli.StateResources()); n != 0 {
+		t.Errorf("%d resources left in state", n)
+	}
+}
+
+// ownedOn lists the namespace and service account of the RayCluster name/name that carry the provider's
+// label and owner annotation and are not being deleted. This apiserver runs no namespace controller, so
+// a deleted namespace stays Terminating (a cluster's controller manager then removes it with its
+// contents): a deletion timestamp counts as deleted.
+func ownedOn(ctx context.Context, t *testing.T, core kubernetes.Interface, name string) []string {
+	t.Helper()
+	var out []string
+	mine := func(o metav1.Object) bool {
+		return o.GetLabels()[kuberay.LabelManagedBy] != "" && o.GetAnnotations()[kuberay.AnnotationOwner] == name+"/"+name &&
+			o.GetDeletionTimestamp() == nil
+	}
+	ns, err := core.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case err == nil && mine(ns):
+		out = append(out, "Namespace "+name)
+	case err != nil && !apierrors.IsNotFound(err):
+		t.Fatal(err)
+	}
+	sas, err := core.CoreV1().ServiceAccounts(name).List(ctx, metav1.ListOptions{LabelSelector: kuberay.LabelManagedBy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sa := range sas.Items {
+		if mine(&sa) {
+			out = append(out, "ServiceAccount "+name+"/"+sa.Name)
+		}
+	}
+	return out
+}
+
+// flatOutput is terraform's output as one line: the box drawing of its diagnostics removed and runs of
+// white space (its wrapping) made one space.
+func flatOutput(s string) string {
+	s = strings.NewReplacer("│", " ", "╷", " ", "╵", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // The apply fails before it writes anything: the error names the missing API and how to install the

@@ -147,8 +147,13 @@ func (r *rayClusterResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	ctx = tflog.SetField(ctx, "ray_cluster", spec.Namespace+"/"+spec.Name)
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token")
-	if err := DeleteRayCluster(ctx, r.Client(), spec, timeout); err != nil {
+	deleted, err := DeleteRayCluster(ctx, r.Client(), spec, timeout)
+	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("deleting RayCluster (%s/%s)", spec.Namespace, spec.Name), err.Error())
+		return
+	}
+	if w := deleted.Warning(); w != "" {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("RayCluster (%s/%s) already deleted with the KubeRay CRD", spec.Namespace, spec.Name), w)
 	}
 }
 

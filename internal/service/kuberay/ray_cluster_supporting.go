@@ -177,9 +177,9 @@ func (k *kubeClients) readSupporting(ctx context.Context, rc *RayCluster) error 
 	return nil
 }
 
-// removeUnneeded deletes what from needed and to does not: the claim and volume, the service account,
-// and on destroy the namespace — each only when it carries from's ownership mark.
-func (k *kubeClients) removeUnneeded(ctx context.Context, from, to RayClusterSpec, destroy bool) error {
+// removeUnneeded deletes what from needed and to does not (an update): the claim and volume, the
+// service account — each only when it carries from's ownership mark.
+func (k *kubeClients) removeUnneeded(ctx context.Context, from, to RayClusterSpec) error {
 	owner := ownerOf(from)
 	if from.Lustre != nil && to.Lustre == nil {
 		if err := deleteOwned(ctx, owner, "PersistentVolumeClaim "+from.Namespace+"/"+pvcName(from),
@@ -212,13 +212,6 @@ func (k *kubeClients) removeUnneeded(ctx context.Context, from, to RayClusterSpe
 			return err
 		}
 	}
-	if destroy && from.CreateNamespace {
-		return deleteOwned(ctx, owner, "namespace "+from.Namespace,
-			func() (metav1.Object, error) {
-				return k.core.CoreV1().Namespaces().Get(ctx, from.Namespace, metav1.GetOptions{})
-			},
-			func() error { return k.core.CoreV1().Namespaces().Delete(ctx, from.Namespace, metav1.DeleteOptions{}) })
-	}
 	return nil
 }
 
@@ -236,6 +229,89 @@ func deleteOwned(_ context.Context, owner, what string, get func() (metav1.Objec
 	}
 	if err := del(); err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting %s: %w", what, err)
+	}
+	return nil
+}
+
+// companions are the objects the provider made for the RayCluster namespace/name that the cluster
+// still holds, found by their names and ownership marks and not from any state: the claim and the
+// service account in the namespace, the volume, and the namespace itself, each carrying the provider's
+// label (LabelManagedBy) and the owner annotation (AnnotationOwner) naming the RayCluster. Gets by name
+// need no list permission: an identity that may not read namespaces or volumes (a namespace-scoped
+// one, Forbidden) cannot have made them either, so a Forbidden counts as none.
+func (k *kubeClients) companions(ctx context.Context, namespace, name string) ([]ownedObject, error) {
+	spec := RayClusterSpec{Namespace: namespace, Name: name}
+	v1, opts := k.core.CoreV1(), metav1.GetOptions{}
+	candidates := []struct {
+		OwnedObject
+		get func() (metav1.Object, error)
+	}{
+		{OwnedObject{"PersistentVolumeClaim", namespace, pvcName(spec)}, func() (metav1.Object, error) {
+			return v1.PersistentVolumeClaims(namespace).Get(ctx, pvcName(spec), opts)
+		}},
+		{OwnedObject{"PersistentVolume", "", pvName(spec)}, func() (metav1.Object, error) {
+			return v1.PersistentVolumes().Get(ctx, pvName(spec), opts)
+		}},
+		{OwnedObject{"ServiceAccount", namespace, serviceAccountName(spec)}, func() (metav1.Object, error) {
+			return v1.ServiceAccounts(namespace).Get(ctx, serviceAccountName(spec), opts)
+		}},
+		{OwnedObject{"Namespace", "", namespace}, func() (metav1.Object, error) {
+			return v1.Namespaces().Get(ctx, namespace, opts)
+		}},
+	}
+	var out []ownedObject
+	for _, c := range candidates {
+		obj, err := c.get()
+		switch {
+		case apierrors.IsNotFound(err) || apierrors.IsForbidden(err):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("reading %s: %w", c.OwnedObject, err)
+		}
+		if obj.GetLabels()[LabelManagedBy] == managedByValue && obj.GetAnnotations()[AnnotationOwner] == ownerOf(spec) {
+			out = append(out, ownedObject{c.OwnedObject, obj.GetDeletionTimestamp() != nil})
+		}
+	}
+	return out, nil
+}
+
+// removeCompanions deletes the companions of a RayCluster that is gone (claim before volume, the
+// namespace last) and returns what it deleted; what is already being deleted is not asked again.
+func (k *kubeClients) removeCompanions(ctx context.Context, namespace, name string) ([]OwnedObject, error) {
+	objs, err := k.companions(ctx, namespace, name)
+	if err != nil {
+		return nil, fmt.Errorf("finding what the provider made for RayCluster %s/%s: %w", namespace, name, err)
+	}
+	var removed []OwnedObject
+	for _, o := range objs {
+		if !o.deleting {
+			if err := k.deleteObject(ctx, o.OwnedObject); err != nil {
+				return removed, err
+			}
+		}
+		removed = append(removed, o.OwnedObject)
+	}
+	return removed, nil
+}
+
+// deleteObject deletes a claim, volume, service account or namespace (gone already is no error).
+func (k *kubeClients) deleteObject(ctx context.Context, o OwnedObject) error {
+	v1, opts := k.core.CoreV1(), metav1.DeleteOptions{}
+	var err error
+	switch o.Kind {
+	case "PersistentVolumeClaim":
+		err = v1.PersistentVolumeClaims(o.Namespace).Delete(ctx, o.Name, opts)
+	case "PersistentVolume":
+		err = v1.PersistentVolumes().Delete(ctx, o.Name, opts)
+	case "ServiceAccount":
+		err = v1.ServiceAccounts(o.Namespace).Delete(ctx, o.Name, opts)
+	case "Namespace":
+		err = v1.Namespaces().Delete(ctx, o.Name, opts)
+	default:
+		return fmt.Errorf("cannot delete a %s", o.Kind)
+	}
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting %s: %w", o, err)
 	}
 	return nil
 }

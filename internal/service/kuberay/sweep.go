@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
@@ -85,7 +83,10 @@ func sweepCluster(ctx context.Context, c *conns.Client, cluster, prefix string) 
 	for _, kind := range []string{"PersistentVolumeClaim", "PersistentVolume", "ServiceAccount", "Namespace"} {
 		for _, o := range objs {
 			if o.Kind == kind && !o.deleting {
-				errs = append(errs, k.deleteObject(ctx, o.OwnedObject))
+				log.Printf("[INFO] sweeper %s: deleting %s in %s", SweeperName, o.OwnedObject, k.target.EKSClusterName)
+				if err := k.deleteObject(ctx, o.OwnedObject); err != nil {
+					errs = append(errs, fmt.Errorf("EKS cluster %s: %w", k.target.EKSClusterName, err))
+				}
 			}
 		}
 	}
@@ -108,28 +109,6 @@ func (k *kubeClients) sweepRayCluster(ctx context.Context, c *conns.Client, name
 		return err
 	}
 	log.Printf("[INFO] sweeper %s: deleting RayCluster %s/%s in %s", SweeperName, namespace, name, k.target.EKSClusterName)
-	return DeleteRayCluster(ctx, c, live.Spec, sweepTimeout)
-}
-
-// deleteObject deletes a volume, claim, service account or namespace listOwned found.
-func (k *kubeClients) deleteObject(ctx context.Context, o OwnedObject) error {
-	log.Printf("[INFO] sweeper %s: deleting %s %s in %s", SweeperName, o.Kind, path.Join(o.Namespace, o.Name), k.target.EKSClusterName)
-	v1, opts := k.core.CoreV1(), metav1.DeleteOptions{}
-	var err error
-	switch o.Kind {
-	case "PersistentVolumeClaim":
-		err = v1.PersistentVolumeClaims(o.Namespace).Delete(ctx, o.Name, opts)
-	case "PersistentVolume":
-		err = v1.PersistentVolumes().Delete(ctx, o.Name, opts)
-	case "ServiceAccount":
-		err = v1.ServiceAccounts(o.Namespace).Delete(ctx, o.Name, opts)
-	case "Namespace":
-		err = v1.Namespaces().Delete(ctx, o.Name, opts)
-	default:
-		return fmt.Errorf("sweeper: cannot delete a %s", o.Kind)
-	}
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("deleting %s %s in %s: %w", o.Kind, path.Join(o.Namespace, o.Name), k.target.EKSClusterName, err)
-	}
-	return nil
+	_, err = DeleteRayCluster(ctx, c, live.Spec, sweepTimeout)
+	return err
 }

@@ -110,7 +110,7 @@ func TestAccKubeRayRayCluster_sweeper(t *testing.T) {
 		return err
 	})
 	t.Cleanup(func() {
-		_ = kuberay.DeleteRayCluster(ctx, c, kept, time.Minute)
+		_, _ = kuberay.DeleteRayCluster(ctx, c, kept, time.Minute)
 		_ = core.CoreV1().ServiceAccounts("default").Delete(ctx, keptSA, metav1.DeleteOptions{})
 		_ = core.CoreV1().Namespaces().Delete(ctx, keptNS, metav1.DeleteOptions{})
 		_ = core.CoreV1().PersistentVolumes().Delete(ctx, keptPV, metav1.DeleteOptions{})

@@ -4,6 +4,7 @@ package kuberay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -197,7 +198,8 @@ func (k *kubeClients) waitReady(ctx context.Context, c *conns.Client, namespace,
 	return r.obj, nil
 }
 
-// waitGone waits until the RayCluster and all its pods are gone.
+// waitGone waits until the RayCluster and all its pods are gone (a cluster that no longer serves
+// RayCluster holds none).
 func (k *kubeClients) waitGone(ctx context.Context, c *conns.Client, namespace, name string) error {
 	_, err := wait.Waiter[int]{
 		Refresh: func(ctx context.Context) (int, string, error) {
@@ -206,6 +208,9 @@ func (k *kubeClients) waitGone(ctx context.Context, c *conns.Client, namespace, 
 				return 0, "", err
 			}
 			_, ferr := k.findRayCluster(ctx, namespace, name)
+			if errors.Is(ferr, ErrCRDMissing) {
+				ferr = wait.NewNotFound("RayCluster "+namespace+"/"+name, ferr) // deleted with its CRD
+			}
 			if wait.NotFound(ferr) && len(pods) == 0 {
 				return 0, "", wait.NewNotFound("RayCluster "+namespace+"/"+name, nil)
 			}
