@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/conns"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 // RayClusterSpec is everything the user asks for.
@@ -139,7 +140,7 @@ func CreateRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec,
 	return k.finish(ctx, c, spec, opts)
 }
 
-// UpdateRayCluster applies the new spec in place. Worker replicas the autoscaler owns are kept as the
+// UpdateRayCluster applies the new spec in place (and makes the RayCluster again when it is gone). Worker replicas the autoscaler owns are kept as the
 // cluster has them; pods whose template changed (image, Ray version, resources) are rolled by deleting
 // them, so KubeRay recreates them from the new template.
 func UpdateRayCluster(ctx context.Context, c *conns.Client, from, to RayClusterSpec, opts Options) (*RayCluster, error) {
@@ -151,7 +152,12 @@ func UpdateRayCluster(ctx context.Context, c *conns.Client, from, to RayClusterS
 		return nil, err
 	}
 	live, err := k.findRayCluster(ctx, to.Namespace, to.Name)
-	if err != nil {
+	switch {
+	case wait.NotFound(err):
+		// Deleted out of band while what the provider made for it stayed (Read kept it in state): it is
+		// made again, adopting them.
+		live = nil
+	case err != nil:
 		return nil, err
 	}
 	if err := k.applySupporting(ctx, c, to); err != nil {
@@ -168,8 +174,10 @@ func UpdateRayCluster(ctx context.Context, c *conns.Client, from, to RayClusterS
 	if err := k.removeUnneeded(ctx, from, to); err != nil {
 		return nil, err
 	}
-	if err := k.rollChangedPods(ctx, c, live, applied); err != nil {
-		return nil, err
+	if live != nil {
+		if err := k.rollChangedPods(ctx, c, live, applied); err != nil {
+			return nil, err
+		}
 	}
 	return k.finish(ctx, c, to, opts)
 }
@@ -204,6 +212,27 @@ func (k *kubeClients) read(ctx context.Context, namespace, name string) (*RayClu
 		return nil, err
 	}
 	return rc, nil
+}
+
+// FindCompanions lists what the provider made for the RayCluster namespace/name that the cluster still
+// holds (claim, volume, service account, namespace: by their names and the provider's label and owner
+// annotation, not from any state), whether or not the RayCluster exists.
+func FindCompanions(ctx context.Context, c *conns.Client, target conns.KubeTarget, namespace, name string) ([]OwnedObject, error) {
+	k, err := newKubeClients(ctx, c, target)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := k.companions(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OwnedObject, 0, len(objs))
+	for _, o := range objs {
+		if !o.deleting {
+			out = append(out, o.OwnedObject)
+		}
+	}
+	return out, nil
 }
 
 // DeleteRayCluster deletes the RayCluster, waits until its pods are gone, then removes the volume,

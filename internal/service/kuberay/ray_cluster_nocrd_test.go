@@ -13,9 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	rayclient "github.com/ray-project/kuberay/ray-operator/pkg/client/clientset/versioned"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
@@ -167,24 +169,59 @@ func testCRDMissingOnCreate(t *testing.T, api *kube.APIServer, config func(name,
 	})
 }
 
-// A RayCluster in state whose cluster stops serving RayCluster (its CRD deleted): the refresh fails saying what to install, and does not drop the resource from state
-// as if it had been deleted. Once the CRD is back, the refresh finds the RayCluster gone (Kubernetes
-// deletes a CRD's objects with it) and removes it from state.
+// A RayCluster in state whose cluster stops serving RayCluster (its CRD deleted, which deletes the
+// RayCluster with it): the refresh keeps it in state (state crd_not_served, not dropped as if nothing
+// were left to delete) and plans to make it again; that apply fails naming ray.io/v1 RayCluster and the
+// helm install. Once the CRD is back, the refresh finds the RayCluster gone but the namespace and the
+// service account the provider made for it still there: it stays in state (state not_found) and the
+// next apply makes it again (a new UID). The destroy then leaves nothing (listed from the apiserver).
 func testCRDMissingOnRefresh(ctx context.Context, t *testing.T, api *kube.APIServer, config func(name, extra string) string) {
 	if err := api.ApplyCRDs(ctx, rayClusterCRD); err != nil {
 		t.Fatal(err)
 	}
+	core, err := kubernetes.NewForConfig(api.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ray, err := rayclient.NewForConfig(api.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
 	name := acctest.RandomName()
 	cfg := config(name, "wait_for_ready = false") // no operator here to make it ready
+	var firstUID types.UID
+	recreate := resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)}}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := ownedOn(ctx, t, core, name); len(left) > 0 {
+				return fmt.Errorf("left after the destroy: %v", left)
+			}
+			if _, err := ray.RayV1().RayClusters(name).Get(ctx, name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("RayCluster left after the destroy (%v)", err)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
-			{Config: cfg},
 			{
-				PreConfig:    func() { deleteRayClusterCRD(ctx, t, api) },
-				RefreshState: true,
-				ExpectError:  regexp.MustCompile(wrapTolerant(regexp.QuoteMeta(fmt.Sprintf("reading RayCluster (%s/%s)", name, name)) + crdMissing)),
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					rc, err := ray.RayV1().RayClusters(name).Get(ctx, name, metav1.GetOptions{})
+					firstUID = rc.UID
+					return err
+				},
+			},
+			{
+				PreConfig:          func() { deleteRayClusterCRD(ctx, t, api) },
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				RefreshPlanChecks:  recreate,
+				Check:              resource.TestCheckResourceAttr(resName, "state", kuberay.StateCRDNotServed),
+			},
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(wrapTolerant(regexp.QuoteMeta(fmt.Sprintf("updating RayCluster (%s/%s)", name, name)) + crdMissing)),
 			},
 			{
 				PreConfig: func() {
@@ -194,9 +231,18 @@ func testCRDMissingOnRefresh(ctx context.Context, t *testing.T, api *kube.APISer
 				},
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources[resName]; ok {
-						return fmt.Errorf("%s still in state after its RayCluster was deleted with the CRD", resName)
+				RefreshPlanChecks:  recreate,
+				Check:              resource.TestCheckResourceAttr(resName, "state", kuberay.StateNotFound),
+			},
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					rc, err := ray.RayV1().RayClusters(name).Get(ctx, name, metav1.GetOptions{})
+					if err != nil {
+						return fmt.Errorf("the apply did not make the RayCluster again: %w", err)
+					}
+					if rc.UID == firstUID {
+						return fmt.Errorf("the RayCluster has the UID of the one deleted with its CRD")
 					}
 					return nil
 				},

@@ -128,6 +128,7 @@ func (r *rayClusterResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if plan.ID.IsUnknown() && !plan.Name.IsUnknown() && !plan.Namespace.IsUnknown() {
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
 	}
+	planGone(ctx, req, &plan, resp)
 	r.checkAccelerators(ctx, &plan, resp)
 	if resp.Diagnostics.HasError() {
 		return

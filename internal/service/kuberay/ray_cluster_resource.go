@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/framework"
@@ -89,10 +90,13 @@ func (r *rayClusterResource) Read(ctx context.Context, req resource.ReadRequest,
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "token")
 	rc, err := ReadRayCluster(ctx, r.Client(), state.target(), ns, name)
 	switch {
-	case wait.NotFound(err):
-		resp.Diagnostics.AddWarning("RayCluster not found, removing from state",
-			fmt.Sprintf("RayCluster %s/%s no longer exists; Terraform will create it again.", ns, name))
-		resp.State.RemoveResource(ctx)
+	case wait.NotFound(err) || errors.Is(err, ErrCRDMissing):
+		if state.Namespace.IsNull() || state.Name.IsNull() {
+			state.Namespace, state.Name = types.StringValue(ns), types.StringValue(name)
+		}
+		if r.readGone(ctx, &state, errors.Is(err, ErrCRDMissing), err, resp) {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
 		return
 	case err != nil:
 		resp.Diagnostics.AddError(fmt.Sprintf("reading RayCluster (%s/%s)", ns, name), err.Error())
