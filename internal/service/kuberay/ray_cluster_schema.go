@@ -63,7 +63,12 @@ func (r *rayClusterResource) Schema(ctx context.Context, _ resource.SchemaReques
 		MarkdownDescription: "Manages a KubeRay `RayCluster` on an EKS cluster (or any Kubernetes cluster with the KubeRay " +
 			"operator): a head and worker groups with CPU, memory, GPU and EFA resources, the autoscaler, a Lustre workspace " +
 			"mounted in every pod through a PersistentVolume for the FSx CSI driver, and IRSA. Objects are server-side applied " +
-			"under the field manager `" + FieldManager + "`; the resource waits until the cluster is ready.",
+			"under the field manager `" + FieldManager + "`; the resource waits until the cluster is ready.\n\n" +
+			"A RayCluster deleted outside Terraform while the namespace, service account, volume or claim the provider made for it " +
+			"remain stays in state (`state = \"" + StateNotFound + "\"`): the next apply makes it again and adopts them, a destroy " +
+			"deletes them, so nothing is orphaned; with nothing left it is removed from state. When the cluster no longer serves " +
+			"`ray.io/v1` `RayCluster` (the KubeRay CRD deleted, which deletes every RayCluster), `state` is `" + StateCRDNotServed +
+			"`: an apply fails saying how to install the operator, and a destroy succeeds with a warning naming the API server it asked.",
 		Attributes: map[string]schema.Attribute{
 			"annotations":    mapAttr("Annotations of the RayCluster object."),
 			"client_address": computedStr("Ray client address, `ray://<head service>.<namespace>.svc.cluster.local:10001`."),
@@ -97,7 +102,9 @@ func (r *rayClusterResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"service_account_role_arn": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "IAM role for the Ray pods (IRSA): the pods run as a service account `<name>-ray` annotated `eks.amazonaws.com/role-arn`.",
 				Validators:          []validator.String{stringvalidator.RegexMatches(roleARNRE, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/ray")}},
-			"state": computedStr("KubeRay's `status.state` (`ready`, `suspended`, ...)."),
+			"state": computedStr("KubeRay's `status.state` (`ready`, `suspended`, ...); after a refresh that did not find the RayCluster, `" +
+				StateNotFound + "` (what the provider made for it remains; the next apply makes it again) or `" + StateCRDNotServed +
+				"` (the cluster does not serve the KubeRay CRD)."),
 			"suspend": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Suspend the cluster: KubeRay deletes its pods and keeps the RayCluster."},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
