@@ -250,17 +250,18 @@ func DeleteRayCluster(ctx context.Context, c *conns.Client, spec RayClusterSpec,
 	d := Deleted{Namespace: spec.Namespace, Name: spec.Name, Server: k.server()}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	switch err := k.checkCRD(); {
-	case errors.Is(err, ErrCRDMissing):
-		d.CRDMissing = true
+	policy := metav1.DeletePropagationBackground
+	err = k.ray.RayV1().RayClusters(spec.Namespace).Delete(ctx, spec.Name, metav1.DeleteOptions{PropagationPolicy: &policy})
+	switch {
+	case apierrors.IsNotFound(err):
+		// Gone already, or the cluster does not serve RayCluster at all (a 404 too): ask which.
+		served, derr := k.crdServed()
+		if derr != nil {
+			return d, fmt.Errorf("deleting RayCluster %s/%s: asking the Kubernetes API which resources it serves: %w", spec.Namespace, spec.Name, derr)
+		}
+		d.CRDMissing = !served
 	case err != nil:
 		return d, fmt.Errorf("deleting RayCluster %s/%s: %w", spec.Namespace, spec.Name, err)
-	default:
-		policy := metav1.DeletePropagationBackground
-		err := k.ray.RayV1().RayClusters(spec.Namespace).Delete(ctx, spec.Name, metav1.DeleteOptions{PropagationPolicy: &policy})
-		if err != nil && !apierrors.IsNotFound(err) {
-			return d, fmt.Errorf("deleting RayCluster %s/%s: %w", spec.Namespace, spec.Name, err)
-		}
 	}
 	// Without the CRD the pods still go: the garbage collector deletes them after their owner.
 	if err := k.waitGone(ctx, c, spec.Namespace, spec.Name); err != nil {
