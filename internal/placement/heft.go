@@ -34,11 +34,14 @@ type HEFTResult struct {
 // serverless pool has Concurrency slots, and a task pays the cold start
 // unless an execution environment of its stage's function is free when it
 // starts (the simulator's warm environments per stage); a Batch pool has
-// MaxVCPUs vCPU slots. A task takes Cores slots (Batch: its Fargate vCPUs;
-// serverless: one; a multi-node MPI task: every vCPU of its nodes, see
-// [TaskNodes], and the nodes it starts are started together) of a pool its
-// stage may use; slots are pooled across the nodes of a pool (a multi-core
-// task may take slots of two nodes, which the simulator does not allow). The computation cost of a task on a pool is the
+// MaxVCPUs vCPU slots. A task takes Cores slots (VM: more when it needs a
+// larger share of a node's memory or GPUs than of its vCPUs, see [vmSlots],
+// so that a node is packed by memory as in the simulator; Batch: its
+// Fargate vCPUs; serverless: one; a multi-node MPI task: every vCPU of its
+// nodes, see [TaskNodes], and the nodes it starts are started together) of
+// a pool its stage may use; slots are pooled across the nodes of a pool (a
+// task of several slots may take slots of two nodes, which the simulator
+// does not allow). The computation cost of a task on a pool is the
 // simulator's work time (input + compute + output, with the share of input
 // from the other storage domain read from S3), plus StartLatencyS on Batch;
 // communication is thus charged inside the consumer's computation cost, as
@@ -120,7 +123,35 @@ func heftNeed(pr *prepared, v int32, k int) int {
 		vc, _, _ := fargateSize(t.Cores, t.MemoryBytes, pl)
 		return vc
 	}
-	return pr.heldCores(v, pl)
+	if pr.nodesOf(v, pl) > 1 {
+		return pr.heldCores(v, pl)
+	}
+	return vmSlots(pl.VCPUs, pl.MemoryBytes, pl.GPUs, t)
+}
+
+// vmSlots is the number of a node's vCPUs slots (of vcpus, with mem bytes
+// and gpus GPUs) that task t takes in HEFT's schedule: its cores, or more
+// when it needs a larger share of the node's memory or GPUs than of its
+// vCPUs (a task of half a 4-vCPU node's memory takes 2 slots). Tasks whose
+// slots fit in one node thus fit its vCPUs, memory and GPUs together, as
+// the simulator requires; without this HEFT would pack a node by vCPUs
+// alone and estimate a schedule the simulator cannot run.
+func vmSlots(vcpus int, mem int64, gpus int, t *ctask) int {
+	n := t.Cores
+	share := func(x, of float64) {
+		if x > 0 && of > 0 {
+			n = max(n, clampInt(math.Ceil(x/of*float64(vcpus)-1e-9)))
+		}
+	}
+	share(float64(t.MemoryBytes), float64(mem))
+	share(float64(t.GPUs), float64(gpus))
+	return max(1, min(n, max(vcpus, t.Cores)))
+}
+
+// heftHeadNeed is the number of the head node's slots (Pool.HeadVCPUs) task
+// v takes on VM pool pl (see [vmSlots]).
+func heftHeadNeed(pr *prepared, v int32, pl *Pool) int {
+	return vmSlots(pl.HeadVCPUs, pl.HeadMemoryBytes, 0, &pr.ct[v])
 }
 
 // heftCost is HEFT's computation cost of task v on pool k with the share
@@ -332,7 +363,7 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 		task := &pr.ct[v]
 		span := pr.nodesOf(v, pl)
 		if span == 1 && task.GPUs == 0 && task.MemoryBytes <= pl.HeadMemoryBytes {
-			if t := max(ready, hs.earliest(&h.head, n)); t < o.start {
+			if t := max(ready, hs.earliest(&h.head, heftHeadNeed(pr, v, pl))); t < o.start {
 				o.start, o.onHead = t, true
 			}
 		}
@@ -346,7 +377,9 @@ func (hs *heftState) try(v int32, k int, ready, cross float64) heftOption {
 				b = max(b, hs.earliest(&h.slots, rest))
 			}
 			if b < o.start {
-				o.start, o.newNodes = b, fresh
+				// On the new nodes, not on the head (whose slots may
+				// have set o.start above).
+				o.start, o.newNodes, o.onHead = b, fresh, false
 			}
 		}
 	case KindServerless:
@@ -378,6 +411,7 @@ func (hs *heftState) commit(v int32, o heftOption) {
 	h.nodes += o.newNodes
 	hs.cacheCommit(v, o)
 	if o.onHead {
+		n = heftHeadNeed(pr, v, pl)
 		for i := 0; i < n; i++ {
 			h.head.pop()
 		}

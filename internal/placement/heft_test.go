@@ -167,3 +167,30 @@ func TestSolve_noTaskLevelForLargeWorkflows(t *testing.T) {
 		}
 	}
 }
+
+// HEFT's estimate packs a node by memory as the simulator does, and a task it starts on a new node is
+// booked there, not on the head node. (Found by FuzzSolve, testdata/fuzz/FuzzSolve/heft-estimate-below-bound:
+// 171 tasks on one Ray pool of max_nodes = 1 were all estimated to run at once, below the lower bound.)
+//
+// One Ray pool: a head of 2 task vCPUs, one worker of 4 vCPUs and 16 GiB booting in 100 s; 12 tasks of
+// 60 s and 6 GiB, so that a worker holds 2 at once (by memory), not 4 (by vCPUs). Head: 0-60, 60-120;
+// worker, ready at 100: 100-160; head 120-180; worker 160-220; head 180-240. Packing by vCPUs alone
+// gives 220; booking the worker's tasks on the head's slots (the stale head flag) gave less still.
+func TestHEFT_packsNodesByMemory(t *testing.T) {
+	w := mustFromStages(t, []StageSpec{{Name: "a", TaskCount: 12, RuntimeS: 60, MemoryMB: 6 << 10}})
+	pool := testPool("ray", KindRay)
+	pool.HeadVCPUs, pool.HeadMemoryBytes = 2, 16<<30
+	p := NewProblem(w, Platforms{Pools: []Pool{pool}, Storage: Storage{}})
+	h, ev := heftAndSim(t, p)
+	if !near(h.TaskMakespanS, 240) {
+		t.Fatalf("HEFT estimate %v (simulated %v), want 240", h.TaskMakespanS, ev.MakespanS)
+	}
+	b, err := Bound(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.TaskMakespanS < b.PoolsAsGivenS {
+		t.Fatalf("HEFT estimate %v below the bound %v", h.TaskMakespanS, b.PoolsAsGivenS)
+	}
+	t.Logf("estimate %v, simulated %v, bound %v", h.TaskMakespanS, ev.MakespanS, b.PoolsAsGivenS)
+}

@@ -164,6 +164,9 @@ func TestHEFT_hugePoolDoesNotAllocateEverySlot(t *testing.T) {
 		{Name: "b", TaskCount: 5, RuntimeS: 50, DependsOn: []string{"a"}}})
 	big := testPool("big", KindRay)
 	big.VCPUs, big.MaxNodes, big.MinNodes = 1_000_000, 100_000, 50_000
+	// Memory that does not bind on either node size, so that a task takes its cores in slots on both
+	// (HEFT packs a node by memory too: see vmSlots).
+	big.MemoryBytes = 1 << 50
 	big.Cluster = "big" // a Ray cluster of its own, without fixed cost or head
 	pl := DefaultPlatforms()
 	pl.Pools = append(pl.Pools, big)
