@@ -116,6 +116,8 @@ type Hybrid struct {
 	Transfer  *datasync.Transfer
 	// Missing lists the parts found deleted outside Terraform (ReadHybrid).
 	Missing []string `json:",omitempty"`
+	// Warnings are what an operation has to tell the user (not kept in state).
+	Warnings []string `json:"-"`
 }
 
 // hybridJSON is Hybrid as the private state keeps it: the workspace by its identifiers only.

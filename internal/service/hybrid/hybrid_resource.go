@@ -234,7 +234,11 @@ func (r *hybridResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		}
 		h = found
 	}
-	if err := DeleteHybrid(ctx, r.Client(), h, progress(ctx, resp.Private, &resp.Diagnostics)); err != nil {
+	err := DeleteHybrid(ctx, r.Client(), h, progress(ctx, resp.Private, &resp.Diagnostics))
+	for _, w := range h.Warnings {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("deleting hybrid cluster (%s)", name), w)
+	}
+	if err != nil {
 		// What is left stays in the state: the next destroy deletes exactly that.
 		resp.Diagnostics.Append(record(ctx, &state, h, &resp.State, resp.Private)...)
 		resp.Diagnostics.AddError(fmt.Sprintf("deleting hybrid cluster (%s)", name),

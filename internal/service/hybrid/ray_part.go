@@ -8,6 +8,7 @@ package hybrid
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -142,10 +143,16 @@ func (r *run) updateRay(from HybridSpec) step {
 
 func deleteRayStep(c *conns.Client, g *guarded, rc *kuberay.RayCluster) step {
 	return step{PartRayCluster, func(ctx context.Context) error {
-		if _, err := kuberay.DeleteRayCluster(ctx, c, rc.Spec, remaining(ctx)); err != nil {
+		d, err := kuberay.DeleteRayCluster(ctx, c, rc.Spec, remaining(ctx))
+		if err != nil {
 			return err
 		}
-		g.record(func(h *Hybrid) { h.Ray = nil })
+		g.record(func(h *Hybrid) {
+			h.Ray = nil
+			if w := d.Warning(); w != "" { // the KubeRay CRD was not served: the RayCluster went with it
+				h.Warnings = append(h.Warnings, w)
+			}
+		})
 		return nil
 	}}
 }
@@ -153,7 +160,19 @@ func deleteRayStep(c *conns.Client, g *guarded, rc *kuberay.RayCluster) step {
 // readRay reads the Ray part known as prior (its spec names where it is).
 func readRay(ctx context.Context, c *conns.Client, prior *kuberay.RayCluster) (*kuberay.RayCluster, error) {
 	s := prior.Spec
-	return kuberay.ReadRayCluster(ctx, c, s.Target, s.Namespace, s.Name)
+	rc, err := kuberay.ReadRayCluster(ctx, c, s.Target, s.Namespace, s.Name)
+	return rc, rayGone(err)
+}
+
+// rayGone makes a cluster that no longer serves the KubeRay CRD (kuberay.ErrCRDMissing) a Ray part that
+// is missing: Kubernetes deletes every RayCluster with its CRD. The refresh then succeeds (it must: the
+// refresh before a destroy is a normal plan, and a destroy needs no CRD), the next apply makes the part
+// again (and fails saying how to install the operator until it is back), a destroy removes what is left.
+func rayGone(err error) error {
+	if errors.Is(err, kuberay.ErrCRDMissing) {
+		return wait.NewNotFound("RayCluster (deleted with the KubeRay CRD)", err)
+	}
+	return err
 }
 
 // findRay finds the environment's RayCluster where at says it runs: the RayCluster named name carrying

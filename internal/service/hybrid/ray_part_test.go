@@ -4,12 +4,15 @@ package hybrid
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/rayhpc/terraform-provider-rayhpc/internal/service/kuberay"
+	"github.com/rayhpc/terraform-provider-rayhpc/internal/wait"
 )
 
 func testRay() *RaySpec {
@@ -123,5 +126,20 @@ func TestRayPrivateStateRoundTrip(t *testing.T) {
 	}
 	if got := orderParts([]string{PartIngest, PartRayCluster, PartHPCCluster}); !reflect.DeepEqual(got, []string{PartHPCCluster, PartRayCluster, PartIngest}) {
 		t.Errorf("orderParts = %v", got)
+	}
+}
+
+// A Ray part on a cluster that no longer serves the KubeRay CRD reads as missing (ReadHybrid keeps it to
+// make again or delete) rather than failing the refresh a destroy begins with; other errors stay errors.
+func TestRayGone(t *testing.T) {
+	if err := rayGone(fmt.Errorf("reading: %w", kuberay.ErrCRDMissing)); !wait.NotFound(err) || !errors.Is(err, kuberay.ErrCRDMissing) {
+		t.Errorf("CRD not served: got %v, want a NotFound wrapping ErrCRDMissing", err)
+	}
+	other := errors.New("connection refused")
+	if err := rayGone(other); wait.NotFound(err) || err != other {
+		t.Errorf("another error became %v", err)
+	}
+	if err := rayGone(nil); err != nil {
+		t.Errorf("nil became %v", err)
 	}
 }
